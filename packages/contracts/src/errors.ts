@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+/** Every machine-readable error code the API can answer with, and its HTTP status. */
+export const errorStatus = {
+  validation_failed: 400,
+  malformed_json: 400,
+  invalid_id: 400,
+  weak_password: 400,
+  reset_token_invalid: 400,
+  unauthenticated: 401,
+  invalid_credentials: 401,
+  invalid_token: 401,
+  token_expired: 401,
+  refresh_token_reused: 401,
+  payment_required: 402,
+  forbidden: 403,
+  account_disabled: 403,
+  not_enrolled: 403,
+  not_found: 404,
+  route_not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  email_taken: 409,
+  already_enrolled: 409,
+  already_rated: 409,
+  prerequisites_missing: 409,
+  course_not_published: 409,
+  course_has_enrollments: 409,
+  attempts_exhausted: 409,
+  idempotency_conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  account_locked: 423,
+  too_many_attempts: 429,
+  internal: 500,
+  not_ready: 503,
+} as const;
+
+export const ErrorCode = z.enum(Object.keys(errorStatus) as [keyof typeof errorStatus, ...(keyof typeof errorStatus)[]]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const ErrorBody = z
+  .object({
+    error: z.object({
+      code: ErrorCode,
+      message: z.string(),
+      details: z.unknown().optional(),
+    }),
+  })
+  .meta({ id: 'Error' });
+export type ErrorBody = z.infer<typeof ErrorBody>;

@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { Id, IsoDateTime, Limit, Role } from './common.ts';
+
+export const Email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email().max(254));
+
+/** Minimum strength is enforced on the server (length, variety, not the email); this is only the shape. */
+export const Password = z.string().min(1).max(256);
+
+export const User = z
+  .object({
+    id: Id,
+    email: z.string(),
+    name: z.string(),
+    role: Role,
+    bio: z.string(),
+    avatarUrl: z.string().nullable(),
+    disabled: z.boolean(),
+    createdAt: IsoDateTime,
+  })
+  .meta({ id: 'User' });
+export type User = z.infer<typeof User>;
+
+export const SignupRequest = z
+  .object({ email: Email, password: Password, name: z.string().trim().min(1).max(120) })
+  .strict();
+export const LoginRequest = z.object({ email: Email, password: Password }).strict();
+export const RefreshRequest = z.object({ refreshToken: z.string().min(10).max(200) }).strict();
+export const LogoutRequest = z.object({ refreshToken: z.string().min(10).max(200).optional() }).strict();
+
+export const AuthResponse = z
+  .object({ user: User, accessToken: z.string(), refreshToken: z.string(), expiresIn: z.number().int() })
+  .meta({ id: 'AuthResponse' });
+export type AuthResponse = z.infer<typeof AuthResponse>;
+
+export const PasswordResetRequest = z.object({ email: Email }).strict();
+export const PasswordResetConfirm = z
+  .object({ token: z.string().min(10).max(200), password: Password })
+  .strict();
+export const ChangePasswordRequest = z
+  .object({ currentPassword: Password, newPassword: Password })
+  .strict();
+
+export const ProfilePatch = z
+  .object({
+    name: z.string().trim().min(1).max(120).optional(),
+    bio: z.string().max(2000).optional(),
+    avatarUrl: z.url().max(500).nullable().optional(),
+  })
+  .strict();
+
+export const NotificationType = z.enum(['course_updates', 'deadlines', 'grades', 'enrollment', 'announcements']);
+export const NotificationChannel = z.enum(['in_app', 'push', 'email']);
+export const NotificationChoices = z.record(
+  NotificationType,
+  z.object({ in_app: z.boolean(), push: z.boolean(), email: z.boolean() }).strict(),
+);
+
+export const Preferences = z
+  .object({
+    locale: z.string().regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'BCP 47 language tag such as en or pt-BR'),
+    timezone: z.string().min(1).max(64),
+    notifications: NotificationChoices,
+    playbackSpeed: z.number().min(0.25).max(3),
+    downloadQuality: z.enum(['360p', '720p', '1080p']),
+  })
+  .strict()
+  .meta({ id: 'Preferences' });
+export type Preferences = z.infer<typeof Preferences>;
+
+export const defaultPreferences: Preferences = {
+  locale: 'en',
+  timezone: 'UTC',
+  notifications: {
+    course_updates: { in_app: true, push: true, email: false },
+    deadlines: { in_app: true, push: true, email: true },
+    grades: { in_app: true, push: true, email: false },
+    enrollment: { in_app: true, push: false, email: true },
+    announcements: { in_app: true, push: true, email: false },
+  },
+  playbackSpeed: 1,
+  downloadQuality: '720p',
+};
+
+export const AdminUserQuery = z
+  .object({
+    q: z.string().trim().max(200).optional(),
+    role: Role.optional(),
+    disabled: z.enum(['true', 'false']).optional(),
+    cursor: z.string().max(200).optional(),
+    limit: Limit,
+  })
+  .strict();
+export const UserList = z.object({ items: z.array(User), nextCursor: z.string().nullable() });
+export const AdminUserPatch = z.object({ role: Role.optional(), disabled: z.boolean().optional() }).strict();

@@ -1,0 +1,2 @@
+export { chromiumArgs, findChromium, launchChromium } from './chromium.ts';
+export { freePort } from './ports.ts';

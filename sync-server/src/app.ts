@@ -1,0 +1,116 @@
+import http from 'node:http';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { pino, type Logger } from 'pino';
+import type { Config } from './config.ts';
+import { connectDatabase, type Database } from './db/client.ts';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.ts';
+import { migrate } from './db/migrate.ts';
+import { createHttpApp } from './http/app.ts';
+import { rateLimiter } from './http/rate-limit.ts';
+import { fileMailer, smtpMailer, type Mailer } from './lib/mailer.ts';
+import { persistentSecret } from './lib/secrets.ts';
+import type { ModuleDeps } from './modules/deps.ts';
+import { createIdentityModule } from './modules/identity/index.ts';
+import { createCatalogModule } from './modules/catalog/index.ts';
+import { createEnrollmentModule } from './modules/enrollment/index.ts';
+import { createProgressModule } from './modules/progress/index.ts';
+
+export interface ServerOptions {
+  config: Config;
+  logger?: Logger;
+  mailer?: Mailer;
+  /** Check every response body against its schema (on in tests). */
+  validateResponses?: boolean;
+}
+
+export type LyceumServer = Awaited<ReturnType<typeof createServer>>;
+
+/** Composition root: config → adapters (database, mail) → modules → HTTP. */
+export async function createServer(opts: ServerOptions) {
+  const { config } = opts;
+  const logger = opts.logger ?? pino({ level: config.LOG_LEVEL });
+  let embedded: EmbeddedDatabase | null = null;
+  let url = config.DATABASE_URL;
+  if (!url) {
+    logger.info({ dir: path.join(config.dataDir, 'postgres') }, 'starting embedded PostgreSQL');
+    embedded = await startEmbeddedPostgres(path.join(config.dataDir, 'postgres'));
+    url = embedded.url;
+  }
+  let database: Database;
+  try {
+    database = connectDatabase(url, config.DB_POOL_SIZE);
+    const applied = await migrate(database.pool);
+    if (applied.length) logger.info({ applied }, 'migrations applied');
+  } catch (err) {
+    await embedded?.stop();
+    throw err;
+  }
+  const jwtSecret = config.JWT_SECRET ?? (await persistentSecret(config.dataDir, 'jwt-secret'));
+  const publicUrl = config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`;
+  const mailer =
+    opts.mailer ??
+    (config.SMTP_URL ? smtpMailer(config.SMTP_URL, config.MAIL_FROM) : fileMailer(path.join(config.dataDir, 'mail'), config.MAIL_FROM));
+  const deps: ModuleDeps = { config, db: database.db, pool: database.pool, logger, mailer };
+
+  // --- modules (each owns its tables; they meet only through the services passed here) ---
+  const identity = createIdentityModule({ ...deps, jwtSecret, publicUrl, limiter: rateLimiter(30, 60_000) });
+  const catalog = createCatalogModule(deps);
+  const enrollment = createEnrollmentModule(deps);
+  const progress = createProgressModule(deps);
+  // --- end modules ---
+
+  const routes = [...identity.routes, ...catalog.routes, ...enrollment.routes, ...progress.routes];
+  const app = createHttpApp({
+    routes,
+    auth: identity.authenticator,
+    logger,
+    corsOrigins: config.CORS_ORIGINS,
+    validateResponses: opts.validateResponses ?? false,
+    ready: async () => {
+      await database.pool.query('SELECT 1');
+      return true;
+    },
+  });
+
+  let server: http.Server | null = null;
+  let closing: Promise<void> | null = null;
+  return {
+    app,
+    config,
+    logger,
+    database,
+    routes,
+    identity,
+    catalog,
+    enrollment,
+    progress,
+    /** Start listening; resolves with the base URL. */
+    async listen(port = config.PORT, host = config.HOST): Promise<string> {
+      server = http.createServer(app);
+      server.keepAliveTimeout = 65_000;
+      await new Promise<void>((resolve, reject) => {
+        server!.once('error', reject);
+        server!.listen(port, host, () => resolve());
+      });
+      const addr = server.address() as AddressInfo;
+      return `http://${host.includes(':') ? `[${host}]` : host}:${addr.port}`;
+    },
+    /** Graceful shutdown: stop accepting, drain in-flight requests (10 s at most), close the pool, stop PostgreSQL. */
+    close(): Promise<void> {
+      closing ??= (async () => {
+        if (server) {
+          const s = server;
+          const done = new Promise<void>((resolve) => s.close(() => resolve()));
+          s.closeIdleConnections();
+          const timer = setTimeout(() => s.closeAllConnections(), 10_000);
+          await done;
+          clearTimeout(timer);
+        }
+        await database.close();
+        await embedded?.stop();
+      })();
+      return closing;
+    },
+  };
+}

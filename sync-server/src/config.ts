@@ -1,0 +1,40 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const csv = z
+  .string()
+  .transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean));
+
+export const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().default('127.0.0.1'),
+  LYCEUM_DATA_DIR: z.string().optional(),
+  DATABASE_URL: z.string().url().optional(),
+  PUBLIC_URL: z.string().url().optional(),
+  JWT_SECRET: z.string().min(32).optional(),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(900),
+  REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().positive().default(30),
+  CORS_ORIGINS: csv.default(['http://localhost:5173', 'http://127.0.0.1:5173', 'app://lyceum']),
+  SMTP_URL: z.string().url().optional(),
+  MAIL_FROM: z.string().default('Lyceum <no-reply@lyceum.local>'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SEED_DEMO: z
+    .enum(['true', 'false', '1', '0'])
+    .default('true')
+    .transform((v) => v === 'true' || v === '1'),
+  DB_POOL_SIZE: z.coerce.number().int().positive().default(20),
+});
+
+export type Config = z.infer<typeof configSchema> & { dataDir: string };
+
+/** Parse process env (or a given record) into a validated config. Relative data dirs resolve against where npm was invoked. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`Invalid configuration:\n${lines}`);
+  }
+  const base = env.INIT_CWD ?? process.cwd();
+  const dataDir = path.resolve(base, parsed.data.LYCEUM_DATA_DIR ?? '.lyceum');
+  return { ...parsed.data, dataDir };
+}

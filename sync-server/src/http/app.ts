@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import express, { type ErrorRequestHandler, type Express } from 'express';
+import cors from 'cors';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import type { Logger } from 'pino';
+import { ApiError } from './errors.ts';
+import { registerRoutes, type Authenticator } from './register.ts';
+import type { AnyRoute } from './route.ts';
+import { buildOpenApi } from './openapi.ts';
+import { docsRouter } from './docs.ts';
+
+export interface HttpOptions {
+  routes: AnyRoute[];
+  auth: Authenticator;
+  logger: Logger;
+  corsOrigins: string[];
+  ready: () => Promise<boolean>;
+  validateResponses: boolean;
+  bodyLimit?: string;
+  /** Extra routers mounted before the 404 handler (admin console, content, …). */
+  mounts?: { path: string; router: express.Router }[];
+}
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+  expose?: boolean;
+}
+
+function toApiError(err: unknown): ApiError | null {
+  if (err instanceof ApiError) return err;
+  const e = err as BodyParserError & { code?: string };
+  switch (e?.type) {
+    case 'entity.parse.failed':
+      return new ApiError('malformed_json', 'The request body is not valid JSON');
+    case 'entity.too.large':
+      return new ApiError('payload_too_large', 'The request body is too large');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new ApiError('unsupported_media_type', 'Unsupported body encoding');
+  }
+  if (e?.code === '22P02') return new ApiError('invalid_id', 'An identifier is malformed');
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose)
+    return new ApiError('validation_failed', 'The request could not be read');
+  return null;
+}
+
+export function createHttpApp(opts: HttpOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.set('query parser', 'simple');
+  app.use(
+    pinoHttp({
+      logger: opts.logger,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+        res.setHeader('x-request-id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/ready' },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      serializers: { req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }) },
+    }),
+  );
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: { 'img-src': ["'self'", 'data:', 'blob:'], 'connect-src': ["'self'", 'ws:', 'wss:'] },
+      },
+    }),
+  );
+  app.use(
+    cors({
+      origin: (origin, cb) => cb(null, !origin || opts.corsOrigins.includes(origin)),
+      credentials: true,
+      exposedHeaders: ['x-request-id', 'retry-after'],
+      maxAge: 600,
+    }),
+  );
+  app.use(express.json({ limit: opts.bodyLimit ?? '256kb', strict: true }));
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', uptimeSeconds: Math.round(process.uptime()) });
+  });
+  app.get('/ready', async (_req, res) => {
+    const ok = await opts.ready().catch(() => false);
+    if (ok) res.json({ status: 'ready' });
+    else res.status(503).json({ error: { code: 'not_ready', message: 'The database is not reachable' } });
+  });
+
+  const openapi = buildOpenApi(opts.routes, { title: 'Lyceum sync server API', version: '1.0.0' });
+  app.get('/api/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
+  app.use('/api/docs', docsRouter());
+
+  const router = express.Router();
+  registerRoutes(router, opts.routes, opts.auth, opts.validateResponses);
+  app.use(router);
+  for (const m of opts.mounts ?? []) app.use(m.path, m.router);
+
+  app.use((req, _res, next) => {
+    next(new ApiError('route_not_found', `No route for ${req.method} ${req.path}`));
+  });
+
+  const onError: ErrorRequestHandler = (err, req, res, _next) => {
+    const apiErr = toApiError(err);
+    if (!apiErr) {
+      req.log.error({ err }, 'unhandled error');
+      res.status(500).json({ error: { code: 'internal', message: 'Something went wrong on our side', details: { requestId: req.id } } });
+      return;
+    }
+    if (apiErr.headers) res.set(apiErr.headers);
+    res.status(apiErr.status).json({
+      error: { code: apiErr.code, message: apiErr.message, ...(apiErr.details !== undefined ? { details: apiErr.details } : {}) },
+    });
+  };
+  app.use(onError);
+  return app;
+}

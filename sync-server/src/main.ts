@@ -1,0 +1,62 @@
+import { loadConfig } from './config.ts';
+import { createServer } from './app.ts';
+import { demoLogins, seedDemoIfEmpty } from './seed/demo.ts';
+
+const usage = 'usage: main.ts start | migrate | seed';
+
+async function main(command: string | undefined): Promise<void> {
+  const config = loadConfig();
+  switch (command) {
+    case 'start': {
+      const server = await createServer({ config });
+      const shutdown = (signal: string) => {
+        server.logger.info({ signal }, 'shutting down');
+        server.close().then(
+          () => process.exit(0),
+          (err: unknown) => {
+            server.logger.error({ err }, 'shutdown failed');
+            process.exit(1);
+          },
+        );
+      };
+      process.once('SIGINT', () => shutdown('SIGINT'));
+      process.once('SIGTERM', () => shutdown('SIGTERM'));
+      const seeded = config.SEED_DEMO ? await seedDemoIfEmpty(server) : false;
+      const url = await server.listen();
+      const lines = [
+        '',
+        `  Lyceum sync server ready at ${url}`,
+        `  API docs:   ${url}/api/docs/`,
+        `  Data dir:   ${config.dataDir}${config.DATABASE_URL ? '' : ' (embedded PostgreSQL)'}`,
+        seeded ? '  Demo data was created on this first start.' : '',
+        '',
+        '  Demo logins:',
+        ...demoLogins.map((d) => `    ${d.role.padEnd(11)} ${d.email.padEnd(28)} ${d.password}`),
+        '',
+      ];
+      process.stdout.write(lines.join('\n') + '\n');
+      return;
+    }
+    case 'migrate': {
+      const server = await createServer({ config });
+      server.logger.info('migrations are up to date');
+      await server.close();
+      return;
+    }
+    case 'seed': {
+      const server = await createServer({ config });
+      const seeded = await seedDemoIfEmpty(server);
+      process.stdout.write(seeded ? 'Demo data created.\n' : 'The database already has users; nothing seeded.\n');
+      await server.close();
+      return;
+    }
+    default:
+      process.stderr.write(`${usage}\n`);
+      process.exit(2);
+  }
+}
+
+main(process.argv[2]).catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

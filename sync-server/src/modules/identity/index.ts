@@ -1,0 +1,33 @@
+import type { ModuleDeps } from '../deps.ts';
+import type { RateLimiter } from '../../http/rate-limit.ts';
+import { accessTokens } from './tokens.ts';
+import { sessionService } from './sessions.ts';
+import { loginThrottler } from './throttle.ts';
+import { accountService } from './accounts.ts';
+import { adminUserService } from './admin.ts';
+import { bearerAuthenticator } from './authenticator.ts';
+import { identityRoutes } from './routes.ts';
+
+export function createIdentityModule(deps: ModuleDeps & { jwtSecret: string; publicUrl: string; limiter: RateLimiter }) {
+  const tokens = accessTokens(deps.jwtSecret, deps.config.ACCESS_TOKEN_TTL_SECONDS);
+  const sessions = sessionService(deps.db, tokens, deps.config.REFRESH_TOKEN_TTL_DAYS);
+  const authenticator = bearerAuthenticator(deps.db, tokens);
+  const onUserChanged = (id: string) => authenticator.forget(id);
+  const accounts = accountService({
+    db: deps.db,
+    sessions,
+    throttle: loginThrottler(deps.db),
+    mailer: deps.mailer,
+    publicUrl: deps.publicUrl,
+    onUserChanged,
+  });
+  const admin = adminUserService(deps.db, sessions, onUserChanged);
+  return {
+    routes: identityRoutes(accounts, sessions, admin, deps.limiter),
+    authenticator,
+    accounts,
+    sessions,
+    tokens,
+  };
+}
+export type IdentityModule = ReturnType<typeof createIdentityModule>;

@@ -1,0 +1,41 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { SignJWT, jwtVerify, errors } from 'jose';
+import type { Role } from '@lyceum/contracts';
+import { ApiError } from '../../http/errors.ts';
+
+export interface AccessClaims {
+  sub: string;
+  role: Role;
+}
+
+/** Short-lived HS256 access tokens. */
+export function accessTokens(secret: string, ttlSeconds: number) {
+  const key = new TextEncoder().encode(secret);
+  return {
+    ttlSeconds,
+    sign: (claims: AccessClaims) =>
+      new SignJWT({ role: claims.role })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(claims.sub)
+        .setIssuedAt()
+        .setIssuer('lyceum')
+        .setExpirationTime(`${ttlSeconds}s`)
+        .sign(key),
+    async verify(token: string): Promise<AccessClaims> {
+      try {
+        const { payload } = await jwtVerify(token, key, { issuer: 'lyceum', algorithms: ['HS256'] });
+        if (typeof payload.sub !== 'string') throw new ApiError('invalid_token', 'The access token is invalid');
+        return { sub: payload.sub, role: payload.role as Role };
+      } catch (err) {
+        if (err instanceof ApiError) throw err;
+        if (err instanceof errors.JWTExpired) throw new ApiError('token_expired', 'The access token has expired; refresh it');
+        throw new ApiError('invalid_token', 'The access token is invalid');
+      }
+    },
+  };
+}
+export type AccessTokens = ReturnType<typeof accessTokens>;
+
+/** Opaque random secrets (refresh and reset tokens); only their sha256 is stored. */
+export const newSecret = (): string => randomBytes(32).toString('base64url');
+export const hashSecret = (s: string): string => createHash('sha256').update(s).digest('hex');

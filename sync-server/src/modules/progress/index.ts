@@ -1,0 +1,7 @@
+import type { ModuleDeps } from '../deps.ts';
+import type { AnyRoute } from '../../http/route.ts';
+
+export function createProgressModule(_deps: ModuleDeps) {
+  const routes: AnyRoute[] = [];
+  return { routes };
+}
