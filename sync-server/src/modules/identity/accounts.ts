@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import { defaultPreferences, Preferences, type AuthResponse, type User } from '@lyceum/contracts';
 import type { Db } from '../../db/client.ts';
 import { ApiError } from '../../http/errors.ts';
@@ -40,7 +40,15 @@ export function accountService({ db, sessions, throttle, mailer, publicUrl, onUs
 
   return {
     findById,
+    findByEmail,
     requireUser,
+
+    /** Display names of several users at once (for instructor names, rosters). */
+    async namesByIds(ids: string[]): Promise<Map<string, string>> {
+      if (ids.length === 0) return new Map();
+      const rows = await db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, ids));
+      return new Map(rows.map((r) => [r.id, r.name]));
+    },
 
     async createUser(input: { email: string; password: string; name: string; role?: UserRow['role'] }): Promise<UserRow> {
       requireStrong(input.password, input);
