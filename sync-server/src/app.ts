@@ -55,9 +55,14 @@ export async function createServer(opts: ServerOptions) {
 
   // --- modules (each owns its tables; they meet only through the services passed here) ---
   const identity = createIdentityModule({ ...deps, jwtSecret, publicUrl, limiter: rateLimiter(30, 60_000) });
-  const catalog = createCatalogModule(deps);
-  const enrollment = createEnrollmentModule(deps);
-  const progress = createProgressModule(deps);
+  const catalog = createCatalogModule({
+    ...deps,
+    users: identity.accounts,
+    isEnrolled: (courseId, userId) => enrollment.isEnrolled(courseId, userId),
+    countEnrollments: (courseId) => enrollment.countEnrollments(courseId),
+  });
+  const enrollment = createEnrollmentModule({ ...deps, catalog: catalog.reader, users: identity.accounts, progress: () => progress.summaries });
+  const progress = createProgressModule({ ...deps, catalog: catalog.reader, users: identity.accounts, enrollment });
   // --- end modules ---
 
   const routes = [...identity.routes, ...catalog.routes, ...enrollment.routes, ...progress.routes];

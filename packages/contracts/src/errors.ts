@@ -26,6 +26,7 @@ export const errorStatus = {
   prerequisites_missing: 409,
   course_not_published: 409,
   course_has_enrollments: 409,
+  course_incomplete: 409,
   attempts_exhausted: 409,
   idempotency_conflict: 409,
   payload_too_large: 413,

@@ -5,3 +5,4 @@ export * from './quiz.ts';
 export * from './catalog.ts';
 export * from './enrollment.ts';
 export * from './progress.ts';
+export * from './sync.ts';

@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import cors from 'cors';
 import helmet from 'helmet';
-import { pinoHttp } from 'pino-http';
+import { requestLog, requestIdOf } from './request-log.ts';
 import type { Logger } from 'pino';
 import { ApiError } from './errors.ts';
 import { registerRoutes, type Authenticator } from './register.ts';
@@ -51,23 +50,7 @@ export function createHttpApp(opts: HttpOptions): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.set('query parser', 'simple');
-  app.use(
-    pinoHttp({
-      logger: opts.logger,
-      genReqId: (req, res) => {
-        const incoming = req.headers['x-request-id'];
-        const id = typeof incoming === 'string' && /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID();
-        res.setHeader('x-request-id', id);
-        return id;
-      },
-      autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/ready' },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-    }),
-  );
+  app.use(requestLog(opts.logger));
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -117,8 +100,9 @@ export function createHttpApp(opts: HttpOptions): Express {
   const onError: ErrorRequestHandler = (err, req, res, _next) => {
     const apiErr = toApiError(err);
     if (!apiErr) {
-      req.log.error({ err }, 'unhandled error');
-      res.status(500).json({ error: { code: 'internal', message: 'Something went wrong on our side', details: { requestId: req.id } } });
+      const requestId = requestIdOf(res);
+      opts.logger.error({ err, reqId: requestId, method: req.method, url: req.originalUrl }, 'unhandled error');
+      res.status(500).json({ error: { code: 'internal', message: 'Something went wrong on our side', details: { requestId } } });
       return;
     }
     if (apiErr.headers) res.set(apiErr.headers);

@@ -72,7 +72,11 @@ export function buildOpenApi(routes: AnyRoute[], info: { title: string; version:
       ...(r.body
         ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(r.body, 'input', components) } } } }
         : {}),
-      responses: { [r.response === null && !r.produces ? '204' : status]: success, ...errorResponses },
+      responses: {
+        [r.response === null && !r.produces ? '204' : status]: success,
+        ...Object.fromEntries((r.alsoStatus ?? []).map((a) => [String(a.status), { ...success, description: a.description }])),
+        ...errorResponses,
+      },
     };
   }
   return {

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response, Router } from 'express';
 import type { z } from 'zod';
 import { ApiError } from './errors.ts';
-import { Raw, type AnyRoute, type Caller } from './route.ts';
+import { Raw, WithStatus, type AnyRoute, type Caller } from './route.ts';
 
 export interface Authenticator {
   /** Resolve the caller from the request's bearer token; null when absent. Throws ApiError when present but invalid. */
@@ -54,16 +54,17 @@ export function registerRoutes(router: Router, routes: AnyRoute[], auth: Authent
           res.send(result.body);
           return;
         }
-        const status = spec.status ?? 200;
+        const status = result instanceof WithStatus ? result.status : (spec.status ?? 200);
+        const payload: unknown = result instanceof WithStatus ? result.body : result;
         if (status === 204 || spec.response === null) {
           res.status(204).end();
           return;
         }
         if (validateResponses) {
-          const r = (spec.response as z.ZodType).safeParse(result);
+          const r = (spec.response as z.ZodType).safeParse(payload);
           if (!r.success) throw new Error(`Response of ${spec.operationId} does not match its schema: ${r.error.message}`);
         }
-        res.status(status).json(result);
+        res.status(status).json(payload);
       } catch (err) {
         next(err);
       }

@@ -33,6 +33,14 @@ export class Raw {
   ) {}
 }
 
+/** A JSON body answered with another success status than the route's usual one (e.g. 200 for an idempotent replay of a 201). */
+export class WithStatus<T> {
+  constructor(
+    readonly status: 200 | 201 | 202,
+    readonly body: T,
+  ) {}
+}
+
 type Schema = z.ZodType;
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
 
@@ -51,9 +59,13 @@ export interface RouteSpec<P extends Schema | undefined, Q extends Schema | unde
   response: R;
   status?: 200 | 201 | 202 | 204;
   produces?: string;
+  /** Other success statuses the handler may answer with through WithStatus, for the docs. */
+  alsoStatus?: { status: 200 | 201 | 202; description: string }[];
   /** Error codes this route can answer with, for the docs. */
   errors?: ErrorCode[];
-  handler: (ctx: Ctx<Out<P>, Out<Q>, Out<B>>) => Promise<(R extends z.ZodType ? z.input<R> : void) | Raw>;
+  handler: (
+    ctx: Ctx<Out<P>, Out<Q>, Out<B>>,
+  ) => Promise<(R extends z.ZodType ? z.input<R> | WithStatus<z.input<R>> : void) | Raw>;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the registry stores routes of every schema type

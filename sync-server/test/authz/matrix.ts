@@ -18,7 +18,7 @@ export interface World {
   accounts: Record<Exclude<CallerKind, 'anon'>, Account>;
   course: CourseFixture;
   /** A new course (owner: `owner`, `student` enrolled) for requests that change or delete what they touch. */
-  freshCourse(): Promise<CourseFixture>;
+  freshCourse(opts?: { enrollStudent?: boolean }): Promise<CourseFixture>;
 }
 
 export interface CourseFixture {

@@ -15,6 +15,9 @@ CREATE TABLE courses (
   status text NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'published', 'archived')),
   cover_image_url text,
   duration_minutes integer NOT NULL DEFAULT 0,
+  lesson_count integer NOT NULL DEFAULT 0,
+  -- Denormalized for listing and search: [{id, name}] in display order, and the names as one text.
+  instructors jsonb NOT NULL DEFAULT '[]'::jsonb,
   instructor_names text NOT NULL DEFAULT '',
   rating_avg double precision NOT NULL DEFAULT 0,
   rating_count integer NOT NULL DEFAULT 0,
@@ -36,7 +39,9 @@ CREATE INDEX courses_status_published_idx ON courses (status, published_at DESC,
 CREATE INDEX courses_status_rating_idx ON courses (status, rating_avg DESC, id DESC);
 CREATE INDEX courses_status_popularity_idx ON courses (status, enrollment_count DESC, id DESC);
 CREATE INDEX courses_owner_idx ON courses (owner_id);
-CREATE INDEX courses_filters_idx ON courses (status, subject, level, type, language);
+-- Covers the facet counts (index-only scan) and the filters of unranked listings.
+CREATE INDEX courses_filters_idx ON courses (status, subject, level, type, language, price_cents, duration_minutes);
+CREATE INDEX courses_tags_idx ON courses USING gin (tags);
 
 CREATE TABLE course_instructors (
   course_id uuid NOT NULL REFERENCES courses (id) ON DELETE CASCADE,
@@ -52,6 +57,7 @@ CREATE TABLE course_prerequisites (
   PRIMARY KEY (course_id, prerequisite_id),
   CHECK (course_id <> prerequisite_id)
 );
+CREATE INDEX course_prerequisites_prerequisite_idx ON course_prerequisites (prerequisite_id);
 
 CREATE TABLE course_modules (
   id uuid PRIMARY KEY,
@@ -112,3 +118,11 @@ CREATE TABLE course_ratings (
   updated_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (course_id, user_id)
 );
+CREATE INDEX course_ratings_list_idx ON course_ratings (course_id, created_at DESC, user_id DESC);
+
+-- The catalog version: bumped after every course change, polled by every API node to drop its cached search results.
+CREATE TABLE catalog_state (
+  id integer PRIMARY KEY DEFAULT 1 CHECK (id = 1),
+  version bigint NOT NULL DEFAULT 0
+);
+INSERT INTO catalog_state DEFAULT VALUES;

@@ -88,7 +88,7 @@ export function catalogReader(db: Db, cacheMs = 10_000): CatalogReader {
     if (!course) return null;
     const lessons = await db.execute<{
       id: string; module_id: string; title: string; kind: LessonRef['kind']; position: number; required: boolean;
-      duration_minutes: number; due_at: Date | null;
+      duration_minutes: number; due_at: string | Date | null;
     }>(sql`
       SELECT l.id, l.module_id, l.title, l.kind, l.position, l.required, l.duration_minutes, l.due_at
       FROM lessons l JOIN course_modules m ON m.id = l.module_id
@@ -128,7 +128,7 @@ export function catalogReader(db: Db, cacheMs = 10_000): CatalogReader {
         position: l.position,
         required: l.required,
         durationMinutes: l.duration_minutes,
-        dueAt: l.due_at,
+        dueAt: l.due_at ? new Date(l.due_at) : null,
       })),
       quizzes,
     };

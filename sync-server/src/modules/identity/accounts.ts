@@ -43,6 +43,16 @@ export function accountService({ db, sessions, throttle, mailer, publicUrl, onUs
     findByEmail,
     requireUser,
 
+    /** Names and emails of several users at once (rosters, reports, gradebooks). */
+    async contactsByIds(ids: string[]): Promise<Map<string, { name: string; email: string }>> {
+      if (ids.length === 0) return new Map();
+      const rows = await db
+        .select({ id: users.id, name: users.name, email: users.email })
+        .from(users)
+        .where(inArray(users.id, ids));
+      return new Map(rows.map((r) => [r.id, { name: r.name, email: r.email }]));
+    },
+
     /** Display names of several users at once (for instructor names, rosters). */
     async namesByIds(ids: string[]): Promise<Map<string, string>> {
       if (ids.length === 0) return new Map();

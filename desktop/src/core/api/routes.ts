@@ -1,0 +1,112 @@
+import type { z } from 'zod';
+import { CoreError } from '../errors.ts';
+import { CatalogQuery, CourseIdParam, SignInBody } from '../schemas.ts';
+import type { CatalogService } from '../services/catalog.ts';
+import type { ConnectivityMonitor } from '../services/connectivity.ts';
+import type { SessionService } from '../services/session.ts';
+
+export interface RouteInput {
+  params: Record<string, string>;
+  query: Record<string, string>;
+  body: unknown;
+}
+
+export interface LocalRoute {
+  method: 'GET' | 'POST' | 'DELETE';
+  /** Path with `:name` segments. */
+  path: string;
+  /** Status of a successful answer. */
+  status?: number;
+  handler: (input: RouteInput) => Promise<unknown> | unknown;
+}
+
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  where: 'query' | 'body' | 'params',
+): z.infer<S> {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  throw new CoreError(
+    'validation_failed',
+    `Invalid ${where}`,
+    r.error.issues.map((i) => ({ path: [where, ...i.path.map(String)].join('.'), message: i.message })),
+  );
+}
+
+export interface AppInfo {
+  name: string;
+  version: string;
+  mode: 'electron' | 'web';
+  serverUrl: string;
+}
+
+/** The endpoints the renderer uses. Everything the UI knows comes through here. */
+export function localRoutes(s: {
+  session: SessionService;
+  catalog: CatalogService;
+  connectivity: ConnectivityMonitor;
+  app: AppInfo;
+}): LocalRoute[] {
+  return [
+    { method: 'GET', path: '/api/app', handler: () => s.app },
+    { method: 'GET', path: '/api/status', handler: () => s.connectivity.check() },
+    { method: 'GET', path: '/api/session', handler: () => s.session.whoAmI() },
+    {
+      method: 'POST',
+      path: '/api/session',
+      handler: ({ body }) => s.session.signIn(parseInput(SignInBody, body, 'body')),
+    },
+    { method: 'DELETE', path: '/api/session', handler: () => s.session.signOut() },
+    {
+      method: 'POST',
+      path: '/api/session/refresh',
+      handler: async () => {
+        const token = await s.session.refresh().catch((err: unknown) => {
+          throw new CoreError('offline', 'Refreshing the session needs the server', { reason: String(err) });
+        });
+        if (!token)
+          throw new CoreError('signed_out', 'Nobody is signed in (or the session ended): sign in again');
+        return s.session.whoAmI();
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/catalog',
+      handler: ({ query }) => s.catalog.search(parseInput(CatalogQuery, query, 'query')),
+    },
+    {
+      method: 'GET',
+      path: '/api/catalog/:id',
+      handler: ({ params }) => s.catalog.course(parseInput(CourseIdParam, params, 'params').id),
+    },
+  ];
+}
+
+/** Match a request to a route: the route and its params, 'method' when only the method is wrong, or null. */
+export function matchRoute(routes: LocalRoute[], method: string, pathname: string) {
+  let wrongMethod = false;
+  const parts = pathname.split('/');
+  for (const r of routes) {
+    const pattern = r.path.split('/');
+    if (pattern.length !== parts.length) continue;
+    const params: Record<string, string> = {};
+    const ok = pattern.every((seg, i) => {
+      const part = parts[i] ?? '';
+      if (seg.startsWith(':')) {
+        if (!part) return false;
+        try {
+          params[seg.slice(1)] = decodeURIComponent(part);
+        } catch {
+          return false;
+        }
+        return true;
+      }
+      return seg === part;
+    });
+    if (!ok) continue;
+    if (r.method === method || (method === 'HEAD' && r.method === 'GET')) return { route: r, params };
+    wrongMethod = true;
+  }
+  return wrongMethod ? 'method' : null;
+}

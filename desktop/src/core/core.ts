@@ -1,0 +1,102 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startLocalApi } from './api/server.ts';
+import { localRoutes, type AppInfo } from './api/routes.ts';
+import type { DesktopConfig } from './config.ts';
+import { fileKeySecretBox, type SecretBox } from './secret-box.ts';
+import { serverClient } from './server/client.ts';
+import { catalogService } from './services/catalog.ts';
+import { connectivityMonitor } from './services/connectivity.ts';
+import { sessionService } from './services/session.ts';
+import { catalogCache } from './store/catalog-cache.ts';
+import { identityRepo } from './store/identity.ts';
+import { openStore } from './store/open.ts';
+import { settingsRepo } from './store/settings.ts';
+
+export interface CoreOptions {
+  config: DesktopConfig;
+  /** How tokens are sealed at rest; default: AES-256-GCM with a key file in the data dir (web mode). */
+  secretBox?: SecretBox;
+  /** The built renderer; default desktop/dist/renderer next to this source tree or bundle. */
+  rendererDir?: string | null;
+  mode?: AppInfo['mode'];
+  version?: string;
+  /** The per-launch secret; default 32 random bytes. */
+  secret?: string;
+  onError?: (err: unknown) => void;
+}
+
+/** desktop/dist/renderer, from src/core (tsx) or from dist/main (the Electron bundle). */
+export function defaultRendererDir(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const candidates = [path.resolve(here, '../../dist/renderer'), path.resolve(here, '../renderer')];
+  return candidates.find((d) => fs.existsSync(path.join(d, 'index.html'))) ?? candidates[0]!;
+}
+
+/**
+ * Composition root of the desktop core: local store → server client → services → local API.
+ * Runs in the Electron main process or alone under Node (web mode).
+ */
+export async function startCore(opts: CoreOptions) {
+  const { config } = opts;
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const store = openStore(path.join(config.dataDir, 'lyceum.db'));
+  try {
+    const box = opts.secretBox ?? fileKeySecretBox(config.dataDir);
+    const settings = settingsRepo(store.db);
+    // The monitor is created before the client that reports to it; the probe closes over the client.
+    const probe = { run: (): Promise<unknown> => Promise.resolve() };
+    const connectivity = connectivityMonitor({
+      serverUrl: config.serverUrl,
+      settings,
+      probe: () => probe.run(),
+    });
+    const client = serverClient({
+      baseUrl: config.serverUrl,
+      timeoutMs: config.requestTimeoutMs,
+      onContact: (ok, error) => connectivity.record(ok, error),
+    });
+    probe.run = () => client.health(2000);
+    const cache = catalogCache(store.db);
+    const identity = identityRepo(store.db, box);
+    const session = sessionService({ client, identity, catalog: cache, connectivity });
+    const catalog = catalogService({ db: store.db, client, cache, session, connectivity });
+    const secret = opts.secret ?? randomBytes(32).toString('base64url');
+    const app: AppInfo = {
+      name: 'Lyceum',
+      version: opts.version ?? '0.1.0',
+      mode: opts.mode ?? 'web',
+      serverUrl: config.serverUrl,
+    };
+    const api = await startLocalApi({
+      port: config.port,
+      secret,
+      routes: localRoutes({ session, catalog, connectivity, app }),
+      rendererDir: opts.rendererDir === undefined ? defaultRendererDir() : opts.rendererDir,
+      onError: opts.onError,
+    });
+    // Find out early whether the server is there, so the first screen already knows.
+    void connectivity.check(0);
+    return {
+      url: api.origin,
+      launchUrl: api.launchUrl,
+      port: api.port,
+      secret,
+      store,
+      session,
+      catalog,
+      connectivity,
+      client,
+      async close() {
+        await api.close();
+        store.close();
+      },
+    };
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+}
+export type Core = Awaited<ReturnType<typeof startCore>>;

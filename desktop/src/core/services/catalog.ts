@@ -1,0 +1,98 @@
+import { CoreError } from '../errors.ts';
+import type { CatalogPage, CatalogQuery, CourseView } from '../schemas.ts';
+import { ServerError, ServerUnreachable, type ServerClient } from '../server/client.ts';
+import type { CatalogCache } from '../store/catalog-cache.ts';
+import { searchCachedCatalog } from '../store/catalog-search.ts';
+import type { LocalDb } from '../store/open.ts';
+import type { ConnectivityMonitor } from './connectivity.ts';
+import { decodeCatalogCursor, encodeCatalogCursor } from './cursor.ts';
+import { asCoreError, type SessionService } from './session.ts';
+
+export interface CatalogDeps {
+  db: LocalDb;
+  client: ServerClient;
+  cache: CatalogCache;
+  session: SessionService;
+  connectivity: ConnectivityMonitor;
+}
+
+/** Catalog reads: from the server when it answers (and cached as they pass), from the local cache when it does not. */
+export function catalogService(deps: CatalogDeps) {
+  function fromCache(query: CatalogQuery, offset: number): CatalogPage {
+    const r = searchCachedCatalog(deps.db, { ...query, offset, limit: query.limit });
+    const counts = deps.cache.counts();
+    return {
+      items: r.items,
+      facets: r.facets,
+      nextCursor: r.hasMore ? encodeCatalogCursor({ o: offset + r.items.length }) : null,
+      source: 'cache',
+      offline: true,
+      syncedAt: counts.lastSyncedAt,
+      cachedCount: counts.published,
+    };
+  }
+
+  return {
+    async search(query: CatalogQuery): Promise<CatalogPage> {
+      const cursor = decodeCatalogCursor(query.cursor);
+      const offset = cursor?.o ?? 0;
+      // A page that started from the cache continues from the cache; so does a search while the server is known down.
+      if ((cursor && !cursor.s && offset > 0) || deps.connectivity.knownOffline()) {
+        if (deps.connectivity.knownOffline()) void deps.connectivity.check();
+        return fromCache(query, offset);
+      }
+      try {
+        // The catalog is public: searching never needs (or waits on a refresh of) the user's token.
+        const res = await deps.client.searchCourses({ ...query, cursor: cursor?.s });
+        const syncedAt = new Date().toISOString();
+        deps.cache.putSummaries(res.items, syncedAt);
+        return {
+          items: res.items,
+          facets: res.facets,
+          nextCursor: res.nextCursor
+            ? encodeCatalogCursor({ s: res.nextCursor, o: offset + res.items.length })
+            : null,
+          source: 'server',
+          offline: false,
+          syncedAt,
+          cachedCount: deps.cache.counts().published,
+        };
+      } catch (err) {
+        if (err instanceof ServerUnreachable) return fromCache(query, offset);
+        throw asCoreError(err, 'The server cannot be reached');
+      }
+    },
+
+    async course(id: string): Promise<CourseView> {
+      const cached = () => deps.cache.getDetail(id);
+      const offlineAnswer = (): CourseView => {
+        const hit = cached();
+        if (!hit) {
+          throw new CoreError(
+            'not_cached',
+            'This course has not been opened on this device while online, so it is not saved here yet.',
+          );
+        }
+        return { course: hit.course, source: 'cache', offline: true, syncedAt: hit.syncedAt };
+      };
+      if (deps.connectivity.knownOffline()) {
+        void deps.connectivity.check();
+        return offlineAnswer();
+      }
+      try {
+        const course = await deps.session.withToken((token) => deps.client.getCourse(id, token));
+        const syncedAt = new Date().toISOString();
+        deps.cache.putDetail(course, deps.session.currentUserId(), syncedAt);
+        return { course, source: 'server', offline: false, syncedAt };
+      } catch (err) {
+        if (err instanceof ServerUnreachable) return offlineAnswer();
+        if (err instanceof ServerError && err.code === 'not_found') {
+          deps.cache.forget(id);
+          throw new CoreError('not_found', 'This course does not exist or is not published any more.');
+        }
+        throw asCoreError(err, 'The server cannot be reached');
+      }
+    },
+  };
+}
+export type CatalogService = ReturnType<typeof catalogService>;

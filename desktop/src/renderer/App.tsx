@@ -1,0 +1,100 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { SessionState } from '../core/schemas.ts';
+import { Banner } from './components/Banner.tsx';
+import { Header } from './components/Header.tsx';
+import { Spinner } from './components/Spinner.tsx';
+import { api, ApiFailure } from './lib/api.ts';
+import { ConnectivityProvider, useConnectivity } from './lib/connectivity.tsx';
+import { parseRoute, useLocation } from './lib/router.ts';
+import { Catalog } from './screens/catalog/Catalog.tsx';
+import { CourseDetail } from './screens/CourseDetail.tsx';
+import { LaunchRequired } from './screens/LaunchRequired.tsx';
+import { NotFound } from './screens/NotFound.tsx';
+import { SignIn } from './screens/SignIn.tsx';
+
+type Boot =
+  | { status: 'loading' }
+  | { status: 'ready'; session: SessionState }
+  | { status: 'launch' }
+  | { status: 'error'; message: string };
+
+function Shell() {
+  const [boot, setBoot] = useState<Boot>({ status: 'loading' });
+  const [signingOut, setSigningOut] = useState(false);
+  const { status } = useConnectivity();
+  const loc = useLocation();
+
+  const load = useCallback(() => {
+    api.session().then(
+      (session) => setBoot({ status: 'ready', session }),
+      (err: unknown) => {
+        if (err instanceof ApiFailure && err.code === 'launch_secret_required') setBoot({ status: 'launch' });
+        else setBoot({ status: 'error', message: err instanceof Error ? err.message : String(err) });
+      },
+    );
+  }, []);
+  useEffect(load, [load]);
+  // The session can end while the window is in the background (refresh token refused): check again on focus.
+  useEffect(() => {
+    addEventListener('focus', load);
+    return () => removeEventListener('focus', load);
+  }, [load]);
+
+  const signOut = async () => {
+    setSigningOut(true);
+    try {
+      setBoot({ status: 'ready', session: await api.signOut() });
+    } finally {
+      setSigningOut(false);
+    }
+  };
+
+  if (boot.status === 'loading') {
+    return (
+      <main id="main" className="boot">
+        <Spinner label="Starting Lyceum…" />
+      </main>
+    );
+  }
+  if (boot.status === 'launch') return <LaunchRequired />;
+  if (boot.status === 'error') {
+    return (
+      <main id="main" className="boot">
+        <Banner tone="error">{boot.message}</Banner>
+      </main>
+    );
+  }
+
+  const { session } = boot;
+  const route = parseRoute(loc.pathname);
+  return (
+    <>
+      <a href="#main" className="skip-link">
+        Skip to content
+      </a>
+      <Header
+        user={session.user}
+        status={status ?? session.connectivity}
+        onSignOut={session.signedIn ? signOut : undefined}
+        signingOut={signingOut}
+      />
+      {!session.signedIn || !session.user ? (
+        <SignIn notice={session.notice} onSignedIn={(s) => setBoot({ status: 'ready', session: s })} />
+      ) : route.name === 'catalog' ? (
+        <Catalog search={loc.search} />
+      ) : route.name === 'course' ? (
+        <CourseDetail id={route.id} />
+      ) : (
+        <NotFound />
+      )}
+    </>
+  );
+}
+
+export function App() {
+  return (
+    <ConnectivityProvider>
+      <Shell />
+    </ConnectivityProvider>
+  );
+}

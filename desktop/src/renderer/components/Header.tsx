@@ -1,0 +1,45 @@
+import type { User } from '@lyceum/contracts';
+import type { Connectivity } from '../../core/schemas.ts';
+import { Button } from './Button.tsx';
+import { ConnectivityIndicator } from './ConnectivityIndicator.tsx';
+import { Link } from './Link.tsx';
+
+export function Header({
+  user,
+  status,
+  onSignOut,
+  signingOut,
+}: {
+  user: User | null;
+  status: Connectivity | null;
+  onSignOut?: () => void;
+  signingOut?: boolean;
+}) {
+  return (
+    <header className="app-header">
+      <Link href="/" className="app-header__brand">
+        <span className="app-header__logo" aria-hidden="true">
+          Λ
+        </span>
+        Lyceum
+      </Link>
+      <ConnectivityIndicator status={status} />
+      {user ? (
+        <div className="app-header__user">
+          <span className="app-header__avatar" aria-hidden="true">
+            {user.name.slice(0, 1).toUpperCase()}
+          </span>
+          <span className="app-header__name">
+            <span className="visually-hidden">Signed in as </span>
+            {user.name}
+          </span>
+          {onSignOut ? (
+            <Button variant="ghost" onClick={onSignOut} busy={signingOut} busyLabel="Signing out…">
+              Sign out
+            </Button>
+          ) : null}
+        </div>
+      ) : null}
+    </header>
+  );
+}

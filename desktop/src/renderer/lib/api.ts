@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import {
+  CatalogPage,
+  Connectivity,
+  CourseView,
+  LocalErrorBody,
+  SessionState,
+  type CatalogQuery,
+  type SignInBody,
+} from '../../core/schemas.ts';
+
+/** A failed call to the local API, with the machine-readable code the core (or the server behind it) answered. */
+export class ApiFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiFailure';
+  }
+}
+
+const AppInfo = z.object({
+  name: z.string(),
+  version: z.string(),
+  mode: z.enum(['electron', 'web']),
+  serverUrl: z.string(),
+});
+export type AppInfo = z.infer<typeof AppInfo>;
+
+async function call<S extends z.ZodType>(
+  schema: S,
+  method: string,
+  path: string,
+  body?: unknown,
+  signal?: AbortSignal,
+): Promise<z.infer<S>> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers:
+        body === undefined
+          ? { accept: 'application/json' }
+          : { accept: 'application/json', 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal,
+    });
+  } catch (err) {
+    if (signal?.aborted) throw err;
+    throw new ApiFailure(0, 'core_unreachable', "The app's background service stopped. Restart Lyceum.");
+  }
+  const json: unknown = await res.json().catch(() => null);
+  if (!res.ok) {
+    const e = LocalErrorBody.safeParse(json);
+    throw e.success
+      ? new ApiFailure(res.status, e.data.error.code, e.data.error.message)
+      : new ApiFailure(res.status, 'internal', `Unexpected answer (${res.status})`);
+  }
+  return schema.parse(json);
+}
+
+/** Query string of a catalog search: only the values that are set. */
+export function catalogParams(q: Partial<CatalogQuery>): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(q))
+    if (v !== undefined && v !== '' && v !== null) params.set(k, String(v));
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
+/** The renderer's only way to the world: the local API of the desktop core. */
+export const api = {
+  app: () => call(AppInfo, 'GET', '/api/app'),
+  session: () => call(SessionState, 'GET', '/api/session'),
+  signIn: (body: SignInBody) => call(SessionState, 'POST', '/api/session', body),
+  signOut: () => call(SessionState, 'DELETE', '/api/session'),
+  status: () => call(Connectivity, 'GET', '/api/status'),
+  catalog: (q: Partial<CatalogQuery>, signal?: AbortSignal) =>
+    call(CatalogPage, 'GET', `/api/catalog${catalogParams(q)}`, undefined, signal),
+  course: (id: string, signal?: AbortSignal) =>
+    call(CourseView, 'GET', `/api/catalog/${encodeURIComponent(id)}`, undefined, signal),
+};

@@ -1,0 +1,39 @@
+import { useEffect, useState } from 'react';
+
+/** The app's screens, from the location path. */
+export type Route = { name: 'catalog' } | { name: 'course'; id: string } | { name: 'not-found' };
+
+export function parseRoute(pathname: string): Route {
+  if (pathname === '/' || pathname === '') return { name: 'catalog' };
+  const m = /^\/courses\/([0-9a-fA-F-]{36})\/?$/.exec(pathname);
+  if (m?.[1]) return { name: 'course', id: m[1] };
+  return { name: 'not-found' };
+}
+
+const listeners = new Set<() => void>();
+
+/** Go to an app path (history entry), or replace the current one (filters typed into the URL). */
+export function navigate(to: string, opts: { replace?: boolean } = {}): void {
+  if (opts.replace) history.replaceState(null, '', to);
+  else history.pushState(null, '', to);
+  for (const l of listeners) l();
+}
+
+/** The current location, re-rendered on navigation and on back/forward. */
+export function useLocation(): { pathname: string; search: string } {
+  const read = () => ({ pathname: location.pathname, search: location.search });
+  const [loc, setLoc] = useState(read);
+  useEffect(() => {
+    const update = () => setLoc(read());
+    listeners.add(update);
+    addEventListener('popstate', update);
+    return () => {
+      listeners.delete(update);
+      removeEventListener('popstate', update);
+    };
+  }, []);
+  return loc;
+}
+
+/** The catalog search last shown, so "Back to catalog" returns to the same results. */
+export const lastCatalog = { search: '' };

@@ -1,0 +1,223 @@
+import { useEffect, useState } from 'react';
+import type { CourseView } from '../../core/schemas.ts';
+import { Banner } from '../components/Banner.tsx';
+import { Button } from '../components/Button.tsx';
+import { EmptyState } from '../components/EmptyState.tsx';
+import { Link } from '../components/Link.tsx';
+import { Rating } from '../components/Rating.tsx';
+import { Spinner } from '../components/Spinner.tsx';
+import { api, ApiFailure } from '../lib/api.ts';
+import { useConnectivity } from '../lib/connectivity.tsx';
+import { formatAgo, formatDuration, formatPrice, labels, languageName } from '../lib/format.ts';
+import { lastCatalog } from '../lib/router.ts';
+import { useFocusHeading } from '../lib/use-focus-heading.ts';
+
+type Load =
+  { status: 'loading' } | { status: 'ready'; view: CourseView } | { status: 'error'; error: ApiFailure };
+
+export function CourseDetail({ id }: { id: string }) {
+  const [load, setLoad] = useState<Load>({ status: 'loading' });
+  const [attempt, setAttempt] = useState(0);
+  const { refresh } = useConnectivity();
+  const title =
+    load.status === 'ready'
+      ? load.view.course.title
+      : load.status === 'error'
+        ? 'Course unavailable'
+        : 'Loading course';
+  const heading = useFocusHeading<HTMLHeadingElement>(title, `${id}:${load.status}`);
+
+  useEffect(() => {
+    const ctrl = new AbortController();
+    setLoad({ status: 'loading' });
+    api.course(id, ctrl.signal).then(
+      (view) => {
+        setLoad({ status: 'ready', view });
+        if (view.offline) refresh();
+      },
+      (err: unknown) => {
+        if (ctrl.signal.aborted) return;
+        setLoad({
+          status: 'error',
+          error: err instanceof ApiFailure ? err : new ApiFailure(0, 'internal', 'Something went wrong.'),
+        });
+        refresh();
+      },
+    );
+    return () => ctrl.abort();
+  }, [id, attempt, refresh]);
+
+  const back = (
+    <Link href={`/${lastCatalog.search}`} className="back-link">
+      <span aria-hidden="true">← </span>Back to catalog
+    </Link>
+  );
+
+  if (load.status === 'loading') {
+    return (
+      <main id="main" className="page">
+        {back}
+        <h1 ref={heading} tabIndex={-1} className="visually-hidden">
+          Loading course
+        </h1>
+        <Spinner label="Loading course…" />
+      </main>
+    );
+  }
+
+  if (load.status === 'error') {
+    const { code, message } = load.error;
+    return (
+      <main id="main" className="page">
+        {back}
+        <h1 ref={heading} tabIndex={-1}>
+          {code === 'not_cached'
+            ? 'Not saved on this device'
+            : code === 'not_found'
+              ? 'Course not found'
+              : 'Course unavailable'}
+        </h1>
+        <EmptyState
+          title={
+            code === 'not_cached'
+              ? 'You are offline, and this course has not been opened here before.'
+              : message
+          }
+          action={
+            code === 'not_found' ? null : <Button onClick={() => setAttempt((n) => n + 1)}>Try again</Button>
+          }
+        >
+          {code === 'not_cached'
+            ? 'Open it once while connected and it will be available offline afterwards.'
+            : null}
+        </EmptyState>
+      </main>
+    );
+  }
+
+  const { course, source, syncedAt } = load.view;
+  return (
+    <main id="main" className="page course">
+      {back}
+      {source === 'cache' ? (
+        <Banner tone="warning">
+          You are offline. This is the copy saved on this device {formatAgo(syncedAt)}.
+        </Banner>
+      ) : null}
+      <header className="course__header">
+        <p className="course__eyebrow">
+          {course.subject} · {labels.level[course.level]} · {labels.type[course.type]} ·{' '}
+          {languageName(course.language)}
+        </p>
+        <h1 ref={heading} tabIndex={-1} className="course__title">
+          {course.title}
+        </h1>
+        <p className="course__by">
+          {course.instructors.length ? `Taught by ${course.instructors.map((i) => i.name).join(', ')}` : null}
+        </p>
+        <dl className="course__facts">
+          <div>
+            <dt>Rating</dt>
+            <dd>
+              <Rating average={course.ratingAverage} count={course.ratingCount} />
+            </dd>
+          </div>
+          <div>
+            <dt>Price</dt>
+            <dd className={course.price ? 'price' : 'price price--free'}>{formatPrice(course.price)}</dd>
+          </div>
+          <div>
+            <dt>Length</dt>
+            <dd>
+              {course.lessonCount} {course.lessonCount === 1 ? 'lesson' : 'lessons'} ·{' '}
+              {formatDuration(course.durationMinutes)}
+            </dd>
+          </div>
+          <div>
+            <dt>Students</dt>
+            <dd>{course.enrollmentCount}</dd>
+          </div>
+        </dl>
+        {course.viewer.enrolled ? <p className="badge badge--success">You are enrolled</p> : null}
+      </header>
+
+      {course.description ? (
+        <section aria-labelledby="about" className="course__section">
+          <h2 id="about">About this course</h2>
+          <p className="course__description">{course.description}</p>
+          {course.tags.length ? (
+            <ul className="tags" aria-label="Tags">
+              {course.tags.map((t) => (
+                <li key={t} className="tag">
+                  {t}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </section>
+      ) : null}
+
+      <section aria-labelledby="prereq" className="course__section">
+        <h2 id="prereq">Prerequisites</h2>
+        {course.prerequisites.length ? (
+          <ul className="prereqs">
+            {course.prerequisites.map((p) => (
+              <li key={p.id}>
+                <Link href={`/courses/${p.id}`}>{p.title}</Link>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="muted">None: you can start right away.</p>
+        )}
+      </section>
+
+      <section aria-labelledby="outline" className="course__section">
+        <h2 id="outline">Course outline</h2>
+        {course.modules.length === 0 ? <p className="muted">No lessons yet.</p> : null}
+        <ol className="modules">
+          {course.modules.map((m, mi) => (
+            <li key={m.id} className="module">
+              <h3 className="module__title">
+                <span className="module__number">Module {mi + 1}</span> {m.title}
+              </h3>
+              <ol className="lessons">
+                {m.lessons.map((l) => (
+                  <li key={l.id} className="lesson">
+                    <span className={`lesson__kind lesson__kind--${l.kind}`}>
+                      {labels.kind[l.kind] ?? l.kind}
+                    </span>
+                    <span className="lesson__title">{l.title}</span>
+                    <span className="lesson__meta">
+                      {l.isPreview ? <span className="badge">Preview</span> : null}
+                      {l.locked ? (
+                        <span className="lesson__locked" title="Enroll to open this lesson">
+                          <svg
+                            viewBox="0 0 16 16"
+                            width="14"
+                            height="14"
+                            aria-hidden="true"
+                            focusable="false"
+                          >
+                            <path
+                              fill="currentColor"
+                              d="M4 7V5a4 4 0 1 1 8 0v2h1v8H3V7h1Zm2 0h4V5a2 2 0 1 0-4 0v2Z"
+                            />
+                          </svg>
+                          Locked
+                        </span>
+                      ) : null}
+                      {l.durationMinutes ? (
+                        <span className="muted">{formatDuration(l.durationMinutes)}</span>
+                      ) : null}
+                    </span>
+                  </li>
+                ))}
+              </ol>
+            </li>
+          ))}
+        </ol>
+      </section>
+    </main>
+  );
+}

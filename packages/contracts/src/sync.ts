@@ -1,0 +1,138 @@
+import { z } from 'zod';
+import { Id, IsoDateTime } from './common.ts';
+import { Preferences } from './identity.ts';
+import { ProgressEventInput, QuizAttemptInput } from './progress.ts';
+import { RatingInput } from './catalog.ts';
+
+/**
+ * The sync protocol (ARCHITECTURE.md §4). Server-authoritative, offline-first:
+ * - pull: changes after a cursor, in pages, for the caller's scope; tombstones for deletions; resyncRequired when
+ *   the cursor is older than the change log keeps.
+ * - push: client mutations from an outbox, in order, applied idempotently per device, answered one by one.
+ */
+
+/** A device: one installation of the desktop app for one user (client-generated UUID, kept in its store). */
+export const DeviceId = Id;
+
+// ---------- pull ----------
+
+/** What a change is about. Payloads are the current server state at pull time (latest wins within a page). */
+export const SyncEntity = z.enum([
+  'course', // published catalog metadata (CourseSummary); everyone
+  'course_detail', // full structure (CourseDetail as the caller may see it) of a course the caller is enrolled in or teaches
+  'enrollment', // the caller's own enrollment (MyEnrollment)
+  'lesson_progress', // the caller's merged lesson state (LessonProgress + courseId)
+  'quiz_attempt', // the caller's own attempts (QuizAttemptResult without duplicate/courseCompleted)
+  'preferences', // the caller's preferences
+]);
+export type SyncEntity = z.infer<typeof SyncEntity>;
+
+export const SyncChange = z
+  .object({
+    /** Server-assigned, strictly increasing over the change log. */
+    seq: z.number().int().positive(),
+    entity: SyncEntity,
+    /** The entity's id (course id, enrollment's course id, lesson id, attempt id, user id for preferences). */
+    id: z.string(),
+    op: z.enum(['upsert', 'delete']),
+    /** The entity's current state for upserts; absent for tombstones. Shape by entity, see SyncEntity. */
+    data: z.unknown().optional(),
+  })
+  .meta({ id: 'SyncChange' });
+export type SyncChange = z.infer<typeof SyncChange>;
+
+export const PullRequest = z
+  .object({
+    deviceId: DeviceId,
+    /** Opaque cursor from the previous page; null for an initial sync. */
+    cursor: z.string().max(200).nullable(),
+    limit: z.number().int().min(1).max(1000).default(500),
+  })
+  .strict();
+export type PullRequest = z.infer<typeof PullRequest>;
+
+export const PullResponse = z
+  .object({
+    changes: z.array(SyncChange),
+    /** Where the next pull starts. The client stores it only after it applied the whole page. */
+    cursor: z.string(),
+    /** More changes wait after this page. */
+    hasMore: z.boolean(),
+    /** The cursor is older than the change log keeps (or unknown): drop the synced cache and pull from null. */
+    resyncRequired: z.boolean(),
+  })
+  .meta({ id: 'PullResponse' });
+export type PullResponse = z.infer<typeof PullResponse>;
+
+// ---------- push ----------
+
+/** Every mutation a device can queue offline. Enrollment, grading, publishing and payments stay server decisions. */
+export const MutationName = z.enum([
+  'recordProgress',
+  'submitQuizAttempt',
+  'enroll',
+  'unenroll',
+  'putPreferences',
+  'rateCourse',
+]);
+export type MutationName = z.infer<typeof MutationName>;
+
+const mutationBase = {
+  /** Client-generated UUIDv7: sending it again never applies it twice. */
+  id: Id,
+  /** Order of the mutation in the device's outbox (strictly increasing per device). */
+  clientSeq: z.number().int().min(0),
+  /** Device clock when it was made: data, never an ordering key. */
+  createdAt: IsoDateTime,
+};
+
+export const Mutation = z.discriminatedUnion('name', [
+  z.object({ ...mutationBase, name: z.literal('recordProgress'), args: ProgressEventInput }).strict(),
+  z.object({ ...mutationBase, name: z.literal('submitQuizAttempt'), args: QuizAttemptInput }).strict(),
+  z.object({ ...mutationBase, name: z.literal('enroll'), args: z.object({ courseId: Id }).strict() }).strict(),
+  z.object({ ...mutationBase, name: z.literal('unenroll'), args: z.object({ courseId: Id }).strict() }).strict(),
+  z.object({ ...mutationBase, name: z.literal('putPreferences'), args: Preferences }).strict(),
+  z.object({ ...mutationBase, name: z.literal('rateCourse'), args: RatingInput.extend({ courseId: Id }).strict() }).strict(),
+]);
+export type Mutation = z.infer<typeof Mutation>;
+
+export const PushRequest = z
+  .object({
+    deviceId: DeviceId,
+    /** In outbox order; at most 500 per request. */
+    mutations: z.array(Mutation).max(500),
+  })
+  .strict();
+export type PushRequest = z.infer<typeof PushRequest>;
+
+export const MutationResult = z
+  .discriminatedUnion('status', [
+    z.object({
+      id: Id,
+      status: z.literal('applied'),
+      /** True when this id had been applied before (a retried push). */
+      duplicate: z.boolean(),
+      /** What the server answered (e.g. the graded attempt). */
+      result: z.unknown().optional(),
+    }),
+    z.object({
+      id: Id,
+      status: z.literal('rejected'),
+      /** Machine-readable reason (an error code such as not_enrolled, attempts_exhausted, payment_required). */
+      code: z.string(),
+      /** For the student: what happened and what they can do. */
+      message: z.string(),
+      details: z.unknown().optional(),
+    }),
+  ])
+  .meta({ id: 'MutationResult' });
+export type MutationResult = z.infer<typeof MutationResult>;
+
+export const PushResponse = z
+  .object({ results: z.array(MutationResult) })
+  .meta({ id: 'PushResponse' });
+export type PushResponse = z.infer<typeof PushResponse>;
+
+/** socket.io: the server emits this to a user's room when something in their scope changed; the client pulls. */
+export const SyncPokeEvent = 'sync:poke';
+export const SyncPoke = z.object({ seq: z.number().int() });

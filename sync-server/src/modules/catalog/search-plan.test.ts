@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../../../test/harness.ts';
+import { buildFacetQuery, buildItemsQuery, normalizeSearch, type BuiltQuery } from './search.ts';
+
+/** Synthetic courses (every tenth a draft; each 'topicN' word in 1 of 500), enough for the planner to prefer indexes as in production. */
+async function bulkCourses(t: TestServer, ownerId: string, n: number): Promise<void> {
+  await t.server.database.pool.query(
+    `INSERT INTO courses (id, owner_id, title, description, subject, tags, tags_text, language, type, level, price_cents, currency,
+       status, duration_minutes, lesson_count, instructor_names, published_at, rating_avg, rating_count, enrollment_count)
+     SELECT gen_random_uuid(), $1,
+       (ARRAY['Python','Java','Rust','Golang','Painting','Cooking','Statistics','Physics','History','Music'])[1 + i % 10]
+         || ' course ' || i || ' topic' || (i % 500),
+       'Lesson plan number ' || i || ' about ' || (ARRAY['data','web','art','science','life','travel','money'])[1 + i % 7],
+       (ARRAY['Programming','Data','Art','Science','Humanities'])[1 + i % 5],
+       ARRAY['tag' || (i % 50)], 'tag' || (i % 50),
+       (ARRAY['en','de','fr','es'])[1 + i % 4],
+       (ARRAY['self_paced','instructor_led','cohort'])[1 + i % 3],
+       (ARRAY['beginner','intermediate','advanced'])[1 + (i / 3) % 3],
+       CASE WHEN i % 2 = 0 THEN 0 ELSE 1999 END, CASE WHEN i % 2 = 0 THEN NULL ELSE 'USD' END,
+       CASE WHEN i % 10 = 7 THEN 'draft' ELSE 'published' END,
+       i % 300, 1 + i % 20, 'Teacher ' || (i % 100),
+       date_trunc('milliseconds', now()) - make_interval(mins => i), (i % 50) / 10.0, i % 7, i % 1000
+     FROM generate_series(1, $2::int) i`,
+    [ownerId, n],
+  );
+  await t.server.database.pool.query('ANALYZE courses');
+}
+
+let t: TestServer;
+beforeAll(async () => {
+  t = await startTestServer();
+  const owner = await t.user('instructor');
+  await bulkCourses(t, owner.id, 20_000);
+});
+afterAll(() => t.close());
+
+async function plan(q: BuiltQuery): Promise<string> {
+  const r = await t.server.database.pool.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${q.text}`, q.values);
+  return r.rows.map((x) => x['QUERY PLAN']).join('\n');
+}
+
+describe('the search queries use indexes', () => {
+  it.each([
+    ['q=topic17 (relevance)', { q: 'topic17' }, 'courses_search_idx'],
+    ['q=topic123 less (prefixes, several words)', { q: 'topic123 less' }, 'courses_search_idx'],
+    ['newest', {}, 'courses_status_published_idx'],
+    ['rating', { sort: 'rating' as const }, 'courses_status_rating_idx'],
+    ['popularity', { sort: 'popularity' as const }, 'courses_status_popularity_idx'],
+  ])('%s', async (_label, input, index) => {
+    const n = normalizeSearch({ ...input, limit: 20 });
+    expect(await plan(buildItemsQuery(n))).toContain(index);
+  });
+
+  it('keyset pages stay on the index', async () => {
+    const first = await t.server.catalog.service.search({ limit: 20 });
+    const n = normalizeSearch({ cursor: first.nextCursor!, limit: 20 });
+    const p = await plan(buildItemsQuery(n));
+    expect(p).toContain('courses_status_published_idx');
+    expect(p).not.toMatch(/Seq Scan/);
+  });
+
+  it('facet counts of a text query use the full-text index', async () => {
+    expect(await plan(buildFacetQuery(normalizeSearch({ q: 'topic17', limit: 20 })))).toContain('courses_search_idx');
+  });
+
+  it('answers the real search over the bulk data correctly', async () => {
+    const r = await t.server.catalog.service.search({ q: 'python', level: 'advanced', limit: 5 });
+    expect(r.items).toHaveLength(5);
+    for (const i of r.items) {
+      expect(i.title).toMatch(/^Python course/);
+      expect(i.level).toBe('advanced');
+    }
+    const total = r.facets.level.reduce((s, b) => s + b.count, 0);
+    const direct = await t.server.database.pool.query(
+      `SELECT count(*)::int AS n FROM courses WHERE status = 'published' AND title LIKE 'Python course%'`,
+    );
+    expect(total).toBe(direct.rows[0].n);
+  });
+});

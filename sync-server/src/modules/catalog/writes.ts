@@ -1,0 +1,201 @@
+import { eq, sql } from 'drizzle-orm';
+import type { z } from 'zod';
+import { CourseCreate, CoursePatch, type CourseDetail } from '@lyceum/contracts';
+import type { Db } from '../../db/client.ts';
+import { ApiError } from '../../http/errors.ts';
+import { newId } from '../../lib/ids.ts';
+import {
+  invalid,
+  parseInput,
+  requireEditable,
+  resolveActor,
+  type Actor,
+  type EnrollmentCheck,
+  type UserDirectory,
+  type Viewer,
+} from './access.ts';
+import { loadBundle, toDetail } from './detail.ts';
+import { checkInstructors, writeInstructors, writePrerequisites } from './relations.ts';
+import { refreshDerived, replaceStructure } from './structure.ts';
+import { nowMs, pgCode } from './sqlutil.ts';
+import { courses } from './tables.ts';
+import { normalizeTags, publishProblems, structureIssues } from './validate.ts';
+
+export interface WriteDeps {
+  db: Db;
+  users: UserDirectory;
+  enrollments: EnrollmentCheck;
+  /** Called after every committed change of a course (drops caches). */
+  changed: (courseId: string) => void;
+}
+
+/** Lessons removed from a course may still be referenced by student records elsewhere. */
+async function guardReferences<T>(work: () => Promise<T>, message: string): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (pgCode(err) === '23503') throw new ApiError('conflict', message);
+    throw err;
+  }
+}
+
+const priceColumns = (price: { amountCents: number; currency: string } | null) =>
+  price ? { priceCents: price.amountCents, currency: price.currency } : { priceCents: 0, currency: null };
+
+export function courseWriter({ db, users, enrollments, changed }: WriteDeps) {
+  async function freshDetail(id: string, viewer: Viewer): Promise<CourseDetail> {
+    const bundle = await loadBundle(db, id);
+    if (!bundle) throw new ApiError('not_found', 'Course not found');
+    return toDetail(bundle, viewer);
+  }
+
+  const editorView = (v: Partial<Viewer> & Pick<Viewer, 'caller'>): Viewer => ({
+    canEdit: true, isAdmin: v.caller?.role === 'admin', isOwner: false, enrolled: false, ...v,
+  });
+
+  async function setStatus(actor: Actor, id: string, to: 'published' | 'archived'): Promise<CourseDetail> {
+    const caller = await resolveActor(users, actor);
+    const { course, viewer } = await requireEditable(db, enrollments, caller, id, { ownerOnly: true });
+    if (course.status !== to) {
+      if (to === 'published') {
+        const bundle = await loadBundle(db, id);
+        if (!bundle) throw new ApiError('not_found', 'Course not found');
+        const problems = publishProblems(bundle.course.title, bundle.structure.modules);
+        const drafts = await db.execute<{ id: string }>(sql`
+          SELECT c.id FROM course_prerequisites cp JOIN courses c ON c.id = cp.prerequisite_id
+          WHERE cp.course_id = ${id} AND c.status = 'draft'`);
+        for (const d of drafts.rows) problems.push({ path: 'prerequisiteIds', message: `The prerequisite ${d.id} is not published yet` });
+        if (problems.length) throw new ApiError('course_incomplete', 'The course is not ready to publish', { problems });
+      }
+      await db
+        .update(courses)
+        .set({
+          status: to,
+          version: sql`${courses.version} + 1`,
+          updatedAt: nowMs,
+          ...(to === 'published' ? { publishedAt: sql`COALESCE(${courses.publishedAt}, ${nowMs})` } : {}),
+        })
+        .where(eq(courses.id, id));
+      changed(id);
+    }
+    return freshDetail(id, viewer);
+  }
+
+  return {
+    /** Create a draft course; the creator becomes its owner and first instructor. */
+    async createCourse(actor: Actor, input: z.input<typeof CourseCreate>): Promise<CourseDetail> {
+      const caller = await resolveActor(users, actor);
+      if (caller.role === 'student') throw new ApiError('forbidden', 'Only instructors and admins may create courses');
+      const body = parseInput(CourseCreate, input);
+      const modules = body.modules ?? [];
+      const issues = structureIssues(modules);
+      if (issues.length) invalid('The course structure is invalid', issues);
+      const instructors = await checkInstructors(users, caller.id, body.instructorIds ?? []);
+      const tags = normalizeTags(body.tags ?? []);
+      const id = newId();
+      await db.transaction(async (tx) => {
+        await tx.insert(courses).values({
+          id,
+          ownerId: caller.id,
+          title: body.title,
+          description: body.description ?? '',
+          subject: body.subject,
+          tags,
+          tagsText: tags.join(' '),
+          language: body.language ?? 'en',
+          type: body.type ?? 'self_paced',
+          level: body.level ?? 'beginner',
+          ...priceColumns(body.price ?? null),
+          coverImageUrl: body.coverImageUrl ?? null,
+          createdAt: nowMs,
+          updatedAt: nowMs,
+        });
+        await writeInstructors(tx, id, instructors);
+        if (body.prerequisiteIds?.length) await writePrerequisites(tx, id, body.prerequisiteIds);
+        if (modules.length) {
+          await replaceStructure(tx, id, modules);
+          await refreshDerived(tx, id);
+        }
+      });
+      changed(id);
+      return freshDetail(id, editorView({ caller, isOwner: true }));
+    },
+
+    /**
+     * Partial update by an instructor of the course or an admin. Changing the instructor list is for the owner and admins.
+     * With `version`, a stale edit is refused (409 conflict, details.currentVersion). Every edit bumps the version.
+     */
+    async updateCourse(actor: Actor, id: string, input: z.input<typeof CoursePatch>): Promise<CourseDetail> {
+      const caller = await resolveActor(users, actor);
+      const patch = parseInput(CoursePatch, input);
+      const { course, viewer } = await requireEditable(db, enrollments, caller, id, { ownerOnly: patch.instructorIds !== undefined });
+      if (patch.modules) {
+        const issues = structureIssues(patch.modules);
+        if (issues.length) invalid('The course structure is invalid', issues);
+        if (course.status === 'published') {
+          const problems = publishProblems(patch.title ?? course.title, patch.modules);
+          if (problems.length) throw new ApiError('course_incomplete', 'A published course must stay complete', { problems });
+        }
+      }
+      const instructors = patch.instructorIds ? await checkInstructors(users, course.ownerId, patch.instructorIds) : null;
+      const { version, modules, instructorIds: _i, prerequisiteIds, tags: rawTags, price, ...fields } = patch;
+      const tags = rawTags ? normalizeTags(rawTags) : undefined;
+      const edits = Object.keys(patch).filter((k) => k !== 'version').length;
+      await guardReferences(
+        () =>
+          db.transaction(async (tx) => {
+            const [row] = await tx.select({ version: courses.version }).from(courses).where(eq(courses.id, id)).for('update');
+            if (!row) throw new ApiError('not_found', 'Course not found');
+            if (version !== undefined && version !== row.version)
+              throw new ApiError('conflict', 'The course was changed since you loaded it', { currentVersion: row.version });
+            if (!edits) return;
+            await tx
+              .update(courses)
+              .set({
+                ...fields,
+                ...(tags ? { tags, tagsText: tags.join(' ') } : {}),
+                ...(price !== undefined ? priceColumns(price) : {}),
+                version: sql`${courses.version} + 1`,
+                updatedAt: nowMs,
+              })
+              .where(eq(courses.id, id));
+            if (instructors) await writeInstructors(tx, id, instructors);
+            if (prerequisiteIds) await writePrerequisites(tx, id, prerequisiteIds);
+            if (modules) {
+              await replaceStructure(tx, id, modules);
+              await refreshDerived(tx, id);
+            }
+          }),
+        'Some lessons or questions you removed have student records attached; keep them, or archive the course instead',
+      );
+      if (edits) changed(id);
+      return freshDetail(id, viewer);
+    },
+
+    /** Hard delete by the owner or an admin; refused while the course has enrollments (archive it instead). */
+    async deleteCourse(actor: Actor, id: string): Promise<void> {
+      const caller = await resolveActor(users, actor);
+      const { course } = await requireEditable(db, enrollments, caller, id, { ownerOnly: true });
+      const count = enrollments.countEnrollments ? await enrollments.countEnrollments(id) : course.enrollmentCount;
+      const refuse = (n: number | null) =>
+        new ApiError('course_has_enrollments', 'Students are enrolled in this course; archive it instead of deleting it', {
+          ...(n === null ? {} : { enrollmentCount: n }),
+          suggestion: `POST /api/v1/courses/${id}/archive`,
+        });
+      if (count > 0) throw refuse(count);
+      try {
+        await db.delete(courses).where(eq(courses.id, id));
+      } catch (err) {
+        if (pgCode(err) === '23503') throw refuse(null);
+        throw err;
+      }
+      changed(id);
+    },
+
+    /** Owner or admin. Publish (or re-open an archived course): needs a title, a lesson, and quizzes with questions; prerequisites published. */
+    publish: (actor: Actor, id: string) => setStatus(actor, id, 'published'),
+    /** Owner or admin. Archive: hidden from the catalog and from new enrollments; enrolled students keep access. */
+    archive: (actor: Actor, id: string) => setStatus(actor, id, 'archived'),
+  };
+}
+export type CourseWriter = ReturnType<typeof courseWriter>;
