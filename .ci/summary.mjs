@@ -18,7 +18,10 @@ if (fs.existsSync(file)) {
   console.log(`no test report at ${file}`);
   failed += 1;
 }
-for (const [name, code] of [['typecheck', typecheck], ['lint', lint]]) {
+for (const [name, code] of [
+  ['typecheck', typecheck],
+  ['lint', lint],
+]) {
   if (code === '0') passed += 1;
   else {
     console.log(`${name} failed (exit ${code})`);

@@ -15,6 +15,8 @@ import { createIdentityModule } from './modules/identity/index.ts';
 import { createCatalogModule } from './modules/catalog/index.ts';
 import { createEnrollmentModule } from './modules/enrollment/index.ts';
 import { createProgressModule } from './modules/progress/index.ts';
+import { createSyncModule } from './modules/sync/index.ts';
+import { attachSocketGateway, type SocketGateway } from './http/socket.ts';
 
 export interface ServerOptions {
   config: Config;
@@ -50,22 +52,47 @@ export async function createServer(opts: ServerOptions) {
   const publicUrl = config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`;
   const mailer =
     opts.mailer ??
-    (config.SMTP_URL ? smtpMailer(config.SMTP_URL, config.MAIL_FROM) : fileMailer(path.join(config.dataDir, 'mail'), config.MAIL_FROM));
+    (config.SMTP_URL
+      ? smtpMailer(config.SMTP_URL, config.MAIL_FROM)
+      : fileMailer(path.join(config.dataDir, 'mail'), config.MAIL_FROM));
   const deps: ModuleDeps = { config, db: database.db, pool: database.pool, logger, mailer };
 
   // --- modules (each owns its tables; they meet only through the services passed here) ---
-  const identity = createIdentityModule({ ...deps, jwtSecret, publicUrl, limiter: rateLimiter(30, 60_000) });
+  const identity = createIdentityModule({
+    ...deps,
+    jwtSecret,
+    publicUrl,
+    limiter: rateLimiter(30, 60_000),
+    onProfileChanged: (userId) => catalog.service.instructorRenamed(userId),
+  });
   const catalog = createCatalogModule({
     ...deps,
     users: identity.accounts,
     isEnrolled: (courseId, userId) => enrollment.isEnrolled(courseId, userId),
     countEnrollments: (courseId) => enrollment.countEnrollments(courseId),
   });
-  const enrollment = createEnrollmentModule({ ...deps, catalog: catalog.reader, users: identity.accounts, progress: () => progress.summaries });
-  const progress = createProgressModule({ ...deps, catalog: catalog.reader, users: identity.accounts, enrollment });
+  const enrollment = createEnrollmentModule({
+    ...deps,
+    catalog: catalog.reader,
+    users: identity.accounts,
+    progress: () => progress.summaries,
+  });
+  const progress = createProgressModule({
+    ...deps,
+    catalog: catalog.reader,
+    users: identity.accounts,
+    enrollment,
+  });
+  const sync = createSyncModule({ ...deps, modules: { identity, catalog, enrollment, progress } });
   // --- end modules ---
 
-  const routes = [...identity.routes, ...catalog.routes, ...enrollment.routes, ...progress.routes];
+  const routes = [
+    ...identity.routes,
+    ...catalog.routes,
+    ...enrollment.routes,
+    ...progress.routes,
+    ...sync.routes,
+  ];
   const app = createHttpApp({
     routes,
     auth: identity.authenticator,
@@ -79,6 +106,7 @@ export async function createServer(opts: ServerOptions) {
   });
 
   let server: http.Server | null = null;
+  let gateway: SocketGateway | null = null;
   let closing: Promise<void> | null = null;
   return {
     app,
@@ -90,6 +118,11 @@ export async function createServer(opts: ServerOptions) {
     catalog,
     enrollment,
     progress,
+    sync,
+    /** The socket.io gateway, once listening. */
+    get sockets() {
+      return gateway;
+    },
     /** Start listening; resolves with the base URL. */
     async listen(port = config.PORT, host = config.HOST): Promise<string> {
       server = http.createServer(app);
@@ -98,12 +131,25 @@ export async function createServer(opts: ServerOptions) {
         server!.once('error', reject);
         server!.listen(port, host, () => resolve());
       });
+      gateway = attachSocketGateway(server, {
+        corsOrigins: config.CORS_ORIGINS,
+        auth: identity.authenticator,
+        logger,
+        roomsOf: sync.roomsOf,
+      });
+      const g = gateway;
+      sync.onSequenced(
+        (batch) => void g.poke(batch).catch((err: unknown) => logger.warn({ err }, 'sync poke failed')),
+      );
+      sync.start();
       const addr = server.address() as AddressInfo;
       return `http://${host.includes(':') ? `[${host}]` : host}:${addr.port}`;
     },
     /** Graceful shutdown: stop accepting, drain in-flight requests (10 s at most), close the pool, stop PostgreSQL. */
     close(): Promise<void> {
       closing ??= (async () => {
+        await sync.stop();
+        gateway?.close();
         if (server) {
           const s = server;
           const done = new Promise<void>((resolve) => s.close(() => resolve()));

@@ -1,9 +1,12 @@
 import path from 'node:path';
 import { z } from 'zod';
 
-const csv = z
-  .string()
-  .transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean));
+const csv = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean),
+);
 
 export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),

@@ -46,7 +46,9 @@ async function main(command: string | undefined): Promise<void> {
     case 'seed': {
       const server = await createServer({ config });
       const seeded = await seedDemoIfEmpty(server);
-      process.stdout.write(seeded ? 'Demo data created.\n' : 'The database already has users; nothing seeded.\n');
+      process.stdout.write(
+        seeded ? 'Demo data created.\n' : 'The database already has users; nothing seeded.\n',
+      );
       await server.close();
       return;
     }

@@ -10,10 +10,16 @@ afterAll(() => t.close());
 
 describe('typed client ↔ server contract', () => {
   it('every client endpoint exists on the server with the same method and path', async () => {
-    const doc = (await t.api<{ paths: Record<string, Record<string, { operationId: string }>> }>('GET', '/api/openapi.json')).body;
+    const doc = (
+      await t.api<{ paths: Record<string, Record<string, { operationId: string }>> }>(
+        'GET',
+        '/api/openapi.json',
+      )
+    ).body;
     const byOp = new Map<string, string>();
     for (const [path, methods] of Object.entries(doc.paths))
-      for (const [method, op] of Object.entries(methods)) byOp.set(op.operationId, `${method.toUpperCase()} ${path}`);
+      for (const [method, op] of Object.entries(methods))
+        byOp.set(op.operationId, `${method.toUpperCase()} ${path}`);
     const mismatched = Object.entries(endpoints)
       .map(([op, e]) => [op, `${e.method} ${e.path.replace(/:(\w+)/g, '{$1}')}`] as const)
       .filter(([op, want]) => byOp.get(op) !== want)
@@ -31,7 +37,9 @@ describe('typed client ↔ server contract', () => {
     expect(me.email).toBe('client@example.test');
     expect(sessions.length).toBe(2); // signup, then the transparent refresh
     expect(sessions[1]!.refreshToken).not.toBe(sessions[0]!.refreshToken);
-    const err = await client.call('login', { body: { email: 'client@example.test', password: 'wrong-password' } }).catch((e: unknown) => e);
+    const err = await client
+      .call('login', { body: { email: 'client@example.test', password: 'wrong-password' } })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LyceumApiError);
     expect((err as LyceumApiError).code).toBe('invalid_credentials');
     const down = new LyceumClient({ baseUrl: 'http://127.0.0.1:9' });

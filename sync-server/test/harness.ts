@@ -42,18 +42,37 @@ export interface TestServer {
   url: string;
   mail: MailMessage[];
   /** fetch against the server; JSON bodies are encoded; answers status + parsed JSON. */
-  api: <T = unknown>(method: string, p: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string> }) => Promise<{ status: number; body: T; headers: Headers }>;
+  api: <T = unknown>(
+    method: string,
+    p: string,
+    opts?: { token?: string; body?: unknown; headers?: Record<string, string> },
+  ) => Promise<{ status: number; body: T; headers: Headers }>;
   /** Create an account with the given role directly and sign it in. */
-  user: (role: Role, name?: string) => Promise<{ id: string; email: string; password: string; token: string; refreshToken: string }>;
+  user: (
+    role: Role,
+    name?: string,
+  ) => Promise<{ id: string; email: string; password: string; token: string; refreshToken: string }>;
   close: () => Promise<void>;
 }
 
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const database = await createTestDatabase();
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'lyceum-test-data-'));
-  const config = loadConfig({ DATABASE_URL: database.url, LYCEUM_DATA_DIR: dataDir, JWT_SECRET: randomBytes(32).toString('hex'), LOG_LEVEL: 'silent', DB_POOL_SIZE: '5', ...env });
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    LYCEUM_DATA_DIR: dataDir,
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    LOG_LEVEL: 'silent',
+    DB_POOL_SIZE: '5',
+    ...env,
+  });
   const mailer = memoryMailer();
-  const server = await createServer({ config, mailer, validateResponses: true, logger: pino({ level: 'silent' }) });
+  const server = await createServer({
+    config,
+    mailer,
+    validateResponses: true,
+    logger: pino({ level: 'silent' }),
+  });
   const url = await server.listen(0, '127.0.0.1');
   let n = 0;
   const api: TestServer['api'] = async (method, p, opts = {}) => {
@@ -79,7 +98,12 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
       n += 1;
       const email = `${role}${n}-${randomBytes(3).toString('hex')}@example.test`;
       const password = 'Correct-Horse-42';
-      const row = await server.identity.accounts.createUser({ email, password, name: name ?? `${role} ${n}`, role });
+      const row = await server.identity.accounts.createUser({
+        email,
+        password,
+        name: name ?? `${role} ${n}`,
+        role,
+      });
       const session = await server.identity.sessions.issue(row);
       return { id: row.id, email, password, token: session.accessToken, refreshToken: session.refreshToken };
     },

@@ -1,7 +1,11 @@
 import type { z } from 'zod';
 import { LyceumApiError } from './errors.ts';
 
-export interface Endpoint<B extends z.ZodType | undefined, Q extends z.ZodType | undefined, R extends z.ZodType | null> {
+export interface Endpoint<
+  B extends z.ZodType | undefined,
+  Q extends z.ZodType | undefined,
+  R extends z.ZodType | null,
+> {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Path with :params, e.g. /api/v1/courses/:id */
   path: string;
@@ -30,10 +34,17 @@ export interface ClientOptions {
 
 export type Input<E> =
   E extends Endpoint<infer B, infer Q, z.ZodType | null>
-    ? { params?: Record<string, string> } & (B extends z.ZodType ? { body: z.input<B> } : { body?: undefined }) &
+    ? { params?: Record<string, string> } & (B extends z.ZodType
+        ? { body: z.input<B> }
+        : { body?: undefined }) &
         (Q extends z.ZodType ? { query?: z.input<Q> } : { query?: undefined })
     : never;
-export type Output<E> = E extends Endpoint<z.ZodType | undefined, z.ZodType | undefined, infer R> ? (R extends z.ZodType ? z.output<R> : void) : never;
+export type Output<E> =
+  E extends Endpoint<z.ZodType | undefined, z.ZodType | undefined, infer R>
+    ? R extends z.ZodType
+      ? z.output<R>
+      : void
+    : never;
 
 export function fillPath(path: string, params: Record<string, string> = {}): string {
   return path.replace(/:(\w+)/g, (_, k: string) => {
@@ -46,7 +57,8 @@ export function fillPath(path: string, params: Record<string, string> = {}): str
 function queryString(q: unknown): string {
   if (!q || typeof q !== 'object') return '';
   const sp = new URLSearchParams();
-  for (const [k, v] of Object.entries(q as Record<string, unknown>)) if (v !== undefined && v !== null && v !== '') sp.set(k, String(v));
+  for (const [k, v] of Object.entries(q as Record<string, unknown>))
+    if (v !== undefined && v !== null && v !== '') sp.set(k, String(v));
   const s = sp.toString();
   return s ? `?${s}` : '';
 }
@@ -81,7 +93,10 @@ export class HttpTransport {
     }
   }
 
-  async call<E extends Endpoint<z.ZodType | undefined, z.ZodType | undefined, z.ZodType | null>>(e: E, input: Input<E>): Promise<Output<E>> {
+  async call<E extends Endpoint<z.ZodType | undefined, z.ZodType | undefined, z.ZodType | null>>(
+    e: E,
+    input: Input<E>,
+  ): Promise<Output<E>> {
     const path = fillPath(e.path, input.params) + queryString(input.query);
     const auth = e.auth !== false;
     let res = await this.raw(e.method, path, input.body, auth);
@@ -95,7 +110,13 @@ export class HttpTransport {
     if (!res.ok) throw await LyceumApiError.from(res);
     if (e.response === null || res.status === 204) return undefined as Output<E>;
     const parsed = e.response.safeParse(await res.json());
-    if (!parsed.success) throw new LyceumApiError(res.status, 'bad_response', `Unexpected response from ${e.method} ${e.path}`, parsed.error.issues);
+    if (!parsed.success)
+      throw new LyceumApiError(
+        res.status,
+        'bad_response',
+        `Unexpected response from ${e.method} ${e.path}`,
+        parsed.error.issues,
+      );
     return parsed.data as Output<E>;
   }
 

@@ -1,4 +1,12 @@
 export { LyceumClient } from './client.ts';
-export { HttpTransport, fillPath, type ClientOptions, type Endpoint, type Session, type Input, type Output } from './http.ts';
+export {
+  HttpTransport,
+  fillPath,
+  type ClientOptions,
+  type Endpoint,
+  type Session,
+  type Input,
+  type Output,
+} from './http.ts';
 export { LyceumApiError, isNetworkError } from './errors.ts';
 export { endpoints, type Endpoints, type OperationId } from './endpoints/index.ts';

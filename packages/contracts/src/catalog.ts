@@ -21,7 +21,9 @@ export const Price = z
   .meta({ id: 'Price' });
 export type Price = z.infer<typeof Price>;
 
-export const LanguageTag = z.string().regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'BCP 47 language tag such as en or pt-BR');
+export const LanguageTag = z
+  .string()
+  .regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'BCP 47 language tag such as en or pt-BR');
 
 export const QuestionFeedback = z
   .object({ correct: z.string().max(2000).optional(), incorrect: z.string().max(2000).optional() })
@@ -94,7 +96,10 @@ const courseFields = {
   type: CourseType,
   level: CourseLevel,
   price: Price.nullable(),
-  coverImageUrl: z.url({ protocol: /^https?$/ }).max(1000).nullable(),
+  coverImageUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(1000)
+    .nullable(),
   prerequisiteIds: z.array(Id).max(20),
   /** Co-instructors (instructor or admin accounts), in display order after the owner, who always comes first. */
   instructorIds: z.array(Id).max(10),

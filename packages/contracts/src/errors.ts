@@ -37,7 +37,9 @@ export const errorStatus = {
   not_ready: 503,
 } as const;
 
-export const ErrorCode = z.enum(Object.keys(errorStatus) as [keyof typeof errorStatus, ...(keyof typeof errorStatus)[]]);
+export const ErrorCode = z.enum(
+  Object.keys(errorStatus) as [keyof typeof errorStatus, ...(keyof typeof errorStatus)[]],
+);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
 export const ErrorBody = z

@@ -1,11 +1,7 @@
 import { z } from 'zod';
 import { Id, IsoDateTime, Limit, Role } from './common.ts';
 
-export const Email = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .pipe(z.email().max(254));
+export const Email = z.string().trim().toLowerCase().pipe(z.email().max(254));
 
 /** Minimum strength is enforced on the server (length, variety, not the email); this is only the shape. */
 export const Password = z.string().min(1).max(256);
@@ -40,9 +36,7 @@ export const PasswordResetRequest = z.object({ email: Email }).strict();
 export const PasswordResetConfirm = z
   .object({ token: z.string().min(10).max(200), password: Password })
   .strict();
-export const ChangePasswordRequest = z
-  .object({ currentPassword: Password, newPassword: Password })
-  .strict();
+export const ChangePasswordRequest = z.object({ currentPassword: Password, newPassword: Password }).strict();
 
 export const ProfilePatch = z
   .object({
@@ -52,7 +46,13 @@ export const ProfilePatch = z
   })
   .strict();
 
-export const NotificationType = z.enum(['course_updates', 'deadlines', 'grades', 'enrollment', 'announcements']);
+export const NotificationType = z.enum([
+  'course_updates',
+  'deadlines',
+  'grades',
+  'enrollment',
+  'announcements',
+]);
 export const NotificationChannel = z.enum(['in_app', 'push', 'email']);
 export const NotificationChoices = z.record(
   NotificationType,

@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { Id } from './common.ts';
 
-export const QuestionType = z.enum(['single_choice', 'multiple_choice', 'true_false', 'short_answer', 'numeric']);
+export const QuestionType = z.enum([
+  'single_choice',
+  'multiple_choice',
+  'true_false',
+  'short_answer',
+  'numeric',
+]);
 export type QuestionType = z.infer<typeof QuestionType>;
 
 export const QuestionOption = z.object({
@@ -16,13 +22,26 @@ export const AnswerKey = z.discriminatedUnion('type', [
   z.object({ type: z.literal('single_choice'), optionId: z.string() }).strict(),
   z.object({ type: z.literal('multiple_choice'), optionIds: z.array(z.string()).min(1) }).strict(),
   z.object({ type: z.literal('true_false'), value: z.boolean() }).strict(),
-  z.object({ type: z.literal('short_answer'), accepted: z.array(z.string().min(1)).min(1), caseSensitive: z.boolean().default(false) }).strict(),
-  z.object({ type: z.literal('numeric'), value: z.number(), tolerance: z.number().min(0).default(0) }).strict(),
+  z
+    .object({
+      type: z.literal('short_answer'),
+      accepted: z.array(z.string().min(1)).min(1),
+      caseSensitive: z.boolean().default(false),
+    })
+    .strict(),
+  z
+    .object({ type: z.literal('numeric'), value: z.number(), tolerance: z.number().min(0).default(0) })
+    .strict(),
 ]);
 export type AnswerKey = z.infer<typeof AnswerKey>;
 
 /** A student's answer to one question: an option id, several option ids, true/false, text or a number. */
-export const GivenAnswer = z.union([z.string().max(2000), z.array(z.string().max(64)).max(50), z.boolean(), z.number()]);
+export const GivenAnswer = z.union([
+  z.string().max(2000),
+  z.array(z.string().max(64)).max(50),
+  z.boolean(),
+  z.number(),
+]);
 export type GivenAnswer = z.infer<typeof GivenAnswer>;
 export const GivenAnswers = z.record(Id, GivenAnswer);
 export type GivenAnswers = z.infer<typeof GivenAnswers>;
@@ -71,7 +90,10 @@ export function isCorrect(key: AnswerKey, given: GivenAnswer | undefined): boole
     case 'true_false':
       return given === key.value;
     case 'short_answer':
-      return typeof given === 'string' && key.accepted.some((acc) => norm(acc, key.caseSensitive) === norm(given, key.caseSensitive));
+      return (
+        typeof given === 'string' &&
+        key.accepted.some((acc) => norm(acc, key.caseSensitive) === norm(given, key.caseSensitive))
+      );
     case 'numeric': {
       const n = typeof given === 'number' ? given : typeof given === 'string' ? Number(given.trim()) : NaN;
       return Number.isFinite(n) && Math.abs(n - key.value) <= key.tolerance + 1e-9;
@@ -83,7 +105,11 @@ export function isCorrect(key: AnswerKey, given: GivenAnswer | undefined): boole
  * Grade a quiz attempt. Shared by the server (graded quizzes) and the desktop app (device-gradable quizzes),
  * so both give the same score for the same answers.
  */
-export function gradeQuiz(questions: GradableQuestion[], answers: GivenAnswers, passingPercent: number): QuizGrade {
+export function gradeQuiz(
+  questions: GradableQuestion[],
+  answers: GivenAnswers,
+  passingPercent: number,
+): QuizGrade {
   let score = 0;
   let maxScore = 0;
   const results: QuestionResult[] = questions.map((q) => {

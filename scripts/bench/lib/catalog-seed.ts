@@ -1,18 +1,71 @@
 import type pg from 'pg';
 
-const subjects = ['Programming', 'Data Science', 'Mathematics', 'Languages', 'Design', 'Business', 'Science', 'Music', 'History', 'Health'];
-const topics = [
-  'Python', 'JavaScript', 'Statistics', 'Calculus', 'Spanish', 'Typography', 'Accounting', 'Biology', 'Chemistry', 'Guitar',
-  'Databases', 'Networks', 'Algebra', 'French', 'Marketing', 'Physics', 'Nutrition', 'Painting', 'Rust', 'Kubernetes',
+const subjects = [
+  'Programming',
+  'Data Science',
+  'Mathematics',
+  'Languages',
+  'Design',
+  'Business',
+  'Science',
+  'Music',
+  'History',
+  'Health',
 ];
-const forms = ['Introduction to', 'Mastering', 'Practical', 'Foundations of', 'Advanced', 'A Gentle Course in', 'Applied', 'Essentials of'];
-const tags = ['beginner-friendly', 'projects', 'exam-prep', 'hands-on', 'theory', 'career', 'certificate', 'weekend', 'kids', 'video'];
+const topics = [
+  'Python',
+  'JavaScript',
+  'Statistics',
+  'Calculus',
+  'Spanish',
+  'Typography',
+  'Accounting',
+  'Biology',
+  'Chemistry',
+  'Guitar',
+  'Databases',
+  'Networks',
+  'Algebra',
+  'French',
+  'Marketing',
+  'Physics',
+  'Nutrition',
+  'Painting',
+  'Rust',
+  'Kubernetes',
+];
+const forms = [
+  'Introduction to',
+  'Mastering',
+  'Practical',
+  'Foundations of',
+  'Advanced',
+  'A Gentle Course in',
+  'Applied',
+  'Essentials of',
+];
+const tags = [
+  'beginner-friendly',
+  'projects',
+  'exam-prep',
+  'hands-on',
+  'theory',
+  'career',
+  'certificate',
+  'weekend',
+  'kids',
+  'video',
+];
 
 /**
  * Bulk-insert `count` published courses with varied subjects, levels, types, languages, prices and durations, in one
  * INSERT … SELECT per batch (the benchmark's 50,000-course catalog). Instructors are the given user ids.
  */
-export async function seedCourses(pool: pg.Pool, count: number, instructors: { id: string; name: string }[]): Promise<void> {
+export async function seedCourses(
+  pool: pg.Pool,
+  count: number,
+  instructors: { id: string; name: string }[],
+): Promise<void> {
   const batch = 10_000;
   for (let start = 0; start < count; start += batch) {
     const n = Math.min(batch, count - start);
@@ -23,9 +76,9 @@ export async function seedCourses(pool: pg.Pool, count: number, instructors: { i
        SELECT gen_random_uuid(), ins.id,
          f.form || ' ' || t.topic || ' ' || (g % 97),
          'A course about ' || t.topic || ' for learners who want ' || (ARRAY['depth','speed','practice','confidence'])[1 + g % 4] || '. Lesson ' || g,
-         $3::text[] [1 + g % array_length($3::text[], 1)],
-         ARRAY[$5::text[] [1 + g % 10], $5::text[] [1 + (g / 10) % 10]],
-         $5::text[] [1 + g % 10] || ' ' || $5::text[] [1 + (g / 10) % 10],
+         ($3::text[])[1 + g % array_length($3::text[], 1)],
+         ARRAY[($5::text[])[1 + g % 10], ($5::text[])[1 + (g / 10) % 10]],
+         ($5::text[])[1 + g % 10] || ' ' || ($5::text[])[1 + (g / 10) % 10],
          (ARRAY['en','en','en','es','fr','de','pt-BR'])[1 + g % 7],
          (ARRAY['self_paced','instructor_led','cohort'])[1 + g % 3],
          (ARRAY['beginner','intermediate','advanced'])[1 + (g / 3) % 3],

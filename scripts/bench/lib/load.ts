@@ -17,6 +17,8 @@ export interface LoadOptions {
   durationSeconds: number;
   /** Build each request: method, path, headers, body. */
   next: () => { method: 'GET' | 'POST'; path: string; headers?: Record<string, string>; body?: string };
+  /** Called with every response (status and body text). */
+  onResponse?: (status: number, body: string) => void;
 }
 
 /** Closed-loop load with autocannon from this process (the server runs in another). */
@@ -29,8 +31,17 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
       {
         setupRequest: (req) => {
           const r = o.next();
-          return { ...req, method: r.method, path: r.path, headers: { ...req.headers, ...r.headers }, body: r.body };
+          return {
+            ...req,
+            method: r.method,
+            path: r.path,
+            headers: { ...req.headers, ...r.headers },
+            body: r.body,
+          };
         },
+        ...(o.onResponse
+          ? { onResponse: (status: number, body: string) => o.onResponse!(status, body) }
+          : {}),
       },
     ],
   });
@@ -45,7 +56,9 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   };
 }
 
-export function printTable(rows: (LoadResult & { baseline?: LoadResult; target?: string; pass?: boolean })[]): void {
+export function printTable(
+  rows: (LoadResult & { baseline?: LoadResult; target?: string; pass?: boolean })[],
+): void {
   const head = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'vs hello', 'target', 'met'];
   const lines = rows.map((r) => [
     r.name,

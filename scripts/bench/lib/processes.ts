@@ -11,9 +11,19 @@ export interface Child {
 }
 
 /** Start a TypeScript entry point with tsx in its own process and wait until `readyPath` answers 200. */
-export async function startProcess(entry: string, args: string[], env: Record<string, string>, port: number, readyPath: string): Promise<Child> {
+export async function startProcess(
+  entry: string,
+  args: string[],
+  env: Record<string, string>,
+  port: number,
+  readyPath: string,
+): Promise<Child> {
   const tsx = path.join(repoRoot, 'node_modules/.bin/tsx');
-  const proc = spawn(tsx, [entry, ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const proc = spawn(tsx, [entry, ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   proc.stderr?.on('data', (c: Buffer) => {
     stderr = (stderr + c.toString()).slice(-4000);

@@ -57,7 +57,8 @@ export async function startEmbeddedPostgres(
   const port = await freePort();
   const fresh = !existsSync(path.join(dataDir, 'PG_VERSION'));
   if (fresh) await fs.rm(dataDir, { recursive: true, force: true });
-  if (!existsSync(secretFile)) await fs.writeFile(secretFile, randomBytes(18).toString('hex'), { mode: 0o600 });
+  if (!existsSync(secretFile))
+    await fs.writeFile(secretFile, randomBytes(18).toString('hex'), { mode: 0o600 });
   const password = (await fs.readFile(secretFile, 'utf8')).trim();
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const pg = new EmbeddedPostgres({
@@ -70,12 +71,18 @@ export async function startEmbeddedPostgres(
     createPostgresUser: isRoot,
     initdbFlags: ['--encoding=UTF8'],
     postgresFlags: [
-      '-c', 'listen_addresses=127.0.0.1',
-      '-c', 'unix_socket_directories=',
-      '-c', 'max_connections=200',
-      '-c', 'shared_buffers=256MB',
-      '-c', 'synchronous_commit=on',
-      '-c', 'fsync=on',
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'max_connections=200',
+      '-c',
+      'shared_buffers=256MB',
+      '-c',
+      'synchronous_commit=on',
+      '-c',
+      'fsync=on',
     ],
     onLog: log,
     onError: (e: unknown) => log(String(e)),

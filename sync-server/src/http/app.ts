@@ -71,7 +71,7 @@ export function createHttpApp(opts: HttpOptions): Express {
       maxAge: 600,
     }),
   );
-  app.use(express.json({ limit: opts.bodyLimit ?? '256kb', strict: true }));
+  app.use(express.json({ limit: opts.bodyLimit ?? '2mb', strict: true }));
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', uptimeSeconds: Math.round(process.uptime()) });
@@ -101,13 +101,24 @@ export function createHttpApp(opts: HttpOptions): Express {
     const apiErr = toApiError(err);
     if (!apiErr) {
       const requestId = requestIdOf(res);
-      opts.logger.error({ err, reqId: requestId, method: req.method, url: req.originalUrl }, 'unhandled error');
-      res.status(500).json({ error: { code: 'internal', message: 'Something went wrong on our side', details: { requestId } } });
+      opts.logger.error(
+        { err, reqId: requestId, method: req.method, url: req.originalUrl },
+        'unhandled error',
+      );
+      res
+        .status(500)
+        .json({
+          error: { code: 'internal', message: 'Something went wrong on our side', details: { requestId } },
+        });
       return;
     }
     if (apiErr.headers) res.set(apiErr.headers);
     res.status(apiErr.status).json({
-      error: { code: apiErr.code, message: apiErr.message, ...(apiErr.details !== undefined ? { details: apiErr.details } : {}) },
+      error: {
+        code: apiErr.code,
+        message: apiErr.message,
+        ...(apiErr.details !== undefined ? { details: apiErr.details } : {}),
+      },
     });
   };
   app.use(onError);

@@ -14,7 +14,12 @@ export class ApiError extends Error {
   }
 }
 
-export const fail = (code: ErrorCode, message: string, details?: unknown, headers?: Record<string, string>): never => {
+export const fail = (
+  code: ErrorCode,
+  message: string,
+  details?: unknown,
+  headers?: Record<string, string>,
+): never => {
   throw new ApiError(code, message, details, headers);
 };
 

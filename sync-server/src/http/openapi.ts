@@ -7,7 +7,11 @@ type JsonSchema = Record<string, unknown>;
 const refBase = '#/components/schemas/';
 
 /** Convert a zod schema, hoisting named (meta id) sub-schemas into components. */
-function toSchema(schema: z.ZodType, io: 'input' | 'output', components: Record<string, JsonSchema>): JsonSchema {
+function toSchema(
+  schema: z.ZodType,
+  io: 'input' | 'output',
+  components: Record<string, JsonSchema>,
+): JsonSchema {
   const raw = JSON.stringify(z.toJSONSchema(schema, { io, target: 'draft-2020-12', unrepresentable: 'any' }));
   const json = JSON.parse(raw.replaceAll('"#/$defs/', `"${refBase}`)) as JsonSchema & {
     $defs?: Record<string, JsonSchema>;
@@ -18,9 +22,16 @@ function toSchema(schema: z.ZodType, io: 'input' | 'output', components: Record<
   return rest;
 }
 
-function parameters(schema: z.ZodType | undefined, where: 'path' | 'query', components: Record<string, JsonSchema>) {
+function parameters(
+  schema: z.ZodType | undefined,
+  where: 'path' | 'query',
+  components: Record<string, JsonSchema>,
+) {
   if (!schema) return [];
-  const json = toSchema(schema, 'input', components) as { properties?: Record<string, JsonSchema>; required?: string[] };
+  const json = toSchema(schema, 'input', components) as {
+    properties?: Record<string, JsonSchema>;
+    required?: string[];
+  };
   return Object.entries(json.properties ?? {}).map(([name, s]) => ({
     name,
     in: where,
@@ -58,8 +69,14 @@ export function buildOpenApi(routes: AnyRoute[], info: { title: string; version:
     }
     const success =
       r.response === null
-        ? { description: r.produces ? `${r.produces} body` : 'No content', ...(r.produces ? { content: { [r.produces]: { schema: { type: 'string' } } } } : {}) }
-        : { description: 'OK', content: { 'application/json': { schema: toSchema(r.response, 'output', components) } } };
+        ? {
+            description: r.produces ? `${r.produces} body` : 'No content',
+            ...(r.produces ? { content: { [r.produces]: { schema: { type: 'string' } } } } : {}),
+          }
+        : {
+            description: 'OK',
+            content: { 'application/json': { schema: toSchema(r.response, 'output', components) } },
+          };
     paths[oaPath] ??= {};
     paths[oaPath][r.method] = {
       operationId: r.operationId,
@@ -70,11 +87,18 @@ export function buildOpenApi(routes: AnyRoute[], info: { title: string; version:
       ...(r.access !== 'public' ? { security: [{ bearer: [] }] } : {}),
       parameters: [...parameters(r.params, 'path', components), ...parameters(r.query, 'query', components)],
       ...(r.body
-        ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(r.body, 'input', components) } } } }
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: toSchema(r.body, 'input', components) } },
+            },
+          }
         : {}),
       responses: {
         [r.response === null && !r.produces ? '204' : status]: success,
-        ...Object.fromEntries((r.alsoStatus ?? []).map((a) => [String(a.status), { ...success, description: a.description }])),
+        ...Object.fromEntries(
+          (r.alsoStatus ?? []).map((a) => [String(a.status), { ...success, description: a.description }]),
+        ),
         ...errorResponses,
       },
     };
@@ -83,7 +107,10 @@ export function buildOpenApi(routes: AnyRoute[], info: { title: string; version:
     openapi: '3.1.0',
     info,
     servers: [{ url: '/' }],
-    components: { schemas: components, securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    components: {
+      schemas: components,
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+    },
     paths,
   };
 }

@@ -15,7 +15,12 @@ export function rateLimiter(limit: number, windowMs: number) {
       h.n += 1;
       if (h.n > limit) {
         const retry = Math.ceil((h.start + windowMs - now) / 1000);
-        throw new ApiError('too_many_attempts', 'Too many requests; slow down', { retryAfterSeconds: retry }, { 'retry-after': String(retry) });
+        throw new ApiError(
+          'too_many_attempts',
+          'Too many requests; slow down',
+          { retryAfterSeconds: retry },
+          { 'retry-after': String(retry) },
+        );
       }
     },
   };

@@ -18,17 +18,31 @@ function checkAccess(access: AnyRoute['access'], user: Caller | null): void {
   if (access === 'admin' && user.role !== 'admin') throw new ApiError('forbidden', 'Only admins may do this');
 }
 
-function parse<S extends z.ZodType>(schema: S | undefined, value: unknown, where: 'params' | 'query' | 'body'): unknown {
+function parse<S extends z.ZodType>(
+  schema: S | undefined,
+  value: unknown,
+  where: 'params' | 'query' | 'body',
+): unknown {
   if (!schema) return undefined;
   const r = schema.safeParse(value ?? (where === 'body' ? undefined : {}));
   if (r.success) return r.data;
-  const invalidId = where === 'params' && r.error.issues.some((i) => i.path[0] === 'id' || String(i.path[0]).endsWith('Id'));
+  const invalidId =
+    where === 'params' && r.error.issues.some((i) => i.path[0] === 'id' || String(i.path[0]).endsWith('Id'));
   throw new ApiError(invalidId ? 'invalid_id' : 'validation_failed', `Invalid ${where}`, {
-    issues: r.error.issues.map((i) => ({ path: [where, ...i.path.map(String)].join('.'), message: i.message, code: i.code })),
+    issues: r.error.issues.map((i) => ({
+      path: [where, ...i.path.map(String)].join('.'),
+      message: i.message,
+      code: i.code,
+    })),
   });
 }
 
-export function registerRoutes(router: Router, routes: AnyRoute[], auth: Authenticator, validateResponses: boolean): void {
+export function registerRoutes(
+  router: Router,
+  routes: AnyRoute[],
+  auth: Authenticator,
+  validateResponses: boolean,
+): void {
   for (const spec of routes) {
     router[spec.method](spec.path, async (req: Request, res: Response, next: NextFunction) => {
       try {
@@ -50,7 +64,9 @@ export function registerRoutes(router: Router, routes: AnyRoute[], auth: Authent
         const result = await spec.handler({ params, query, body, user, req, res });
         if (res.headersSent) return;
         if (result instanceof Raw) {
-          res.status(spec.status ?? 200).set({ 'content-type': spec.produces ?? result.contentType, ...result.headers });
+          res
+            .status(spec.status ?? 200)
+            .set({ 'content-type': spec.produces ?? result.contentType, ...result.headers });
           res.send(result.body);
           return;
         }
@@ -62,7 +78,8 @@ export function registerRoutes(router: Router, routes: AnyRoute[], auth: Authent
         }
         if (validateResponses) {
           const r = (spec.response as z.ZodType).safeParse(payload);
-          if (!r.success) throw new Error(`Response of ${spec.operationId} does not match its schema: ${r.error.message}`);
+          if (!r.success)
+            throw new Error(`Response of ${spec.operationId} does not match its schema: ${r.error.message}`);
         }
         res.status(status).json(payload);
       } catch (err) {

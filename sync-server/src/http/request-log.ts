@@ -22,7 +22,16 @@ export function requestLog(logger: Logger, quietPaths: string[] = ['/health', '/
       const level: Level = res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info';
       if (!logger.isLevelEnabled(level) || (level === 'info' && quietPaths.includes(req.path))) return;
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      logger[level]({ reqId: id, method: req.method, url: req.originalUrl, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+      logger[level](
+        {
+          reqId: id,
+          method: req.method,
+          url: req.originalUrl,
+          status: res.statusCode,
+          ms: Math.round(ms * 10) / 10,
+        },
+        'request',
+      );
     });
     next();
   };

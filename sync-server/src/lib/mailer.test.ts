@@ -59,7 +59,11 @@ const adapters: { name: string; make: () => Mailer; delivered: () => Promise<str
 describe.each(adapters)('mailer contract: $name', ({ make, delivered }) => {
   it('delivers a message with recipient, subject and body intact', async () => {
     const before = (await delivered()).length;
-    await make().send({ to: 'student@example.test', subject: 'Reset your Lyceum password', text: 'Your code: abc-123\nBye' });
+    await make().send({
+      to: 'student@example.test',
+      subject: 'Reset your Lyceum password',
+      text: 'Your code: abc-123\nBye',
+    });
     const all = await delivered();
     expect(all.length).toBe(before + 1);
     const raw = all.at(-1)!;

@@ -8,9 +8,11 @@ export async function persistentSecret(dataDir: string, name: string): Promise<s
   const file = path.join(dataDir, 'secrets', name);
   if (!existsSync(file)) {
     await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-    await fs.writeFile(file, randomBytes(48).toString('base64url'), { mode: 0o600, flag: 'wx' }).catch((e: NodeJS.ErrnoException) => {
-      if (e.code !== 'EEXIST') throw e;
-    });
+    await fs
+      .writeFile(file, randomBytes(48).toString('base64url'), { mode: 0o600, flag: 'wx' })
+      .catch((e: NodeJS.ErrnoException) => {
+        if (e.code !== 'EEXIST') throw e;
+      });
   }
   return (await fs.readFile(file, 'utf8')).trim();
 }

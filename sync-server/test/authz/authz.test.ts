@@ -2,13 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../harness.ts';
 import { callers, type Case, type CallerKind, type World } from './matrix.ts';
 import { identityCases } from './identity.cases.ts';
+import { catalogCases } from './catalog.cases.ts';
+import { learningCases } from './learning.cases.ts';
 import { courseWorld } from './world.ts';
 
 /**
  * Walks every route in the OpenAPI document with no token, a student's, another student's, a non-owning
  * instructor's, the course owner's and an admin's, and checks each answer against the table of cases.
  */
-const cases: Record<string, Case> = { ...identityCases };
+const cases: Record<string, Case> = { ...identityCases, ...catalogCases, ...learningCases };
 
 let t: TestServer;
 let world: World;
@@ -17,9 +19,18 @@ let operations: { method: string; path: string; operationId: string }[] = [];
 beforeAll(async () => {
   t = await startTestServer();
   world = await courseWorld(t);
-  const doc = (await t.api<{ paths: Record<string, Record<string, { operationId: string }>> }>('GET', '/api/openapi.json')).body;
+  const doc = (
+    await t.api<{ paths: Record<string, Record<string, { operationId: string }>> }>(
+      'GET',
+      '/api/openapi.json',
+    )
+  ).body;
   operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
-    Object.entries(methods).map(([method, op]) => ({ method: method.toUpperCase(), path, operationId: op.operationId })),
+    Object.entries(methods).map(([method, op]) => ({
+      method: method.toUpperCase(),
+      path,
+      operationId: op.operationId,
+    })),
   );
 });
 afterAll(() => t.close());
@@ -51,7 +62,10 @@ describe('authorization of every route', () => {
         const res = await t.api(op.method, fillPath(op.path, req.params) + query, { token, body: req.body });
         const want = c.expect[who];
         const ok = Array.isArray(want) ? want.includes(res.status) : res.status === want;
-        if (!ok) mismatches.push(`${op.operationId} as ${who}: got ${res.status}, want ${String(want)} ${JSON.stringify(res.body).slice(0, 160)}`);
+        if (!ok)
+          mismatches.push(
+            `${op.operationId} as ${who}: got ${res.status}, want ${String(want)} ${JSON.stringify(res.body).slice(0, 160)}`,
+          );
       }
     }
     expect(mismatches).toEqual([]);

@@ -5,7 +5,9 @@ const strong = 'Sturdy-Passw0rd-42';
 
 export const identityCases: Record<string, Case> = {
   signup: {
-    request: () => ({ body: { email: `${unique('new')}@example.test`, password: strong, name: 'New Person' } }),
+    request: () => ({
+      body: { email: `${unique('new')}@example.test`, password: strong, name: 'New Person' },
+    }),
     expect: everyone(201),
   },
   login: {
@@ -14,19 +16,26 @@ export const identityCases: Record<string, Case> = {
   },
   refresh: {
     request: async (w) => {
-      const s = await w.t.server.identity.sessions.issue((await w.t.server.identity.accounts.findById(w.accounts.student.id))!);
+      const s = await w.t.server.identity.sessions.issue(
+        (await w.t.server.identity.accounts.findById(w.accounts.student.id))!,
+      );
       return { body: { refreshToken: s.refreshToken } };
     },
     expect: everyone(200),
   },
   logout: {
     request: async (w) => {
-      const s = await w.t.server.identity.sessions.issue((await w.t.server.identity.accounts.findById(w.accounts.student.id))!);
+      const s = await w.t.server.identity.sessions.issue(
+        (await w.t.server.identity.accounts.findById(w.accounts.student.id))!,
+      );
       return { body: { refreshToken: s.refreshToken } };
     },
     expect: everyone(204),
   },
-  requestPasswordReset: { request: (w) => ({ body: { email: w.accounts.otherStudent.email } }), expect: everyone(202) },
+  requestPasswordReset: {
+    request: (w) => ({ body: { email: w.accounts.otherStudent.email } }),
+    expect: everyone(202),
+  },
   confirmPasswordReset: {
     request: async (w) => {
       const email = `${unique('reset')}@example.test`;
@@ -49,10 +58,15 @@ export const identityCases: Record<string, Case> = {
   },
   getPreferences: { request: () => ({}), expect: signedIn(200) },
   putPreferences: {
-    request: async (w) => ({ body: await w.t.server.identity.accounts.getPreferences(w.accounts.student.id) }),
+    request: async (w) => ({
+      body: await w.t.server.identity.accounts.getPreferences(w.accounts.student.id),
+    }),
     expect: signedIn(200),
   },
   listUsers: { request: () => ({ query: { q: 'student', limit: '5' } }), expect: adminOnly(200) },
   getUser: { request: (w) => ({ params: { id: w.accounts.student.id } }), expect: adminOnly(200) },
-  updateUser: { request: (w) => ({ params: { id: w.accounts.otherStudent.id }, body: { disabled: false } }), expect: adminOnly(200) },
+  updateUser: {
+    request: (w) => ({ params: { id: w.accounts.otherStudent.id }, body: { disabled: false } }),
+    expect: adminOnly(200),
+  },
 };

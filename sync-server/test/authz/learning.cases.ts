@@ -4,7 +4,12 @@ import { ownerOrAdmin, signedIn } from './matrix.ts';
 
 /** Only the enrolled student may act; everyone else signed in is refused as not enrolled. */
 const enrolledOnly = (status: number): Expect => ({
-  anon: 401, student: status, otherStudent: 403, instructor: 403, owner: 403, admin: 403,
+  anon: 401,
+  student: status,
+  otherStudent: 403,
+  instructor: 403,
+  owner: 403,
+  admin: 403,
 });
 
 export const learningCases: Record<string, Case> = {
@@ -23,7 +28,10 @@ export const learningCases: Record<string, Case> = {
   listMyEnrollments: { request: () => ({ query: { status: 'active' } }), expect: signedIn(200) },
   getRoster: { request: (w) => ({ params: { id: w.course.id } }), expect: ownerOrAdmin(200) },
   addToRoster: {
-    request: async (w) => ({ params: { id: (await w.freshCourse()).id }, body: { userId: w.accounts.otherStudent.id } }),
+    request: async (w) => ({
+      params: { id: (await w.freshCourse()).id },
+      body: { userId: w.accounts.otherStudent.id },
+    }),
     expect: ownerOrAdmin(201),
   },
   removeFromRoster: {
@@ -33,8 +41,12 @@ export const learningCases: Record<string, Case> = {
   recordProgress: {
     request: (w) => ({
       body: {
-        id: randomUUID(), courseId: w.course.id, lessonId: w.course.lessonId, positionSeconds: 12,
-        watchedIntervals: [[0, 12]], occurredAt: new Date().toISOString(),
+        id: randomUUID(),
+        courseId: w.course.id,
+        lessonId: w.course.lessonId,
+        positionSeconds: 12,
+        watchedIntervals: [[0, 12]],
+        occurredAt: new Date().toISOString(),
       },
     }),
     expect: enrolledOnly(201),
@@ -42,8 +54,11 @@ export const learningCases: Record<string, Case> = {
   submitQuizAttempt: {
     request: (w) => ({
       body: {
-        id: randomUUID(), courseId: w.course.id, lessonId: w.course.quizLessonId,
-        answers: { [w.course.questionId]: w.course.correctOptionId }, submittedAt: new Date().toISOString(),
+        id: randomUUID(),
+        courseId: w.course.id,
+        lessonId: w.course.quizLessonId,
+        answers: { [w.course.questionId]: w.course.correctOptionId },
+        submittedAt: new Date().toISOString(),
       },
     }),
     expect: enrolledOnly(201),

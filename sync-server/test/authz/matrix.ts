@@ -44,13 +44,23 @@ export interface Case {
 }
 
 export const everyone = (status: number): Expect => ({
-  anon: status, student: status, otherStudent: status, instructor: status, owner: status, admin: status,
+  anon: status,
+  student: status,
+  otherStudent: status,
+  instructor: status,
+  owner: status,
+  admin: status,
 });
 export const signedIn = (status: number): Expect => ({ ...everyone(status), anon: 401 });
 export const adminOnly = (status: number): Expect => ({ ...everyone(403), anon: 401, admin: status });
 /** Instructor-level route where the data check makes non-owning instructors fail. */
 export const ownerOrAdmin = (status: number, other = 403): Expect => ({
-  anon: 401, student: 403, otherStudent: 403, instructor: other, owner: status, admin: status,
+  anon: 401,
+  student: 403,
+  otherStudent: 403,
+  instructor: other,
+  owner: status,
+  admin: status,
 });
 
 let seq = 0;

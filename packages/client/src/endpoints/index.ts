@@ -1,7 +1,11 @@
 import { identityEndpoints } from './identity.ts';
+import { learningEndpoints } from './learning.ts';
+import { catalogEndpoints } from './catalog.ts';
 
 export const endpoints = {
   ...identityEndpoints,
+  ...learningEndpoints,
+  ...catalogEndpoints,
 } as const;
 export type Endpoints = typeof endpoints;
 export type OperationId = keyof Endpoints;

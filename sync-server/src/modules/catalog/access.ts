@@ -42,7 +42,10 @@ export const invalid = (message: string, issues: Issue[]): never => {
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
-  return invalid('Invalid body', r.error.issues.map((i) => ({ path: ['body', ...i.path.map(String)].join('.'), message: i.message })));
+  return invalid(
+    'Invalid body',
+    r.error.issues.map((i) => ({ path: ['body', ...i.path.map(String)].join('.'), message: i.message })),
+  );
 }
 
 export async function loadCourseRow(db: Db, id: string): Promise<CourseRow | undefined> {
@@ -67,10 +70,17 @@ export interface Viewer {
 }
 
 /** Facts about the caller relative to a course; `enrolled` is asked only when it can matter. */
-export async function viewerOf(db: Db, enrollments: EnrollmentCheck, course: CourseRow, caller: Caller | null): Promise<Viewer> {
+export async function viewerOf(
+  db: Db,
+  enrollments: EnrollmentCheck,
+  course: CourseRow,
+  caller: Caller | null,
+): Promise<Viewer> {
   if (!caller) return { caller, canEdit: false, isAdmin: false, isOwner: false, enrolled: false };
   const isAdmin = caller.role === 'admin';
-  const isInstructor = caller.role !== 'student' && (course.ownerId === caller.id || (await isCourseInstructor(db, course.id, caller.id)));
+  const isInstructor =
+    caller.role !== 'student' &&
+    (course.ownerId === caller.id || (await isCourseInstructor(db, course.id, caller.id)));
   const canEdit = isAdmin || isInstructor;
   const enrolled = canEdit ? false : await enrollments.isEnrolled(course.id, caller.id);
   return { caller, canEdit, isAdmin, isOwner: course.ownerId === caller.id, enrolled };
@@ -98,8 +108,9 @@ export async function requireEditable(
   if (!course) throw new ApiError('not_found', 'Course not found');
   const viewer = await viewerOf(db, enrollments, course, caller);
   if (!canSee(course, viewer)) throw new ApiError('not_found', 'Course not found');
-  if (!viewer.canEdit) throw new ApiError('forbidden', 'Only the course\'s instructors and admins may change it');
+  if (!viewer.canEdit)
+    throw new ApiError('forbidden', "Only the course's instructors and admins may change it");
   if (opts.ownerOnly && !viewer.isOwner && !viewer.isAdmin)
-    throw new ApiError('forbidden', 'Only the course\'s owner and admins may do this');
+    throw new ApiError('forbidden', "Only the course's owner and admins may do this");
   return { course, viewer };
 }

@@ -24,8 +24,10 @@ afterAll(async () => {
   await t.close();
 });
 
-const create = (token: string, body: unknown = sampleCourse()) => t.api<Res>('POST', '/api/v1/courses', { token, body });
-const patch = (token: string, id: string, body: unknown) => t.api<Res>('PATCH', `/api/v1/courses/${id}`, { token, body });
+const create = (token: string, body: unknown = sampleCourse()) =>
+  t.api<Res>('POST', '/api/v1/courses', { token, body });
+const patch = (token: string, id: string, body: unknown) =>
+  t.api<Res>('PATCH', `/api/v1/courses/${id}`, { token, body });
 const get = (id: string, token?: string) => t.api<Res>('GET', `/api/v1/courses/${id}`, { token });
 const publish = (token: string, id: string) => t.api<Res>('POST', `/api/v1/courses/${id}/publish`, { token });
 const lessonsOf = (d: CourseDetail) => d.modules.flatMap((m) => m.lessons);
@@ -43,7 +45,14 @@ describe('creating courses', () => {
     const r = await create(owner.token);
     expect(r.status).toBe(201);
     const c = r.body;
-    expect(c).toMatchObject({ status: 'draft', version: 1, ownerId: owner.id, publishedAt: null, durationMinutes: 30, lessonCount: 4 });
+    expect(c).toMatchObject({
+      status: 'draft',
+      version: 1,
+      ownerId: owner.id,
+      publishedAt: null,
+      durationMinutes: 30,
+      lessonCount: 4,
+    });
     expect(c.tags).toEqual(['python', 'beginners']);
     expect(c.price).toBeNull();
     expect(c.instructors).toEqual([{ id: owner.id, name: 'Olive Owner' }]);
@@ -56,7 +65,13 @@ describe('creating courses', () => {
   });
 
   it('stores a paid price and a cover image', async () => {
-    const r = await create(owner.token, sampleCourse({ price: { amountCents: 4900, currency: 'EUR' }, coverImageUrl: 'https://img.example/c.png' }));
+    const r = await create(
+      owner.token,
+      sampleCourse({
+        price: { amountCents: 4900, currency: 'EUR' },
+        coverImageUrl: 'https://img.example/c.png',
+      }),
+    );
     expect(r.status).toBe(201);
     expect(r.body.price).toEqual({ amountCents: 4900, currency: 'EUR' });
     expect(r.body.coverImageUrl).toBe('https://img.example/c.png');
@@ -72,7 +87,9 @@ describe('creating courses', () => {
     const c = await svc.createCourse(owner.id, sampleCourse({ title: 'Seeded' }));
     expect((await svc.publish(owner.id, c.id)).status).toBe('published');
     await expect(svc.createCourse(student.id, sampleCourse())).rejects.toMatchObject({ code: 'forbidden' });
-    await expect(svc.createCourse(owner.id, { title: '' } as never)).rejects.toMatchObject({ code: 'validation_failed' });
+    await expect(svc.createCourse(owner.id, { title: '' } as never)).rejects.toMatchObject({
+      code: 'validation_failed',
+    });
   });
 
   it('refuses answer keys that do not fit their questions, and other structural mistakes', async () => {
@@ -86,11 +103,40 @@ describe('creating courses', () => {
               kind: 'quiz',
               quiz: {
                 questions: [
-                  { type: 'single_choice', prompt: 'a', options: [{ id: 'x', text: 'X' }, { id: 'y', text: 'Y' }], answer: { type: 'single_choice', optionId: 'z' } },
-                  { type: 'multiple_choice', prompt: 'b', options: [{ id: 'x', text: 'X' }, { id: 'y', text: 'Y' }], answer: { type: 'multiple_choice', optionIds: ['x', 'q'] } },
+                  {
+                    type: 'single_choice',
+                    prompt: 'a',
+                    options: [
+                      { id: 'x', text: 'X' },
+                      { id: 'y', text: 'Y' },
+                    ],
+                    answer: { type: 'single_choice', optionId: 'z' },
+                  },
+                  {
+                    type: 'multiple_choice',
+                    prompt: 'b',
+                    options: [
+                      { id: 'x', text: 'X' },
+                      { id: 'y', text: 'Y' },
+                    ],
+                    answer: { type: 'multiple_choice', optionIds: ['x', 'q'] },
+                  },
                   { type: 'true_false', prompt: 'c', answer: { type: 'numeric', value: 1 } },
-                  { type: 'true_false', prompt: 'd', options: [{ id: 't', text: 'T' }], answer: { type: 'true_false', value: true } },
-                  { type: 'single_choice', prompt: 'e', options: [{ id: 'x', text: 'X' }, { id: 'x', text: 'Y' }], answer: { type: 'single_choice', optionId: 'x' } },
+                  {
+                    type: 'true_false',
+                    prompt: 'd',
+                    options: [{ id: 't', text: 'T' }],
+                    answer: { type: 'true_false', value: true },
+                  },
+                  {
+                    type: 'single_choice',
+                    prompt: 'e',
+                    options: [
+                      { id: 'x', text: 'X' },
+                      { id: 'x', text: 'Y' },
+                    ],
+                    answer: { type: 'single_choice', optionId: 'x' },
+                  },
                 ],
               },
             },
@@ -172,17 +218,42 @@ describe('who sees what', () => {
     const graded = quiz!.quiz!.questions!;
     expect(graded.map((q) => q.prompt)).toEqual(['2 + 2?', 'Is Python a language?']);
     expect(allKeys(graded).has('answer')).toBe(false);
-    expect(graded[0]!.options).toEqual([{ id: 'a', text: '3' }, { id: 'b', text: '4' }]);
-    expect(selfCheck!.quiz!.questions![0]!.answer).toEqual({ type: 'numeric', value: 3.14, tolerance: 0.001 });
+    expect(graded[0]!.options).toEqual([
+      { id: 'a', text: '3' },
+      { id: 'b', text: '4' },
+    ]);
+    expect(selfCheck!.quiz!.questions![0]!.answer).toEqual({
+      type: 'numeric',
+      value: 3.14,
+      tolerance: 0.001,
+    });
     expect(r.body.viewer).toEqual({ canEdit: false, enrolled: true, contentUnlocked: true });
   });
 
   it('a preview quiz shows its questions to everyone, still without keys', async () => {
     const c = await published({
-      modules: [{ title: 'M', lessons: [{ title: 'Try me', kind: 'quiz', isPreview: true, quiz: { questions: [{ type: 'true_false', prompt: 'Yes?', answer: { type: 'true_false', value: true } }] } }] }],
+      modules: [
+        {
+          title: 'M',
+          lessons: [
+            {
+              title: 'Try me',
+              kind: 'quiz',
+              isPreview: true,
+              quiz: {
+                questions: [
+                  { type: 'true_false', prompt: 'Yes?', answer: { type: 'true_false', value: true } },
+                ],
+              },
+            },
+          ],
+        },
+      ],
     });
     const r = await get(c.id);
-    expect(lessonsOf(r.body)[0]!.quiz!.questions).toEqual([{ id: expect.any(String), type: 'true_false', prompt: 'Yes?', options: [], points: 1 }]);
+    expect(lessonsOf(r.body)[0]!.quiz!.questions).toEqual([
+      { id: expect.any(String), type: 'true_false', prompt: 'Yes?', options: [], points: 1 },
+    ]);
   });
 });
 
@@ -200,15 +271,22 @@ describe('editing', () => {
     const byCo = await patch(other.token, c.id, { description: 'Co-written' });
     expect(byCo.status).toBe(200);
     expect((await patch(other.token, c.id, { instructorIds: [] })).status).toBe(403);
-    const teaching = await t.api<{ items: { id: string }[] }>('GET', '/api/v1/me/courses/teaching', { token: other.token });
+    const teaching = await t.api<{ items: { id: string }[] }>('GET', '/api/v1/me/courses/teaching', {
+      token: other.token,
+    });
     expect(teaching.body.items.map((i) => i.id)).toContain(c.id);
   });
 
   it('only instructor accounts can be added as instructors', async () => {
     const c = (await create(owner.token)).body;
-    const r = await patch(owner.token, c.id, { instructorIds: [student.id, '01890000-0000-7000-8000-000000000000'] });
+    const r = await patch(owner.token, c.id, {
+      instructorIds: [student.id, '01890000-0000-7000-8000-000000000000'],
+    });
     expect(r.status).toBe(400);
-    expect((r.body.error.details as { issues: { path: string }[] }).issues.map((i) => i.path)).toEqual(['body.instructorIds.0', 'body.instructorIds.1']);
+    expect((r.body.error.details as { issues: { path: string }[] }).issues.map((i) => i.path)).toEqual([
+      'body.instructorIds.0',
+      'body.instructorIds.1',
+    ]);
   });
 
   it('replacing the structure keeps the ids that are sent, drops the rest, and recomputes the duration', async () => {
@@ -222,7 +300,16 @@ describe('editing', () => {
     const r = await patch(owner.token, c.id, {
       modules: [
         // Reading moves into the second module; the self-check quiz and the "Start" module go.
-        { id: check!.id, title: 'Everything', lessons: [quiz, reading, { title: 'New text', kind: 'text', durationMinutes: 7, body: 'Fresh' }, welcome] },
+        {
+          id: check!.id,
+          title: 'Everything',
+          lessons: [
+            quiz,
+            reading,
+            { title: 'New text', kind: 'text', durationMinutes: 7, body: 'Fresh' },
+            welcome,
+          ],
+        },
       ],
     });
     expect(r.status).toBe(200);
@@ -233,7 +320,9 @@ describe('editing', () => {
     expect(ls.slice(0, 2).map((l) => l.id)).toEqual([quiz.id, reading!.id]);
     expect(ls[3]!.id).toBe(welcome!.id);
     expect([quiz.id, reading!.id, welcome!.id]).not.toContain(ls[2]!.id);
-    expect(ls[0]!.quiz!.questions!.map((q) => [q.id, q.prompt])).toEqual([[quiz.quiz!.questions![0]!.id, 'Two plus two?']]);
+    expect(ls[0]!.quiz!.questions!.map((q) => [q.id, q.prompt])).toEqual([
+      [quiz.quiz!.questions![0]!.id, 'Two plus two?'],
+    ]);
     expect(d.durationMinutes).toBe(5 + 15 + 7 + 10);
     expect(d.lessonCount).toBe(4);
     const left = await t.server.database.pool.query(
@@ -253,9 +342,13 @@ describe('editing', () => {
     const a = (await create(owner.token)).body;
     const b = (await create(owner.token)).body;
     const stolen = lessonsOf(a)[0]!;
-    const r = await patch(owner.token, b.id, { modules: [{ title: 'M', lessons: [{ id: stolen.id, title: 'Mine', kind: 'video' }] }] });
+    const r = await patch(owner.token, b.id, {
+      modules: [{ title: 'M', lessons: [{ id: stolen.id, title: 'Mine', kind: 'video' }] }],
+    });
     expect(r.status).toBe(400);
-    expect((r.body.error.details as { issues: { path: string }[] }).issues[0]!.path).toBe('body.modules.0.lessons.0.id');
+    expect((r.body.error.details as { issues: { path: string }[] }).issues[0]!.path).toBe(
+      'body.modules.0.lessons.0.id',
+    );
     expect(lessonsOf((await get(a.id, owner.token)).body)[0]!.title).toBe('Welcome');
   });
 
@@ -275,7 +368,9 @@ describe('editing', () => {
     const c = await published({ title: 'Knitting for engineers' });
     await patch(owner.token, c.id, { tags: ['Crochet'], instructorIds: [other.id] });
     const hit = async (q: string) =>
-      (await t.api<CourseSearchResult>('GET', `/api/v1/courses?q=${encodeURIComponent(q)}`)).body.items.map((i) => i.id);
+      (await t.api<CourseSearchResult>('GET', `/api/v1/courses?q=${encodeURIComponent(q)}`)).body.items.map(
+        (i) => i.id,
+      );
     expect(await hit('crochet')).toContain(c.id);
     expect(await hit('oscar')).toContain(c.id);
   });
@@ -287,90 +382,34 @@ describe('editing', () => {
     const loop = await patch(owner.token, a.id, { prerequisiteIds: [b.id] });
     expect(loop.status).toBe(400);
     expect((await patch(owner.token, a.id, { prerequisiteIds: [a.id] })).status).toBe(400);
-    expect((await patch(owner.token, a.id, { prerequisiteIds: ['01890000-0000-7000-8000-000000000000'] })).status).toBe(400);
+    expect(
+      (await patch(owner.token, a.id, { prerequisiteIds: ['01890000-0000-7000-8000-000000000000'] })).status,
+    ).toBe(400);
   });
 });
 
-describe('publishing, archiving, deleting', () => {
-  it('publishing needs a lesson and quizzes with questions', async () => {
-    const empty = (await create(owner.token, { title: 'Empty', subject: 'Misc' })).body;
-    const r = await publish(owner.token, empty.id);
-    expect(r.status).toBe(409);
-    expect(r.body.error.code).toBe('course_incomplete');
-    expect(r.body.error.details).toEqual({ problems: [{ path: 'modules', message: expect.any(String) }] });
-    await patch(owner.token, empty.id, { modules: [{ title: 'M', lessons: [{ title: 'Quiz', kind: 'quiz' }] }] });
-    const noQuestions = await publish(owner.token, empty.id);
-    expect((noQuestions.body.error.details as { problems: { path: string }[] }).problems.map((p) => p.path)).toEqual(['modules.0.lessons.0.quiz.questions']);
-    expect((await publish(other.token, empty.id)).status).toBe(404);
-    await patch(owner.token, empty.id, { modules: [{ title: 'M', lessons: [{ title: 'Read', kind: 'text', body: 'x' }] }] });
-    const ok = await publish(owner.token, empty.id);
-    expect(ok.status).toBe(200);
-    expect(ok.body.status).toBe('published');
-    expect(Date.parse(ok.body.publishedAt!)).toBeGreaterThan(Date.now() - 60_000);
-    // A published course must stay publishable.
-    const emptied = await patch(owner.token, empty.id, { modules: [] });
-    expect(emptied.status).toBe(409);
-    expect(emptied.body.error.code).toBe('course_incomplete');
-  });
-
-  it('a draft prerequisite blocks publishing; co-instructors cannot publish', async () => {
-    const pre = (await create(owner.token)).body;
-    const c = (await create(owner.token, sampleCourse({ prerequisiteIds: [pre.id], instructorIds: [other.id] }))).body;
-    const r = await publish(owner.token, c.id);
-    expect(r.status).toBe(409);
-    expect((r.body.error.details as { problems: { path: string }[] }).problems[0]!.path).toBe('prerequisiteIds');
-    await publish(owner.token, pre.id);
-    expect((await publish(other.token, c.id)).status).toBe(403);
-    expect((await publish(admin.token, c.id)).status).toBe(200);
-  });
-
-  it('archived courses leave the catalog but stay with enrolled students', async () => {
-    const c = await published({ title: 'Zymurgy archive test' });
-    const inCatalog = async () =>
-      (await t.api<CourseSearchResult>('GET', '/api/v1/courses?q=zymurgy')).body.items.some((i) => i.id === c.id);
-    expect(await inCatalog()).toBe(true);
-    side.enroll(c.id, student.id);
-    const a = await t.api<Res>('POST', `/api/v1/courses/${c.id}/archive`, { token: owner.token });
-    expect(a.body.status).toBe('archived');
-    expect(await inCatalog()).toBe(false);
-    expect((await get(c.id)).status).toBe(404);
-    expect((await side.api('GET', `/api/v1/courses/${c.id}`, { token: student.token })).status).toBe(200);
-    expect((await get(c.id, owner.token)).status).toBe(200);
-    // Re-publishing re-opens it and keeps the first publication date.
-    const again = await publish(owner.token, c.id);
-    expect(again.body.publishedAt).toBe(c.publishedAt);
-  });
-
-  it('a course with enrollments cannot be deleted; one without can, by its owner or an admin only', async () => {
-    const c = await published();
-    side.enroll(c.id, student.id);
-    const refused = await side.api<ErrorBody>('DELETE', `/api/v1/courses/${c.id}`, { token: owner.token });
-    expect(refused.status).toBe(409);
-    expect(refused.body.error.code).toBe('course_has_enrollments');
-    side.unenroll(c.id, student.id);
-    const co = (await create(owner.token, sampleCourse({ instructorIds: [other.id] }))).body;
-    expect((await t.api('DELETE', `/api/v1/courses/${co.id}`, { token: other.token })).status).toBe(403);
-    expect((await t.api('DELETE', `/api/v1/courses/${co.id}`, { token: student.token })).status).toBe(403);
-    expect((await t.api('DELETE', `/api/v1/courses/${co.id}`, { token: owner.token })).status).toBe(204);
-    expect((await get(co.id, owner.token)).status).toBe(404);
-    const lessonsLeft = await t.server.database.pool.query('SELECT count(*)::int AS n FROM lessons WHERE course_id = $1', [co.id]);
-    expect(lessonsLeft.rows[0].n).toBe(0);
-    const d = (await create(owner.token)).body;
-    expect((await t.api('DELETE', `/api/v1/courses/${d.id}`, { token: admin.token })).status).toBe(204);
-  });
-
-  it('the teaching list shows my courses in every status, and only mine', async () => {
-    const me = await t.user('instructor');
-    const draft = (await t.api<Res>('POST', '/api/v1/courses', { token: me.token, body: sampleCourse({ title: 'Mine draft' }) })).body;
-    const pub = (await t.api<Res>('POST', '/api/v1/courses', { token: me.token, body: sampleCourse({ title: 'Mine published' }) })).body;
-    await t.api('POST', `/api/v1/courses/${pub.id}/publish`, { token: me.token });
-    const list = await t.api<{ items: { id: string; status: string }[]; nextCursor: string | null }>('GET', '/api/v1/me/courses/teaching?limit=1', { token: me.token });
-    expect(list.body.items).toEqual([expect.objectContaining({ id: pub.id, status: 'published' })]);
-    const next = await t.api<{ items: { id: string }[]; nextCursor: string | null }>('GET', `/api/v1/me/courses/teaching?limit=1&cursor=${list.body.nextCursor}`, { token: me.token });
-    expect(next.body.items.map((i) => i.id)).toEqual([draft.id]);
-    expect(next.body.nextCursor).toBeNull();
-    const drafts = await t.api<{ items: { id: string }[] }>('GET', '/api/v1/me/courses/teaching?status=draft', { token: me.token });
-    expect(drafts.body.items.map((i) => i.id)).toEqual([draft.id]);
-    expect((await t.api('GET', '/api/v1/me/courses/teaching', { token: student.token })).status).toBe(403);
+describe('documentation', () => {
+  it('lists every catalog operation in the OpenAPI document, with the named schemas', async () => {
+    const r = await t.api<{
+      paths: Record<string, Record<string, { operationId: string }>>;
+      components: { schemas: object };
+    }>('GET', '/api/openapi.json');
+    const ops = Object.values(r.body.paths).flatMap((p) => Object.values(p).map((o) => o.operationId));
+    expect(ops).toEqual(
+      expect.arrayContaining([
+        'searchCourses',
+        'createCourse',
+        'getCourse',
+        'updateCourse',
+        'deleteCourse',
+        'publishCourse',
+      ]),
+    );
+    expect(ops).toEqual(
+      expect.arrayContaining(['archiveCourse', 'listTeachingCourses', 'listCourseRatings', 'rateCourse']),
+    );
+    expect(Object.keys(r.body.components.schemas)).toEqual(
+      expect.arrayContaining(['CourseDetail', 'CourseSummary', 'CourseFacets', 'CourseRating', 'Price']),
+    );
   });
 });

@@ -89,7 +89,11 @@ export function toDetail(b: CourseBundle, viewer: Viewer): CourseDetail {
     version: b.course.version,
     createdAt: b.course.createdAt.toISOString(),
     prerequisites: b.prerequisites,
-    modules: b.structure.modules.map((m) => ({ id: m.id, title: m.title, lessons: m.lessons.map((l) => lessonView(l, viewer, unlocked)) })),
+    modules: b.structure.modules.map((m) => ({
+      id: m.id,
+      title: m.title,
+      lessons: m.lessons.map((l) => lessonView(l, viewer, unlocked)),
+    })),
     viewer: { canEdit: viewer.canEdit, enrolled: viewer.enrolled, contentUnlocked: unlocked },
   };
 }

@@ -16,7 +16,8 @@ type Facet = keyof FacetFilters;
 /** Most subject/language buckets returned (by count). */
 export const MAX_BUCKETS = 50;
 
-const valueOf = (g: FacetGroup, facet: Facet): string => (facet === 'price' ? (g.paid ? 'paid' : 'free') : g[facet]);
+const valueOf = (g: FacetGroup, facet: Facet): string =>
+  facet === 'price' ? (g.paid ? 'paid' : 'free') : g[facet];
 
 /** Does the group pass every facet filter except the one being counted? (Standard faceted search.) */
 function passesOthers(g: FacetGroup, f: FacetFilters, counted: Facet | null): boolean {
@@ -48,7 +49,8 @@ function open(counts: Map<string, number>, selected: string | undefined) {
   const buckets = [...counts].map(([value, c]) => ({ value, count: c }));
   buckets.sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
   const top = buckets.slice(0, MAX_BUCKETS);
-  if (selected !== undefined && !top.some((b) => b.value === selected)) top.push({ value: selected, count: counts.get(selected) ?? 0 });
+  if (selected !== undefined && !top.some((b) => b.value === selected))
+    top.push({ value: selected, count: counts.get(selected) ?? 0 });
   return top;
 }
 

@@ -43,7 +43,11 @@ export function sampleCourse(over: Partial<CreateInput> = {}): CreateInput {
                   points: 2,
                   feedback: { correct: 'Right', incorrect: 'Wrong' },
                 },
-                { type: 'true_false', prompt: 'Is Python a language?', answer: { type: 'true_false', value: true } },
+                {
+                  type: 'true_false',
+                  prompt: 'Is Python a language?',
+                  answer: { type: 'true_false', value: true },
+                },
               ],
             },
           },
@@ -53,7 +57,13 @@ export function sampleCourse(over: Partial<CreateInput> = {}): CreateInput {
             quiz: {
               deviceGradable: true,
               graded: false,
-              questions: [{ type: 'numeric', prompt: 'Pi to two places?', answer: { type: 'numeric', value: 3.14, tolerance: 0.001 } }],
+              questions: [
+                {
+                  type: 'numeric',
+                  prompt: 'Pi to two places?',
+                  answer: { type: 'numeric', value: 3.14, tolerance: 0.001 },
+                },
+              ],
             },
           },
         ],

@@ -48,7 +48,11 @@ export const cursorValue = (n: NormalizedSearch, r: HeadRow): number | string =>
  * them all even if it is cut short. Null when the head cannot tell (the page reaches past what the head holds of the
  * filtered matches): the caller then asks the database.
  */
-export function pageFromHead(head: Head, n: NormalizedSearch, total: number): { rows: HeadRow[]; more: boolean } | null {
+export function pageFromHead(
+  head: Head,
+  n: NormalizedSearch,
+  total: number,
+): { rows: HeadRow[]; more: boolean } | null {
   const rows = head.rows;
   let i = 0;
   if (n.after) {

@@ -50,7 +50,12 @@ export function createCatalogModule(deps: CatalogDeps) {
   };
   const writes = courseWriter({ db: deps.db, users: deps.users, enrollments, changed });
   const reads = courseReads({ db: deps.db, pool: deps.pool, enrollments, bundles, version });
-  const ratings = ratingService({ db: deps.db, users: deps.users, enrollments, changed: (id) => changed(id, 'counters') });
+  const ratings = ratingService({
+    db: deps.db,
+    users: deps.users,
+    enrollments,
+    changed: (id) => changed(id, 'counters'),
+  });
   const service = {
     ...writes,
     ...reads,

@@ -33,7 +33,11 @@ async function enrolledStudent(courseId: string, name?: string): Promise<U> {
 }
 
 const rate = (courseId: string, token: string | undefined, body: unknown, method = 'POST') =>
-  side.api<CourseRating & ErrorBody>(method, `/api/v1/courses/${courseId}/ratings${method === 'POST' ? '' : '/me'}`, { token, body });
+  side.api<CourseRating & ErrorBody>(
+    method,
+    `/api/v1/courses/${courseId}/ratings${method === 'POST' ? '' : '/me'}`,
+    { token, body },
+  );
 const stats = async (courseId: string) => {
   const d = (await side.api<CourseDetail>('GET', `/api/v1/courses/${courseId}`)).body;
   return [d.ratingAverage, d.ratingCount];
@@ -51,7 +55,13 @@ describe('rating a course', () => {
     const a = await enrolledStudent(c, 'Amy Able');
     const first = await rate(c, a.token, { stars: 5, review: '  Loved it  ' });
     expect(first.status).toBe(201);
-    expect(first.body).toMatchObject({ courseId: c, userId: a.id, userName: 'Amy Able', stars: 5, review: 'Loved it' });
+    expect(first.body).toMatchObject({
+      courseId: c,
+      userId: a.id,
+      userName: 'Amy Able',
+      stars: 5,
+      review: 'Loved it',
+    });
     const again = await rate(c, a.token, { stars: 1 });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('already_rated');
@@ -77,10 +87,14 @@ describe('rating a course', () => {
     expect(await stats(c)).toEqual([4.5, 2]);
     const mine = await side.api<CourseRating>('GET', `/api/v1/courses/${c}/ratings/me`, { token: a.token });
     expect(mine.body.stars).toBe(4);
-    expect((await side.api('DELETE', `/api/v1/courses/${c}/ratings/me`, { token: a.token })).status).toBe(204);
+    expect((await side.api('DELETE', `/api/v1/courses/${c}/ratings/me`, { token: a.token })).status).toBe(
+      204,
+    );
     expect(await stats(c)).toEqual([5, 1]);
     expect((await side.api('GET', `/api/v1/courses/${c}/ratings/me`, { token: a.token })).status).toBe(404);
-    expect((await side.api('DELETE', `/api/v1/courses/${c}/ratings/me`, { token: a.token })).status).toBe(404);
+    expect((await side.api('DELETE', `/api/v1/courses/${c}/ratings/me`, { token: a.token })).status).toBe(
+      404,
+    );
     // A student who left the course cannot change their rating any more.
     side.unenroll(c, b.id);
     expect((await rate(c, b.token, { stars: 1 }, 'PUT')).status).toBe(403);
@@ -89,7 +103,13 @@ describe('rating a course', () => {
   it('refuses bad ratings and drafts', async () => {
     const c = await publishedCourse();
     const a = await enrolledStudent(c);
-    for (const body of [{ stars: 0 }, { stars: 6 }, { stars: 2.5 }, { stars: 3, extra: 1 }, { review: 'no stars' }]) {
+    for (const body of [
+      { stars: 0 },
+      { stars: 6 },
+      { stars: 2.5 },
+      { stars: 3, extra: 1 },
+      { review: 'no stars' },
+    ]) {
       const r = await rate(c, a.token, body);
       expect(r.status, JSON.stringify(body)).toBe(400);
       expect(r.body.error.code).toBe('validation_failed');
@@ -121,13 +141,21 @@ describe('listing ratings', () => {
     }
     const full = await side.api<RatingList>('GET', `/api/v1/courses/${c}/ratings?limit=100`);
     expect(full.status).toBe(200);
-    expect(full.body).toMatchObject({ average: 3.8, count: 5, distribution: [1, 0, 0, 2, 2], nextCursor: null });
+    expect(full.body).toMatchObject({
+      average: 3.8,
+      count: 5,
+      distribution: [1, 0, 0, 2, 2],
+      nextCursor: null,
+    });
     expect(full.body.items.map((r) => r.userId)).toEqual([...ids].reverse());
     expect(full.body.items[0]!.userName).toBe('Rater 5-4');
     const walked: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { body: RatingList } = await side.api<RatingList>('GET', `/api/v1/courses/${c}/ratings?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      const page: { body: RatingList } = await side.api<RatingList>(
+        'GET',
+        `/api/v1/courses/${c}/ratings?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       walked.push(...page.body.items.map((r) => r.userId));
       cursor = page.body.nextCursor;
     } while (cursor);

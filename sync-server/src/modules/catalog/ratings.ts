@@ -5,7 +5,14 @@ import type { Db } from '../../db/client.ts';
 import { ApiError } from '../../http/errors.ts';
 import type { Caller } from '../../http/route.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
-import { canSee, loadCourseRow, parseInput, viewerOf, type EnrollmentCheck, type UserDirectory } from './access.ts';
+import {
+  canSee,
+  loadCourseRow,
+  parseInput,
+  viewerOf,
+  type EnrollmentCheck,
+  type UserDirectory,
+} from './access.ts';
 import { round2 } from './dto.ts';
 import type { Tx } from './structure.ts';
 import { nowMs } from './sqlutil.ts';
@@ -46,7 +53,8 @@ export function ratingService({ db, users, enrollments, changed }: RatingDeps) {
       WHERE c.id = ${courseId}`);
   }
 
-  const lockCourse = (tx: Tx, courseId: string) => tx.select({ id: courses.id }).from(courses).where(eq(courses.id, courseId)).for('update');
+  const lockCourse = (tx: Tx, courseId: string) =>
+    tx.select({ id: courses.id }).from(courses).where(eq(courses.id, courseId)).for('update');
 
   /** Ratable: published or archived (students keep archived courses); drafts have no students. */
   async function ratableCourse(courseId: string): Promise<CourseRow> {
@@ -68,7 +76,14 @@ export function ratingService({ db, users, enrollments, changed }: RatingDeps) {
       throw new ApiError('not_enrolled', 'Only students enrolled in this course may rate it');
     const row = await db.transaction(async (tx) => {
       await lockCourse(tx, courseId);
-      const values = { courseId, userId, stars: body.stars, review: body.review, createdAt: nowMs, updatedAt: nowMs };
+      const values = {
+        courseId,
+        userId,
+        stars: body.stars,
+        review: body.review,
+        createdAt: nowMs,
+        updatedAt: nowMs,
+      };
       const insert = tx.insert(courseRatings).values(values);
       const [r] =
         mode === 'create'
@@ -79,7 +94,8 @@ export function ratingService({ db, users, enrollments, changed }: RatingDeps) {
                 set: { stars: body.stars, review: body.review, updatedAt: nowMs },
               })
               .returning();
-      if (!r) throw new ApiError('already_rated', 'You rated this course already; change your rating with PUT');
+      if (!r)
+        throw new ApiError('already_rated', 'You rated this course already; change your rating with PUT');
       await recompute(tx, courseId);
       return r;
     });
@@ -89,12 +105,20 @@ export function ratingService({ db, users, enrollments, changed }: RatingDeps) {
 
   return {
     /** A first rating (409 already_rated for a second one). In-process callers may skip the enrollment check (demo seed). */
-    rate: (userId: string, courseId: string, input: z.input<typeof RatingInput>, opts: { requireEnrollment?: boolean } = {}) =>
-      write(userId, courseId, input, 'create', opts.requireEnrollment ?? true),
+    rate: (
+      userId: string,
+      courseId: string,
+      input: z.input<typeof RatingInput>,
+      opts: { requireEnrollment?: boolean } = {},
+    ) => write(userId, courseId, input, 'create', opts.requireEnrollment ?? true),
 
     /** Create or replace the caller's rating. */
-    putRating: (userId: string, courseId: string, input: z.input<typeof RatingInput>, opts: { requireEnrollment?: boolean } = {}) =>
-      write(userId, courseId, input, 'upsert', opts.requireEnrollment ?? true),
+    putRating: (
+      userId: string,
+      courseId: string,
+      input: z.input<typeof RatingInput>,
+      opts: { requireEnrollment?: boolean } = {},
+    ) => write(userId, courseId, input, 'upsert', opts.requireEnrollment ?? true),
 
     async removeRating(userId: string, courseId: string): Promise<void> {
       await ratableCourse(courseId);
@@ -122,16 +146,28 @@ export function ratingService({ db, users, enrollments, changed }: RatingDeps) {
     },
 
     /** Ratings of a course the caller can see, newest first, with the average, count and star distribution. */
-    async list(caller: Caller | null, courseId: string, query: { cursor?: string; limit: number }): Promise<RatingList> {
+    async list(
+      caller: Caller | null,
+      courseId: string,
+      query: { cursor?: string; limit: number },
+    ): Promise<RatingList> {
       const course = await loadCourseRow(db, courseId);
       if (!course) throw notFound();
-      if (course.status !== 'published' && !canSee(course, await viewerOf(db, enrollments, course, caller))) throw notFound();
+      if (course.status !== 'published' && !canSee(course, await viewerOf(db, enrollments, course, caller)))
+        throw notFound();
       const where = [eq(courseRatings.courseId, courseId)];
       if (query.cursor) {
         const [at, userId] = decodeCursor(query.cursor, 2);
-        if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || typeof userId !== 'string' || !/^[0-9a-f-]{36}$/i.test(userId))
+        if (
+          typeof at !== 'string' ||
+          Number.isNaN(Date.parse(at)) ||
+          typeof userId !== 'string' ||
+          !/^[0-9a-f-]{36}$/i.test(userId)
+        )
           throw new ApiError('validation_failed', 'The cursor is malformed', { field: 'cursor' });
-        where.push(sql`(${courseRatings.createdAt}, ${courseRatings.userId}) < (${at}::timestamptz, ${userId}::uuid)`);
+        where.push(
+          sql`(${courseRatings.createdAt}, ${courseRatings.userId}) < (${at}::timestamptz, ${userId}::uuid)`,
+        );
       }
       const [rows, dist] = await Promise.all([
         db
@@ -153,7 +189,10 @@ export function ratingService({ db, users, enrollments, changed }: RatingDeps) {
       const last = page[page.length - 1];
       return {
         items: page.map((r) => toRating(r, names.get(r.userId) ?? '')),
-        nextCursor: rows.length > query.limit && last ? encodeCursor([last.createdAt.toISOString(), last.userId]) : null,
+        nextCursor:
+          rows.length > query.limit && last
+            ? encodeCursor([last.createdAt.toISOString(), last.userId])
+            : null,
         average: round2(course.ratingAvg),
         count: course.ratingCount,
         distribution,

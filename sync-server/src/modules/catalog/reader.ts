@@ -62,8 +62,14 @@ export function catalogReader(db: Db, cacheMs = 10_000): CatalogReader {
 
   async function getCourse(id: string): Promise<CourseRef | null> {
     const r = await db.execute<{
-      id: string; title: string; status: CourseRef['status']; owner_id: string; price_cents: number; currency: string | null;
-      instructor_ids: string[] | null; prerequisite_ids: string[] | null;
+      id: string;
+      title: string;
+      status: CourseRef['status'];
+      owner_id: string;
+      price_cents: number;
+      currency: string | null;
+      instructor_ids: string[] | null;
+      prerequisite_ids: string[] | null;
     }>(sql`
       SELECT c.id, c.title, c.status, c.owner_id, c.price_cents, c.currency,
         (SELECT array_agg(ci.user_id ORDER BY ci.position) FROM course_instructors ci WHERE ci.course_id = c.id) AS instructor_ids,
@@ -87,15 +93,26 @@ export function catalogReader(db: Db, cacheMs = 10_000): CatalogReader {
     const course = await getCourse(id);
     if (!course) return null;
     const lessons = await db.execute<{
-      id: string; module_id: string; title: string; kind: LessonRef['kind']; position: number; required: boolean;
-      duration_minutes: number; due_at: string | Date | null;
+      id: string;
+      module_id: string;
+      title: string;
+      kind: LessonRef['kind'];
+      position: number;
+      required: boolean;
+      duration_minutes: number;
+      due_at: string | Date | null;
     }>(sql`
       SELECT l.id, l.module_id, l.title, l.kind, l.position, l.required, l.duration_minutes, l.due_at
       FROM lessons l JOIN course_modules m ON m.id = l.module_id
       WHERE l.course_id = ${id} ORDER BY m.position, l.position`);
     const quizRows = await db.execute<{
-      lesson_id: string; passing_percent: number; attempts_allowed: number | null; graded: boolean; weight: number;
-      device_gradable: boolean; questions: { id: string; points: number; answer: unknown; feedback: unknown }[] | null;
+      lesson_id: string;
+      passing_percent: number;
+      attempts_allowed: number | null;
+      graded: boolean;
+      weight: number;
+      device_gradable: boolean;
+      questions: { id: string; points: number; answer: unknown; feedback: unknown }[] | null;
     }>(sql`
       SELECT q.lesson_id, q.passing_percent, q.attempts_allowed, q.graded, q.weight, q.device_gradable,
         (SELECT json_agg(json_build_object('id', qq.id, 'points', qq.points, 'answer', qq.answer, 'feedback', qq.feedback) ORDER BY qq.position)
@@ -146,11 +163,15 @@ export function catalogReader(db: Db, cacheMs = 10_000): CatalogReader {
       return value;
     },
     async isInstructor(courseId, userId) {
-      const r = await db.execute(sql`SELECT 1 FROM course_instructors WHERE course_id = ${courseId} AND user_id = ${userId}`);
+      const r = await db.execute(
+        sql`SELECT 1 FROM course_instructors WHERE course_id = ${courseId} AND user_id = ${userId}`,
+      );
       return r.rows.length > 0;
     },
     async adjustEnrollmentCount(courseId, delta) {
-      await db.execute(sql`UPDATE courses SET enrollment_count = GREATEST(0, enrollment_count + ${delta}) WHERE id = ${courseId}`);
+      await db.execute(
+        sql`UPDATE courses SET enrollment_count = GREATEST(0, enrollment_count + ${delta}) WHERE id = ${courseId}`,
+      );
     },
     invalidate(courseId) {
       cache.delete(courseId);

@@ -32,7 +32,10 @@ export function courseReads({ db, pool, enrollments, bundles, version }: ReadDep
     },
 
     /** Courses the user teaches, any status, most recently changed first. */
-    async teaching(userId: string, query: { status?: CourseStatus; cursor?: string; limit: number }): Promise<{ items: CourseSummary[]; nextCursor: string | null }> {
+    async teaching(
+      userId: string,
+      query: { status?: CourseStatus; cursor?: string; limit: number },
+    ): Promise<{ items: CourseSummary[]; nextCursor: string | null }> {
       const values: unknown[] = [userId];
       const where = ['c.id IN (SELECT ci.course_id FROM course_instructors ci WHERE ci.user_id = $1)'];
       if (query.status) {
@@ -41,7 +44,12 @@ export function courseReads({ db, pool, enrollments, bundles, version }: ReadDep
       }
       if (query.cursor) {
         const [at, id] = decodeCursor(query.cursor, 2);
-        if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id))
+        if (
+          typeof at !== 'string' ||
+          Number.isNaN(Date.parse(at)) ||
+          typeof id !== 'string' ||
+          !/^[0-9a-f-]{36}$/i.test(id)
+        )
           throw new ApiError('validation_failed', 'The cursor is malformed', { field: 'cursor' });
         values.push(at, id);
         where.push(`(c.updated_at, c.id) < ($${values.length - 1}::timestamptz, $${values.length}::uuid)`);
@@ -58,7 +66,8 @@ export function courseReads({ db, pool, enrollments, bundles, version }: ReadDep
       const last = page[page.length - 1];
       return {
         items: page.map(toSummary),
-        nextCursor: rows.length > query.limit && last ? encodeCursor([last.updatedAt.toISOString(), last.id]) : null,
+        nextCursor:
+          rows.length > query.limit && last ? encodeCursor([last.updatedAt.toISOString(), last.id]) : null,
       };
     },
   };

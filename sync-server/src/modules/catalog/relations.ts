@@ -8,13 +8,19 @@ import { courseInstructors, coursePrerequisites, courses, type InstructorJson } 
  * The instructor list of a course: the owner first, then the co-instructors in the order given. Every co-instructor
  * must be an existing instructor or admin account.
  */
-export async function checkInstructors(users: UserDirectory, ownerId: string, coIds: string[], base = 'body.instructorIds'): Promise<InstructorJson[]> {
+export async function checkInstructors(
+  users: UserDirectory,
+  ownerId: string,
+  coIds: string[],
+  base = 'body.instructorIds',
+): Promise<InstructorJson[]> {
   const ids = [...new Set([ownerId, ...coIds])];
   const found = await Promise.all(coIds.map((id) => users.findById(id)));
   const issues: Issue[] = [];
   found.forEach((u, i) => {
     if (!u) issues.push({ path: `${base}.${i}`, message: 'No account has this id' });
-    else if (u.role === 'student') issues.push({ path: `${base}.${i}`, message: 'Only instructor and admin accounts can teach a course' });
+    else if (u.role === 'student')
+      issues.push({ path: `${base}.${i}`, message: 'Only instructor and admin accounts can teach a course' });
     else if (u.disabled) issues.push({ path: `${base}.${i}`, message: 'This account is disabled' });
   });
   if (issues.length) invalid('Some instructors cannot teach this course', issues);
@@ -23,24 +29,49 @@ export async function checkInstructors(users: UserDirectory, ownerId: string, co
 }
 
 /** Store the instructors and keep the denormalized copies (listing and search by instructor name) in step. */
-export async function writeInstructors(tx: Tx, courseId: string, instructors: InstructorJson[]): Promise<void> {
+export async function writeInstructors(
+  tx: Tx,
+  courseId: string,
+  instructors: InstructorJson[],
+): Promise<void> {
   await tx.delete(courseInstructors).where(eq(courseInstructors.courseId, courseId));
-  await tx.insert(courseInstructors).values(instructors.map((u, position) => ({ courseId, userId: u.id, position })));
+  await tx
+    .insert(courseInstructors)
+    .values(instructors.map((u, position) => ({ courseId, userId: u.id, position })));
   await tx
     .update(courses)
     .set({ instructors, instructorNames: instructors.map((u) => u.name).join(' ') })
     .where(eq(courses.id, courseId));
 }
 
-/** Replace the prerequisites: they must exist, and may not lead back to the course itself. */
-export async function writePrerequisites(tx: Tx, courseId: string, requested: string[], base = 'body.prerequisiteIds'): Promise<void> {
+/**
+ * Replace the prerequisites: they must exist, and may not lead back to the course itself. A published course may only
+ * require courses that are not drafts (nobody could complete those).
+ */
+export async function writePrerequisites(
+  tx: Tx,
+  courseId: string,
+  requested: string[],
+  opts: { published?: boolean } = {},
+  base = 'body.prerequisiteIds',
+): Promise<void> {
   const ids = [...new Set(requested)];
   const issues: Issue[] = [];
   if (ids.includes(courseId)) issues.push({ path: base, message: 'A course cannot require itself' });
   if (ids.length) {
-    const existing = new Set((await tx.select({ id: courses.id }).from(courses).where(inArray(courses.id, ids))).map((r) => r.id));
+    const existing = new Map(
+      (
+        await tx
+          .select({ id: courses.id, status: courses.status })
+          .from(courses)
+          .where(inArray(courses.id, ids))
+      ).map((r) => [r.id, r.status]),
+    );
     requested.forEach((id, i) => {
-      if (!existing.has(id)) issues.push({ path: `${base}.${i}`, message: 'No course has this id' });
+      const status = existing.get(id);
+      if (!status) issues.push({ path: `${base}.${i}`, message: 'No course has this id' });
+      else if (opts.published && status === 'draft')
+        issues.push({ path: `${base}.${i}`, message: 'A published course cannot require a draft' });
     });
     if (!issues.length) {
       const loop = await tx.execute(sql`
@@ -50,16 +81,22 @@ export async function writePrerequisites(tx: Tx, courseId: string, requested: st
           SELECT cp.prerequisite_id FROM course_prerequisites cp JOIN reach r ON cp.course_id = r.id
         )
         SELECT 1 FROM reach WHERE id = ${courseId} LIMIT 1`);
-      if (loop.rows.length) issues.push({ path: base, message: 'These prerequisites would make a loop back to this course' });
+      if (loop.rows.length)
+        issues.push({ path: base, message: 'These prerequisites would make a loop back to this course' });
     }
   }
   if (issues.length) invalid('Some prerequisites are not possible', issues);
   await tx.delete(coursePrerequisites).where(eq(coursePrerequisites.courseId, courseId));
-  if (ids.length) await tx.insert(coursePrerequisites).values(ids.map((prerequisiteId) => ({ courseId, prerequisiteId })));
+  if (ids.length)
+    await tx.insert(coursePrerequisites).values(ids.map((prerequisiteId) => ({ courseId, prerequisiteId })));
 }
 
 /** Refresh the denormalized instructor names of every course a user teaches (after the user is renamed). */
-export async function refreshInstructorNames(db: Db, users: UserDirectory, userId: string): Promise<string[]> {
+export async function refreshInstructorNames(
+  db: Db,
+  users: UserDirectory,
+  userId: string,
+): Promise<string[]> {
   const rows = await db
     .select({ id: courses.id, instructors: courses.instructors })
     .from(courses)

@@ -1,15 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../../test/harness.ts';
-import { buildFacetQuery, buildItemsQuery, normalizeSearch, type BuiltQuery } from './search.ts';
+import {
+  buildFacetQuery,
+  buildHeadQuery,
+  buildItemsQuery,
+  normalizeSearch,
+  type BuiltQuery,
+} from './search.ts';
 
-/** Synthetic courses (every tenth a draft; each 'topicN' word in 1 of 500), enough for the planner to prefer indexes as in production. */
+/** Synthetic courses (every tenth a draft; each 'topicNNNN' word in 1 of 2000), enough for the planner to prefer indexes as in production. */
 async function bulkCourses(t: TestServer, ownerId: string, n: number): Promise<void> {
   await t.server.database.pool.query(
     `INSERT INTO courses (id, owner_id, title, description, subject, tags, tags_text, language, type, level, price_cents, currency,
        status, duration_minutes, lesson_count, instructor_names, published_at, rating_avg, rating_count, enrollment_count)
      SELECT gen_random_uuid(), $1,
        (ARRAY['Python','Java','Rust','Golang','Painting','Cooking','Statistics','Physics','History','Music'])[1 + i % 10]
-         || ' course ' || i || ' topic' || (i % 500),
+         || ' course ' || i || ' topic' || lpad((i % 2000)::text, 4, '0'),
        'Lesson plan number ' || i || ' about ' || (ARRAY['data','web','art','science','life','travel','money'])[1 + i % 7],
        (ARRAY['Programming','Data','Art','Science','Humanities'])[1 + i % 5],
        ARRAY['tag' || (i % 50)], 'tag' || (i % 50),
@@ -40,15 +46,24 @@ async function plan(q: BuiltQuery): Promise<string> {
 }
 
 describe('the search queries use indexes', () => {
-  it.each([
-    ['q=topic17 (relevance)', { q: 'topic17' }, 'courses_search_idx'],
-    ['q=topic123 less (prefixes, several words)', { q: 'topic123 less' }, 'courses_search_idx'],
+  const cases = [
+    ['q=topic0017 (relevance)', { q: 'topic0017' }, 'courses_search_idx'],
+    ['q=topic0123 less (prefixes, several words)', { q: 'topic0123 less' }, 'courses_search_idx'],
     ['newest', {}, 'courses_status_published_idx'],
     ['rating', { sort: 'rating' as const }, 'courses_status_rating_idx'],
     ['popularity', { sort: 'popularity' as const }, 'courses_status_popularity_idx'],
-  ])('%s', async (_label, input, index) => {
-    const n = normalizeSearch({ ...input, limit: 20 });
-    expect(await plan(buildItemsQuery(n))).toContain(index);
+  ] as const;
+
+  it.each(cases)('head of %s', async (_label, input, index) => {
+    const p = await plan(buildHeadQuery(normalizeSearch({ ...input, limit: 20 }), 500));
+    expect(p).toContain(index);
+    expect(p).not.toMatch(/Seq Scan/);
+  });
+
+  it.each(cases)('page of %s (past the head)', async (_label, input, index) => {
+    const p = await plan(buildItemsQuery(normalizeSearch({ ...input, limit: 20 })));
+    expect(p).toContain(index);
+    expect(p).not.toMatch(/Seq Scan/);
   });
 
   it('keyset pages stay on the index', async () => {
@@ -60,7 +75,9 @@ describe('the search queries use indexes', () => {
   });
 
   it('facet counts of a text query use the full-text index', async () => {
-    expect(await plan(buildFacetQuery(normalizeSearch({ q: 'topic17', limit: 20 })))).toContain('courses_search_idx');
+    expect(await plan(buildFacetQuery(normalizeSearch({ q: 'topic0017', limit: 20 })))).toContain(
+      'courses_search_idx',
+    );
   });
 
   it('answers the real search over the bulk data correctly', async () => {

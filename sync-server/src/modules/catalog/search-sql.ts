@@ -28,7 +28,8 @@ export interface NormalizedSearch {
 
 export type SearchInput = Omit<Partial<CourseSearchQuery>, 'limit'> & { limit?: number };
 
-const badCursor = () => new ApiError('validation_failed', 'The cursor does not belong to this search order', { field: 'cursor' });
+const badCursor = () =>
+  new ApiError('validation_failed', 'The cursor does not belong to this search order', { field: 'cursor' });
 
 export function normalizeSearch(q: SearchInput): NormalizedSearch {
   const words = queryWords(q.q);
@@ -37,7 +38,10 @@ export function normalizeSearch(q: SearchInput): NormalizedSearch {
   let after: NormalizedSearch['after'] = null;
   if (q.cursor) {
     const [s, key, id] = decodeCursor(q.cursor, 3);
-    const keyOk = sort === 'newest' ? typeof key === 'string' && !Number.isNaN(Date.parse(key)) : typeof key === 'number' && Number.isFinite(key);
+    const keyOk =
+      sort === 'newest'
+        ? typeof key === 'string' && !Number.isNaN(Date.parse(key))
+        : typeof key === 'number' && Number.isFinite(key);
     if (s !== sort || !keyOk || typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id)) throw badCursor();
     after = { key: key as number | string, id };
   }
@@ -89,7 +93,10 @@ function baseWhere(p: Params, n: NormalizedSearch, tsq: string | null): string[]
   if (n.minDuration !== undefined) where.push(`c.duration_minutes >= ${p.add(n.minDuration)}`);
   if (n.maxDuration !== undefined) where.push(`c.duration_minutes <= ${p.add(n.maxDuration)}`);
   if (n.tag) where.push(`c.tags @> ARRAY[${p.add(n.tag)}]::text[]`);
-  if (n.instructor) where.push(`c.id IN (SELECT ci.course_id FROM course_instructors ci WHERE ci.user_id = ${p.add(n.instructor)}::uuid)`);
+  if (n.instructor)
+    where.push(
+      `c.id IN (SELECT ci.course_id FROM course_instructors ci WHERE ci.user_id = ${p.add(n.instructor)}::uuid)`,
+    );
   return where;
 }
 
@@ -139,7 +146,6 @@ export function buildFacetQuery(n: NormalizedSearch): BuiltQuery {
     GROUP BY 1, 2, 3, 4, 5`;
   return { text, values: p.values };
 }
-
 
 /** A sort key as a plain number for in-process paging (published_at in epoch milliseconds). */
 const headKeys: Record<CourseSort, (tsq: string | null) => string> = {

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CourseSearchResult, ErrorBody } from '@lyceum/contracts';
 import { startTestServer, type TestServer } from '../../../test/harness.ts';
-import { sampleCourse } from './fixtures.ts';
 import { standaloneCatalog, type StandaloneCatalog } from './test-support.ts';
 
 let t: TestServer;
@@ -34,21 +33,89 @@ interface Spec {
 
 //        key      title                        subject        tags                     level           type              lang paid  min  by
 const specs: Record<string, Spec> = {
-  pyds: { title: 'Python for Data Science', subject: 'Data', tags: ['python', 'pandas'], level: 'intermediate', type: 'self_paced', language: 'en', paid: false, minutes: 60, by: () => ina },
-  intro: { title: 'Introduction to Python', subject: 'Programming', tags: ['python'], level: 'beginner', type: 'self_paced', language: 'en', paid: true, minutes: 30, by: () => ina },
-  adv: { title: 'Advanced Python Patterns', subject: 'Programming', tags: ['python', 'design'], level: 'advanced', type: 'instructor_led', language: 'en', paid: true, minutes: 120, by: () => ben },
-  cpp: { title: 'C++ from Scratch', subject: 'Programming', tags: ['cpp'], level: 'beginner', type: 'cohort', language: 'de', paid: false, minutes: 90, by: () => ben },
-  stats: { title: 'Statistics Essentials', subject: 'Data', tags: ['statistics'], level: 'beginner', type: 'self_paced', language: 'fr', paid: false, minutes: 45, by: () => ben, description: 'Means, medians and a little Python at the end.' },
-  paint: { title: 'Watercolor Basics', subject: 'Art', tags: ['painting'], level: 'beginner', type: 'cohort', language: 'en', paid: true, minutes: 20, by: () => ina },
+  pyds: {
+    title: 'Python for Data Science',
+    subject: 'Data',
+    tags: ['python', 'pandas'],
+    level: 'intermediate',
+    type: 'self_paced',
+    language: 'en',
+    paid: false,
+    minutes: 60,
+    by: () => ina,
+  },
+  intro: {
+    title: 'Introduction to Python',
+    subject: 'Programming',
+    tags: ['python'],
+    level: 'beginner',
+    type: 'self_paced',
+    language: 'en',
+    paid: true,
+    minutes: 30,
+    by: () => ina,
+  },
+  adv: {
+    title: 'Advanced Python Patterns',
+    subject: 'Programming',
+    tags: ['python', 'design'],
+    level: 'advanced',
+    type: 'instructor_led',
+    language: 'en',
+    paid: true,
+    minutes: 120,
+    by: () => ben,
+  },
+  cpp: {
+    title: 'C++ from Scratch',
+    subject: 'Programming',
+    tags: ['cpp'],
+    level: 'beginner',
+    type: 'cohort',
+    language: 'de',
+    paid: false,
+    minutes: 90,
+    by: () => ben,
+  },
+  stats: {
+    title: 'Statistics Essentials',
+    subject: 'Data',
+    tags: ['statistics'],
+    level: 'beginner',
+    type: 'self_paced',
+    language: 'fr',
+    paid: false,
+    minutes: 45,
+    by: () => ben,
+    description: 'Means, medians and a little Python at the end.',
+  },
+  paint: {
+    title: 'Watercolor Basics',
+    subject: 'Art',
+    tags: ['painting'],
+    level: 'beginner',
+    type: 'cohort',
+    language: 'en',
+    paid: true,
+    minutes: 20,
+    by: () => ina,
+  },
 };
 const keys = Object.keys(specs);
 
 async function make(s: Spec): Promise<string> {
   const c = await side.catalog.service.createCourse(s.by().id, {
-    title: s.title, subject: s.subject, tags: s.tags, level: s.level, type: s.type, language: s.language,
+    title: s.title,
+    subject: s.subject,
+    tags: s.tags,
+    level: s.level,
+    type: s.type,
+    language: s.language,
     description: s.description ?? `All about ${s.title.toLowerCase()}.`,
     price: s.paid ? { amountCents: 1999, currency: 'USD' } : null,
-    modules: [{ title: 'Only', lessons: [{ title: 'All of it', kind: 'video', durationMinutes: s.minutes }] }],
+    modules: [
+      { title: 'Only', lessons: [{ title: 'All of it', kind: 'video', durationMinutes: s.minutes }] },
+    ],
   });
   return c.id;
 }
@@ -70,7 +137,8 @@ beforeAll(async () => {
   await side.catalog.service.archive(ina.id, old);
   // Ratings: adv 5, intro 4.5, pyds 4. Popularity: cpp 10, paint 5, pyds 1.
   const raters = await Promise.all([1, 2, 3].map(() => t.user('student')));
-  const rate = (k: string, u: number, stars: number) => side.catalog.ratings.rate(raters[u]!.id, id[k]!, { stars }, { requireEnrollment: false });
+  const rate = (k: string, u: number, stars: number) =>
+    side.catalog.ratings.rate(raters[u]!.id, id[k]!, { stars }, { requireEnrollment: false });
   await rate('adv', 0, 5);
   await rate('intro', 0, 4);
   await rate('intro', 1, 5);
@@ -120,7 +188,9 @@ describe.each(Object.keys(engineOpts))('search (%s)', (engineName) => {
     it('survives punctuation and hostile input', async () => {
       expect(names(await search(`q=${encodeURIComponent('C++')}`))).toEqual(['cpp']);
       expect((await search(`q=${encodeURIComponent("'; drop table courses; --")}`)).items).toEqual([]);
-      expect(sorted(names(await search(`q=${encodeURIComponent('python & | ! ( ) :* <-> \\ "')}`)))).toEqual(sorted(['pyds', 'intro', 'adv', 'stats']));
+      expect(sorted(names(await search(`q=${encodeURIComponent('python & | ! ( ) :* <-> \\ "')}`)))).toEqual(
+        sorted(['pyds', 'intro', 'adv', 'stats']),
+      );
       // Only punctuation: no words, so the whole catalog, newest first.
       expect(names(await search(`q=${encodeURIComponent('?!*')}`))).toEqual([...keys].reverse());
       expect(names(await search('q=the'))).toEqual([]);
@@ -152,7 +222,16 @@ describe.each(Object.keys(engineOpts))('search (%s)', (engineName) => {
     });
 
     it('refuses bad filter values with 400', async () => {
-      for (const qs of ['type=webinar', 'price=cheap', 'minDuration=-1', 'instructor=abc', 'sort=random', 'limit=0', 'color=red', 'cursor=%%%']) {
+      for (const qs of [
+        'type=webinar',
+        'price=cheap',
+        'minDuration=-1',
+        'instructor=abc',
+        'sort=random',
+        'limit=0',
+        'color=red',
+        'cursor=%%%',
+      ]) {
         const r = await engine.api<ErrorBody>('GET', `/api/v1/courses?${qs}`);
         expect(r.status, qs).toBe(400);
         expect(r.body.error.code).toBe('validation_failed');
@@ -168,7 +247,11 @@ describe.each(Object.keys(engineOpts))('search (%s)', (engineName) => {
       expect(names(await search('sort=popularity')).slice(0, 3)).toEqual(['cpp', 'paint', 'pyds']);
       expect(names(await search('q=python&sort=newest'))).toEqual(['stats', 'adv', 'intro', 'pyds']);
       const r = await search('sort=rating&limit=3');
-      expect(r.items.map((i) => [i.ratingAverage, i.ratingCount])).toEqual([[5, 1], [4.5, 2], [4, 1]]);
+      expect(r.items.map((i) => [i.ratingAverage, i.ratingCount])).toEqual([
+        [5, 1],
+        [4.5, 2],
+        [4, 1],
+      ]);
     });
 
     it.each(['', 'sort=rating', 'sort=popularity', 'q=python', 'q=p', 'level=beginner&sort=newest'])(
@@ -206,7 +289,11 @@ describe.each(Object.keys(engineOpts))('search (%s)', (engineName) => {
       const r = await search('');
       expect(counts(r, 'type')).toEqual({ self_paced: 3, instructor_led: 1, cohort: 2 });
       expect(counts(r, 'level')).toEqual({ beginner: 4, intermediate: 1, advanced: 1 });
-      expect(r.facets.subject).toEqual([{ value: 'Programming', count: 3 }, { value: 'Data', count: 2 }, { value: 'Art', count: 1 }]);
+      expect(r.facets.subject).toEqual([
+        { value: 'Programming', count: 3 },
+        { value: 'Data', count: 2 },
+        { value: 'Art', count: 1 },
+      ]);
       expect(counts(r, 'language')).toEqual({ en: 4, de: 1, fr: 1 });
       expect(counts(r, 'price')).toEqual({ free: 3, paid: 3 });
     });
@@ -238,9 +325,17 @@ describe('summaries and caching', () => {
     engine = side;
     const r = await search('q=watercolor');
     expect(r.items[0]).toMatchObject({
-      title: 'Watercolor Basics', excerpt: 'All about watercolor basics.', subject: 'Art', tags: ['painting'], status: 'published',
-      price: { amountCents: 1999, currency: 'USD' }, instructors: [{ id: ina.id, name: 'Ina Instructor' }], durationMinutes: 20,
-      lessonCount: 1, enrollmentCount: 5, ratingCount: 0,
+      title: 'Watercolor Basics',
+      excerpt: 'All about watercolor basics.',
+      subject: 'Art',
+      tags: ['painting'],
+      status: 'published',
+      price: { amountCents: 1999, currency: 'USD' },
+      instructors: [{ id: ina.id, name: 'Ina Instructor' }],
+      durationMinutes: 20,
+      lessonCount: 1,
+      enrollmentCount: 5,
+      ratingCount: 0,
     });
   });
 

@@ -44,13 +44,25 @@ type Page = Pick<CourseSearchResult, 'items' | 'nextCursor'>;
  *   moves: at once for this node's course changes, within a second for other nodes' (see version.ts). Counters that
  *   change without a new version (ratings, enrollments) show up within the TTLs.
  */
-export function courseSearch(pool: pg.Pool, version: Pick<CatalogVersion, 'current' | 'poll' | 'onChange'>, opts: SearchOptions = {}) {
+export function courseSearch(
+  pool: pg.Pool,
+  version: Pick<CatalogVersion, 'current' | 'poll' | 'onChange'>,
+  opts: SearchOptions = {},
+) {
   const ttl = opts.ttlMs ?? 5000;
   const headSize = opts.headSize ?? 500;
   const results = new TtlCache<CourseSearchResult>(ttl, { maxEntries: 10_000 });
-  const groups = new TtlCache<FacetGroup[]>(ttl * 6, { maxEntries: 10_000, weigh: (g) => g.length + 1, maxWeight: 500_000 });
+  const groups = new TtlCache<FacetGroup[]>(ttl * 6, {
+    maxEntries: 10_000,
+    weigh: (g) => g.length + 1,
+    maxWeight: 500_000,
+  });
   // Heads hold up to headSize + 1 rows each: bound the rows held in all (about 250 bytes each).
-  const heads = new TtlCache<Head>(ttl * 6, { maxEntries: 10_000, weigh: (h) => h.rows.length + 1, maxWeight: 400_000 });
+  const heads = new TtlCache<Head>(ttl * 6, {
+    maxEntries: 10_000,
+    weigh: (h) => h.rows.length + 1,
+    maxWeight: 400_000,
+  });
   const summaries = new Map<string, { at: number; summary: CourseSummary }>();
   version.onChange(() => {
     results.clear();
@@ -96,7 +108,8 @@ export function courseSearch(pool: pg.Pool, version: Pick<CatalogVersion, 'curre
     const rows = (await pool.query<SummaryRow & { sortKey: number | Date }>(q.text, q.values)).rows;
     const page = rows.slice(0, n.limit);
     const last = page[page.length - 1];
-    const key = (r: SummaryRow & { sortKey: number | Date }) => (r.sortKey instanceof Date ? r.sortKey.toISOString() : r.sortKey);
+    const key = (r: SummaryRow & { sortKey: number | Date }) =>
+      r.sortKey instanceof Date ? r.sortKey.toISOString() : r.sortKey;
     return {
       items: page.map(toSummary),
       nextCursor: rows.length > n.limit && last ? encodeCursor([n.sort, key(last), last.id]) : null,

@@ -21,15 +21,26 @@ async function chunked<T>(rows: T[], size: number, fn: (part: T[]) => Promise<un
 }
 
 /** Sent ids that belong to another course: refused, so nobody can move (or overwrite) another course's lessons. */
-async function foreignIds(tx: Exec, courseId: string, moduleIds: string[], lessonIds: string[], questionIds: string[]): Promise<Set<string>> {
+async function foreignIds(
+  tx: Exec,
+  courseId: string,
+  moduleIds: string[],
+  lessonIds: string[],
+  questionIds: string[],
+): Promise<Set<string>> {
   const found = new Set<string>();
   if (moduleIds.length) {
-    const r = await tx.select({ id: courseModules.id }).from(courseModules)
+    const r = await tx
+      .select({ id: courseModules.id })
+      .from(courseModules)
       .where(and(inArray(courseModules.id, moduleIds), ne(courseModules.courseId, courseId)));
     r.forEach((x) => found.add(x.id));
   }
   if (lessonIds.length) {
-    const r = await tx.select({ id: lessons.id }).from(lessons).where(and(inArray(lessons.id, lessonIds), ne(lessons.courseId, courseId)));
+    const r = await tx
+      .select({ id: lessons.id })
+      .from(lessons)
+      .where(and(inArray(lessons.id, lessonIds), ne(lessons.courseId, courseId)));
     r.forEach((x) => found.add(x.id));
   }
   if (questionIds.length) {
@@ -64,20 +75,50 @@ export async function replaceStructure(tx: Tx, courseId: string, modules: Module
       if (l.id) sent.lessons.push(l.id);
       const lessonId = l.id ?? newId();
       lessonRows.push({
-        id: lessonId, courseId, moduleId, position: li, title: l.title, kind: l.kind, durationMinutes: l.durationMinutes,
-        isPreview: l.isPreview, required: l.required, dueAt: l.dueAt ? new Date(l.dueAt) : null, body: l.body,
+        id: lessonId,
+        courseId,
+        moduleId,
+        position: li,
+        title: l.title,
+        kind: l.kind,
+        durationMinutes: l.durationMinutes,
+        isPreview: l.isPreview,
+        required: l.required,
+        dueAt: l.dueAt ? new Date(l.dueAt) : null,
+        body: l.body,
       });
       if (l.kind !== 'quiz') return;
-      const quiz = l.quiz ?? { passingPercent: 70, attemptsAllowed: null, graded: true, weight: 1, deviceGradable: false, shuffle: false, questions: [] };
+      const quiz = l.quiz ?? {
+        passingPercent: 70,
+        attemptsAllowed: null,
+        graded: true,
+        weight: 1,
+        deviceGradable: false,
+        shuffle: false,
+        questions: [],
+      };
       quizRows.push({
-        lessonId, courseId, passingPercent: quiz.passingPercent, attemptsAllowed: quiz.attemptsAllowed, graded: quiz.graded,
-        weight: quiz.weight, deviceGradable: quiz.deviceGradable, shuffle: quiz.shuffle,
+        lessonId,
+        courseId,
+        passingPercent: quiz.passingPercent,
+        attemptsAllowed: quiz.attemptsAllowed,
+        graded: quiz.graded,
+        weight: quiz.weight,
+        deviceGradable: quiz.deviceGradable,
+        shuffle: quiz.shuffle,
       });
       quiz.questions.forEach((q, qi) => {
         if (q.id) sent.questions.push(q.id);
         questionRows.push({
-          id: q.id ?? newId(), lessonId, position: qi, type: q.type, prompt: q.prompt, options: q.options, answer: q.answer,
-          points: q.points, feedback: q.feedback,
+          id: q.id ?? newId(),
+          lessonId,
+          position: qi,
+          type: q.type,
+          prompt: q.prompt,
+          options: q.options,
+          answer: q.answer,
+          points: q.points,
+          feedback: q.feedback,
         });
       });
     });
@@ -86,12 +127,20 @@ export async function replaceStructure(tx: Tx, courseId: string, modules: Module
   const foreign = await foreignIds(tx, courseId, sent.modules, sent.lessons, sent.questions);
   if (foreign.size) {
     modules.forEach((m, mi) => {
-      if (m.id && foreign.has(m.id)) issues.push({ path: `body.modules.${mi}.id`, message: 'This id belongs to another course' });
+      if (m.id && foreign.has(m.id))
+        issues.push({ path: `body.modules.${mi}.id`, message: 'This id belongs to another course' });
       m.lessons.forEach((l, li) => {
-        if (l.id && foreign.has(l.id)) issues.push({ path: `body.modules.${mi}.lessons.${li}.id`, message: 'This id belongs to another course' });
+        if (l.id && foreign.has(l.id))
+          issues.push({
+            path: `body.modules.${mi}.lessons.${li}.id`,
+            message: 'This id belongs to another course',
+          });
         l.quiz?.questions.forEach((q, qi) => {
           if (q.id && foreign.has(q.id))
-            issues.push({ path: `body.modules.${mi}.lessons.${li}.quiz.questions.${qi}.id`, message: 'This id belongs to another course' });
+            issues.push({
+              path: `body.modules.${mi}.lessons.${li}.quiz.questions.${qi}.id`,
+              message: 'This id belongs to another course',
+            });
         });
       });
     });
@@ -99,35 +148,65 @@ export async function replaceStructure(tx: Tx, courseId: string, modules: Module
   }
 
   if (moduleRows.length)
-    await tx.insert(courseModules).values(moduleRows)
-      .onConflictDoUpdate({ target: courseModules.id, set: { position: excluded('position'), title: excluded('title') } });
+    await tx
+      .insert(courseModules)
+      .values(moduleRows)
+      .onConflictDoUpdate({
+        target: courseModules.id,
+        set: { position: excluded('position'), title: excluded('title') },
+      });
   await chunked(lessonRows, 500, (part) =>
-    tx.insert(lessons).values(part).onConflictDoUpdate({
-      target: lessons.id,
-      set: {
-        moduleId: excluded('module_id'), position: excluded('position'), title: excluded('title'), kind: excluded('kind'),
-        durationMinutes: excluded('duration_minutes'), isPreview: excluded('is_preview'), required: excluded('required'),
-        dueAt: excluded('due_at'), body: excluded('body'),
-      },
-    }),
+    tx
+      .insert(lessons)
+      .values(part)
+      .onConflictDoUpdate({
+        target: lessons.id,
+        set: {
+          moduleId: excluded('module_id'),
+          position: excluded('position'),
+          title: excluded('title'),
+          kind: excluded('kind'),
+          durationMinutes: excluded('duration_minutes'),
+          isPreview: excluded('is_preview'),
+          required: excluded('required'),
+          dueAt: excluded('due_at'),
+          body: excluded('body'),
+        },
+      }),
   );
   await chunked(quizRows, 500, (part) =>
-    tx.insert(quizzes).values(part).onConflictDoUpdate({
-      target: quizzes.lessonId,
-      set: {
-        passingPercent: excluded('passing_percent'), attemptsAllowed: excluded('attempts_allowed'), graded: excluded('graded'),
-        weight: excluded('weight'), deviceGradable: excluded('device_gradable'), shuffle: excluded('shuffle'),
-      },
-    }),
+    tx
+      .insert(quizzes)
+      .values(part)
+      .onConflictDoUpdate({
+        target: quizzes.lessonId,
+        set: {
+          passingPercent: excluded('passing_percent'),
+          attemptsAllowed: excluded('attempts_allowed'),
+          graded: excluded('graded'),
+          weight: excluded('weight'),
+          deviceGradable: excluded('device_gradable'),
+          shuffle: excluded('shuffle'),
+        },
+      }),
   );
   await chunked(questionRows, 500, (part) =>
-    tx.insert(quizQuestions).values(part).onConflictDoUpdate({
-      target: quizQuestions.id,
-      set: {
-        lessonId: excluded('lesson_id'), position: excluded('position'), type: excluded('type'), prompt: excluded('prompt'),
-        options: excluded('options'), answer: excluded('answer'), points: excluded('points'), feedback: excluded('feedback'),
-      },
-    }),
+    tx
+      .insert(quizQuestions)
+      .values(part)
+      .onConflictDoUpdate({
+        target: quizQuestions.id,
+        set: {
+          lessonId: excluded('lesson_id'),
+          position: excluded('position'),
+          type: excluded('type'),
+          prompt: excluded('prompt'),
+          options: excluded('options'),
+          answer: excluded('answer'),
+          points: excluded('points'),
+          feedback: excluded('feedback'),
+        },
+      }),
   );
 
   const keep = (col: AnyPgColumn, ids: string[]) => (ids.length ? notInArray(col, ids) : undefined);
@@ -136,19 +215,51 @@ export async function replaceStructure(tx: Tx, courseId: string, modules: Module
     DELETE FROM quiz_questions qq USING quizzes q
     WHERE qq.lesson_id = q.lesson_id AND q.course_id = ${courseId}
       ${questionIds.length ? sql`AND NOT (qq.id = ANY(${sql.param(questionIds)}::uuid[]))` : sql``}`);
-  await tx.delete(quizzes).where(and(eq(quizzes.courseId, courseId), keep(quizzes.lessonId, quizRows.map((q) => q.lessonId))));
-  await tx.delete(lessons).where(and(eq(lessons.courseId, courseId), keep(lessons.id, lessonRows.map((l) => l.id))));
-  await tx.delete(courseModules).where(and(eq(courseModules.courseId, courseId), keep(courseModules.id, moduleRows.map((m) => m.id))));
+  await tx.delete(quizzes).where(
+    and(
+      eq(quizzes.courseId, courseId),
+      keep(
+        quizzes.lessonId,
+        quizRows.map((q) => q.lessonId),
+      ),
+    ),
+  );
+  await tx.delete(lessons).where(
+    and(
+      eq(lessons.courseId, courseId),
+      keep(
+        lessons.id,
+        lessonRows.map((l) => l.id),
+      ),
+    ),
+  );
+  await tx.delete(courseModules).where(
+    and(
+      eq(courseModules.courseId, courseId),
+      keep(
+        courseModules.id,
+        moduleRows.map((m) => m.id),
+      ),
+    ),
+  );
 }
 
 export interface FullStructure {
-  modules: { id: string; title: string; lessons: (LessonRow & { quiz: (QuizRow & { questions: QuestionRow[] }) | null })[] }[];
+  modules: {
+    id: string;
+    title: string;
+    lessons: (LessonRow & { quiz: (QuizRow & { questions: QuestionRow[] }) | null })[];
+  }[];
 }
 
 /** Everything under a course, in order, answer keys included (callers decide what to show). */
 export async function loadFullStructure(db: Exec, courseId: string): Promise<FullStructure> {
   const [mods, lsns, qzs, qs] = await Promise.all([
-    db.select().from(courseModules).where(eq(courseModules.courseId, courseId)).orderBy(asc(courseModules.position)),
+    db
+      .select()
+      .from(courseModules)
+      .where(eq(courseModules.courseId, courseId))
+      .orderBy(asc(courseModules.position)),
     db.select().from(lessons).where(eq(lessons.courseId, courseId)).orderBy(asc(lessons.position)),
     db.select().from(quizzes).where(eq(quizzes.courseId, courseId)),
     db
@@ -164,7 +275,9 @@ export async function loadFullStructure(db: Exec, courseId: string): Promise<Ful
     list.push(q);
     questionsBy.set(q.lessonId, list);
   }
-  const quizBy = new Map(qzs.map((q) => [q.lessonId, { ...q, questions: questionsBy.get(q.lessonId) ?? [] }]));
+  const quizBy = new Map(
+    qzs.map((q) => [q.lessonId, { ...q, questions: questionsBy.get(q.lessonId) ?? [] }]),
+  );
   const byModule = new Map<string, FullStructure['modules'][number]['lessons']>();
   for (const l of lsns) {
     const list = byModule.get(l.moduleId) ?? [];

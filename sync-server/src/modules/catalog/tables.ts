@@ -1,4 +1,15 @@
-import { boolean, customType, doublePrecision, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  customType,
+  doublePrecision,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import type { z } from 'zod';
 import type { AnswerKey, QuestionOption } from '@lyceum/contracts';
 
@@ -23,7 +34,9 @@ export const courses = pgTable('courses', {
   level: text('level', { enum: ['beginner', 'intermediate', 'advanced'] }).notNull(),
   priceCents: integer('price_cents').notNull().default(0),
   currency: text('currency'),
-  status: text('status', { enum: ['draft', 'published', 'archived'] }).notNull().default('draft'),
+  status: text('status', { enum: ['draft', 'published', 'archived'] })
+    .notNull()
+    .default('draft'),
   coverImageUrl: text('cover_image_url'),
   durationMinutes: integer('duration_minutes').notNull().default(0),
   lessonCount: integer('lesson_count').notNull().default(0),
@@ -95,7 +108,9 @@ export const quizQuestions = pgTable('quiz_questions', {
   id: uuid('id').primaryKey(),
   lessonId: uuid('lesson_id').notNull(),
   position: integer('position').notNull(),
-  type: text('type', { enum: ['single_choice', 'multiple_choice', 'true_false', 'short_answer', 'numeric'] }).notNull(),
+  type: text('type', {
+    enum: ['single_choice', 'multiple_choice', 'true_false', 'short_answer', 'numeric'],
+  }).notNull(),
   prompt: text('prompt').notNull(),
   options: jsonb('options').$type<z.infer<typeof QuestionOption>[]>().notNull().default([]),
   answer: jsonb('answer').$type<AnswerKey>().notNull(),

@@ -9,7 +9,10 @@ import { createCatalogModule, type CatalogModule } from './index.ts';
  * controls ("courseId:userId"), served over HTTP with the real authenticator. Lets catalog tests cover enrolled-only
  * behaviour without depending on how the enrollment module admits students.
  */
-export async function standaloneCatalog(t: TestServer, opts: { cacheTtlMs?: number; searchHeadSize?: number } = {}) {
+export async function standaloneCatalog(
+  t: TestServer,
+  opts: { cacheTtlMs?: number; searchHeadSize?: number } = {},
+) {
   const enrolled = new Set<string>();
   const s = t.server;
   const catalog: CatalogModule = createCatalogModule({
@@ -39,7 +42,11 @@ export async function standaloneCatalog(t: TestServer, opts: { cacheTtlMs?: numb
     const headers: Record<string, string> = {};
     if (o.token) headers.authorization = `Bearer ${o.token}`;
     if (o.body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(url + p, { method, headers, body: o.body === undefined ? undefined : JSON.stringify(o.body) });
+    const res = await fetch(url + p, {
+      method,
+      headers,
+      body: o.body === undefined ? undefined : JSON.stringify(o.body),
+    });
     const text = await res.text();
     return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
   };

@@ -7,12 +7,15 @@ export const MAX_LESSONS = 1000;
 export function questionIssues(q: QuestionInput, path: string): Issue[] {
   const out: Issue[] = [];
   const key = q.answer;
-  if (key.type !== q.type) out.push({ path: `${path}.answer.type`, message: `The answer key must be of type ${q.type}` });
+  if (key.type !== q.type)
+    out.push({ path: `${path}.answer.type`, message: `The answer key must be of type ${q.type}` });
   const choice = q.type === 'single_choice' || q.type === 'multiple_choice';
   const ids = new Set(q.options.map((o) => o.id));
   if (choice) {
-    if (q.options.length < 2) out.push({ path: `${path}.options`, message: 'Choice questions need at least two options' });
-    if (ids.size !== q.options.length) out.push({ path: `${path}.options`, message: 'Option ids must be unique within a question' });
+    if (q.options.length < 2)
+      out.push({ path: `${path}.options`, message: 'Choice questions need at least two options' });
+    if (ids.size !== q.options.length)
+      out.push({ path: `${path}.options`, message: 'Option ids must be unique within a question' });
   } else if (q.options.length > 0) {
     out.push({ path: `${path}.options`, message: 'Only choice questions have options' });
   }
@@ -20,7 +23,8 @@ export function questionIssues(q: QuestionInput, path: string): Issue[] {
     out.push({ path: `${path}.answer.optionId`, message: `No option has the id ${key.optionId}` });
   if (key.type === 'multiple_choice' && q.type === 'multiple_choice') {
     key.optionIds.forEach((id, i) => {
-      if (!ids.has(id)) out.push({ path: `${path}.answer.optionIds.${i}`, message: `No option has the id ${id}` });
+      if (!ids.has(id))
+        out.push({ path: `${path}.answer.optionIds.${i}`, message: `No option has the id ${id}` });
     });
     if (new Set(key.optionIds).size !== key.optionIds.length)
       out.push({ path: `${path}.answer.optionIds`, message: 'Each correct option is listed once' });
@@ -47,7 +51,8 @@ export function structureIssues(modules: ModuleInput[], base = 'body.modules'): 
       lessonCount += 1;
       const lp = `${mp}.lessons.${li}`;
       unique(l.id, lp);
-      if (l.kind !== 'quiz' && l.quiz) issues.push({ path: `${lp}.quiz`, message: 'Only quiz lessons have quiz settings' });
+      if (l.kind !== 'quiz' && l.quiz)
+        issues.push({ path: `${lp}.quiz`, message: 'Only quiz lessons have quiz settings' });
       l.quiz?.questions.forEach((q, qi) => {
         const qp = `${lp}.quiz.questions.${qi}`;
         unique(q.id, qp);
@@ -55,7 +60,8 @@ export function structureIssues(modules: ModuleInput[], base = 'body.modules'): 
       });
     });
   });
-  if (lessonCount > MAX_LESSONS) issues.push({ path: base, message: `A course has at most ${MAX_LESSONS} lessons` });
+  if (lessonCount > MAX_LESSONS)
+    issues.push({ path: base, message: `A course has at most ${MAX_LESSONS} lessons` });
   return issues;
 }
 
@@ -73,14 +79,16 @@ interface OutlineLesson {
 export function publishProblems(title: string, modules: { lessons: OutlineLesson[] }[]): Issue[] {
   const issues: Issue[] = [];
   if (!title.trim()) issues.push({ path: 'title', message: 'A course needs a title' });
-  if (!modules.some((m) => m.lessons.length > 0)) issues.push({ path: 'modules', message: 'A course needs at least one lesson' });
+  if (!modules.some((m) => m.lessons.length > 0))
+    issues.push({ path: 'modules', message: 'A course needs at least one lesson' });
   modules.forEach((m, mi) =>
     m.lessons.forEach((l, li) => {
       if (l.kind !== 'quiz') return;
       const questions = l.quiz?.questions ?? [];
       const path = `modules.${mi}.lessons.${li}.quiz.questions`;
       if (!questions.length) issues.push({ path, message: 'A quiz needs at least one question' });
-      else if (questions.reduce((s, q) => s + q.points, 0) <= 0) issues.push({ path, message: 'A quiz needs questions worth points' });
+      else if (questions.reduce((s, q) => s + q.points, 0) <= 0)
+        issues.push({ path, message: 'A quiz needs questions worth points' });
     }),
   );
   return issues;

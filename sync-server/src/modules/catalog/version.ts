@@ -26,7 +26,9 @@ export function catalogVersion(pool: pg.Pool, logger: Pick<Logger, 'warn'>, poll
     /** A course changed here: move now, and tell the other nodes. */
     bump(): void {
       advance();
-      pool.query('UPDATE catalog_state SET version = version + 1').catch((err: unknown) => logger.warn({ err }, 'catalog version bump failed'));
+      pool
+        .query('UPDATE catalog_state SET version = version + 1')
+        .catch((err: unknown) => logger.warn({ err }, 'catalog version bump failed'));
     },
     /** Look for other nodes' changes, at most once per interval, without making the caller wait. */
     poll(): void {

@@ -50,7 +50,11 @@ export function courseWriter({ db, users, enrollments, changed }: WriteDeps) {
   }
 
   const editorView = (v: Partial<Viewer> & Pick<Viewer, 'caller'>): Viewer => ({
-    canEdit: true, isAdmin: v.caller?.role === 'admin', isOwner: false, enrolled: false, ...v,
+    canEdit: true,
+    isAdmin: v.caller?.role === 'admin',
+    isOwner: false,
+    enrolled: false,
+    ...v,
   });
 
   async function setStatus(actor: Actor, id: string, to: 'published' | 'archived'): Promise<CourseDetail> {
@@ -64,8 +68,13 @@ export function courseWriter({ db, users, enrollments, changed }: WriteDeps) {
         const drafts = await db.execute<{ id: string }>(sql`
           SELECT c.id FROM course_prerequisites cp JOIN courses c ON c.id = cp.prerequisite_id
           WHERE cp.course_id = ${id} AND c.status = 'draft'`);
-        for (const d of drafts.rows) problems.push({ path: 'prerequisiteIds', message: `The prerequisite ${d.id} is not published yet` });
-        if (problems.length) throw new ApiError('course_incomplete', 'The course is not ready to publish', { problems });
+        for (const d of drafts.rows)
+          problems.push({
+            path: 'prerequisiteIds',
+            message: `The prerequisite ${d.id} is not published yet`,
+          });
+        if (problems.length)
+          throw new ApiError('course_incomplete', 'The course is not ready to publish', { problems });
       }
       await db
         .update(courses)
@@ -85,7 +94,8 @@ export function courseWriter({ db, users, enrollments, changed }: WriteDeps) {
     /** Create a draft course; the creator becomes its owner and first instructor. */
     async createCourse(actor: Actor, input: z.input<typeof CourseCreate>): Promise<CourseDetail> {
       const caller = await resolveActor(users, actor);
-      if (caller.role === 'student') throw new ApiError('forbidden', 'Only instructors and admins may create courses');
+      if (caller.role === 'student')
+        throw new ApiError('forbidden', 'Only instructors and admins may create courses');
       const body = parseInput(CourseCreate, input);
       const modules = body.modules ?? [];
       const issues = structureIssues(modules);
@@ -128,26 +138,37 @@ export function courseWriter({ db, users, enrollments, changed }: WriteDeps) {
     async updateCourse(actor: Actor, id: string, input: z.input<typeof CoursePatch>): Promise<CourseDetail> {
       const caller = await resolveActor(users, actor);
       const patch = parseInput(CoursePatch, input);
-      const { course, viewer } = await requireEditable(db, enrollments, caller, id, { ownerOnly: patch.instructorIds !== undefined });
+      const { course, viewer } = await requireEditable(db, enrollments, caller, id, {
+        ownerOnly: patch.instructorIds !== undefined,
+      });
       if (patch.modules) {
         const issues = structureIssues(patch.modules);
         if (issues.length) invalid('The course structure is invalid', issues);
         if (course.status === 'published') {
           const problems = publishProblems(patch.title ?? course.title, patch.modules);
-          if (problems.length) throw new ApiError('course_incomplete', 'A published course must stay complete', { problems });
+          if (problems.length)
+            throw new ApiError('course_incomplete', 'A published course must stay complete', { problems });
         }
       }
-      const instructors = patch.instructorIds ? await checkInstructors(users, course.ownerId, patch.instructorIds) : null;
+      const instructors = patch.instructorIds
+        ? await checkInstructors(users, course.ownerId, patch.instructorIds)
+        : null;
       const { version, modules, instructorIds: _i, prerequisiteIds, tags: rawTags, price, ...fields } = patch;
       const tags = rawTags ? normalizeTags(rawTags) : undefined;
       const edits = Object.keys(patch).filter((k) => k !== 'version').length;
       await guardReferences(
         () =>
           db.transaction(async (tx) => {
-            const [row] = await tx.select({ version: courses.version }).from(courses).where(eq(courses.id, id)).for('update');
+            const [row] = await tx
+              .select({ version: courses.version })
+              .from(courses)
+              .where(eq(courses.id, id))
+              .for('update');
             if (!row) throw new ApiError('not_found', 'Course not found');
             if (version !== undefined && version !== row.version)
-              throw new ApiError('conflict', 'The course was changed since you loaded it', { currentVersion: row.version });
+              throw new ApiError('conflict', 'The course was changed since you loaded it', {
+                currentVersion: row.version,
+              });
             if (!edits) return;
             await tx
               .update(courses)
@@ -160,7 +181,8 @@ export function courseWriter({ db, users, enrollments, changed }: WriteDeps) {
               })
               .where(eq(courses.id, id));
             if (instructors) await writeInstructors(tx, id, instructors);
-            if (prerequisiteIds) await writePrerequisites(tx, id, prerequisiteIds);
+            if (prerequisiteIds)
+              await writePrerequisites(tx, id, prerequisiteIds, { published: course.status === 'published' });
             if (modules) {
               await replaceStructure(tx, id, modules);
               await refreshDerived(tx, id);
@@ -176,12 +198,18 @@ export function courseWriter({ db, users, enrollments, changed }: WriteDeps) {
     async deleteCourse(actor: Actor, id: string): Promise<void> {
       const caller = await resolveActor(users, actor);
       const { course } = await requireEditable(db, enrollments, caller, id, { ownerOnly: true });
-      const count = enrollments.countEnrollments ? await enrollments.countEnrollments(id) : course.enrollmentCount;
+      const count = enrollments.countEnrollments
+        ? await enrollments.countEnrollments(id)
+        : course.enrollmentCount;
       const refuse = (n: number | null) =>
-        new ApiError('course_has_enrollments', 'Students are enrolled in this course; archive it instead of deleting it', {
-          ...(n === null ? {} : { enrollmentCount: n }),
-          suggestion: `POST /api/v1/courses/${id}/archive`,
-        });
+        new ApiError(
+          'course_has_enrollments',
+          'Students are enrolled in this course; archive it instead of deleting it',
+          {
+            ...(n === null ? {} : { enrollmentCount: n }),
+            suggestion: `POST /api/v1/courses/${id}/archive`,
+          },
+        );
       if (count > 0) throw refuse(count);
       try {
         await db.delete(courses).where(eq(courses.id, id));

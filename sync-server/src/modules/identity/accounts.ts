@@ -29,7 +29,8 @@ export interface AccountDeps {
 }
 
 export function accountService({ db, sessions, throttle, mailer, publicUrl, onUserChanged }: AccountDeps) {
-  const findByEmail = async (email: string) => (await db.select().from(users).where(eq(users.email, email)))[0];
+  const findByEmail = async (email: string) =>
+    (await db.select().from(users).where(eq(users.email, email)))[0];
   const findById = async (id: string) => (await db.select().from(users).where(eq(users.id, id)))[0];
 
   async function requireUser(id: string): Promise<UserRow> {
@@ -56,16 +57,30 @@ export function accountService({ db, sessions, throttle, mailer, publicUrl, onUs
     /** Display names of several users at once (for instructor names, rosters). */
     async namesByIds(ids: string[]): Promise<Map<string, string>> {
       if (ids.length === 0) return new Map();
-      const rows = await db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, ids));
+      const rows = await db
+        .select({ id: users.id, name: users.name })
+        .from(users)
+        .where(inArray(users.id, ids));
       return new Map(rows.map((r) => [r.id, r.name]));
     },
 
-    async createUser(input: { email: string; password: string; name: string; role?: UserRow['role'] }): Promise<UserRow> {
+    async createUser(input: {
+      email: string;
+      password: string;
+      name: string;
+      role?: UserRow['role'];
+    }): Promise<UserRow> {
       requireStrong(input.password, input);
       const passwordHash = await hashPassword(input.password);
       const rows = await db
         .insert(users)
-        .values({ id: newId(), email: input.email, name: input.name, passwordHash, role: input.role ?? 'student' })
+        .values({
+          id: newId(),
+          email: input.email,
+          name: input.name,
+          passwordHash,
+          role: input.role ?? 'student',
+        })
         .onConflictDoNothing({ target: users.email })
         .returning();
       if (!rows[0]) throw new ApiError('email_taken', 'An account with this email already exists');
@@ -92,7 +107,12 @@ export function accountService({ db, sessions, throttle, mailer, publicUrl, onUs
       const recent = await db
         .select({ n: sql<number>`count(*)` })
         .from(passwordResetTokens)
-        .where(and(eq(passwordResetTokens.userId, user.id), gt(passwordResetTokens.createdAt, sql`now() - interval '1 hour'`)));
+        .where(
+          and(
+            eq(passwordResetTokens.userId, user.id),
+            gt(passwordResetTokens.createdAt, sql`now() - interval '1 hour'`),
+          ),
+        );
       if ((recent[0]?.n ?? 0) >= 5) return;
       const token = newSecret();
       await db.insert(passwordResetTokens).values({
@@ -120,32 +140,57 @@ export function accountService({ db, sessions, throttle, mailer, publicUrl, onUs
           ),
         )
         .returning();
-      if (!row) throw new ApiError('reset_token_invalid', 'This reset link is invalid, used or expired; ask for a new one');
+      if (!row)
+        throw new ApiError(
+          'reset_token_invalid',
+          'This reset link is invalid, used or expired; ask for a new one',
+        );
       const user = await requireUser(row.userId);
       try {
         requireStrong(password, user);
       } catch (err) {
         // Give the token back so the user can retry with a stronger password.
-        await db.update(passwordResetTokens).set({ usedAt: null }).where(eq(passwordResetTokens.tokenHash, row.tokenHash));
+        await db
+          .update(passwordResetTokens)
+          .set({ usedAt: null })
+          .where(eq(passwordResetTokens.tokenHash, row.tokenHash));
         throw err;
       }
-      await db.update(users).set({ passwordHash: await hashPassword(password), updatedAt: sql`now()` }).where(eq(users.id, user.id));
+      await db
+        .update(users)
+        .set({ passwordHash: await hashPassword(password), updatedAt: sql`now()` })
+        .where(eq(users.id, user.id));
       await sessions.revokeAllForUser(user.id);
       await throttle.clearAccount(user.email);
     },
 
-    async changePassword(userId: string, current: string, next: string, userAgent?: string): Promise<AuthResponse> {
+    async changePassword(
+      userId: string,
+      current: string,
+      next: string,
+      userAgent?: string,
+    ): Promise<AuthResponse> {
       const user = await requireUser(userId);
       if (!(await verifyPassword(current, user.passwordHash)))
         throw new ApiError('invalid_credentials', 'The current password is wrong');
       requireStrong(next, user);
-      await db.update(users).set({ passwordHash: await hashPassword(next), updatedAt: sql`now()` }).where(eq(users.id, userId));
+      await db
+        .update(users)
+        .set({ passwordHash: await hashPassword(next), updatedAt: sql`now()` })
+        .where(eq(users.id, userId));
       await sessions.revokeAllForUser(userId);
       return sessions.issue(user, undefined, userAgent);
     },
 
-    async updateProfile(userId: string, patch: { name?: string; bio?: string; avatarUrl?: string | null }): Promise<User> {
-      const [row] = await db.update(users).set({ ...patch, updatedAt: sql`now()` }).where(eq(users.id, userId)).returning();
+    async updateProfile(
+      userId: string,
+      patch: { name?: string; bio?: string; avatarUrl?: string | null },
+    ): Promise<User> {
+      const [row] = await db
+        .update(users)
+        .set({ ...patch, updatedAt: sql`now()` })
+        .where(eq(users.id, userId))
+        .returning();
       if (!row) throw new ApiError('not_found', 'User not found');
       onUserChanged(userId);
       return toUser(row);
@@ -155,12 +200,18 @@ export function accountService({ db, sessions, throttle, mailer, publicUrl, onUs
       const user = await requireUser(userId);
       const stored = Preferences.partial().safeParse(user.preferences);
       const merged = { ...defaultPreferences, ...(stored.success ? stored.data : {}) };
-      merged.notifications = { ...defaultPreferences.notifications, ...(stored.success ? stored.data.notifications : {}) };
+      merged.notifications = {
+        ...defaultPreferences.notifications,
+        ...(stored.success ? stored.data.notifications : {}),
+      };
       return merged;
     },
 
     async putPreferences(userId: string, prefs: Preferences): Promise<Preferences> {
-      await db.update(users).set({ preferences: prefs, updatedAt: sql`now()` }).where(eq(users.id, userId));
+      await db
+        .update(users)
+        .set({ preferences: prefs, updatedAt: sql`now()` })
+        .where(eq(users.id, userId));
       return prefs;
     },
   };

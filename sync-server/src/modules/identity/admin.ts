@@ -47,7 +47,8 @@ export function adminUserService(db: Db, sessions: SessionService, onUserChanged
       const last = page[page.length - 1];
       return {
         items: page.map(toUser),
-        nextCursor: rows.length > query.limit && last ? encodeCursor([last.createdAt.toISOString(), last.id]) : null,
+        nextCursor:
+          rows.length > query.limit && last ? encodeCursor([last.createdAt.toISOString(), last.id]) : null,
       };
     },
 

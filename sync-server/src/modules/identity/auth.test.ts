@@ -38,13 +38,19 @@ describe('signup and login', () => {
 
   it('logs in, and a wrong password gives invalid_credentials', async () => {
     await signup('login@example.test');
-    const ok = await t.api<AuthResponse>('POST', '/api/v1/auth/login', { body: { email: 'login@example.test', password: 'Tr1cky-Passw0rd' } });
+    const ok = await t.api<AuthResponse>('POST', '/api/v1/auth/login', {
+      body: { email: 'login@example.test', password: 'Tr1cky-Passw0rd' },
+    });
     expect(ok.status).toBe(200);
     expect(ok.body.accessToken).toMatch(/^ey/);
-    const bad = await t.api<ErrorBody>('POST', '/api/v1/auth/login', { body: { email: 'login@example.test', password: 'nope-nope-nope' } });
+    const bad = await t.api<ErrorBody>('POST', '/api/v1/auth/login', {
+      body: { email: 'login@example.test', password: 'nope-nope-nope' },
+    });
     expect(bad.status).toBe(401);
     expect(bad.body.error.code).toBe('invalid_credentials');
-    const unknown = await t.api<ErrorBody>('POST', '/api/v1/auth/login', { body: { email: 'ghost@example.test', password: 'nope-nope-nope' } });
+    const unknown = await t.api<ErrorBody>('POST', '/api/v1/auth/login', {
+      body: { email: 'ghost@example.test', password: 'nope-nope-nope' },
+    });
     expect(unknown.body.error.code).toBe('invalid_credentials');
   });
 });
@@ -52,14 +58,20 @@ describe('signup and login', () => {
 describe('refresh token rotation', () => {
   it('rotates, and reusing a rotated token revokes the whole family', async () => {
     const s = await signup('rot@example.test');
-    const r1 = await t.api<AuthResponse>('POST', '/api/v1/auth/refresh', { body: { refreshToken: s.body.refreshToken } });
+    const r1 = await t.api<AuthResponse>('POST', '/api/v1/auth/refresh', {
+      body: { refreshToken: s.body.refreshToken },
+    });
     expect(r1.status).toBe(200);
     expect(r1.body.refreshToken).not.toBe(s.body.refreshToken);
-    const reuse = await t.api<ErrorBody>('POST', '/api/v1/auth/refresh', { body: { refreshToken: s.body.refreshToken } });
+    const reuse = await t.api<ErrorBody>('POST', '/api/v1/auth/refresh', {
+      body: { refreshToken: s.body.refreshToken },
+    });
     expect(reuse.status).toBe(401);
     expect(reuse.body.error.code).toBe('refresh_token_reused');
     // The legitimate newest token of that family is revoked too.
-    const r2 = await t.api<ErrorBody>('POST', '/api/v1/auth/refresh', { body: { refreshToken: r1.body.refreshToken } });
+    const r2 = await t.api<ErrorBody>('POST', '/api/v1/auth/refresh', {
+      body: { refreshToken: r1.body.refreshToken },
+    });
     expect(r2.status).toBe(401);
     expect(r2.body.error.code).toBe('invalid_token');
   });
@@ -68,7 +80,9 @@ describe('refresh token rotation', () => {
     const s = await signup('out@example.test');
     const out = await t.api('POST', '/api/v1/auth/logout', { body: { refreshToken: s.body.refreshToken } });
     expect(out.status).toBe(204);
-    const r = await t.api<ErrorBody>('POST', '/api/v1/auth/refresh', { body: { refreshToken: s.body.refreshToken } });
+    const r = await t.api<ErrorBody>('POST', '/api/v1/auth/refresh', {
+      body: { refreshToken: s.body.refreshToken },
+    });
     expect(r.body.error.code).toBe('invalid_token');
   });
 });
@@ -76,27 +90,41 @@ describe('refresh token rotation', () => {
 describe('password reset', () => {
   it('answers 202 for unknown emails and sends nothing', async () => {
     const before = t.mail.length;
-    const r = await t.api('POST', '/api/v1/auth/password-reset/request', { body: { email: 'nobody@example.test' } });
+    const r = await t.api('POST', '/api/v1/auth/password-reset/request', {
+      body: { email: 'nobody@example.test' },
+    });
     expect(r.status).toBe(202);
     expect(t.mail.length).toBe(before);
   });
 
   it('emails a single-use token that sets a new password and ends every session', async () => {
     const s = await signup('reset@example.test');
-    const r = await t.api('POST', '/api/v1/auth/password-reset/request', { body: { email: 'reset@example.test' } });
+    const r = await t.api('POST', '/api/v1/auth/password-reset/request', {
+      body: { email: 'reset@example.test' },
+    });
     expect(r.status).toBe(202);
     const mail = t.mail.at(-1)!;
     expect(mail.to).toBe('reset@example.test');
     const token = /token=([\w-]+)/.exec(mail.text)![1]!;
-    const weak = await t.api<ErrorBody>('POST', '/api/v1/auth/password-reset/confirm', { body: { token, password: 'weak' } });
+    const weak = await t.api<ErrorBody>('POST', '/api/v1/auth/password-reset/confirm', {
+      body: { token, password: 'weak' },
+    });
     expect(weak.body.error.code).toBe('weak_password');
-    const ok = await t.api('POST', '/api/v1/auth/password-reset/confirm', { body: { token, password: 'Brand-New-Secret-9' } });
+    const ok = await t.api('POST', '/api/v1/auth/password-reset/confirm', {
+      body: { token, password: 'Brand-New-Secret-9' },
+    });
     expect(ok.status).toBe(204);
-    const again = await t.api<ErrorBody>('POST', '/api/v1/auth/password-reset/confirm', { body: { token, password: 'Another-Secret-99' } });
+    const again = await t.api<ErrorBody>('POST', '/api/v1/auth/password-reset/confirm', {
+      body: { token, password: 'Another-Secret-99' },
+    });
     expect(again.body.error.code).toBe('reset_token_invalid');
-    const old = await t.api<ErrorBody>('POST', '/api/v1/auth/refresh', { body: { refreshToken: s.body.refreshToken } });
+    const old = await t.api<ErrorBody>('POST', '/api/v1/auth/refresh', {
+      body: { refreshToken: s.body.refreshToken },
+    });
     expect(old.status).toBe(401);
-    const login = await t.api('POST', '/api/v1/auth/login', { body: { email: 'reset@example.test', password: 'Brand-New-Secret-9' } });
+    const login = await t.api('POST', '/api/v1/auth/login', {
+      body: { email: 'reset@example.test', password: 'Brand-New-Secret-9' },
+    });
     expect(login.status).toBe(200);
   });
 });
@@ -125,7 +153,9 @@ describe('failed logins slow down, then lock', () => {
     expect(codes.filter((c) => c === 'invalid_credentials')).toHaveLength(10);
     expect(codes.at(-1)).toBe('account_locked');
     // Even the right password is refused while locked.
-    const right = await t.api<ErrorBody>('POST', '/api/v1/auth/login', { body: { email: 'brute@example.test', password: 'Tr1cky-Passw0rd' } });
+    const right = await t.api<ErrorBody>('POST', '/api/v1/auth/login', {
+      body: { email: 'brute@example.test', password: 'Tr1cky-Passw0rd' },
+    });
     expect(right.status).toBe(423);
   });
 });

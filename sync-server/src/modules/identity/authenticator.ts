@@ -23,7 +23,10 @@ export function bearerAuthenticator(db: Db, tokens: AccessTokens, cacheMs = 5000
   async function status(id: string): Promise<Status | null> {
     const hit = cache.get(id);
     if (hit && Date.now() - hit.at < cacheMs) return hit;
-    const [row] = await db.select({ role: users.role, disabled: users.disabled }).from(users).where(eq(users.id, id));
+    const [row] = await db
+      .select({ role: users.role, disabled: users.disabled })
+      .from(users)
+      .where(eq(users.id, id));
     if (!row) return null;
     const s = { ...row, at: Date.now() };
     if (cache.size > 50_000) cache.clear();
@@ -36,7 +39,8 @@ export function bearerAuthenticator(db: Db, tokens: AccessTokens, cacheMs = 5000
       const header = req.headers.authorization;
       if (!header) return null;
       const m = /^Bearer\s+(\S+)$/i.exec(header);
-      if (!m?.[1]) throw new ApiError('invalid_token', 'Send the access token as "Authorization: Bearer <token>"');
+      if (!m?.[1])
+        throw new ApiError('invalid_token', 'Send the access token as "Authorization: Bearer <token>"');
       const claims = await tokens.verify(m[1]);
       const s = await status(claims.sub);
       if (!s) throw new ApiError('invalid_token', 'The account behind this token no longer exists');

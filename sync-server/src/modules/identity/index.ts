@@ -8,11 +8,24 @@ import { adminUserService } from './admin.ts';
 import { bearerAuthenticator } from './authenticator.ts';
 import { identityRoutes } from './routes.ts';
 
-export function createIdentityModule(deps: ModuleDeps & { jwtSecret: string; publicUrl: string; limiter: RateLimiter }) {
+export interface IdentityDeps extends ModuleDeps {
+  jwtSecret: string;
+  publicUrl: string;
+  limiter: RateLimiter;
+  /** Told after a profile change (e.g. the catalog refreshes instructor names); called at request time. */
+  onProfileChanged?: (userId: string) => Promise<void>;
+}
+
+export function createIdentityModule(deps: IdentityDeps) {
   const tokens = accessTokens(deps.jwtSecret, deps.config.ACCESS_TOKEN_TTL_SECONDS);
   const sessions = sessionService(deps.db, tokens, deps.config.REFRESH_TOKEN_TTL_DAYS);
   const authenticator = bearerAuthenticator(deps.db, tokens);
-  const onUserChanged = (id: string) => authenticator.forget(id);
+  const onUserChanged = (id: string) => {
+    authenticator.forget(id);
+    deps
+      .onProfileChanged?.(id)
+      .catch((err: unknown) => deps.logger.error({ err, userId: id }, 'profile change hook failed'));
+  };
   const accounts = accountService({
     db: deps.db,
     sessions,

@@ -1,7 +1,9 @@
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 const scrypt = (pw: string, salt: Buffer, len: number, opts: ScryptOptions) =>
-  new Promise<Buffer>((resolve, reject) => scryptCb(pw, salt, len, opts, (e, k) => (e ? reject(e) : resolve(k))));
+  new Promise<Buffer>((resolve, reject) =>
+    scryptCb(pw, salt, len, opts, (e, k) => (e ? reject(e) : resolve(k))),
+  );
 
 const N = 16384;
 const r = 8;
@@ -29,12 +31,29 @@ export async function verifyPassword(password: string, stored: string): Promise<
 }
 
 const common = new Set([
-  'password', 'password1', 'password123', '123456789', '1234567890', 'qwertyuiop', 'iloveyou1', 'letmein123',
-  'welcome123', 'admin12345', 'abc123456', 'passw0rd!', 'qwerty123', '11111111111', 'football1', 'monkey1234',
+  'password',
+  'password1',
+  'password123',
+  '123456789',
+  '1234567890',
+  'qwertyuiop',
+  'iloveyou1',
+  'letmein123',
+  'welcome123',
+  'admin12345',
+  'abc123456',
+  'passw0rd!',
+  'qwerty123',
+  '11111111111',
+  'football1',
+  'monkey1234',
 ]);
 
 /** Minimum strength: 10+ characters, at least three kinds of character (or 16+), not common, not the email or name. */
-export function passwordProblems(password: string, context: { email?: string; name?: string } = {}): string[] {
+export function passwordProblems(
+  password: string,
+  context: { email?: string; name?: string } = {},
+): string[] {
   const problems: string[] = [];
   if (password.length < 10) problems.push('Use at least 10 characters');
   const kinds = [/[a-z]/, /[A-Z]/, /\d/, /[^A-Za-z0-9]/].filter((re) => re.test(password)).length;

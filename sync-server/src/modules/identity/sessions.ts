@@ -39,22 +39,34 @@ export function sessionService(db: Db, tokens: AccessTokens, refreshTtlDays: num
         .where(and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt))),
 
     async refresh(token: string, userAgent?: string): Promise<AuthResponse> {
-      const [row] = await db.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, hashSecret(token)));
+      const [row] = await db
+        .select()
+        .from(refreshTokens)
+        .where(eq(refreshTokens.tokenHash, hashSecret(token)));
       if (!row || row.revokedAt) throw new ApiError('invalid_token', 'This session has ended; sign in again');
       if (row.rotatedAt) {
         await revokeFamily(row.familyId);
-        throw new ApiError('refresh_token_reused', 'This refresh token was already used; every session from it is now signed out');
+        throw new ApiError(
+          'refresh_token_reused',
+          'This refresh token was already used; every session from it is now signed out',
+        );
       }
-      if (row.expiresAt.getTime() < Date.now()) throw new ApiError('token_expired', 'This session has expired; sign in again');
+      if (row.expiresAt.getTime() < Date.now())
+        throw new ApiError('token_expired', 'This session has expired; sign in again');
       // Rotate: only one caller can claim the token; a racing second use counts as reuse.
       const claimed = await db
         .update(refreshTokens)
         .set({ rotatedAt: sql`now()` })
-        .where(and(eq(refreshTokens.id, row.id), isNull(refreshTokens.rotatedAt), isNull(refreshTokens.revokedAt)))
+        .where(
+          and(eq(refreshTokens.id, row.id), isNull(refreshTokens.rotatedAt), isNull(refreshTokens.revokedAt)),
+        )
         .returning({ id: refreshTokens.id });
       if (claimed.length === 0) {
         await revokeFamily(row.familyId);
-        throw new ApiError('refresh_token_reused', 'This refresh token was already used; every session from it is now signed out');
+        throw new ApiError(
+          'refresh_token_reused',
+          'This refresh token was already used; every session from it is now signed out',
+        );
       }
       const [user] = await db.select().from(users).where(eq(users.id, row.userId));
       if (!user) throw new ApiError('invalid_token', 'This session has ended; sign in again');

@@ -13,7 +13,12 @@ export interface ThrottlePolicy {
   windowMinutes: number;
 }
 
-export const accountPolicy: ThrottlePolicy = { slowAfter: 5, lockAfter: 10, lockMinutes: 15, windowMinutes: 15 };
+export const accountPolicy: ThrottlePolicy = {
+  slowAfter: 5,
+  lockAfter: 10,
+  lockMinutes: 15,
+  windowMinutes: 15,
+};
 export const ipPolicy: ThrottlePolicy = { slowAfter: 20, lockAfter: 50, lockMinutes: 15, windowMinutes: 15 };
 
 /** Slows down, then locks, repeated failed logins per account and per IP; state lives in PostgreSQL so every API node agrees. */
@@ -22,7 +27,10 @@ export function loginThrottler(db: Db, policies = { account: accountPolicy, ip: 
   return {
     async check(email: string, ip: string): Promise<void> {
       const keys = keyOf(email, ip);
-      const rows = await db.select().from(loginThrottle).where(inArray(loginThrottle.key, [keys.account, keys.ip]));
+      const rows = await db
+        .select()
+        .from(loginThrottle)
+        .where(inArray(loginThrottle.key, [keys.account, keys.ip]));
       const now = Date.now();
       for (const row of rows) {
         const policy = row.key === keys.account ? policies.account : policies.ip;

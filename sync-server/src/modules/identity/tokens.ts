@@ -28,14 +28,16 @@ export function accessTokens(secret: string, ttlSeconds: number) {
       if (hit && hit.expMs > Date.now()) return hit.claims;
       try {
         const { payload } = await jwtVerify(token, key, { issuer: 'lyceum', algorithms: ['HS256'] });
-        if (typeof payload.sub !== 'string') throw new ApiError('invalid_token', 'The access token is invalid');
+        if (typeof payload.sub !== 'string')
+          throw new ApiError('invalid_token', 'The access token is invalid');
         const claims = { sub: payload.sub, role: payload.role as Role };
         if (verified.size >= 20_000) verified.clear();
         verified.set(token, { claims, expMs: (payload.exp ?? 0) * 1000 });
         return claims;
       } catch (err) {
         if (err instanceof ApiError) throw err;
-        if (err instanceof errors.JWTExpired) throw new ApiError('token_expired', 'The access token has expired; refresh it');
+        if (err instanceof errors.JWTExpired)
+          throw new ApiError('token_expired', 'The access token has expired; refresh it');
         throw new ApiError('invalid_token', 'The access token is invalid');
       }
     },

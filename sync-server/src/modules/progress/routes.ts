@@ -22,7 +22,12 @@ const me = (user: Caller | null) => user!;
 /** New records answer 201; a replayed id answers 200 with the original result. */
 const created = <T extends { duplicate: boolean }>(body: T): T | WithStatus<T> =>
   body.duplicate ? new WithStatus(200, body) : body;
-const replay = [{ status: 200 as const, description: 'A replay of an id already recorded: the original result, duplicate: true' }];
+const replay = [
+  {
+    status: 200 as const,
+    description: 'A replay of an id already recorded: the original result, duplicate: true',
+  },
+];
 
 export function progressRoutes(
   record: ProgressRecorder,
