@@ -1,8 +1,11 @@
+import { parseArgs } from 'node:util';
+import { Role } from '@lyceum/contracts';
 import { loadConfig } from './config.ts';
 import { createServer } from './app.ts';
 import { demoLogins, seedDemoIfEmpty } from './seed/demo.ts';
 
-const usage = 'usage: main.ts start | migrate | seed';
+const usage =
+  'usage: main.ts start | migrate | seed | create-user --email E --name N --password P [--role student|instructor|admin]';
 
 async function main(command: string | undefined): Promise<void> {
   const config = loadConfig();
@@ -50,6 +53,29 @@ async function main(command: string | undefined): Promise<void> {
         seeded ? 'Demo data created.\n' : 'The database already has users; nothing seeded.\n',
       );
       await server.close();
+      return;
+    }
+    case 'create-user': {
+      // Bootstrap accounts (e.g. the first admin of an empty database); an existing email gets the role.
+      const { values } = parseArgs({
+        args: process.argv.slice(3),
+        options: { email: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' }, role: { type: 'string' } },
+      });
+      const role = Role.parse(values.role ?? 'student');
+      if (!values.email || !values.name || !values.password) throw new Error(usage);
+      const server = await createServer({ config });
+      try {
+        const existing = await server.identity.accounts.findByEmail(values.email.toLowerCase());
+        if (existing) {
+          await server.identity.admin.update('command-line', existing.id, { role });
+          process.stdout.write(`${existing.email} is now ${role}\n`);
+        } else {
+          const u = await server.identity.accounts.createUser({ email: values.email.toLowerCase(), name: values.name, password: values.password, role });
+          process.stdout.write(`created ${role} ${u.email} (${u.id})\n`);
+        }
+      } finally {
+        await server.close();
+      }
       return;
     }
     default:

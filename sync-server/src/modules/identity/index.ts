@@ -41,6 +41,7 @@ export function createIdentityModule(deps: IdentityDeps) {
     accounts,
     sessions,
     tokens,
+    admin,
   };
 }
 export type IdentityModule = ReturnType<typeof createIdentityModule>;
