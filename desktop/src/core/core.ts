@@ -9,7 +9,11 @@ import { fileKeySecretBox, type SecretBox } from './secret-box.ts';
 import { serverClient } from './server/client.ts';
 import { catalogService } from './services/catalog.ts';
 import { connectivityMonitor } from './services/connectivity.ts';
+import { learningService } from './services/learning.ts';
 import { sessionService } from './services/session.ts';
+import { syncEngine, type SyncEngineOptions } from './sync/engine.ts';
+import { syncTransport } from './sync/transport.ts';
+import { learningRoutes } from './api/learning-routes.ts';
 import { catalogCache } from './store/catalog-cache.ts';
 import { identityRepo } from './store/identity.ts';
 import { openStore } from './store/open.ts';
@@ -26,6 +30,15 @@ export interface CoreOptions {
   /** The per-launch secret; default 32 random bytes. */
   secret?: string;
   onError?: (err: unknown) => void;
+  /** Sync engine tuning (tests); `autoStart: false` leaves the triggers off (call core.sync.syncNow()). */
+  sync?: Partial<
+    Pick<
+      SyncEngineOptions,
+      'intervalMs' | 'offlinePingMs' | 'debounceMs' | 'socket' | 'pushBatch' | 'pullLimit'
+    >
+  > & {
+    autoStart?: boolean;
+  };
 }
 
 /** desktop/dist/renderer, from src/core (tsx) or from dist/main (the Electron bundle). */
@@ -63,6 +76,24 @@ export async function startCore(opts: CoreOptions) {
     const identity = identityRepo(store.db, box);
     const session = sessionService({ client, identity, catalog: cache, connectivity });
     const catalog = catalogService({ db: store.db, client, cache, session, connectivity });
+    const transport = syncTransport(client, session);
+    const sync = syncEngine({
+      db: store.db,
+      cache,
+      settings,
+      session,
+      connectivity,
+      transport,
+      serverUrl: config.serverUrl,
+      onError: opts.onError,
+      ...opts.sync,
+    });
+    const learning = learningService({ db: store.db, cache, sync, transport, connectivity });
+    // Offline copies requested while offline (or that failed) continue after each successful sync.
+    sync.onChange(() => {
+      if (sync.status().lastError === null && connectivity.snapshot().online)
+        void learning.resumeDownloads().catch(() => undefined);
+    });
     const secret = opts.secret ?? randomBytes(32).toString('base64url');
     const app: AppInfo = {
       name: 'Lyceum',
@@ -73,12 +104,16 @@ export async function startCore(opts: CoreOptions) {
     const api = await startLocalApi({
       port: config.port,
       secret,
-      routes: localRoutes({ session, catalog, connectivity, app }),
+      routes: [
+        ...localRoutes({ session, catalog, connectivity, app, onSignedIn: () => void sync.syncNow() }),
+        ...learningRoutes({ learning, sync }),
+      ],
       rendererDir: opts.rendererDir === undefined ? defaultRendererDir() : opts.rendererDir,
       onError: opts.onError,
     });
     // Find out early whether the server is there, so the first screen already knows.
     void connectivity.check(0);
+    if (opts.sync?.autoStart !== false) sync.start();
     return {
       url: api.origin,
       launchUrl: api.launchUrl,
@@ -89,7 +124,10 @@ export async function startCore(opts: CoreOptions) {
       catalog,
       connectivity,
       client,
+      sync,
+      learning,
       async close() {
+        await sync.stop();
         await api.close();
         store.close();
       },

@@ -11,6 +11,11 @@ import { CourseDetail } from './screens/CourseDetail.tsx';
 import { LaunchRequired } from './screens/LaunchRequired.tsx';
 import { NotFound } from './screens/NotFound.tsx';
 import { SignIn } from './screens/SignIn.tsx';
+import { Lesson } from './screens/learning/Lesson.tsx';
+import { MyLearning } from './screens/learning/MyLearning.tsx';
+import { StudyCourse } from './screens/learning/StudyCourse.tsx';
+import { Preferences } from './screens/Preferences.tsx';
+import { SyncProvider } from './lib/sync.tsx';
 
 type Boot =
   | { status: 'loading' }
@@ -84,6 +89,14 @@ function Shell() {
         <Catalog search={loc.search} />
       ) : route.name === 'course' ? (
         <CourseDetail id={route.id} />
+      ) : route.name === 'learning' ? (
+        <MyLearning />
+      ) : route.name === 'study' ? (
+        <StudyCourse id={route.id} />
+      ) : route.name === 'lesson' ? (
+        <Lesson courseId={route.id} lessonId={route.lessonId} />
+      ) : route.name === 'preferences' ? (
+        <Preferences />
       ) : (
         <NotFound />
       )}
@@ -94,7 +107,9 @@ function Shell() {
 export function App() {
   return (
     <ConnectivityProvider>
-      <Shell />
+      <SyncProvider>
+        <Shell />
+      </SyncProvider>
     </ConnectivityProvider>
   );
 }

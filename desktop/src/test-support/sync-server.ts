@@ -34,6 +34,8 @@ export interface SyncServerProcess {
   user: (role: Role, name?: string) => Promise<Account>;
   /** Create a course through the API as this instructor and publish it. */
   publishedCourse: (instructor: Account, input: CourseInput) => Promise<CourseDetail>;
+  /** Raw SQL on the server's database (test set-up that has no API, e.g. the change log's low-water mark). */
+  sql: (text: string, values?: unknown[]) => Promise<Record<string, unknown>[]>;
   /** SIGTERM and wait: the server stops its embedded PostgreSQL itself. */
   stop: () => Promise<void>;
   /** Start it again on the same port and data. */
@@ -102,7 +104,7 @@ export async function startSyncServer(): Promise<SyncServerProcess> {
     clearTimeout(timer);
   }
 
-  async function sql(text: string, values: unknown[]): Promise<void> {
+  async function sql(text: string, values: unknown[] = []): Promise<Record<string, unknown>[]> {
     const pgDir = path.join(dataDir, 'postgres');
     const pgPort = fs
       .readFileSync(path.join(pgDir, 'pgdata', 'postmaster.pid'), 'utf8')
@@ -118,7 +120,7 @@ export async function startSyncServer(): Promise<SyncServerProcess> {
     });
     await client.connect();
     try {
-      await client.query(text, values);
+      return (await client.query(text, values)).rows as Record<string, unknown>[];
     } finally {
       await client.end();
     }
@@ -176,6 +178,7 @@ export async function startSyncServer(): Promise<SyncServerProcess> {
         throw new Error(`publish failed: ${published.status} ${JSON.stringify(published.body)}`);
       return published.body;
     },
+    sql,
     stop,
     restart: launch,
   };

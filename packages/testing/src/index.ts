@@ -1,2 +1,3 @@
 export { chromiumArgs, findChromium, launchChromium } from './chromium.ts';
 export { freePort } from './ports.ts';
+export { startChaosProxy, type ChaosOptions, type ChaosStats } from './chaos-proxy.ts';

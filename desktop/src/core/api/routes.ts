@@ -12,7 +12,7 @@ export interface RouteInput {
 }
 
 export interface LocalRoute {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Path with `:name` segments. */
   path: string;
   /** Status of a successful answer. */
@@ -47,6 +47,8 @@ export function localRoutes(s: {
   catalog: CatalogService;
   connectivity: ConnectivityMonitor;
   app: AppInfo;
+  /** Called after a successful sign-in (the sync engine starts its first sync). */
+  onSignedIn?: () => void;
 }): LocalRoute[] {
   return [
     { method: 'GET', path: '/api/app', handler: () => s.app },
@@ -55,7 +57,11 @@ export function localRoutes(s: {
     {
       method: 'POST',
       path: '/api/session',
-      handler: ({ body }) => s.session.signIn(parseInput(SignInBody, body, 'body')),
+      handler: async ({ body }) => {
+        const state = await s.session.signIn(parseInput(SignInBody, body, 'body'));
+        s.onSignedIn?.();
+        return state;
+      },
     },
     { method: 'DELETE', path: '/api/session', handler: () => s.session.signOut() },
     {

@@ -28,13 +28,26 @@ describe('local store', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lyceum-store-'));
     const file = path.join(dir, 'lyceum.db');
     const first = open(file);
-    expect(first.applied).toEqual(['0001_local_store.sql']);
+    expect(first.applied).toEqual(['0001_local_store.sql', '0002_sync.sql']);
     expect(first.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
     const tables = first.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as {
       name: string;
     }[];
     expect(tables.map((t) => t.name)).toEqual(
-      expect.arrayContaining(['identity', 'course_summaries', 'course_details', 'settings', 'course_search']),
+      expect.arrayContaining([
+        'identity',
+        'course_summaries',
+        'course_details',
+        'settings',
+        'course_search',
+        'outbox',
+        'sync_state',
+        'enrollments',
+        'lesson_progress',
+        'quiz_attempts',
+        'preferences',
+        'offline_courses',
+      ]),
     );
     settingsRepo(first.db).set('ui.sort', 'rating');
     first.close();

@@ -49,3 +49,75 @@ export const settings = sqliteTable('settings', {
   value: text('value').notNull(),
   updatedAt: text('updated_at').notNull(),
 });
+
+// ---------- offline study and sync (0002_sync.sql) ----------
+
+export const syncState = sqliteTable('sync_state', {
+  userId: text('user_id').primaryKey(),
+  deviceId: text('device_id').notNull(),
+  cursor: text('cursor'),
+  lastSyncAt: text('last_sync_at'),
+  lastError: text('last_error'),
+  updatedAt: text('updated_at').notNull(),
+});
+
+export const outbox = sqliteTable('outbox', {
+  seq: integer('seq').primaryKey({ autoIncrement: true }),
+  id: text('id').notNull().unique(),
+  userId: text('user_id').notNull(),
+  name: text('name').notNull(),
+  argsJson: text('args_json').notNull(),
+  createdAt: text('created_at').notNull(),
+  status: text('status', { enum: ['pending', 'applied', 'rejected'] }).notNull(),
+  resultJson: text('result_json'),
+  settledAt: text('settled_at'),
+  dismissed: integer('dismissed', { mode: 'boolean' }).notNull(),
+});
+
+export const enrollments = sqliteTable('enrollments', {
+  courseId: text('course_id').primaryKey(),
+  status: text('status').notNull(),
+  dataJson: text('data_json').notNull(),
+  updatedAt: text('updated_at').notNull(),
+});
+
+export const lessonProgress = sqliteTable('lesson_progress', {
+  lessonId: text('lesson_id').primaryKey(),
+  courseId: text('course_id').notNull(),
+  positionSeconds: real('position_seconds'),
+  positionAt: text('position_at'),
+  positionEventId: text('position_event_id'),
+  watchedJson: text('watched_json').notNull(),
+  completed: integer('completed', { mode: 'boolean' }).notNull(),
+  completedAt: text('completed_at'),
+  lastActivityAt: text('last_activity_at'),
+  serverJson: text('server_json'),
+});
+
+export const quizAttempts = sqliteTable('quiz_attempts', {
+  id: text('id').primaryKey(),
+  courseId: text('course_id').notNull(),
+  lessonId: text('lesson_id').notNull(),
+  state: text('state', { enum: ['pending', 'graded', 'rejected'] }).notNull(),
+  answersJson: text('answers_json').notNull(),
+  localGradeJson: text('local_grade_json'),
+  resultJson: text('result_json'),
+  submittedAt: text('submitted_at').notNull(),
+});
+
+export const preferences = sqliteTable('preferences', {
+  id: integer('id').primaryKey(),
+  dataJson: text('data_json').notNull(),
+  serverJson: text('server_json'),
+  updatedAt: text('updated_at').notNull(),
+});
+
+export const offlineCourses = sqliteTable('offline_courses', {
+  courseId: text('course_id').primaryKey(),
+  state: text('state', { enum: ['downloading', 'ready', 'failed'] }).notNull(),
+  storedItems: integer('stored_items').notNull(),
+  totalItems: integer('total_items').notNull(),
+  error: text('error'),
+  requestedAt: text('requested_at').notNull(),
+  updatedAt: text('updated_at').notNull(),
+});

@@ -3,6 +3,7 @@ import type { Connectivity } from '../../core/schemas.ts';
 import { Button } from './Button.tsx';
 import { ConnectivityIndicator } from './ConnectivityIndicator.tsx';
 import { Link } from './Link.tsx';
+import { SyncIndicator } from './SyncIndicator.tsx';
 
 export function Header({
   user,
@@ -23,7 +24,15 @@ export function Header({
         </span>
         Lyceum
       </Link>
+      {user ? (
+        <nav className="app-nav" aria-label="Main">
+          <Link href="/">Catalog</Link>
+          <Link href="/learning">My Learning</Link>
+          <Link href="/preferences">Preferences</Link>
+        </nav>
+      ) : null}
       <ConnectivityIndicator status={status} />
+      {user ? <SyncIndicator /> : null}
       {user ? (
         <div className="app-header__user">
           <span className="app-header__avatar" aria-hidden="true">

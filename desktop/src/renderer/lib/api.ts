@@ -29,7 +29,7 @@ const AppInfo = z.object({
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 
-async function call<S extends z.ZodType>(
+export async function call<S extends z.ZodType>(
   schema: S,
   method: string,
   path: string,

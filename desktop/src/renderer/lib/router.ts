@@ -1,12 +1,27 @@
 import { useEffect, useState } from 'react';
 
 /** The app's screens, from the location path. */
-export type Route = { name: 'catalog' } | { name: 'course'; id: string } | { name: 'not-found' };
+export type Route =
+  | { name: 'catalog' }
+  | { name: 'course'; id: string }
+  | { name: 'learning' }
+  | { name: 'study'; id: string }
+  | { name: 'lesson'; id: string; lessonId: string }
+  | { name: 'preferences' }
+  | { name: 'not-found' };
+
+const UUID = '([0-9a-fA-F-]{36})';
 
 export function parseRoute(pathname: string): Route {
   if (pathname === '/' || pathname === '') return { name: 'catalog' };
   const m = /^\/courses\/([0-9a-fA-F-]{36})\/?$/.exec(pathname);
   if (m?.[1]) return { name: 'course', id: m[1] };
+  if (/^\/learning\/?$/.test(pathname)) return { name: 'learning' };
+  if (/^\/preferences\/?$/.test(pathname)) return { name: 'preferences' };
+  const s = new RegExp(`^/learn/${UUID}/?$`).exec(pathname);
+  if (s?.[1]) return { name: 'study', id: s[1] };
+  const l = new RegExp(`^/learn/${UUID}/lessons/${UUID}/?$`).exec(pathname);
+  if (l?.[1] && l[2]) return { name: 'lesson', id: l[1], lessonId: l[2] };
   return { name: 'not-found' };
 }
 

@@ -5,6 +5,7 @@ import { Button } from '../components/Button.tsx';
 import { EmptyState } from '../components/EmptyState.tsx';
 import { Link } from '../components/Link.tsx';
 import { Rating } from '../components/Rating.tsx';
+import { EnrollAction } from './learning/EnrollAction.tsx';
 import { Spinner } from '../components/Spinner.tsx';
 import { api, ApiFailure } from '../lib/api.ts';
 import { useConnectivity } from '../lib/connectivity.tsx';
@@ -138,7 +139,7 @@ export function CourseDetail({ id }: { id: string }) {
             <dd>{course.enrollmentCount}</dd>
           </div>
         </dl>
-        {course.viewer.enrolled ? <p className="badge badge--success">You are enrolled</p> : null}
+        <EnrollAction courseId={course.id} enrolled={course.viewer.enrolled} online={source === 'server'} />
       </header>
 
       {course.description ? (

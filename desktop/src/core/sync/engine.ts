@@ -1,0 +1,387 @@
+import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { type Mutation, type MutationResult, type PushResponse } from '@lyceum/contracts';
+import { ServerError, ServerUnreachable } from '../server/client.ts';
+import type { ConnectivityMonitor } from '../services/connectivity.ts';
+import type { SessionService } from '../services/session.ts';
+import type { CatalogCache } from '../store/catalog-cache.ts';
+import type { LocalDb } from '../store/open.ts';
+import type { SettingsRepo } from '../store/settings.ts';
+import { quizAttempts, syncState } from '../store/tables.ts';
+import {
+  applyChange,
+  clearForNewUser,
+  clearSynced,
+  GradedAttempt,
+  putGradedAttempt,
+} from './apply-changes.ts';
+import { applyMutationLocally, resetLessonToServer, resetPreferencesToServer } from './local-state.ts';
+import { outboxRepo, rowToMutation, type NewMutation } from './outbox.ts';
+import { syncStatusOf, type SyncStatus } from './status.ts';
+import { pokeSocket, type PokeSocket, type SyncTransport } from './transport.ts';
+
+export interface SyncEngineOptions {
+  db: LocalDb;
+  cache: CatalogCache;
+  settings: SettingsRepo;
+  session: SessionService;
+  connectivity: ConnectivityMonitor;
+  transport: SyncTransport;
+  serverUrl: string;
+  /** Mutations per push request (the protocol allows 500). */
+  pushBatch?: number;
+  /** Changes per pull page. */
+  pullLimit?: number;
+  /** Periodic sync while online (30 s). */
+  intervalMs?: number;
+  /** Health ping while offline, to notice the server coming back. */
+  offlinePingMs?: number;
+  /** Wait after a local change before pushing it, so a burst goes in one request. */
+  debounceMs?: number;
+  /** Listen for server pokes over socket.io (default true). */
+  socket?: boolean;
+  onError?: (err: unknown) => void;
+}
+
+const OWNER = 'sync.owner';
+
+/**
+ * The client side of the sync protocol (ARCHITECTURE.md §4): an outbox of mutations applied optimistically, pushed in
+ * order and settled one by one; paged pulls applied a page per transaction, the cursor stored with the page; pending
+ * mutations replayed on top of pulled state. Every step survives a crash or a cut connection: the outbox keeps
+ * unanswered mutations (resent with the same ids), the cursor only moves after its page is applied.
+ */
+export function syncEngine(o: SyncEngineOptions) {
+  const { db } = o;
+  const outbox = outboxRepo(db);
+  const pushBatch = o.pushBatch ?? 200;
+  let running: Promise<void> | null = null;
+  let again = false;
+  let lastError: string | null = null;
+  let lastAttemptAt: string | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  let pingTimer: NodeJS.Timeout | null = null;
+  let debounce: NodeJS.Timeout | null = null;
+  let socket: PokeSocket | null = null;
+  let socketUser: string | null = null;
+  /** Triggers (timers, socket) are on. */
+  let started = false;
+  /** stop() was called: nothing new starts. */
+  let closed = false;
+  const listeners = new Set<() => void>();
+  const changed = () => {
+    for (const l of listeners) l();
+  };
+
+  /** This device's sync state for the user, created on first use; another account's local data is cleared first. */
+  function stateFor(userId: string) {
+    const owner = o.settings.get(OWNER, z.string());
+    if (owner !== userId) {
+      db.transaction(() => {
+        clearForNewUser(db, o.cache);
+        o.settings.set(OWNER, userId);
+      });
+    }
+    let row = db.select().from(syncState).where(eq(syncState.userId, userId)).get();
+    if (!row) {
+      const now = new Date().toISOString();
+      db.insert(syncState)
+        .values({ userId, deviceId: randomUUID(), updatedAt: now })
+        .onConflictDoNothing()
+        .run();
+      row = db.select().from(syncState).where(eq(syncState.userId, userId)).get()!;
+    }
+    return row;
+  }
+
+  function setState(userId: string, values: Partial<typeof syncState.$inferInsert>): void {
+    db.update(syncState)
+      .set({ ...values, updatedAt: new Date().toISOString() })
+      .where(eq(syncState.userId, userId))
+      .run();
+  }
+
+  /** Re-apply every pending mutation on top of what the tables hold now (idempotent). */
+  function replayPending(userId: string): void {
+    for (const m of outbox.pending(userId)) applyMutationLocally(db, m);
+  }
+
+  function requireUser(): string {
+    const userId = o.session.currentUserId();
+    if (!userId) throw new Error('Nobody is signed in');
+    stateFor(userId);
+    return userId;
+  }
+
+  /** After a rejection: the lesson (or preferences) go back to the server's state, then pending ones replay. */
+  function undoRejected(m: Mutation | null, result: Extract<MutationResult, { status: 'rejected' }>): void {
+    if (!m) return;
+    if (m.name === 'recordProgress') resetLessonToServer(db, m.args.lessonId);
+    if (m.name === 'putPreferences') resetPreferencesToServer(db);
+    if (m.name === 'submitQuizAttempt') {
+      db.update(quizAttempts)
+        .set({
+          state: 'rejected',
+          resultJson: JSON.stringify({ code: result.code, message: result.message }),
+        })
+        .where(eq(quizAttempts.id, m.args.id))
+        .run();
+      resetLessonToServer(db, m.args.lessonId);
+    }
+  }
+
+  function settle(userId: string, res: PushResponse): number {
+    let settled = 0;
+    db.transaction(() => {
+      let rejected = false;
+      for (const r of res.results) {
+        const row = outbox.get(r.id);
+        if (!row || row.status !== 'pending') continue;
+        const m = rowToMutation(row);
+        outbox.settle(r);
+        settled += 1;
+        if (r.status === 'applied' && m?.name === 'submitQuizAttempt') {
+          const graded = GradedAttempt.safeParse(r.result);
+          if (graded.success) putGradedAttempt(db, graded.data);
+        }
+        if (r.status === 'rejected') {
+          undoRejected(m, r);
+          rejected = true;
+        }
+      }
+      if (rejected) replayPending(userId);
+    });
+    return settled;
+  }
+
+  /** A request the server refuses as a whole (it cannot read a mutation): find the culprit by sending one at a time. */
+  async function pushOne(userId: string, deviceId: string, m: Mutation): Promise<void> {
+    try {
+      settle(userId, await o.transport.push({ deviceId, mutations: [m] }));
+    } catch (err) {
+      if (err instanceof ServerError && err.status >= 400 && err.status < 500 && err.status !== 401) {
+        settle(userId, {
+          results: [
+            { id: m.id, status: 'rejected', code: err.code, message: err.message, details: err.details },
+          ],
+        });
+        return;
+      }
+      throw err;
+    }
+  }
+
+  async function push(userId: string, deviceId: string): Promise<void> {
+    for (;;) {
+      const rows = outbox.pendingRows(userId, pushBatch);
+      if (rows.length === 0) return;
+      const mutations: Mutation[] = [];
+      for (const row of rows) {
+        const m = rowToMutation(row);
+        if (m) mutations.push(m);
+        else
+          settle(userId, {
+            results: [
+              {
+                id: row.id,
+                status: 'rejected',
+                code: 'unreadable',
+                message: 'This change could not be read back from the device.',
+              },
+            ],
+          });
+      }
+      if (mutations.length === 0) continue;
+      let settled: number;
+      try {
+        settled = settle(userId, await o.transport.push({ deviceId, mutations }));
+      } catch (err) {
+        if (!(err instanceof ServerError) || err.status < 400 || err.status >= 500 || err.status === 401)
+          throw err;
+        for (const m of mutations) await pushOne(userId, deviceId, m);
+        continue;
+      }
+      changed();
+      // The server answered none of them: stop rather than spin (the next sync tries again).
+      if (settled === 0) throw new Error('The server answered none of the pushed changes');
+    }
+  }
+
+  async function pull(userId: string, deviceId: string, startCursor: string | null): Promise<void> {
+    let cursor = startCursor;
+    let resynced = false;
+    for (;;) {
+      const page = await o.transport.pull({ deviceId, cursor, limit: o.pullLimit ?? 500 });
+      if (page.resyncRequired) {
+        if (resynced) throw new Error('The server asked for a resync twice in a row');
+        resynced = true;
+        db.transaction(() => {
+          clearSynced(db, o.cache);
+          setState(userId, { cursor: null });
+        });
+        cursor = null;
+        continue;
+      }
+      const now = new Date().toISOString();
+      db.transaction(() => {
+        const ctx = {
+          db,
+          cache: o.cache,
+          userId,
+          now,
+          onUnreadable: (c: { entity: string; id: string }, why: string) =>
+            o.onError?.(new Error(`Skipped an unreadable ${c.entity} ${c.id}: ${why}`)),
+        };
+        for (const change of page.changes) applyChange(ctx, change);
+        replayPending(userId);
+        setState(userId, { cursor: page.cursor });
+      });
+      cursor = page.cursor;
+      changed();
+      if (!page.hasMore) return;
+    }
+  }
+
+  async function runOnce(): Promise<void> {
+    const userId = o.session.currentUserId();
+    if (!userId) return;
+    const state = stateFor(userId);
+    lastAttemptAt = new Date().toISOString();
+    try {
+      await push(userId, state.deviceId);
+      const cursor = db.select().from(syncState).where(eq(syncState.userId, userId)).get()?.cursor ?? null;
+      await pull(userId, state.deviceId, cursor);
+      lastError = null;
+      setState(userId, { lastSyncAt: new Date().toISOString(), lastError: null });
+      ensureSocket(userId);
+    } catch (err) {
+      lastError =
+        err instanceof ServerUnreachable ? 'offline' : err instanceof Error ? err.message : String(err);
+      if (!(err instanceof ServerUnreachable)) {
+        setState(userId, { lastError });
+        o.onError?.(err);
+      }
+    } finally {
+      changed();
+    }
+  }
+
+  /** Sync now (single flight: a request during a run makes one more run after it). */
+  function syncNow(): Promise<void> {
+    if (closed) return Promise.resolve();
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        await runOnce();
+      } while (again && !closed);
+    })().finally(() => {
+      running = null;
+    });
+    return running;
+  }
+
+  function syncSoon(delay = o.debounceMs ?? 400): void {
+    if (!started || closed) return;
+    if (debounce) clearTimeout(debounce);
+    debounce = setTimeout(() => {
+      debounce = null;
+      void syncNow();
+    }, delay);
+    debounce.unref();
+  }
+
+  function ensureSocket(userId: string): void {
+    if (o.socket === false || !started || closed) return;
+    if (socket && socketUser === userId) return;
+    socket?.close();
+    socketUser = userId;
+    socket = pokeSocket({
+      serverUrl: o.serverUrl,
+      token: () => o.session.accessToken().catch(() => null),
+      onPoke: () => syncSoon(50),
+      onConnect: () => syncSoon(50),
+    });
+  }
+
+  return {
+    /** Record a local change: written to the outbox and applied to the local tables in one transaction. */
+    record(m: NewMutation): Mutation {
+      const userId = requireUser();
+      const mutation = db.transaction(() => {
+        const made = outbox.append(userId, m);
+        applyMutationLocally(db, made);
+        return made;
+      });
+      changed();
+      syncSoon();
+      return mutation;
+    },
+    syncNow,
+    syncSoon,
+    /** Make sure the local tables belong to the signed-in user (call before reading them). */
+    prepare(): string | null {
+      const userId = o.session.currentUserId();
+      if (userId) stateFor(userId);
+      return userId;
+    },
+    status(): SyncStatus {
+      const userId = o.session.currentUserId();
+      const row = userId ? db.select().from(syncState).where(eq(syncState.userId, userId)).get() : undefined;
+      return syncStatusOf({
+        outbox,
+        userId,
+        online: o.connectivity.snapshot().online,
+        syncing: running !== null,
+        lastSyncAt: row?.lastSyncAt ?? null,
+        lastAttemptAt,
+        lastError: lastError === 'offline' ? null : lastError,
+        socketConnected: socket?.connected() ?? false,
+      });
+    },
+    dismiss(id: string): boolean {
+      const userId = o.session.currentUserId();
+      const ok = userId ? outbox.dismiss(userId, id) : false;
+      changed();
+      return ok;
+    },
+    outbox,
+    onChange(l: () => void): () => void {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    /** Triggers: now, every interval while online, a health ping while offline (a reconnect syncs), server pokes. */
+    start(): void {
+      if (started || closed) return;
+      started = true;
+      void syncNow();
+      timer = setInterval(() => {
+        if (o.connectivity.snapshot().online) void syncNow();
+      }, o.intervalMs ?? 30_000);
+      timer.unref();
+      pingTimer = setInterval(() => {
+        if (o.connectivity.snapshot().online) return;
+        void o.connectivity.check(0).then((c) => {
+          if (c.online) void syncNow();
+        });
+      }, o.offlinePingMs ?? 5000);
+      pingTimer.unref();
+    },
+    async stop(): Promise<void> {
+      started = false;
+      closed = true;
+      for (const t of [timer, pingTimer]) if (t) clearInterval(t);
+      if (debounce) clearTimeout(debounce);
+      timer = pingTimer = debounce = null;
+      socket?.close();
+      socket = null;
+      socketUser = null;
+      await running?.catch(() => undefined);
+    },
+  };
+}
+export type SyncEngine = ReturnType<typeof syncEngine>;

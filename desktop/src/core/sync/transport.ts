@@ -1,0 +1,94 @@
+import { io, type Socket } from 'socket.io-client';
+import {
+  CourseDetail,
+  Enrollment,
+  PullResponse,
+  PushResponse,
+  SyncPoke,
+  SyncPokeEvent,
+  type PullRequest,
+  type PushRequest,
+} from '@lyceum/contracts';
+import type { ServerClient } from '../server/client.ts';
+import type { SessionService } from '../services/session.ts';
+
+/** The sync protocol's HTTP calls, with the signed-in user's token (refreshed when it expires). */
+export function syncTransport(client: ServerClient, session: SessionService) {
+  const authed = <T>(call: (token: string) => Promise<T>): Promise<T> =>
+    session.withToken((token) => {
+      if (!token) throw new Error('Nobody is signed in');
+      return call(token);
+    });
+  return {
+    pull: (body: PullRequest) =>
+      authed((token) => client.request('POST', '/api/v1/sync/pull', { token, body, schema: PullResponse })),
+    push: (body: PushRequest) =>
+      authed((token) =>
+        client.request('POST', '/api/v1/sync/push', { token, body, schema: PushResponse, timeoutMs: 30_000 }),
+      ),
+    enroll: (courseId: string) =>
+      authed((token) =>
+        client.request('POST', `/api/v1/courses/${encodeURIComponent(courseId)}/enrollment`, {
+          token,
+          schema: Enrollment,
+        }),
+      ),
+    courseDetail: (courseId: string) =>
+      authed((token) =>
+        client.request('GET', `/api/v1/courses/${encodeURIComponent(courseId)}`, {
+          token,
+          schema: CourseDetail,
+        }),
+      ),
+  };
+}
+export type SyncTransport = ReturnType<typeof syncTransport>;
+
+export interface PokeSocket {
+  close(): void;
+  connected(): boolean;
+}
+
+/**
+ * socket.io connection to the server: `sync:poke` in the user's room means "something in your scope changed".
+ * Reconnects by itself (with a fresh token each time); every (re)connect is also a reason to sync.
+ */
+export function pokeSocket(opts: {
+  serverUrl: string;
+  token: () => Promise<string | null>;
+  onPoke: (seq: number) => void;
+  onConnect: () => void;
+}): PokeSocket {
+  const socket: Socket = io(opts.serverUrl, {
+    transports: ['websocket'],
+    reconnection: true,
+    reconnectionDelay: 1000,
+    reconnectionDelayMax: 10_000,
+    auth: (cb) => {
+      opts.token().then(
+        (token) => cb({ token }),
+        () => cb({ token: null }),
+      );
+    },
+  });
+  socket.on('connect', () => opts.onConnect());
+  socket.on(SyncPokeEvent, (payload: unknown) => {
+    const p = SyncPoke.safeParse(payload);
+    opts.onPoke(p.success ? p.data.seq : 0);
+  });
+  let closed = false;
+  socket.on('connect_error', () => {
+    // An auth refusal is not retried by socket.io itself: try again later with a fresh token.
+    if (!socket.active)
+      setTimeout(() => {
+        if (!closed) socket.connect();
+      }, 5000).unref();
+  });
+  return {
+    close: () => {
+      closed = true;
+      socket.close();
+    },
+    connected: () => socket.connected,
+  };
+}

@@ -1,0 +1,38 @@
+import type { z } from 'zod';
+import { Preferences } from '@lyceum/contracts';
+import { LearningList, StudyCourse, StudyLesson, type AttemptBody } from '../../core/learning-schemas.ts';
+import { SyncStatus } from '../../core/sync/status.ts';
+import { call } from './api.ts';
+
+const enc = encodeURIComponent;
+
+/** Tell the sync indicator at once that something changed locally (it also polls). */
+export const LOCAL_CHANGE = 'lyceum:local-change';
+function changed<T>(p: Promise<T>): Promise<T> {
+  return p.then((v) => {
+    dispatchEvent(new Event(LOCAL_CHANGE));
+    return v;
+  });
+}
+const lessonPath = (courseId: string, lessonId: string) =>
+  `/api/learning/${enc(courseId)}/lessons/${enc(lessonId)}`;
+
+/** Offline study and sync calls of the local API. */
+export const learningApi = {
+  sync: () => call(SyncStatus, 'GET', '/api/sync'),
+  syncNow: () => call(SyncStatus, 'POST', '/api/sync'),
+  dismiss: (id: string) => call(SyncStatus, 'POST', `/api/sync/rejected/${enc(id)}/dismiss`),
+  list: () => call(LearningList, 'GET', '/api/learning'),
+  course: (id: string) => call(StudyCourse, 'GET', `/api/learning/${enc(id)}`),
+  enroll: (id: string) => changed(call(StudyCourse, 'POST', `/api/learning/${enc(id)}/enroll`)),
+  setOffline: (id: string, enabled: boolean) =>
+    changed(call(StudyCourse, 'PUT', `/api/learning/${enc(id)}/offline`, { enabled })),
+  lesson: (courseId: string, lessonId: string) => call(StudyLesson, 'GET', lessonPath(courseId, lessonId)),
+  complete: (courseId: string, lessonId: string) =>
+    changed(call(StudyLesson, 'POST', `${lessonPath(courseId, lessonId)}/complete`)),
+  submitAttempt: (courseId: string, lessonId: string, body: AttemptBody) =>
+    changed(call(StudyLesson, 'POST', `${lessonPath(courseId, lessonId)}/attempts`, body)),
+  preferences: () => call(Preferences, 'GET', '/api/preferences'),
+  putPreferences: (p: z.infer<typeof Preferences>) =>
+    changed(call(Preferences, 'PUT', '/api/preferences', p)),
+};

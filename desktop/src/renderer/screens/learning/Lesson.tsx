@@ -1,0 +1,124 @@
+import { useState } from 'react';
+import { Banner } from '../../components/Banner.tsx';
+import { Button } from '../../components/Button.tsx';
+import { EmptyState } from '../../components/EmptyState.tsx';
+import { Link } from '../../components/Link.tsx';
+import { Markdown } from '../../components/Markdown.tsx';
+import { Spinner } from '../../components/Spinner.tsx';
+import { ApiFailure } from '../../lib/api.ts';
+import { labels } from '../../lib/format.ts';
+import { learningApi } from '../../lib/learning-api.ts';
+import { useSync } from '../../lib/sync.tsx';
+import { useFocusHeading } from '../../lib/use-focus-heading.ts';
+import { useLoad } from '../../lib/use-load.ts';
+import { Quiz } from './Quiz.tsx';
+
+/** The lesson player: text lessons (safe Markdown) with "mark complete", quizzes, a placeholder for media lessons. */
+export function Lesson({ courseId, lessonId }: { courseId: string; lessonId: string }) {
+  const { version } = useSync();
+  const { state, set } = useLoad(() => learningApi.lesson(courseId, lessonId), [courseId, lessonId, version]);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const title = state.status === 'ready' ? state.data.lesson.title : 'Lesson';
+  const heading = useFocusHeading<HTMLHeadingElement>(title, `${lessonId}:${state.status === 'loading'}`);
+  const back = (
+    <Link href={`/learn/${courseId}`} className="back-link">
+      <span aria-hidden="true">← </span>
+      {state.status === 'ready' ? state.data.courseTitle : 'Course'}
+    </Link>
+  );
+  if (state.status === 'loading')
+    return (
+      <main id="main" className="page">
+        {back}
+        <h1 ref={heading} tabIndex={-1} className="visually-hidden">
+          Loading lesson
+        </h1>
+        <Spinner label="Loading lesson…" />
+      </main>
+    );
+  if (state.status === 'error')
+    return (
+      <main id="main" className="page">
+        {back}
+        <h1 ref={heading} tabIndex={-1}>
+          Lesson not available
+        </h1>
+        <EmptyState title={state.error.message} />
+      </main>
+    );
+  const d = state.data;
+  const complete = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      set(await learningApi.complete(courseId, lessonId));
+    } catch (err) {
+      setError(err instanceof ApiFailure ? err.message : 'Could not save.');
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <main id="main" className="page lesson-player">
+      {back}
+      <p className="course__eyebrow">
+        {d.module.title} · {labels.kind[d.lesson.kind] ?? d.lesson.kind}
+      </p>
+      <h1 ref={heading} tabIndex={-1}>
+        {d.lesson.title}
+      </h1>
+      {d.status.completed ? (
+        <p className="badge badge--success" data-testid="lesson-completed">
+          Completed
+        </p>
+      ) : null}
+      {d.lesson.kind === 'text' ? (
+        d.lesson.body !== undefined ? (
+          <article className="lesson-player__body">
+            <Markdown source={d.lesson.body} />
+          </article>
+        ) : (
+          <Banner tone="warning">
+            This lesson's text is not on this device yet. Connect once to download it.
+          </Banner>
+        )
+      ) : null}
+      {d.lesson.kind === 'quiz' ? <Quiz data={d} onSubmitted={set} /> : null}
+      {d.lesson.kind === 'video' || d.lesson.kind === 'slides' ? (
+        <div className="media-placeholder" role="note">
+          <p>
+            <strong>
+              {d.lesson.kind === 'video' ? 'Video' : 'Slides'} lessons are coming to the desktop app.
+            </strong>
+          </p>
+          <p className="muted">
+            This version plays readings and quizzes; open this lesson on the web to watch it for now.
+          </p>
+          {d.lesson.body ? <Markdown source={d.lesson.body} /> : null}
+        </div>
+      ) : null}
+      {error ? <Banner tone="error">{error}</Banner> : null}
+      <div className="lesson-player__actions">
+        {d.lesson.kind !== 'quiz' && !d.status.completed ? (
+          <Button variant="primary" onClick={() => void complete()} busy={busy} busyLabel="Saving…">
+            Mark complete
+          </Button>
+        ) : null}
+        {d.previousLessonId ? (
+          <Link
+            href={`/learn/${courseId}/lessons/${d.previousLessonId}`}
+            className="button button--secondary"
+          >
+            Previous lesson
+          </Link>
+        ) : null}
+        {d.nextLessonId ? (
+          <Link href={`/learn/${courseId}/lessons/${d.nextLessonId}`} className="button button--secondary">
+            Next lesson
+          </Link>
+        ) : null}
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,176 @@
+import { useState } from 'react';
+import type { StudyCourse as StudyCourseData } from '../../../core/learning-schemas.ts';
+import { Banner } from '../../components/Banner.tsx';
+import { EmptyState } from '../../components/EmptyState.tsx';
+import { Link } from '../../components/Link.tsx';
+import { Spinner } from '../../components/Spinner.tsx';
+import { ApiFailure } from '../../lib/api.ts';
+import { labels } from '../../lib/format.ts';
+import { learningApi } from '../../lib/learning-api.ts';
+import { useSync } from '../../lib/sync.tsx';
+import { useFocusHeading } from '../../lib/use-focus-heading.ts';
+import { useLoad } from '../../lib/use-load.ts';
+import { formatDue } from './MyLearning.tsx';
+import { ProgressBar } from './ProgressBar.tsx';
+
+function OfflineToggle({
+  data,
+  onChange,
+}: {
+  data: StudyCourseData;
+  onChange: (d: StudyCourseData) => void;
+}) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const offline = data.enrollment?.offline ?? null;
+  const enabled = offline !== null;
+  // The switch moves at once; the stored state follows when the core answers.
+  const shown = busy ? !enabled : enabled;
+  const toggle = async () => {
+    if (busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      onChange(await learningApi.setOffline(data.course.id, !enabled));
+    } catch (err) {
+      setError(err instanceof ApiFailure ? err.message : 'Could not change the offline copy.');
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section className="offline-toggle" aria-labelledby="offline-h">
+      <h2 id="offline-h">Available offline</h2>
+      <label className="switch">
+        <input
+          type="checkbox"
+          role="switch"
+          checked={shown}
+          onChange={() => void toggle()}
+          aria-busy={busy || undefined}
+          data-testid="offline-toggle"
+        />
+        <span>Keep this course on this device</span>
+      </label>
+      {busy ? <Spinner inline label="Saving the course on this device…" /> : null}
+      {offline ? (
+        <>
+          <ProgressBar
+            value={offline.storedItems}
+            max={Math.max(1, offline.totalItems)}
+            label={`${offline.storedItems} of ${offline.totalItems} lessons stored`}
+          />
+          <p className="muted" data-testid="offline-state">
+            {offline.state === 'ready'
+              ? 'Ready: readings and quizzes work without a connection.'
+              : offline.state === 'downloading'
+                ? 'Downloading…'
+                : `Not finished: ${offline.error ?? 'the download failed'}`}
+          </p>
+          {offline.mediaLessons ? (
+            <p className="muted">
+              {offline.mediaLessons} video or slide {offline.mediaLessons === 1 ? 'lesson' : 'lessons'} will
+              be downloadable in a later version; they need a connection for now.
+            </p>
+          ) : null}
+        </>
+      ) : null}
+      {error ? <Banner tone="error">{error}</Banner> : null}
+    </section>
+  );
+}
+
+/** A course as the enrolled student studies it: outline with what is done, progress, the offline switch. */
+export function StudyCourse({ id }: { id: string }) {
+  const { version } = useSync();
+  const { state, set } = useLoad(() => learningApi.course(id), [id, version]);
+  const title = state.status === 'ready' ? state.data.course.title : 'Course';
+  const heading = useFocusHeading<HTMLHeadingElement>(title, `${id}:${state.status}`);
+  const back = (
+    <Link href="/learning" className="back-link">
+      <span aria-hidden="true">← </span>My Learning
+    </Link>
+  );
+  if (state.status === 'loading')
+    return (
+      <main id="main" className="page">
+        {back}
+        <h1 ref={heading} tabIndex={-1} className="visually-hidden">
+          Loading course
+        </h1>
+        <Spinner label="Loading course…" />
+      </main>
+    );
+  if (state.status === 'error')
+    return (
+      <main id="main" className="page">
+        {back}
+        <h1 ref={heading} tabIndex={-1}>
+          Course not available
+        </h1>
+        <EmptyState
+          title={state.error.message}
+          action={<Link href={`/courses/${id}`}>Open the course page</Link>}
+        />
+      </main>
+    );
+  const { course, enrollment, lessons } = state.data;
+  return (
+    <main id="main" className="page study">
+      {back}
+      <h1 ref={heading} tabIndex={-1}>
+        {course.title}
+      </h1>
+      {!state.data.online ? (
+        <Banner tone="info">You are offline. Your progress is saved here and syncs later.</Banner>
+      ) : null}
+      {enrollment ? (
+        <ProgressBar
+          value={enrollment.progressPercent}
+          label={`${enrollment.completedLessons} of ${enrollment.requiredLessons} required lessons done`}
+        />
+      ) : (
+        <Banner tone="warning">
+          You are not enrolled in this course.{' '}
+          <Link href={`/courses/${id}`}>Enroll from the course page</Link>.
+        </Banner>
+      )}
+      {enrollment ? <OfflineToggle data={state.data} onChange={set} /> : null}
+      <section aria-labelledby="outline-h" className="course__section">
+        <h2 id="outline-h">Lessons</h2>
+        <ol className="modules">
+          {course.modules.map((m, mi) => (
+            <li key={m.id} className="module">
+              <h3 className="module__title">
+                <span className="module__number">Module {mi + 1}</span> {m.title}
+              </h3>
+              <ol className="lessons">
+                {m.lessons.map((l) => {
+                  const done = lessons[l.id]?.completed ?? false;
+                  return (
+                    <li key={l.id} className={done ? 'lesson lesson--done' : 'lesson'}>
+                      <span className={`lesson__kind lesson__kind--${l.kind}`}>
+                        {labels.kind[l.kind] ?? l.kind}
+                      </span>
+                      <Link href={`/learn/${id}/lessons/${l.id}`} className="lesson__title">
+                        {l.title}
+                      </Link>
+                      <span className="lesson__meta">
+                        {done ? (
+                          <span className="badge badge--success" data-testid="lesson-done">
+                            Done
+                          </span>
+                        ) : null}
+                        {l.dueAt ? <span className="muted">Due {formatDue(l.dueAt)}</span> : null}
+                      </span>
+                    </li>
+                  );
+                })}
+              </ol>
+            </li>
+          ))}
+        </ol>
+      </section>
+    </main>
+  );
+}

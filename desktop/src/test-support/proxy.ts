@@ -1,0 +1,114 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** What the proxy does to the next request(s) whose path starts with `path`. */
+export interface ProxyRule {
+  path: string;
+  /**
+   * drop-response: forward the request, let the server answer, then cut the client's connection (the server applied it,
+   * the client never heard back); cut-body: send the headers and half the body, then cut; refuse: cut before forwarding.
+   */
+  action: 'drop-response' | 'cut-body' | 'refuse';
+  times: number;
+  /** Matching requests to let through untouched first. */
+  skip?: number;
+}
+
+export interface SeenRequest {
+  method: string;
+  path: string;
+  body: string;
+  outcome: 'forwarded' | 'drop-response' | 'cut-body' | 'refuse' | 'down';
+}
+
+/** A loopback HTTP proxy in front of the sync server that can be taken down or told to cut particular requests. */
+export async function startProxy(target: string) {
+  const upstream = new URL(target);
+  const rules: ProxyRule[] = [];
+  const seen: SeenRequest[] = [];
+  let down = false;
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const entry: SeenRequest = {
+        method: req.method ?? 'GET',
+        path: req.url ?? '/',
+        body: body.toString('utf8'),
+        outcome: 'forwarded',
+      };
+      seen.push(entry);
+      if (down) {
+        entry.outcome = 'down';
+        req.socket.destroy();
+        return;
+      }
+      let rule = rules.find((r) => r.times > 0 && entry.path.startsWith(r.path));
+      if (rule?.skip) {
+        rule.skip -= 1;
+        rule = undefined;
+      }
+      if (rule) {
+        rule.times -= 1;
+        entry.outcome = rule.action;
+      }
+      if (rule?.action === 'refuse') {
+        req.socket.destroy();
+        return;
+      }
+      const up = http.request(
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          method: req.method,
+          path: req.url,
+          headers: { ...req.headers, host: upstream.host },
+        },
+        (ur) => {
+          const out: Buffer[] = [];
+          ur.on('data', (c: Buffer) => out.push(c));
+          ur.on('end', () => {
+            const answer = Buffer.concat(out);
+            if (rule?.action === 'drop-response') {
+              req.socket.destroy();
+              return;
+            }
+            const headers = { ...ur.headers, 'content-length': String(answer.length) };
+            delete headers['transfer-encoding'];
+            res.writeHead(ur.statusCode ?? 502, headers);
+            if (rule?.action === 'cut-body') {
+              res.write(answer.subarray(0, Math.floor(answer.length / 2)));
+              setTimeout(() => req.socket.destroy(), 20);
+              return;
+            }
+            res.end(answer);
+          });
+        },
+      );
+      up.on('error', () => req.socket.destroy());
+      up.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    seen,
+    rule(r: ProxyRule) {
+      rules.push(r);
+    },
+    /** Down: every connection is cut at once (the app sees a network failure). */
+    setDown(v: boolean) {
+      down = v;
+    },
+    requests: (pathPrefix: string) => seen.filter((s) => s.path.startsWith(pathPrefix)),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+export type Proxy = Awaited<ReturnType<typeof startProxy>>;
