@@ -59,7 +59,12 @@ async function main(command: string | undefined): Promise<void> {
       // Bootstrap accounts (e.g. the first admin of an empty database); an existing email gets the role.
       const { values } = parseArgs({
         args: process.argv.slice(3),
-        options: { email: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' }, role: { type: 'string' } },
+        options: {
+          email: { type: 'string' },
+          name: { type: 'string' },
+          password: { type: 'string' },
+          role: { type: 'string' },
+        },
       });
       const role = Role.parse(values.role ?? 'student');
       if (!values.email || !values.name || !values.password) throw new Error(usage);
@@ -70,7 +75,12 @@ async function main(command: string | undefined): Promise<void> {
           await server.identity.admin.update('command-line', existing.id, { role });
           process.stdout.write(`${existing.email} is now ${role}\n`);
         } else {
-          const u = await server.identity.accounts.createUser({ email: values.email.toLowerCase(), name: values.name, password: values.password, role });
+          const u = await server.identity.accounts.createUser({
+            email: values.email.toLowerCase(),
+            name: values.name,
+            password: values.password,
+            role,
+          });
           process.stdout.write(`created ${role} ${u.email} (${u.id})\n`);
         }
       } finally {

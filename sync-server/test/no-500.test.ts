@@ -13,14 +13,39 @@ let operations: { method: string; path: string }[] = [];
 beforeAll(async () => {
   t = await startTestServer();
   admin = await t.user('admin');
-  const doc = (await t.api<{ paths: Record<string, Record<string, unknown>> }>('GET', '/api/openapi.json')).body;
-  operations = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => ({ method: m.toUpperCase(), path })));
+  const doc = (await t.api<{ paths: Record<string, Record<string, unknown>> }>('GET', '/api/openapi.json'))
+    .body;
+  operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
+    Object.keys(methods).map((m) => ({ method: m.toUpperCase(), path })),
+  );
 });
 afterAll(() => t.close());
 
-const badIds = ['not-a-uuid', '00000000-0000-0000-0000-000000000000', "1'%20OR%20'1'='1", '%2e%2e%2f%2e%2e%2fetc%2fpasswd', 'x'.repeat(300)];
-const badBodies: unknown[] = [{}, [], 'text', 42, null, { id: 'x', courseId: 5, answers: 'all' }, { a: { b: { c: { d: [1, 2, { e: null }] } } } }];
-const badQueries = ['?limit=0', '?limit=-5&cursor=%%%', '?limit=abc', '?q=a&q=b', '?cursor=bm90LWpzb24', `?q=${'x'.repeat(500)}`, '?sort=sideways&price=gratis'];
+const badIds = [
+  'not-a-uuid',
+  '00000000-0000-0000-0000-000000000000',
+  "1'%20OR%20'1'='1",
+  '%2e%2e%2f%2e%2e%2fetc%2fpasswd',
+  'x'.repeat(300),
+];
+const badBodies: unknown[] = [
+  {},
+  [],
+  'text',
+  42,
+  null,
+  { id: 'x', courseId: 5, answers: 'all' },
+  { a: { b: { c: { d: [1, 2, { e: null }] } } } },
+];
+const badQueries = [
+  '?limit=0',
+  '?limit=-5&cursor=%%%',
+  '?limit=abc',
+  '?q=a&q=b',
+  '?cursor=bm90LWpzb24',
+  `?q=${'x'.repeat(500)}`,
+  '?sort=sideways&price=gratis',
+];
 
 describe('no route answers 5xx to malformed input', () => {
   it('holds for every route', async () => {
@@ -37,7 +62,8 @@ describe('no route answers 5xx to malformed input', () => {
           for (const v of variants) {
             sent += 1;
             const r = await t.api<{ error?: { code?: string } }>(op.method, v.path, { token, body: v.body });
-            if (r.status >= 500) failures.push(`${op.method} ${v.path} ${JSON.stringify(v.body)} → ${r.status}`);
+            if (r.status >= 500)
+              failures.push(`${op.method} ${v.path} ${JSON.stringify(v.body)} → ${r.status}`);
             else if (r.status >= 400 && typeof r.body?.error?.code !== 'string')
               failures.push(`${op.method} ${v.path} → ${r.status} without an error code`);
           }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Id, IsoDateTime } from './common.ts';
 import { Preferences } from './identity.ts';
-import { ProgressEventInput, QuizAttemptInput } from './progress.ts';
+import { LessonProgress, ProgressEventInput, QuizAttemptInput, QuizAttemptResult } from './progress.ts';
 import { RatingInput } from './catalog.ts';
 
 /**
@@ -29,13 +29,21 @@ export type SyncEntity = z.infer<typeof SyncEntity>;
 
 export const SyncChange = z
   .object({
-    /** Server-assigned, strictly increasing over the change log. */
+    /**
+     * Server-assigned, strictly increasing over the change log (numbered in commit order). In the pages of an initial
+     * sync (a snapshot of the current state) every change carries the snapshot's head seq.
+     */
     seq: z.number().int().positive(),
     entity: SyncEntity,
     /** The entity's id (course id, enrollment's course id, lesson id, attempt id, user id for preferences). */
     id: z.string(),
     op: z.enum(['upsert', 'delete']),
-    /** The entity's current state for upserts; absent for tombstones. Shape by entity, see SyncEntity. */
+    /**
+     * The entity's current state for upserts (read at pull time, so possibly newer than `seq`; applying it again is
+     * harmless); absent for tombstones. Shape by entity: course → CourseSummary, course_detail → CourseDetail,
+     * enrollment → MyEnrollment, lesson_progress → SyncLessonProgress, quiz_attempt → SyncQuizAttempt,
+     * preferences → Preferences. A tombstone also means "left your scope" (unenrolled, unpublished, no longer visible).
+     */
     data: z.unknown().optional(),
   })
   .meta({ id: 'SyncChange' });
@@ -54,9 +62,9 @@ export type PullRequest = z.infer<typeof PullRequest>;
 export const PullResponse = z
   .object({
     changes: z.array(SyncChange),
-    /** Where the next pull starts. The client stores it only after it applied the whole page. */
+    /** Where the next pull starts. The client stores it only after it applied the whole page. Empty when resyncRequired. */
     cursor: z.string(),
-    /** More changes wait after this page. */
+    /** More changes wait after this page (always true on the last page of an initial sync: pull once more). */
     hasMore: z.boolean(),
     /** The cursor is older than the change log keeps (or unknown): drop the synced cache and pull from null. */
     resyncRequired: z.boolean(),
@@ -89,10 +97,20 @@ const mutationBase = {
 export const Mutation = z.discriminatedUnion('name', [
   z.object({ ...mutationBase, name: z.literal('recordProgress'), args: ProgressEventInput }).strict(),
   z.object({ ...mutationBase, name: z.literal('submitQuizAttempt'), args: QuizAttemptInput }).strict(),
-  z.object({ ...mutationBase, name: z.literal('enroll'), args: z.object({ courseId: Id }).strict() }).strict(),
-  z.object({ ...mutationBase, name: z.literal('unenroll'), args: z.object({ courseId: Id }).strict() }).strict(),
+  z
+    .object({ ...mutationBase, name: z.literal('enroll'), args: z.object({ courseId: Id }).strict() })
+    .strict(),
+  z
+    .object({ ...mutationBase, name: z.literal('unenroll'), args: z.object({ courseId: Id }).strict() })
+    .strict(),
   z.object({ ...mutationBase, name: z.literal('putPreferences'), args: Preferences }).strict(),
-  z.object({ ...mutationBase, name: z.literal('rateCourse'), args: RatingInput.extend({ courseId: Id }).strict() }).strict(),
+  z
+    .object({
+      ...mutationBase,
+      name: z.literal('rateCourse'),
+      args: RatingInput.extend({ courseId: Id }).strict(),
+    })
+    .strict(),
 ]);
 export type Mutation = z.infer<typeof Mutation>;
 
@@ -112,7 +130,10 @@ export const MutationResult = z
       status: z.literal('applied'),
       /** True when this id had been applied before (a retried push). */
       duplicate: z.boolean(),
-      /** What the server answered (e.g. the graded attempt). */
+      /**
+       * What the server answered: the graded attempt (SyncQuizAttempt + courseCompleted) for submitQuizAttempt, the
+       * enrollment for enroll, the preferences, the rating. None for recordProgress (the lesson state comes by pull).
+       */
       result: z.unknown().optional(),
     }),
     z.object({
@@ -128,11 +149,29 @@ export const MutationResult = z
   .meta({ id: 'MutationResult' });
 export type MutationResult = z.infer<typeof MutationResult>;
 
-export const PushResponse = z
-  .object({ results: z.array(MutationResult) })
-  .meta({ id: 'PushResponse' });
+/**
+ * Results in mutation order. Fewer results than mutations: the server stopped at an unexpected error; the mutations
+ * without a result were not applied, push them again later. `enroll` when already enrolled is applied (the wish
+ * holds); a retried id answers its first result (duplicate: true) or the same rejection.
+ */
+export const PushResponse = z.object({ results: z.array(MutationResult) }).meta({ id: 'PushResponse' });
 export type PushResponse = z.infer<typeof PushResponse>;
 
-/** socket.io: the server emits this to a user's room when something in their scope changed; the client pulls. */
+/** lesson_progress payload: the merged lesson state and its course. */
+export const SyncLessonProgress = LessonProgress.extend({ courseId: Id }).meta({ id: 'SyncLessonProgress' });
+export type SyncLessonProgress = z.infer<typeof SyncLessonProgress>;
+
+/** quiz_attempt payload: the stored, server-graded attempt. */
+export const SyncQuizAttempt = QuizAttemptResult.omit({ duplicate: true, courseCompleted: true }).meta({
+  id: 'SyncQuizAttempt',
+});
+export type SyncQuizAttempt = z.infer<typeof SyncQuizAttempt>;
+
+/**
+ * socket.io (path /socket.io, handshake `auth: { token: <access token> }`; refused with the error message
+ * `unauthenticated`, `invalid_token`, `token_expired` or `account_disabled`): the server emits this to a user's
+ * room when something in their scope changed; the client pulls. `sync:ready` follows a connection once its rooms
+ * are joined.
+ */
 export const SyncPokeEvent = 'sync:poke';
 export const SyncPoke = z.object({ seq: z.number().int() });

@@ -105,11 +105,9 @@ export function createHttpApp(opts: HttpOptions): Express {
         { err, reqId: requestId, method: req.method, url: req.originalUrl },
         'unhandled error',
       );
-      res
-        .status(500)
-        .json({
-          error: { code: 'internal', message: 'Something went wrong on our side', details: { requestId } },
-        });
+      res.status(500).json({
+        error: { code: 'internal', message: 'Something went wrong on our side', details: { requestId } },
+      });
       return;
     }
     if (apiErr.headers) res.set(apiErr.headers);

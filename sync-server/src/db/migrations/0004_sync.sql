@@ -1,16 +1,15 @@
 -- Sync (module sync): the change log that pulls read, devices, and the per-device record of applied mutations.
 
 -- Every committed change of something a client caches, as "(entity, id) changed in scope". Writers (the triggers
--- below) insert rows with seq NULL inside their own transaction; the sequencer (one at a time across API nodes)
--- numbers committed rows with `UPDATE … SET seq = nextval(…) WHERE seq IS NULL`, so seq follows commit order and a
--- pull, which reads only numbered rows, can never skip a change that commits late. The row carries no payload: a
--- pull reads the entity's current state through its owning module (or answers a tombstone when it is gone or out of
--- the caller's reach).
+-- below, and sync pushes) insert into change_pending inside their own transaction; the sequencer (one at a time across
+-- API nodes) moves committed pending rows into change_log with `DELETE … RETURNING` + `nextval`, so seq follows commit
+-- order and a pull, which reads change_log only, can never skip a change that commits late. change_log is append-only
+-- (no updates, no index churn); change_pending stays a few hundred rows. A row carries no payload: a pull reads the
+-- entity's current state through its owning module (or answers a tombstone when it is gone or out of reach).
 CREATE SEQUENCE change_log_seq AS bigint;
 
-CREATE TABLE change_log (
+CREATE TABLE change_pending (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  seq bigint UNIQUE,
   -- 'public', 'user:<uuid>' or 'course:<uuid>'
   scope text NOT NULL,
   entity text NOT NULL CHECK (entity IN ('course', 'course_detail', 'enrollment', 'lesson_progress', 'quiz_attempt', 'preferences')),
@@ -18,13 +17,29 @@ CREATE TABLE change_log (
   -- The course of a lesson_progress / quiz_attempt change.
   ref uuid,
   op text NOT NULL DEFAULT 'upsert' CHECK (op IN ('upsert', 'delete')),
+  -- The writing transaction, for sync_emit's de-duplication.
   xid xid8 NOT NULL DEFAULT pg_current_xact_id(),
   created_at timestamptz NOT NULL DEFAULT now()
 );
--- The sequencer's work list and the per-transaction de-duplication of sync_emit.
-CREATE INDEX change_log_pending_idx ON change_log (entity_id) WHERE seq IS NULL;
+CREATE INDEX change_pending_entity_idx ON change_pending (entity_id);
+ALTER TABLE change_pending SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 5000);
+
+CREATE TABLE change_log (
+  seq bigint PRIMARY KEY,
+  -- change_pending.id: the insertion order (diagnostics; it is NOT a safe cursor).
+  pending_id bigint NOT NULL,
+  scope text NOT NULL,
+  entity text NOT NULL,
+  entity_id uuid NOT NULL,
+  ref uuid,
+  op text NOT NULL,
+  created_at timestamptz NOT NULL,
+  sequenced_at timestamptz NOT NULL DEFAULT now()
+);
 -- Pulls: one range scan per scope of the caller.
-CREATE INDEX change_log_scope_idx ON change_log (scope, seq) WHERE seq IS NOT NULL;
+CREATE INDEX change_log_scope_idx ON change_log (scope, seq);
+-- Pruning by age: a BRIN index (the log is append-only, so sequenced_at follows the physical order), nearly free to keep.
+CREATE INDEX change_log_sequenced_brin ON change_log USING brin (sequenced_at);
 
 -- epoch: changes when the log is reset (a restored backup, a wiped log): cursors of another epoch resync.
 -- low_water: the highest seq pruned; a cursor below it may have missed changes and resyncs.
@@ -43,10 +58,10 @@ BEGIN
   IF p_id IS NULL THEN
     RETURN;
   END IF;
-  PERFORM 1 FROM change_log
-    WHERE seq IS NULL AND entity_id = p_id AND entity = p_entity AND scope = p_scope AND xid = pg_current_xact_id();
+  PERFORM 1 FROM change_pending
+    WHERE entity_id = p_id AND entity = p_entity AND scope = p_scope AND xid = pg_current_xact_id();
   IF NOT FOUND THEN
-    INSERT INTO change_log (scope, entity, entity_id, ref, op) VALUES (p_scope, p_entity, p_id, p_ref, p_op);
+    INSERT INTO change_pending (scope, entity, entity_id, ref, op) VALUES (p_scope, p_entity, p_id, p_ref, p_op);
   END IF;
 END $$;
 
@@ -140,22 +155,52 @@ BEGIN
 END $$;
 CREATE TRIGGER enrollments_sync AFTER INSERT OR UPDATE OR DELETE ON enrollments FOR EACH ROW EXECUTE FUNCTION sync_enrollments_trigger();
 
+-- The hot tables log per statement, from transition tables: one INSERT for every row a statement wrote (a push
+-- merges many lesson states in one statement), de-duplicated within the transaction.
 -- Lesson state (and the enrollment's derived progress, grade and next lesson).
 CREATE FUNCTION sync_lesson_progress_trigger() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM sync_emit('user:' || NEW.user_id, 'lesson_progress', NEW.lesson_id, NEW.course_id);
-  PERFORM sync_emit('user:' || NEW.user_id, 'enrollment', NEW.course_id, NEW.course_id);
+  -- A sync push logs its own changes in one INSERT (SET LOCAL lyceum.sync_capture = 'off'; see modules/sync/push.ts).
+  IF current_setting('lyceum.sync_capture', true) = 'off' THEN
+    RETURN NULL;
+  END IF;
+  INSERT INTO change_pending (scope, entity, entity_id, ref)
+  SELECT DISTINCT r.scope, r.entity, r.entity_id, r.ref
+  FROM (
+    SELECT 'user:' || n.user_id AS scope, 'lesson_progress' AS entity, n.lesson_id AS entity_id, n.course_id AS ref FROM new_rows n
+    UNION ALL
+    SELECT 'user:' || n.user_id, 'enrollment', n.course_id, n.course_id FROM new_rows n
+  ) r
+  WHERE NOT EXISTS (
+    SELECT 1 FROM change_pending c
+    WHERE c.entity_id = r.entity_id AND c.entity = r.entity AND c.scope = r.scope AND c.xid = pg_current_xact_id());
   RETURN NULL;
 END $$;
-CREATE TRIGGER lesson_progress_sync AFTER INSERT OR UPDATE ON lesson_progress FOR EACH ROW EXECUTE FUNCTION sync_lesson_progress_trigger();
+CREATE TRIGGER lesson_progress_sync_insert AFTER INSERT ON lesson_progress REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION sync_lesson_progress_trigger();
+CREATE TRIGGER lesson_progress_sync_update AFTER UPDATE ON lesson_progress REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION sync_lesson_progress_trigger();
 
 CREATE FUNCTION sync_quiz_attempts_trigger() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM sync_emit('user:' || NEW.user_id, 'quiz_attempt', NEW.id, NEW.course_id);
-  PERFORM sync_emit('user:' || NEW.user_id, 'enrollment', NEW.course_id, NEW.course_id);
+  -- A sync push logs its own changes in one INSERT (SET LOCAL lyceum.sync_capture = 'off'; see modules/sync/push.ts).
+  IF current_setting('lyceum.sync_capture', true) = 'off' THEN
+    RETURN NULL;
+  END IF;
+  INSERT INTO change_pending (scope, entity, entity_id, ref)
+  SELECT DISTINCT r.scope, r.entity, r.entity_id, r.ref
+  FROM (
+    SELECT 'user:' || n.user_id AS scope, 'quiz_attempt' AS entity, n.id AS entity_id, n.course_id AS ref FROM new_rows n
+    UNION ALL
+    SELECT 'user:' || n.user_id, 'enrollment', n.course_id, n.course_id FROM new_rows n
+  ) r
+  WHERE NOT EXISTS (
+    SELECT 1 FROM change_pending c
+    WHERE c.entity_id = r.entity_id AND c.entity = r.entity AND c.scope = r.scope AND c.xid = pg_current_xact_id());
   RETURN NULL;
 END $$;
-CREATE TRIGGER quiz_attempts_sync AFTER INSERT ON quiz_attempts FOR EACH ROW EXECUTE FUNCTION sync_quiz_attempts_trigger();
+CREATE TRIGGER quiz_attempts_sync AFTER INSERT ON quiz_attempts REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION sync_quiz_attempts_trigger();
 
 CREATE FUNCTION sync_preferences_trigger() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -188,4 +233,4 @@ CREATE TABLE sync_mutations (
   result jsonb,
   applied_at timestamptz NOT NULL DEFAULT now()
 );
-CREATE INDEX sync_mutations_device_idx ON sync_mutations (device_id, client_seq);
+-- No secondary index: the hot path looks records up by mutation id only (one more index cost ~5% of push throughput).

@@ -1,0 +1,112 @@
+import type pg from 'pg';
+import type { Mutation, ProgressEventInput, QuizAttemptInput } from '@lyceum/contracts';
+import { ApiError } from '../../http/errors.ts';
+import type { Caller } from '../../http/route.ts';
+import type { CatalogReader } from '../catalog/reader.ts';
+import type { CatalogModule } from '../catalog/index.ts';
+import type { EnrollmentModule } from '../enrollment/index.ts';
+import type { IdentityModule } from '../identity/index.ts';
+import { quizAttemptRecorder } from '../progress/attempts.ts';
+import { completionChecker, type EnrollmentPort } from '../progress/completion.ts';
+import { progressRecorder } from '../progress/record.ts';
+import { submitAttemptBatch } from './attempt-batch.ts';
+import { recordProgressBatch } from './progress-batch.ts';
+
+type HotMutation = Extract<Mutation, { name: 'recordProgress' | 'submitQuizAttempt' }>;
+type OtherMutation = Exclude<Mutation, HotMutation>;
+
+/** 'retry': lost a race with a concurrent write of the same id or number; apply it alone. */
+export type Outcome =
+  { ok: true; duplicate: boolean; result: unknown } | { ok: false; error: ApiError } | { ok: 'retry' };
+
+const unwrap = <T extends { duplicate: boolean }>(
+  o: { ok: true; result: T } | { ok: false; error: ApiError } | { ok: 'retry' },
+): Outcome => {
+  if (o.ok !== true) return o;
+  const { duplicate, ...result } = o.result;
+  return { ok: true, duplicate, result };
+};
+
+export interface HotApplier {
+  /** Apply inside the push's transaction; throws ApiError to reject. */
+  apply(caller: Caller, m: Mutation): Promise<{ duplicate: boolean; result: unknown }>;
+  /** Many progress records (distinct event ids) in one statement, inside the push's transaction; one outcome each. */
+  applyProgressBatch(caller: Caller, inputs: ProgressEventInput[]): Promise<Outcome[]>;
+  /** Many quiz attempts (distinct ids) in one statement, inside the push's transaction; one outcome each. */
+  applyAttemptBatch(caller: Caller, inputs: QuizAttemptInput[]): Promise<Outcome[]>;
+}
+
+export interface Appliers {
+  /** Progress and quiz attempts, run on the push's own connection (inside its transaction). */
+  hot(client: pg.PoolClient): HotApplier;
+  /** Enroll, unenroll, preferences, ratings: through their services, idempotent by intent. */
+  other(caller: Caller, m: Mutation): Promise<unknown>;
+}
+
+export interface ApplierDeps {
+  catalog: Pick<CatalogModule, 'ratings'> & { reader: CatalogReader };
+  enrollment: Pick<EnrollmentModule, 'enroll' | 'unenroll' | 'get'> & EnrollmentPort;
+  identity: Pick<IdentityModule, 'accounts'>;
+}
+
+/**
+ * The progress module's own recorders (the same statements, merge rules and grading as POST /progress and
+ * /quiz-attempts), bound to the push's connection instead of the pool so they join its transaction.
+ */
+export function createAppliers({ catalog, enrollment, identity }: ApplierDeps): Appliers {
+  return {
+    hot(client) {
+      // The recorders only call query(); a pool client answers it the same way inside the open transaction.
+      const conn = client as unknown as pg.Pool;
+      const completeIfDone = completionChecker(conn, enrollment);
+      const record = progressRecorder(conn, catalog.reader, enrollment, completeIfDone);
+      const submit = quizAttemptRecorder(conn, catalog.reader, enrollment, completeIfDone);
+      return {
+        async applyProgressBatch(caller, inputs) {
+          return (await recordProgressBatch(client, catalog.reader, completeIfDone, caller.id, inputs)).map(
+            unwrap,
+          );
+        },
+        async applyAttemptBatch(caller, inputs) {
+          return (await submitAttemptBatch(client, catalog.reader, completeIfDone, caller.id, inputs)).map(
+            unwrap,
+          );
+        },
+        async apply(caller, m) {
+          const hm = m as HotMutation;
+          const out =
+            hm.name === 'recordProgress'
+              ? await record(caller.id, hm.args)
+              : await submit(caller.id, hm.args);
+          const { duplicate, ...result } = out;
+          return { duplicate, result };
+        },
+      };
+    },
+    async other(caller, m) {
+      const om = m as OtherMutation;
+      switch (om.name) {
+        case 'enroll':
+          try {
+            return await enrollment.enroll(om.args.courseId, caller.id);
+          } catch (err) {
+            // The wish "be enrolled" already holds (another device, or a retry after a lost answer): applied.
+            if (err instanceof ApiError && err.code === 'already_enrolled') {
+              const row = await enrollment.get(om.args.courseId, caller.id);
+              if (row) return { courseId: row.courseId, status: row.status };
+            }
+            throw err;
+          }
+        case 'unenroll':
+          await enrollment.unenroll(om.args.courseId, caller.id);
+          return undefined;
+        case 'putPreferences':
+          return identity.accounts.putPreferences(caller.id, om.args);
+        case 'rateCourse': {
+          const { courseId, ...rating } = om.args;
+          return catalog.ratings.putRating(caller.id, courseId, rating);
+        }
+      }
+    },
+  };
+}
