@@ -29,6 +29,7 @@ async function main() {
   await fs.chmod(dir, 0o755);
   const db = await startEmbeddedPostgres(path.join(dir, 'postgres'));
   const pool = new pg.Pool({ connectionString: db.url, max: 4 });
+  pool.on('error', () => {}); // idle clients see PostgreSQL stop at the end
   const children: { stop(): Promise<void> }[] = [];
   try {
     await migrate(pool);

@@ -6,3 +6,4 @@ export * from './catalog.ts';
 export * from './enrollment.ts';
 export * from './progress.ts';
 export * from './sync.ts';
+export * from './search-words.ts';

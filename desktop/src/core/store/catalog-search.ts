@@ -3,12 +3,13 @@ import {
   CourseLevel,
   CourseSummary,
   CourseType,
+  queryWords,
   type CourseFacets,
   type CourseSort,
 } from '@lyceum/contracts';
 import type { CatalogQuery } from '../schemas.ts';
 import type { LocalDb } from './open.ts';
-import { ftsMatch, queryWords } from './words.ts';
+import { ftsMatch } from './words.ts';
 
 type Facet = 'type' | 'level' | 'subject' | 'language' | 'price';
 type FacetFilters = Partial<Record<Facet, string>>;

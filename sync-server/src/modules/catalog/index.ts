@@ -50,6 +50,18 @@ export function createCatalogModule(deps: CatalogDeps) {
   };
   const writes = courseWriter({ db: deps.db, users: deps.users, enrollments, changed });
   const reads = courseReads({ db: deps.db, pool: deps.pool, enrollments, bundles, version });
+  /**
+   * The same reads, never from a cache, for the sync pull: it reads an entity's state after the change it reports and
+   * the client then moves its cursor past that change, so a cached (older) state would stay on the device until the
+   * next change.
+   */
+  const fresh = courseReads({
+    db: deps.db,
+    pool: deps.pool,
+    enrollments,
+    bundles: new TtlCache<CourseBundle | null>(0),
+    version: { poll: () => {} },
+  });
   const ratings = ratingService({
     db: deps.db,
     users: deps.users,
@@ -69,6 +81,7 @@ export function createCatalogModule(deps: CatalogDeps) {
     routes: catalogRoutes(search, reads, writes, ratings),
     reader,
     service,
+    fresh,
     ratings,
   };
 }

@@ -70,6 +70,20 @@ export function courseReads({ db, pool, enrollments, bundles, version }: ReadDep
           rows.length > query.limit && last ? encodeCursor([last.updatedAt.toISOString(), last.id]) : null,
       };
     },
+
+    /** A keyset page of published course summaries in id order (the sync snapshot); `next` is the last id or null. */
+    async publishedPage(
+      after: string | null,
+      limit: number,
+    ): Promise<{ items: CourseSummary[]; next: string | null }> {
+      const r = await pool.query<SummaryRow>(
+        `SELECT ${summaryColumns} FROM courses c WHERE c.status = 'published' AND ($1::uuid IS NULL OR c.id > $1::uuid)
+         ORDER BY c.id LIMIT $2`,
+        [after, limit + 1],
+      );
+      const page = r.rows.slice(0, limit);
+      return { items: page.map(toSummary), next: r.rows.length > limit ? page[page.length - 1]!.id : null };
+    },
   };
 }
 export type CourseReads = ReturnType<typeof courseReads>;

@@ -1,8 +1,8 @@
-import type { CourseSearchQuery, CourseSort } from '@lyceum/contracts';
+import { queryWords, type CourseSearchQuery, type CourseSort } from '@lyceum/contracts';
 import { ApiError } from '../../http/errors.ts';
 import { decodeCursor } from '../../lib/cursor.ts';
 import { summaryColumns } from './dto.ts';
-import { queryWords, wordOperand } from './tsquery.ts';
+import { wordOperand } from './tsquery.ts';
 
 /** The facet filters; the facets of one are counted under all the others. */
 export interface FacetFilters {

@@ -1,38 +1,6 @@
-/** PostgreSQL's English stop words: they are not in the index, so a query word among them would match nothing. */
-const STOP_WORDS = new Set(
-  (
-    'i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she her hers herself it its ' +
-    'itself they them their theirs themselves what which who whom this that these those am is are was were be been being have ' +
-    'has had having do does did doing a an the and but if or because as until while of at by for with about against between ' +
-    'into through during before after above below to from up down in out on off over under again further then once here there ' +
-    'when where why how all any both each few more most other some such no nor not only own same so than too very s t can ' +
-    'will just don should now'
-  ).split(' '),
-);
-
-export const MAX_QUERY_WORDS = 8;
-
 /**
- * The words of a free-text query: letters and digits only (so user text can never break to_tsquery), lower case,
- * each once, English stop words dropped unless nothing else is left. "C++, Python!" → ["c", "python"].
- */
-export function queryWords(q: string | undefined): string[] {
-  if (!q) return [];
-  const words = [
-    ...new Set(
-      q
-        .normalize('NFKC')
-        .toLowerCase()
-        .split(/[^\p{L}\p{M}\p{N}]+/u)
-        .filter((w) => w.length > 0 && w.length <= 64),
-    ),
-  ];
-  const meaningful = words.filter((w) => !STOP_WORDS.has(w));
-  return (meaningful.length ? meaningful : words).slice(0, MAX_QUERY_WORDS);
-}
-
-/**
- * One to_tsquery operand per word: matched as a prefix ("pyth" finds "Python"), except one-letter words, whose prefix
- * would match nearly everything. Words hold only letters and digits, so the operand is always valid tsquery syntax.
+ * One to_tsquery operand per word (the words come from queryWords in @lyceum/contracts): matched as a prefix ("pyth"
+ * finds "Python"), except one-letter words, whose prefix would match nearly everything. Words hold only letters and
+ * digits, so the operand is always valid tsquery syntax.
  */
 export const wordOperand = (w: string): string => (w.length > 1 ? `${w}:*` : w);

@@ -1,4 +1,3 @@
-import type pg from 'pg';
 import {
   gradeQuiz,
   type GivenAnswers,
@@ -15,6 +14,7 @@ import {
   type CompletionChecker,
   type EnrollmentPort,
 } from './completion.ts';
+import type { Queryable } from './queryable.ts';
 
 interface StoredAttempt {
   id: string;
@@ -119,7 +119,7 @@ export function toAttemptResult(a: StoredAttempt, attemptsAllowed: number | null
 export type { StoredAttempt };
 
 export function quizAttemptRecorder(
-  pool: pg.Pool,
+  pool: Queryable,
   catalog: CatalogReader,
   enrollment: EnrollmentPort,
   completeIfDone: CompletionChecker,

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import type pg from 'pg';
 import { isCourseComplete } from '@lyceum/contracts';
 import { ApiError } from '../../http/errors.ts';
 import type { CatalogReader, CourseStructure, LessonRef } from '../catalog/reader.ts';
 import type { EnrollmentService } from '../enrollment/service.ts';
+import type { Queryable } from './queryable.ts';
 import { gradedQuizIds } from './summary.ts';
 
 /** What the progress module needs from the enrollment module. */
@@ -36,7 +36,7 @@ export async function lessonOf(
  * pays nothing otherwise): every required lesson complete and every graded quiz passed → enrollment completed.
  * Each writer checks after its own commit, so with concurrent writes the last one to commit sees them all.
  */
-export function completionChecker(pool: pg.Pool, enrollment: EnrollmentPort) {
+export function completionChecker(pool: Queryable, enrollment: EnrollmentPort) {
   return async function completeIfDone(structure: CourseStructure, userId: string): Promise<boolean> {
     const courseId = structure.course.id;
     const r = await pool.query<{ lesson_id: string; kind: 'lesson' | 'quiz' }>(

@@ -1,8 +1,12 @@
 import type { ModuleDeps } from '../deps.ts';
 import type { CatalogReader } from '../catalog/reader.ts';
 import type { UserDirectory } from '../enrollment/users.ts';
+import type { ProgressEventInput, QuizAttemptInput } from '@lyceum/contracts';
+import { submitAttemptBatch } from './attempt-batch.ts';
 import { quizAttemptRecorder } from './attempts.ts';
 import { completionChecker, type EnrollmentPort } from './completion.ts';
+import type { Queryable } from './queryable.ts';
+import { recordProgressBatch } from './record-batch.ts';
 import { progressRecorder } from './record.ts';
 import { reportService } from './reports.ts';
 import { progressRoutes } from './routes.ts';
@@ -16,17 +20,36 @@ export interface ProgressModuleDeps extends ModuleDeps {
 
 export function createProgressModule(deps: ProgressModuleDeps) {
   const { pool, catalog, users, enrollment } = deps;
-  const completeIfDone = completionChecker(pool, enrollment);
-  const record = progressRecorder(pool, catalog, enrollment, completeIfDone);
-  const submitQuizAttempt = quizAttemptRecorder(pool, catalog, enrollment, completeIfDone);
+  /**
+   * The progress writers bound to a connection: the pool, or a client inside an open transaction (the sync push), so
+   * that every write, and the course completion check that reads them, runs in that transaction.
+   */
+  const writers = (conn: Queryable) => {
+    const completeIfDone = completionChecker(conn, enrollment);
+    return {
+      /** Record one progress event. */
+      record: progressRecorder(conn, catalog, enrollment, completeIfDone),
+      /** Grade and record one quiz attempt. */
+      submitQuizAttempt: quizAttemptRecorder(conn, catalog, enrollment, completeIfDone),
+      /** Many progress events of one student (distinct ids) in one statement; one outcome each, in order. */
+      recordBatch: (userId: string, inputs: ProgressEventInput[]) =>
+        recordProgressBatch(conn, catalog, completeIfDone, userId, inputs),
+      /** Many quiz attempts of one student (distinct ids) in one statement; one outcome each, in order. */
+      submitBatch: (userId: string, inputs: QuizAttemptInput[]) =>
+        submitAttemptBatch(conn, catalog, completeIfDone, userId, inputs),
+    };
+  };
+  const { record, submitQuizAttempt } = writers(pool);
   const summaries = progressSummaries(pool);
   const reports = reportService({ pool, catalog, users, enrollment, summaries });
   return {
     routes: progressRoutes(record, submitQuizAttempt, reports, users),
-    /** Record one progress event (the sync push reuses it). */
+    /** Record one progress event. */
     record,
-    /** Grade and record one quiz attempt (the sync push reuses it). */
+    /** Grade and record one quiz attempt. */
     submitQuizAttempt,
+    /** The writers on a given connection (the sync push passes its transaction's client). */
+    writers,
     summaries,
     reports,
   };

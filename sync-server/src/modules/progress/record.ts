@@ -1,4 +1,3 @@
-import type pg from 'pg';
 import {
   normalizeIntervals,
   watchedSeconds,
@@ -16,6 +15,7 @@ import {
   type CompletionChecker,
   type EnrollmentPort,
 } from './completion.ts';
+import type { Queryable } from './queryable.ts';
 
 /** A multirange literal of closed ranges, e.g. {[0,10],[20,30.5]}. */
 export const toMultirange = (list: WatchedInterval[]): string =>
@@ -104,7 +104,7 @@ function lessonState(lessonId: string, r: Row): LessonProgress {
 }
 
 export function progressRecorder(
-  pool: pg.Pool,
+  pool: Queryable,
   catalog: CatalogReader,
   enrollment: EnrollmentPort,
   completeIfDone: CompletionChecker,

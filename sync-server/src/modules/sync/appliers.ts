@@ -2,15 +2,10 @@ import type pg from 'pg';
 import type { Mutation, ProgressEventInput, QuizAttemptInput } from '@lyceum/contracts';
 import { ApiError } from '../../http/errors.ts';
 import type { Caller } from '../../http/route.ts';
-import type { CatalogReader } from '../catalog/reader.ts';
 import type { CatalogModule } from '../catalog/index.ts';
 import type { EnrollmentModule } from '../enrollment/index.ts';
 import type { IdentityModule } from '../identity/index.ts';
-import { quizAttemptRecorder } from '../progress/attempts.ts';
-import { completionChecker, type EnrollmentPort } from '../progress/completion.ts';
-import { progressRecorder } from '../progress/record.ts';
-import { submitAttemptBatch } from './attempt-batch.ts';
-import { recordProgressBatch } from './progress-batch.ts';
+import type { ProgressModule } from '../progress/index.ts';
 
 type HotMutation = Extract<Mutation, { name: 'recordProgress' | 'submitQuizAttempt' }>;
 type OtherMutation = Exclude<Mutation, HotMutation>;
@@ -44,40 +39,33 @@ export interface Appliers {
 }
 
 export interface ApplierDeps {
-  catalog: Pick<CatalogModule, 'ratings'> & { reader: CatalogReader };
-  enrollment: Pick<EnrollmentModule, 'enroll' | 'unenroll' | 'get'> & EnrollmentPort;
+  catalog: Pick<CatalogModule, 'ratings'>;
+  enrollment: Pick<EnrollmentModule, 'enroll' | 'unenroll' | 'get'>;
   identity: Pick<IdentityModule, 'accounts'>;
+  progress: Pick<ProgressModule, 'writers'>;
 }
 
 /**
- * The progress module's own recorders (the same statements, merge rules and grading as POST /progress and
+ * The progress module's own writers (the same statements, merge rules and grading as POST /progress and
  * /quiz-attempts), bound to the push's connection instead of the pool so they join its transaction.
  */
-export function createAppliers({ catalog, enrollment, identity }: ApplierDeps): Appliers {
+export function createAppliers({ catalog, enrollment, identity, progress }: ApplierDeps): Appliers {
   return {
     hot(client) {
-      // The recorders only call query(); a pool client answers it the same way inside the open transaction.
-      const conn = client as unknown as pg.Pool;
-      const completeIfDone = completionChecker(conn, enrollment);
-      const record = progressRecorder(conn, catalog.reader, enrollment, completeIfDone);
-      const submit = quizAttemptRecorder(conn, catalog.reader, enrollment, completeIfDone);
+      const writers = progress.writers(client);
       return {
         async applyProgressBatch(caller, inputs) {
-          return (await recordProgressBatch(client, catalog.reader, completeIfDone, caller.id, inputs)).map(
-            unwrap,
-          );
+          return (await writers.recordBatch(caller.id, inputs)).map(unwrap);
         },
         async applyAttemptBatch(caller, inputs) {
-          return (await submitAttemptBatch(client, catalog.reader, completeIfDone, caller.id, inputs)).map(
-            unwrap,
-          );
+          return (await writers.submitBatch(caller.id, inputs)).map(unwrap);
         },
         async apply(caller, m) {
           const hm = m as HotMutation;
           const out =
             hm.name === 'recordProgress'
-              ? await record(caller.id, hm.args)
-              : await submit(caller.id, hm.args);
+              ? await writers.record(caller.id, hm.args)
+              : await writers.submitQuizAttempt(caller.id, hm.args);
           const { duplicate, ...result } = out;
           return { duplicate, result };
         },

@@ -1,8 +1,6 @@
 import os from 'node:os';
 import type { ModuleDeps } from '../deps.ts';
 import { createAppliers, type ApplierDeps } from './appliers.ts';
-import type { EnrollmentModule } from '../enrollment/index.ts';
-import { freshCatalog } from './catalog-fresh.ts';
 import { deviceService } from './devices.ts';
 import { pruneChangeLog } from './prune.ts';
 import { pullService } from './pull.ts';
@@ -14,8 +12,7 @@ import { moduleSources, type SourceModules } from './sources.ts';
 export type { SequencedBatch } from './sequencer.ts';
 
 export interface SyncModuleDeps extends ModuleDeps {
-  modules: Omit<SourceModules, 'catalog'> &
-    ApplierDeps & { enrollment: Pick<EnrollmentModule, 'isEnrolled'> };
+  modules: SourceModules & ApplierDeps;
   /** How long numbered changes are kept (days); older cursors resync. Default 30. */
   retentionDays?: number;
   /** Pushes applied at once (each holds a connection); default 2 × CPU cores, at most half the pool. */
@@ -33,10 +30,7 @@ export function createSyncModule(deps: SyncModuleDeps) {
       for (const l of listeners) l(batch);
     },
   });
-  const catalog = freshCatalog(deps.db, deps.pool, {
-    isEnrolled: (c, u) => deps.modules.enrollment.isEnrolled(c, u),
-  });
-  const sources = moduleSources({ ...deps.modules, catalog });
+  const sources = moduleSources(deps.modules);
   const pulls = pullService(deps.pool, sources);
   const devices = deviceService(deps.pool);
   const pushes = pushService(deps.pool, createAppliers(deps.modules), deps.logger, {

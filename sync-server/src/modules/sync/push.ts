@@ -102,7 +102,7 @@ function toRow(m: Mutation, r: MutationResult): Row {
  * One transaction per push (not per mutation; per-mutation transactions measured 1.3-2.2k mutations/s on 2 cores):
  * the device's advisory lock (a retry racing its original waits, then finds it recorded), one lookup of the ids
  * already recorded, then the mutations. Progress records and quiz attempts (nearly all of any outbox) are applied in
- * one set-based statement per kind (progress-batch.ts, attempt-batch.ts), inside the transaction. A rejected one
+ * one set-based statement per kind (progress writers recordBatch, submitBatch), inside the transaction. A rejected one
  * (ApiError) has written nothing (the statements check before they write), so no SAVEPOINT is needed; 200 of them per
  * transaction would also overflow PostgreSQL's per-backend subtransaction cache. The mutations' records are written by
  * one INSERT in the same transaction as their effects, so an effect and its record commit together or not at all, and

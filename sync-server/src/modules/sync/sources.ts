@@ -8,7 +8,7 @@ import {
 } from '@lyceum/contracts';
 import { ApiError } from '../../http/errors.ts';
 import type { Caller } from '../../http/route.ts';
-import type { FreshCatalog } from './catalog-fresh.ts';
+import type { CatalogModule } from '../catalog/index.ts';
 import type { EnrollmentModule } from '../enrollment/index.ts';
 import type { IdentityModule } from '../identity/index.ts';
 import type { ProgressModule } from '../progress/index.ts';
@@ -52,29 +52,31 @@ const orNull = async <T>(
 
 export interface SourceModules {
   identity: Pick<IdentityModule, 'accounts'>;
-  catalog: FreshCatalog;
+  /** The catalog's reads that never come from a cache (see CatalogModule['fresh']). */
+  catalog: Pick<CatalogModule, 'fresh'>;
   enrollment: Pick<EnrollmentModule, 'listForUser' | 'learning'>;
   progress: Pick<ProgressModule, 'reports'>;
 }
 
 export function moduleSources({ identity, catalog, enrollment, progress }: SourceModules): SyncSources {
   const anonymous = null;
+  const courses = catalog.fresh;
   return {
     async courseSummary(id) {
-      const detail = await orNull(catalog.getCourse(anonymous, id));
+      const detail = await orNull(courses.getCourse(anonymous, id));
       if (!detail || detail.status !== 'published') return null;
       return CourseSummary.parse(detail);
     },
     async catalogPage(after, limit) {
-      return catalog.publishedPage(after, limit);
+      return courses.publishedPage(after, limit);
     },
-    courseDetail: (caller, id) => orNull(catalog.getCourse(caller, id)),
+    courseDetail: (caller, id) => orNull(courses.getCourse(caller, id)),
     async coursesInScope(userId) {
       const ids = new Set<string>();
       for (const e of await enrollment.listForUser(userId)) if (e.status !== 'dropped') ids.add(e.courseId);
       let cursor: string | undefined;
       do {
-        const page = await catalog.teaching(userId, { limit: 100, ...(cursor ? { cursor } : {}) });
+        const page = await courses.teaching(userId, { limit: 100, ...(cursor ? { cursor } : {}) });
         for (const c of page.items) ids.add(c.id);
         cursor = page.nextCursor ?? undefined;
       } while (cursor);

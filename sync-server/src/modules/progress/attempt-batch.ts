@@ -1,4 +1,3 @@
-import type pg from 'pg';
 import {
   gradeQuiz,
   type GivenAnswers,
@@ -7,14 +6,14 @@ import {
 } from '@lyceum/contracts';
 import { ApiError } from '../../http/errors.ts';
 import type { CatalogReader, CourseStructure } from '../catalog/reader.ts';
-import { remaining, toAttemptResult, type StoredAttempt } from '../progress/attempts.ts';
-import { lessonOf, normalizeTime, sha256, type CompletionChecker } from '../progress/completion.ts';
+import { remaining, toAttemptResult, type StoredAttempt } from './attempts.ts';
+import { lessonOf, normalizeTime, sha256, type CompletionChecker } from './completion.ts';
+import type { Queryable } from './queryable.ts';
 
 /**
  * Many quiz attempts of one student in ONE statement: the set form of the progress module's single-attempt write
- * (progress/attempts.ts): graded here with the server's keys, numbered per quiz in push order after the attempts
+ * (attempts.ts): graded here with the server's keys, numbered per quiz in push order after the attempts
  * already stored, refused past the attempts limit, a passed attempt completing the quiz's lesson (monotonic).
- * TODO(progress): this belongs in the progress module as `submitBatch`; it lives here until that module offers it.
  */
 const statement = `
 WITH input AS (
@@ -83,7 +82,7 @@ interface Row {
 export type AttemptOutcome =
   { ok: true; result: QuizAttemptResult } | { ok: false; error: ApiError } | { ok: 'retry' };
 
-/** The same answer canonicalization as progress/attempts.ts, so a retry through either path is recognized. */
+/** The same answer canonicalization as attempts.ts, so a retry through either path is recognized. */
 const canonicalAnswers = (answers: GivenAnswers) =>
   Object.keys(answers)
     .map((k) => [k.toLowerCase(), answers[k]] as const)
@@ -91,7 +90,7 @@ const canonicalAnswers = (answers: GivenAnswers) =>
 
 /** Grade and record a student's quiz attempts at once, inside the caller's transaction. Inputs must have distinct ids. */
 export async function submitAttemptBatch(
-  conn: pg.PoolClient,
+  conn: Queryable,
   catalog: CatalogReader,
   completeIfDone: CompletionChecker,
   userId: string,

@@ -1,4 +1,3 @@
-import type pg from 'pg';
 import {
   normalizeIntervals,
   watchedSeconds,
@@ -9,16 +8,16 @@ import {
 } from '@lyceum/contracts';
 import { ApiError } from '../../http/errors.ts';
 import type { CatalogReader, CourseStructure } from '../catalog/reader.ts';
-import { lessonOf, normalizeTime, sha256, type CompletionChecker } from '../progress/completion.ts';
-import { toMultirange } from '../progress/record.ts';
+import { lessonOf, normalizeTime, sha256, type CompletionChecker } from './completion.ts';
+import type { Queryable } from './queryable.ts';
+import { toMultirange } from './record.ts';
 
 /**
  * Many progress events of one student in ONE statement: the set form of the progress module's single-event write
- * (progress/record.ts), with the same enrollment check, idempotency (id + content hash), and merge rules (union of
+ * (record.ts), with the same enrollment check, idempotency (id + content hash), and merge rules (union of
  * watched intervals, latest position by (occurredAt, id), monotonic completion, device times clamped to now()). The
  * merge is commutative, so folding a push's events per lesson first and merging the fold gives the state the events
  * one by one would give.
- * TODO(progress): this belongs in the progress module as `recordBatch`; it lives here until that module offers it.
  */
 const statement = `
 WITH input AS (
@@ -120,7 +119,7 @@ const lessonState = (lessonId: string, r: Row): LessonProgress => {
  * records those one by one). Inputs must have distinct ids.
  */
 export async function recordProgressBatch(
-  conn: pg.PoolClient,
+  conn: Queryable,
   catalog: CatalogReader,
   completeIfDone: CompletionChecker,
   userId: string,
@@ -139,7 +138,7 @@ export async function recordProgressBatch(
     try {
       const { structure } = await lessonOf(catalog, input.courseId, input.lessonId);
       const occurredAt = normalizeTime(input.occurredAt);
-      // The same content hash as progress/record.ts, so a retry through either path is recognized.
+      // The same content hash as record.ts, so a retry through either path is recognized.
       const hash = sha256([
         input.courseId.toLowerCase(),
         input.lessonId.toLowerCase(),
