@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { forward } from '@lyceum/testing';
 
 /** What the proxy does to the next request(s) whose path starts with `path`. */
 export interface ProxyRule {
@@ -58,37 +59,13 @@ export async function startProxy(target: string) {
         req.socket.destroy();
         return;
       }
-      const up = http.request(
-        {
-          host: upstream.hostname,
-          port: upstream.port,
-          method: req.method,
-          path: req.url,
-          headers: { ...req.headers, host: upstream.host },
-        },
-        (ur) => {
-          const out: Buffer[] = [];
-          ur.on('data', (c: Buffer) => out.push(c));
-          ur.on('end', () => {
-            const answer = Buffer.concat(out);
-            if (rule?.action === 'drop-response') {
-              req.socket.destroy();
-              return;
-            }
-            const headers = { ...ur.headers, 'content-length': String(answer.length) };
-            delete headers['transfer-encoding'];
-            res.writeHead(ur.statusCode ?? 502, headers);
-            if (rule?.action === 'cut-body') {
-              res.write(answer.subarray(0, Math.floor(answer.length / 2)));
-              setTimeout(() => req.socket.destroy(), 20);
-              return;
-            }
-            res.end(answer);
-          });
-        },
+      forward(upstream, req, res, body, () =>
+        rule?.action === 'drop-response'
+          ? 'drop-response'
+          : rule?.action === 'cut-body'
+            ? 'cut-body'
+            : 'deliver',
       );
-      up.on('error', () => req.socket.destroy());
-      up.end(body);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { forward } from './forward.ts';
 
 export interface ChaosOptions {
   /** Upstream base URL, e.g. http://127.0.0.1:4000 */
@@ -60,40 +61,12 @@ export async function startChaosProxy(o: ChaosOptions) {
       const cut = !drop && roll < o.refuse + o.dropResponse + o.cutBody;
       const delay = chaos ? Math.floor(random() * o.maxDelayMs) : 0;
       setTimeout(() => {
-        const up = http.request(
-          {
-            host: upstream.hostname,
-            port: upstream.port,
-            method: req.method,
-            path: req.url,
-            headers: { ...req.headers, host: upstream.host },
-          },
-          (ur) => {
-            const out: Buffer[] = [];
-            ur.on('data', (c: Buffer) => out.push(c));
-            ur.on('end', () => {
-              const answer = Buffer.concat(out);
-              if (drop) {
-                stats.droppedResponses += 1;
-                req.socket.destroy();
-                return;
-              }
-              const headers = { ...ur.headers, 'content-length': String(answer.length) };
-              delete headers['transfer-encoding'];
-              res.writeHead(ur.statusCode ?? 502, headers);
-              if (cut) {
-                stats.cutBodies += 1;
-                res.write(answer.subarray(0, Math.floor(answer.length / 2)));
-                req.socket.destroy();
-                return;
-              }
-              stats.forwarded += 1;
-              res.end(answer);
-            });
-          },
-        );
-        up.on('error', () => req.socket.destroy());
-        up.end(Buffer.concat(chunks));
+        forward(upstream, req, res, Buffer.concat(chunks), () => {
+          if (drop) stats.droppedResponses += 1;
+          else if (cut) stats.cutBodies += 1;
+          else stats.forwarded += 1;
+          return drop ? 'drop-response' : cut ? 'cut-body' : 'deliver';
+        });
       }, delay);
     });
   });
