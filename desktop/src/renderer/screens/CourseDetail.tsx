@@ -6,7 +6,7 @@ import { EmptyState } from '../components/EmptyState.tsx';
 import { Link } from '../components/Link.tsx';
 import { Rating } from '../components/Rating.tsx';
 import { EnrollAction } from './learning/EnrollAction.tsx';
-import { Spinner } from '../components/Spinner.tsx';
+import { LoadingPage } from '../components/PageState.tsx';
 import { api, ApiFailure } from '../lib/api.ts';
 import { useConnectivity } from '../lib/connectivity.tsx';
 import { formatAgo, formatDuration, formatPrice, labels, languageName } from '../lib/format.ts';
@@ -54,17 +54,7 @@ export function CourseDetail({ id }: { id: string }) {
     </Link>
   );
 
-  if (load.status === 'loading') {
-    return (
-      <main id="main" className="page">
-        {back}
-        <h1 ref={heading} tabIndex={-1} className="visually-hidden">
-          Loading course
-        </h1>
-        <Spinner label="Loading course…" />
-      </main>
-    );
-  }
+  if (load.status === 'loading') return <LoadingPage back={back} heading={heading} what="course" />;
 
   if (load.status === 'error') {
     const { code, message } = load.error;

@@ -4,7 +4,7 @@ import { Button } from '../../components/Button.tsx';
 import { EmptyState } from '../../components/EmptyState.tsx';
 import { Link } from '../../components/Link.tsx';
 import { Markdown } from '../../components/Markdown.tsx';
-import { Spinner } from '../../components/Spinner.tsx';
+import { LoadingPage, UnavailablePage } from '../../components/PageState.tsx';
 import { ApiFailure } from '../../lib/api.ts';
 import { labels } from '../../lib/format.ts';
 import { learningApi } from '../../lib/learning-api.ts';
@@ -27,25 +27,12 @@ export function Lesson({ courseId, lessonId }: { courseId: string; lessonId: str
       {state.status === 'ready' ? state.data.courseTitle : 'Course'}
     </Link>
   );
-  if (state.status === 'loading')
-    return (
-      <main id="main" className="page">
-        {back}
-        <h1 ref={heading} tabIndex={-1} className="visually-hidden">
-          Loading lesson
-        </h1>
-        <Spinner label="Loading lesson…" />
-      </main>
-    );
+  if (state.status === 'loading') return <LoadingPage back={back} heading={heading} what="lesson" />;
   if (state.status === 'error')
     return (
-      <main id="main" className="page">
-        {back}
-        <h1 ref={heading} tabIndex={-1}>
-          Lesson not available
-        </h1>
+      <UnavailablePage back={back} heading={heading} title="Lesson not available">
         <EmptyState title={state.error.message} />
-      </main>
+      </UnavailablePage>
     );
   const d = state.data;
   const complete = async () => {

@@ -3,6 +3,7 @@ import type { StudyCourse as StudyCourseData } from '../../../core/learning-sche
 import { Banner } from '../../components/Banner.tsx';
 import { EmptyState } from '../../components/EmptyState.tsx';
 import { Link } from '../../components/Link.tsx';
+import { LoadingPage, UnavailablePage } from '../../components/PageState.tsx';
 import { Spinner } from '../../components/Spinner.tsx';
 import { ApiFailure } from '../../lib/api.ts';
 import { labels } from '../../lib/format.ts';
@@ -91,28 +92,15 @@ export function StudyCourse({ id }: { id: string }) {
       <span aria-hidden="true">← </span>My Learning
     </Link>
   );
-  if (state.status === 'loading')
-    return (
-      <main id="main" className="page">
-        {back}
-        <h1 ref={heading} tabIndex={-1} className="visually-hidden">
-          Loading course
-        </h1>
-        <Spinner label="Loading course…" />
-      </main>
-    );
+  if (state.status === 'loading') return <LoadingPage back={back} heading={heading} what="course" />;
   if (state.status === 'error')
     return (
-      <main id="main" className="page">
-        {back}
-        <h1 ref={heading} tabIndex={-1}>
-          Course not available
-        </h1>
+      <UnavailablePage back={back} heading={heading} title="Course not available">
         <EmptyState
           title={state.error.message}
           action={<Link href={`/courses/${id}`}>Open the course page</Link>}
         />
-      </main>
+      </UnavailablePage>
     );
   const { course, enrollment, lessons } = state.data;
   return (
