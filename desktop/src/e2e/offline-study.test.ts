@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { CourseDetail, Preferences, QuizAttemptList, StudentCourseProgress } from '@lyceum/contracts';
-import { findChromium, launchChromium } from '@lyceum/testing';
+import { launchChromium } from '@lyceum/testing';
+import { chromiumFor, shot } from '../test-support/e2e.ts';
 import { buildRenderer, rendererStale } from '../../scripts/build.ts';
 import { startCore, type Core } from '../core/core.ts';
 import { lessonsOf, studyCourse } from '../test-support/study-course.ts';
@@ -15,16 +16,7 @@ import {
   type SyncServerProcess,
 } from '../test-support/sync-server.ts';
 
-const chromium = findChromium();
-if (!chromium)
-  console.log(
-    '[desktop offline-study e2e] skipped: no Chromium found (install "chromium" or set CHROMIUM_PATH)',
-  );
-
-const shotsDir = process.env.LYCEUM_E2E_SHOTS;
-const shot = async (page: Page, name: string) => {
-  if (shotsDir) await page.screenshot({ path: path.join(shotsDir, `${name}.png`), fullPage: false });
-};
+const chromium = chromiumFor('desktop offline-study e2e');
 
 describe.skipIf(!chromium)('offline study end to end (web mode in Chromium)', () => {
   let server: SyncServerProcess;

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { findChromium, launchChromium } from '@lyceum/testing';
+import { launchChromium } from '@lyceum/testing';
+import { chromiumFor, shot } from '../test-support/e2e.ts';
 import { buildRenderer, rendererStale } from '../../scripts/build.ts';
 import { startCore, type Core } from '../core/core.ts';
 import {
@@ -13,17 +14,7 @@ import {
   type SyncServerProcess,
 } from '../test-support/sync-server.ts';
 
-const chromium = findChromium();
-if (!chromium)
-  console.log(
-    '[desktop e2e] skipped: no Chromium found (install the Debian package "chromium" or set CHROMIUM_PATH)',
-  );
-
-/** Screenshots for a person to look at, when LYCEUM_E2E_SHOTS names a folder. */
-const shotsDir = process.env.LYCEUM_E2E_SHOTS;
-const shot = async (page: Page, name: string) => {
-  if (shotsDir) await page.screenshot({ path: path.join(shotsDir, `${name}.png`), fullPage: false });
-};
+const chromium = chromiumFor('desktop e2e');
 
 describe.skipIf(!chromium)('desktop web mode in Chromium', () => {
   let server: SyncServerProcess;
