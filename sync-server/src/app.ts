@@ -16,6 +16,8 @@ import { createCatalogModule } from './modules/catalog/index.ts';
 import { createEnrollmentModule } from './modules/enrollment/index.ts';
 import { createProgressModule } from './modules/progress/index.ts';
 import { createSyncModule } from './modules/sync/index.ts';
+import { createContentModule } from './modules/content/index.ts';
+import { createMediaModule } from './modules/media/index.ts';
 import { attachSocketGateway, type SocketGateway } from './http/socket.ts';
 
 export interface ServerOptions {
@@ -84,6 +86,27 @@ export async function createServer(opts: ServerOptions) {
     enrollment,
   });
   const sync = createSyncModule({ ...deps, modules: { identity, catalog, enrollment, progress } });
+  const content = await createContentModule({
+    ...deps,
+    catalog,
+    onVideoUploaded: async (asset) => {
+      const [row] = await content.assets.byIds([asset.id]);
+      await media.onVideoUploaded({
+        assetId: asset.id,
+        sourceKey: asset.storageKey,
+        uploaderId: row?.createdBy ?? null,
+      });
+    },
+  });
+  const media = createMediaModule({
+    ...deps,
+    storage: content.storage,
+    emit: (userId, event, payload) => void gateway?.io.to(`user:${userId}`).emit(event, payload),
+    onPackaged: async ({ assetId, status, error }) => {
+      if (status === 'succeeded') await content.assets.markReady(assetId);
+      else await content.assets.markFailed(assetId, error ?? 'Packaging failed');
+    },
+  });
   // --- end modules ---
 
   const routes = [
@@ -92,6 +115,7 @@ export async function createServer(opts: ServerOptions) {
     ...enrollment.routes,
     ...progress.routes,
     ...sync.routes,
+    ...content.routes,
   ];
   const app = createHttpApp({
     routes,
@@ -99,6 +123,7 @@ export async function createServer(opts: ServerOptions) {
     logger,
     corsOrigins: config.CORS_ORIGINS,
     validateResponses: opts.validateResponses ?? false,
+    mounts: [content.delivery],
     ready: async () => {
       await database.pool.query('SELECT 1');
       return true;
@@ -119,6 +144,8 @@ export async function createServer(opts: ServerOptions) {
     enrollment,
     progress,
     sync,
+    content,
+    media,
     /** The socket.io gateway, once listening. */
     get sockets() {
       return gateway;
@@ -142,12 +169,14 @@ export async function createServer(opts: ServerOptions) {
         (batch) => void g.poke(batch).catch((err: unknown) => logger.warn({ err }, 'sync poke failed')),
       );
       sync.start();
+      media.start();
       const addr = server.address() as AddressInfo;
       return `http://${host.includes(':') ? `[${host}]` : host}:${addr.port}`;
     },
     /** Graceful shutdown: stop accepting, drain in-flight requests (10 s at most), close the pool, stop PostgreSQL. */
     close(): Promise<void> {
       closing ??= (async () => {
+        await media.stop();
         await sync.stop();
         gateway?.close();
         if (server) {

@@ -7,3 +7,4 @@ export * from './enrollment.ts';
 export * from './progress.ts';
 export * from './sync.ts';
 export * from './search-words.ts';
+export * from './content.ts';

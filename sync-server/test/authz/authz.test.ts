@@ -5,13 +5,20 @@ import { identityCases } from './identity.cases.ts';
 import { catalogCases } from './catalog.cases.ts';
 import { learningCases } from './learning.cases.ts';
 import { syncCases } from './sync.cases.ts';
+import { contentCases } from './content.cases.ts';
 import { courseWorld } from './world.ts';
 
 /**
  * Walks every route in the OpenAPI document with no token, a student's, another student's, a non-owning
  * instructor's, the course owner's and an admin's, and checks each answer against the table of cases.
  */
-const cases: Record<string, Case> = { ...identityCases, ...catalogCases, ...learningCases, ...syncCases };
+const cases: Record<string, Case> = {
+  ...identityCases,
+  ...catalogCases,
+  ...learningCases,
+  ...syncCases,
+  ...contentCases,
+};
 
 let t: TestServer;
 let world: World;

@@ -1,0 +1,152 @@
+import { pipeline } from 'node:stream/promises';
+import express, { type Request, type Response } from 'express';
+import { ApiError } from '../../http/errors.ts';
+import type { UrlSigner } from './signing.ts';
+import { isSafeKey, type ContentStorage } from './storage.ts';
+
+export const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+/** HLS segments, init segments and content-hashed names never change under the same key. */
+export function cacheControlOf(key: string): string {
+  const name = key.slice(key.lastIndexOf('/') + 1);
+  if (/\/hls\//.test(`/${key}`) && /\.(m4s|ts|mp4|m4a|aac|vtt|jpg|jpeg|png|webp)$/i.test(name))
+    return IMMUTABLE;
+  if (/[.-][0-9a-f]{16,}\.[a-z0-9]+$/i.test(name)) return IMMUTABLE;
+  if (name.endsWith('.m3u8')) return 'public, max-age=300';
+  return 'public, max-age=3600';
+}
+
+/** One `bytes=` range of an object of `size` bytes; null to serve the whole object (no or multi-range header). */
+export function parseRange(
+  header: string | undefined,
+  size: number,
+): { start: number; end: number } | null | 'unsatisfiable' {
+  if (header === undefined) return null;
+  const h = header.trim();
+  if (!h.toLowerCase().startsWith('bytes=')) return null;
+  const spec = h.slice(6).trim();
+  if (spec.includes(',')) return null;
+  const m = /^(\d*)-(\d*)$/.exec(spec);
+  if (!m || (m[1] === '' && m[2] === '') || size === 0) return 'unsatisfiable';
+  if (m[1] === '') {
+    const n = Number(m[2]);
+    if (n === 0) return 'unsatisfiable';
+    return { start: Math.max(0, size - n), end: size - 1 };
+  }
+  const start = Number(m[1]);
+  const end = m[2] === '' ? size - 1 : Number(m[2]);
+  if (start >= size || end < start) return 'unsatisfiable';
+  return { start, end: Math.min(end, size - 1) };
+}
+
+function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((t) => {
+    const v = t.trim();
+    return v === '*' || v === etag || v === `W/${etag}`;
+  });
+}
+
+/** The storage key of a request path: each segment percent-decoded, nothing that could leave the store. */
+function keyOf(segments: string[]): string {
+  let decoded: string[];
+  try {
+    decoded = segments.map((s) => decodeURIComponent(s));
+  } catch {
+    throw new ApiError('invalid_path', 'The path is not valid');
+  }
+  const key = decoded.join('/');
+  if (decoded.some((s) => s.includes('/')) || !isSafeKey(key))
+    throw new ApiError('invalid_path', 'The path is not valid');
+  return key;
+}
+
+/**
+ * GET/HEAD /content/<key>?scope=&exp=&sig=  and  /content/t/<exp>/<sig>/<key> (signature over the asset folder
+ * `assets/<id>/`, for HLS players). Range requests (206/416), strong ETags (304) and long immutable caching of
+ * segments; nothing is served without a valid, unexpired signature.
+ */
+export function deliveryRouter(
+  storage: ContentStorage,
+  signer: UrlSigner,
+  now: () => number = Date.now,
+): express.Router {
+  const router = express.Router();
+  const serve = async (req: Request, res: Response) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      throw new ApiError('method_not_allowed', 'Content is read with GET or HEAD', undefined, {
+        allow: 'GET, HEAD',
+      });
+    // Work on the raw (still encoded) path so '%2e%2e' and '%2f' are seen for what they are.
+    const rawPath = (req.originalUrl.split('?')[0] ?? '').slice(req.baseUrl.length);
+    const segments = rawPath.replace(/^\//, '').split('/');
+    let key: string;
+    let verdict: ReturnType<UrlSigner['verify']>;
+    const nowSeconds = Math.floor(now() / 1000);
+    if (segments[0] === 't' && segments.length > 3) {
+      const [, exp, sig, ...rest] = segments;
+      key = keyOf(rest);
+      const parts = key.split('/');
+      const scope = parts.length > 2 ? `${parts[0]}/${parts[1]}/` : key;
+      verdict = signer.verify(key, { scope, exp, sig }, nowSeconds);
+    } else {
+      key = keyOf(segments);
+      verdict = signer.verify(key, req.query as Record<string, unknown>, nowSeconds);
+    }
+    if (verdict === 'invalid') throw new ApiError('signature_invalid', 'The link is not valid');
+    if (verdict === 'expired')
+      throw new ApiError('signature_expired', 'The link has expired; ask for a new one');
+
+    const obj = await storage.head(key);
+    if (!obj) throw new ApiError('not_found', 'No such content');
+    const etag = `"${obj.etag}"`;
+    res.set({
+      etag,
+      'accept-ranges': 'bytes',
+      'cache-control': cacheControlOf(key),
+      'content-type': obj.contentType,
+      'cross-origin-resource-policy': 'cross-origin',
+      'access-control-allow-origin': '*',
+      'access-control-expose-headers': 'content-range, content-length, etag, accept-ranges',
+    });
+    if (matchesEtag(req.get('if-none-match'), etag)) {
+      res.status(304).end();
+      return;
+    }
+    const ifRange = req.get('if-range');
+    const range = ifRange && ifRange !== etag ? null : parseRange(req.get('range'), obj.size);
+    if (range === 'unsatisfiable')
+      throw new ApiError(
+        'range_not_satisfiable',
+        `The range is not within the ${obj.size} bytes of this object`,
+        undefined,
+        {
+          'content-range': `bytes */${obj.size}`,
+        },
+      );
+    if (range) {
+      res.status(206).set({
+        'content-range': `bytes ${range.start}-${range.end}/${obj.size}`,
+        'content-length': String(range.end - range.start + 1),
+      });
+    } else {
+      res.status(200).set('content-length', String(obj.size));
+    }
+    if (req.method === 'HEAD' || obj.size === 0) {
+      res.end();
+      return;
+    }
+    const body = await storage.get(key, range ?? undefined);
+    await pipeline(body, res);
+  };
+  router.use((req, res, next) => {
+    serve(req, res).catch((err: unknown) => {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      next(err);
+    });
+  });
+  return router;
+}
