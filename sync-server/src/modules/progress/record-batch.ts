@@ -4,13 +4,12 @@ import {
   type LessonProgress,
   type ProgressEventInput,
   type ProgressWriteResult,
-  type WatchedInterval,
 } from '@lyceum/contracts';
 import { ApiError } from '../../http/errors.ts';
 import type { CatalogReader, CourseStructure } from '../catalog/reader.ts';
 import { lessonOf, normalizeTime, sha256, type CompletionChecker } from './completion.ts';
 import type { Queryable } from './queryable.ts';
-import { toMultirange } from './record.ts';
+import { toMultirange, type ProgressRow } from './record.ts';
 
 /**
  * Many progress events of one student in ONE statement: the set form of the progress module's single-event write
@@ -82,19 +81,8 @@ LEFT JOIN orig o ON o.id = i.id
 LEFT JOIN cur c ON c.lesson_id = i.lesson_id AND c.course_id = i.course_id
 LEFT JOIN st ON st.lesson_id = i.lesson_id`;
 
-interface Row {
+interface Row extends ProgressRow {
   id: string;
-  enrollment_status: string | null;
-  inserted_at: Date | null;
-  orig_user_id: string | null;
-  orig_hash: string | null;
-  orig_recorded_at: Date | null;
-  was_completed: boolean | null;
-  position_seconds: number | null;
-  completed: boolean | null;
-  completed_at: Date | null;
-  last_activity_at: Date | null;
-  watched: WatchedInterval[] | null;
 }
 
 export type BatchOutcome =

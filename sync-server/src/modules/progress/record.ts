@@ -21,7 +21,8 @@ import type { Queryable } from './queryable.ts';
 export const toMultirange = (list: WatchedInterval[]): string =>
   `{${list.map(([s, e]) => `[${s},${e}]`).join(',')}}`;
 
-interface Row {
+/** What the progress statements answer per event (the batch form adds the event id). */
+export interface ProgressRow {
   enrollment_status: string | null;
   inserted_at: Date | null;
   orig_user_id: string | null;
@@ -90,7 +91,7 @@ SELECT enr.status AS enrollment_status, ins.recorded_at AS inserted_at,
 FROM enr LEFT JOIN ins ON true LEFT JOIN orig ON true LEFT JOIN cur ON true LEFT JOIN st ON true`;
 }
 
-function lessonState(lessonId: string, r: Row): LessonProgress {
+function lessonState(lessonId: string, r: ProgressRow): LessonProgress {
   const watched = r.watched ?? [];
   return {
     lessonId,
@@ -138,7 +139,7 @@ export function progressRecorder(
       hash,
     ];
     for (let attempt = 0; attempt < 3; attempt++) {
-      const { rows } = await pool.query<Row>({ name, text, values });
+      const { rows } = await pool.query<ProgressRow>({ name, text, values });
       const r = rows[0]!;
       const base = {
         id: input.id,
