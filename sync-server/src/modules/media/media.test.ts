@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { io as connect, type Socket } from 'socket.io-client';
@@ -10,7 +8,7 @@ import { memoryMailer, startTestServer, type TestServer } from '../../../test/ha
 import { newId } from '../../lib/ids.ts';
 import { filesystemStorage } from '../content/storage-fs.ts';
 import type { ContentStorage } from '../content/storage.ts';
-import { ffmpegPath } from './ffmpeg.ts';
+import { makeTestVideo } from './test-video.ts';
 import { createMediaModule, MediaProgressEvent, type MediaModule, type MediaProgress } from './index.ts';
 import { parseMediaPlaylist } from './package.ts';
 
@@ -82,24 +80,7 @@ beforeAll(async () => {
   storeRoot = await fs.mkdtemp(path.join(os.tmpdir(), 'lyceum-media-test-'));
   storage = filesystemStorage(storeRoot);
   const src = path.join(storeRoot, 'src.mp4');
-  await promisify(execFile)(ffmpegPath, [
-    ...['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=1280x720:rate=25'],
-    ...[
-      '-f',
-      'lavfi',
-      '-i',
-      'sine=frequency=440',
-      '-t',
-      '10',
-      '-c:v',
-      'libx264',
-      '-c:a',
-      'aac',
-      '-pix_fmt',
-      'yuv420p',
-      src,
-    ],
-  ]);
+  await makeTestVideo(src);
   await storage.put(VIDEO_KEY, await fs.readFile(src), 'video/mp4');
   await storage.put(
     TEXT_KEY,

@@ -1,15 +1,13 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { Asset } from '@lyceum/contracts';
 import { startTestServer, type TestServer } from '../../../test/harness.ts';
 import { createCourse, type CreatedCourse } from '../../../test/factories.ts';
 import { mp4Like, uploadClient } from '../content/test-support.ts';
-import { ffmpegPath } from './ffmpeg.ts';
+import { makeTestVideo } from './test-video.ts';
 import { MediaProgressEvent, type MediaProgress } from './index.ts';
 
 // The composed server: an upload completed through the content module is packaged by the server's own worker.
@@ -26,24 +24,7 @@ beforeAll(async () => {
   course = await createCourse(t.server.database.pool, { ownerId: owner.id });
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'lyceum-media-wiring-'));
   const file = path.join(dir, 'lecture.mp4');
-  await promisify(execFile)(ffmpegPath, [
-    ...['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=1280x720:rate=25'],
-    ...[
-      '-f',
-      'lavfi',
-      '-i',
-      'sine=frequency=440',
-      '-t',
-      '10',
-      '-c:v',
-      'libx264',
-      '-c:a',
-      'aac',
-      '-pix_fmt',
-      'yuv420p',
-      file,
-    ],
-  ]);
+  await makeTestVideo(file);
   video = await fs.readFile(file);
   await fs.rm(dir, { recursive: true, force: true });
   socket = connect(t.url, {
