@@ -18,6 +18,7 @@ export function ConnectivityIndicator({ status }: { status: Connectivity | null 
       role="status"
       aria-live="polite"
       data-testid="connectivity"
+      title={detail || undefined}
     >
       <span className="connectivity__dot" aria-hidden="true" />
       <span className="connectivity__text">{text}</span>
