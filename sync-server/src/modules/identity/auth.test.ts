@@ -159,3 +159,34 @@ describe('failed logins slow down, then lock', () => {
     expect(right.status).toBe(423);
   });
 });
+
+describe('failed logins from one network', () => {
+  it('slow down every account tried from that IP after 20 failures, even a right password elsewhere', async () => {
+    // Start from a clean slate for this network (earlier tests failed logins from 127.0.0.1 too).
+    await t.server.database.pool.query("DELETE FROM login_throttle WHERE key LIKE 'ip:%'");
+    // A password spray: one wrong guess each against many accounts, all from 127.0.0.1.
+    const before = await t.api<ErrorBody>('POST', '/api/v1/auth/login', {
+      body: { email: 'spray-0@example.test', password: 'guess-0' },
+    });
+    expect(before.body.error.code).toBe('invalid_credentials');
+    for (let i = 1; i < 20; i++)
+      await t.api('POST', '/api/v1/auth/login', {
+        body: { email: `spray-${i}@example.test`, password: `guess-${i}` },
+      });
+    await signup('victim@example.test');
+    const r = await t.api<ErrorBody>('POST', '/api/v1/auth/login', {
+      body: { email: 'victim@example.test', password: 'Tr1cky-Passw0rd' },
+    });
+    expect(r.status).toBe(429);
+    expect(r.body.error.code).toBe('too_many_attempts');
+    expect((r.body.error.details as { scope: string }).scope).toBe('ip');
+    // Once the network's failures age out of the window, the right password works again.
+    await t.server.database.pool.query(
+      "UPDATE login_throttle SET last_failure_at = now() - interval '16 minutes' WHERE key LIKE 'ip:%'",
+    );
+    const later = await t.api('POST', '/api/v1/auth/login', {
+      body: { email: 'victim@example.test', password: 'Tr1cky-Passw0rd' },
+    });
+    expect(later.status).toBe(200);
+  });
+});
