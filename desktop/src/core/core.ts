@@ -7,6 +7,7 @@ import { localRoutes, type AppInfo } from './api/routes.ts';
 import type { DesktopConfig } from './config.ts';
 import { fileKeySecretBox, type SecretBox } from './secret-box.ts';
 import { serverClient } from './server/client.ts';
+import { createDownloads, type DownloadTuning } from './downloads/index.ts';
 import { catalogService } from './services/catalog.ts';
 import { connectivityMonitor } from './services/connectivity.ts';
 import { learningService } from './services/learning.ts';
@@ -30,6 +31,8 @@ export interface CoreOptions {
   /** The per-launch secret; default 32 random bytes. */
   secret?: string;
   onError?: (err: unknown) => void;
+  /** Download manager tuning (tests); `autoStart: false` leaves queued downloads alone until `downloads.start()`. */
+  downloads?: DownloadTuning & { autoStart?: boolean };
   /** Sync engine tuning (tests); `autoStart: false` leaves the triggers off (call core.sync.syncNow()). */
   sync?: Partial<
     Pick<
@@ -89,6 +92,15 @@ export async function startCore(opts: CoreOptions) {
       ...opts.sync,
     });
     const learning = learningService({ db: store.db, cache, sync, transport, connectivity });
+    const downloads = createDownloads({
+      db: store.db,
+      dataDir: config.dataDir,
+      client,
+      session,
+      transport,
+      tuning: opts.downloads,
+      onError: opts.onError,
+    });
     // Offline copies requested while offline (or that failed) continue after each successful sync.
     sync.onChange(() => {
       if (sync.status().lastError === null && connectivity.snapshot().online)
@@ -114,6 +126,7 @@ export async function startCore(opts: CoreOptions) {
     // Find out early whether the server is there, so the first screen already knows.
     void connectivity.check(0);
     if (opts.sync?.autoStart !== false) sync.start();
+    if (opts.downloads?.autoStart !== false) downloads.start();
     return {
       url: api.origin,
       launchUrl: api.launchUrl,
@@ -126,7 +139,9 @@ export async function startCore(opts: CoreOptions) {
       client,
       sync,
       learning,
+      downloads,
       async close() {
+        await downloads.close();
         await sync.stop();
         await api.close();
         store.close();

@@ -19,6 +19,8 @@ export interface SeenRequest {
   method: string;
   path: string;
   body: string;
+  /** The Range header, when the request had one. */
+  range?: string;
   outcome: 'forwarded' | 'drop-response' | 'cut-body' | 'refuse' | 'down';
 }
 
@@ -38,6 +40,7 @@ export async function startProxy(target: string) {
         method: req.method ?? 'GET',
         path: req.url ?? '/',
         body: body.toString('utf8'),
+        range: req.headers.range,
         outcome: 'forwarded',
       };
       seen.push(entry);

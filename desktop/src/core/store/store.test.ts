@@ -28,7 +28,7 @@ describe('local store', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lyceum-store-'));
     const file = path.join(dir, 'lyceum.db');
     const first = open(file);
-    expect(first.applied).toEqual(['0001_local_store.sql', '0002_sync.sql']);
+    expect(first.applied).toEqual(['0001_local_store.sql', '0002_sync.sql', '0003_downloads.sql']);
     expect(first.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
     const tables = first.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as {
       name: string;
@@ -47,6 +47,7 @@ describe('local store', () => {
         'quiz_attempts',
         'preferences',
         'offline_courses',
+        'download_items',
       ]),
     );
     settingsRepo(first.db).set('ui.sort', 'rating');

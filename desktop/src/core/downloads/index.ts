@@ -1,0 +1,59 @@
+import path from 'node:path';
+import { LessonManifest } from '@lyceum/contracts';
+import type { ServerClient } from '../server/client.ts';
+import type { SessionService } from '../services/session.ts';
+import type { LocalDb } from '../store/open.ts';
+import { readCourseDetail, readPreferences } from '../sync/local-state.ts';
+import type { SyncTransport } from '../sync/transport.ts';
+import { downloadManager, type DownloadManagerOptions } from './manager.ts';
+import { resolveLocalContent } from './serve.ts';
+
+export type { DownloadManager } from './manager.ts';
+export type { CourseProgress, LessonProgress } from './progress.ts';
+export type { LocalContent } from './serve.ts';
+
+export type DownloadTuning = Partial<
+  Pick<DownloadManagerOptions, 'fetch' | 'concurrency' | 'maxAttempts' | 'backoffMs' | 'idleMs' | 'onChange'>
+>;
+
+/** The download manager wired to the core: manifests with the signed-in user's token, lessons from the local store. */
+export function createDownloads(d: {
+  db: LocalDb;
+  dataDir: string;
+  client: ServerClient;
+  session: SessionService;
+  transport: SyncTransport;
+  tuning?: DownloadTuning;
+  onError?: (err: unknown) => void;
+}) {
+  const contentDir = path.join(d.dataDir, 'content');
+  const manager = downloadManager({
+    db: d.db,
+    contentDir,
+    serverUrl: d.client.baseUrl,
+    fetchManifest: (courseId, lessonId) =>
+      d.session.withToken((token) =>
+        d.client.request(
+          'GET',
+          `/api/v1/courses/${encodeURIComponent(courseId)}/lessons/${encodeURIComponent(lessonId)}/content`,
+          { token, schema: LessonManifest },
+        ),
+      ),
+    lessonIds: async (courseId) => {
+      const course = readCourseDetail(d.db, courseId) ?? (await d.transport.courseDetail(courseId));
+      return course.modules
+        .flatMap((m) => m.lessons)
+        .filter((l) => !l.locked)
+        .map((l) => l.id);
+    },
+    quality: () => readPreferences(d.db).downloadQuality,
+    onError: d.onError,
+    ...d.tuning,
+  });
+  return Object.assign(manager, {
+    /** For the local API: the downloaded file behind `<lessonId>/<assetId>/<path>` of a course, or null (404). */
+    resolve: (courseId: string, requestPath: string) =>
+      resolveLocalContent(d.db, contentDir, courseId, requestPath),
+  });
+}
+export type Downloads = ReturnType<typeof createDownloads>;
