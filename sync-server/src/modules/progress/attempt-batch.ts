@@ -1,14 +1,10 @@
-import {
-  gradeQuiz,
-  type GivenAnswers,
-  type QuizAttemptInput,
-  type QuizAttemptResult,
-} from '@lyceum/contracts';
+import { gradeQuiz, type QuizAttemptInput, type QuizAttemptResult } from '@lyceum/contracts';
 import { ApiError } from '../../http/errors.ts';
 import type { CatalogReader, CourseStructure } from '../catalog/reader.ts';
 import { remaining, toAttemptResult, type StoredAttempt } from './attempts.ts';
-import { lessonOf, normalizeTime, sha256, type CompletionChecker } from './completion.ts';
+import { lessonOf, normalizeTime, statementName, type CompletionChecker } from './completion.ts';
 import type { Queryable } from './queryable.ts';
+import { attemptHash } from './content-hash.ts';
 
 /**
  * Many quiz attempts of one student in ONE statement: the set form of the progress module's single-attempt write
@@ -82,12 +78,6 @@ interface Row {
 export type AttemptOutcome =
   { ok: true; result: QuizAttemptResult } | { ok: false; error: ApiError } | { ok: 'retry' };
 
-/** The same answer canonicalization as attempts.ts, so a retry through either path is recognized. */
-const canonicalAnswers = (answers: GivenAnswers) =>
-  Object.keys(answers)
-    .map((k) => [k.toLowerCase(), answers[k]] as const)
-    .sort((a, b) => (a[0] < b[0] ? -1 : 1));
-
 /** Grade and record a student's quiz attempts at once, inside the caller's transaction. Inputs must have distinct ids. */
 export async function submitAttemptBatch(
   conn: Queryable,
@@ -114,13 +104,7 @@ export async function submitAttemptBatch(
       if (!quiz) throw new ApiError('not_found', 'This lesson has no quiz');
       const submittedAt = normalizeTime(input.submittedAt);
       const startedAt = input.startedAt ? normalizeTime(input.startedAt) : null;
-      const hash = sha256([
-        input.courseId.toLowerCase(),
-        input.lessonId.toLowerCase(),
-        canonicalAnswers(input.answers),
-        startedAt,
-        submittedAt,
-      ]);
+      const hash = attemptHash(input, startedAt, submittedAt);
       const grade = gradeQuiz(quiz.questions, input.answers, quiz.passingPercent);
       valid.push({
         index,
@@ -139,7 +123,7 @@ export async function submitAttemptBatch(
   }
   if (valid.length === 0) return out;
   const { rows } = await conn.query<Row>({
-    name: `sync_attempt_batch_${sha256(statement).slice(0, 12)}`,
+    name: statementName('sync_attempt_batch', statement),
     text: statement,
     values: [
       userId,

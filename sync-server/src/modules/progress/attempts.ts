@@ -1,6 +1,5 @@
 import {
   gradeQuiz,
-  type GivenAnswers,
   type QuestionResult,
   type QuizAttemptInput,
   type QuizAttemptResult,
@@ -10,11 +9,12 @@ import type { CatalogReader } from '../catalog/reader.ts';
 import {
   lessonOf,
   normalizeTime,
-  sha256,
+  statementName,
   type CompletionChecker,
   type EnrollmentPort,
 } from './completion.ts';
 import type { Queryable } from './queryable.ts';
+import { attemptHash } from './content-hash.ts';
 
 interface StoredAttempt {
   id: string;
@@ -88,12 +88,6 @@ FROM enr CROSS JOIN prior LEFT JOIN ins ON true LEFT JOIN cur ON true`;
 
 const isoOf = (v: string | Date) => new Date(v).toISOString();
 
-/** Sorted keys, so the same answers always hash the same. */
-const canonicalAnswers = (answers: GivenAnswers) =>
-  Object.keys(answers)
-    .map((k) => [k.toLowerCase(), answers[k]] as const)
-    .sort((a, b) => (a[0] < b[0] ? -1 : 1));
-
 export const remaining = (allowed: number | null, used: number): number | null =>
   allowed === null ? null : Math.max(0, allowed - used);
 
@@ -125,7 +119,7 @@ export function quizAttemptRecorder(
   completeIfDone: CompletionChecker,
 ) {
   const text = attemptStatement(enrollment.statusSubquery('$2::uuid', '$3::uuid'));
-  const name = `quiz_attempt_${sha256(text).slice(0, 12)}`;
+  const name = statementName('quiz_attempt', text);
 
   return async function submit(userId: string, input: QuizAttemptInput): Promise<QuizAttemptResult> {
     const { structure } = await lessonOf(catalog, input.courseId, input.lessonId);
@@ -133,13 +127,7 @@ export function quizAttemptRecorder(
     if (!quiz) throw new ApiError('not_found', 'This lesson has no quiz');
     const submittedAt = normalizeTime(input.submittedAt);
     const startedAt = input.startedAt ? normalizeTime(input.startedAt) : null;
-    const hash = sha256([
-      input.courseId.toLowerCase(),
-      input.lessonId.toLowerCase(),
-      canonicalAnswers(input.answers),
-      startedAt,
-      submittedAt,
-    ]);
+    const hash = attemptHash(input, startedAt, submittedAt);
     // Graded on the server with the keys it holds, whatever the device computed.
     const grade = gradeQuiz(quiz.questions, input.answers, quiz.passingPercent);
     const values = [

@@ -15,6 +15,10 @@ export type EnrollmentPort = Pick<
 export const sha256 = (value: unknown): string =>
   createHash('sha256').update(JSON.stringify(value)).digest('hex');
 
+/** A prepared statement's name, derived from its text so a changed statement never reuses an old plan's name. */
+export const statementName = (prefix: string, text: string): string =>
+  `${prefix}_${sha256(text).slice(0, 12)}`;
+
 /** Device times as ISO strings in milliseconds, so equal instants compare equal whatever offset they were sent with. */
 export const normalizeTime = (iso: string): string => new Date(iso).toISOString();
 

@@ -7,9 +7,10 @@ import {
 } from '@lyceum/contracts';
 import { ApiError } from '../../http/errors.ts';
 import type { CatalogReader, CourseStructure } from '../catalog/reader.ts';
-import { lessonOf, normalizeTime, sha256, type CompletionChecker } from './completion.ts';
+import { lessonOf, normalizeTime, statementName, type CompletionChecker } from './completion.ts';
 import type { Queryable } from './queryable.ts';
 import { toMultirange, type ProgressRow } from './record.ts';
+import { progressHash } from './content-hash.ts';
 
 /**
  * Many progress events of one student in ONE statement: the set form of the progress module's single-event write
@@ -126,15 +127,7 @@ export async function recordProgressBatch(
     try {
       const { structure } = await lessonOf(catalog, input.courseId, input.lessonId);
       const occurredAt = normalizeTime(input.occurredAt);
-      // The same content hash as record.ts, so a retry through either path is recognized.
-      const hash = sha256([
-        input.courseId.toLowerCase(),
-        input.lessonId.toLowerCase(),
-        input.positionSeconds ?? null,
-        input.watchedIntervals ?? null,
-        input.completed ?? null,
-        occurredAt,
-      ]);
+      const hash = progressHash(input, occurredAt);
       valid.push({
         index,
         input,
@@ -150,7 +143,7 @@ export async function recordProgressBatch(
   }
   if (valid.length === 0) return out;
   const { rows } = await conn.query<Row>({
-    name: `sync_progress_batch_${sha256(statement).slice(0, 12)}`,
+    name: statementName('sync_progress_batch', statement),
     text: statement,
     values: [
       userId,

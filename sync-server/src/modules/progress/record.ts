@@ -11,11 +11,12 @@ import type { CatalogReader } from '../catalog/reader.ts';
 import {
   lessonOf,
   normalizeTime,
-  sha256,
+  statementName,
   type CompletionChecker,
   type EnrollmentPort,
 } from './completion.ts';
 import type { Queryable } from './queryable.ts';
+import { progressHash } from './content-hash.ts';
 
 /** A multirange literal of closed ranges, e.g. {[0,10],[20,30.5]}. */
 export const toMultirange = (list: WatchedInterval[]): string =>
@@ -112,19 +113,12 @@ export function progressRecorder(
 ) {
   const text = writeStatement(enrollment.statusSubquery('$2::uuid', '$3::uuid'));
   // A named statement is parsed and planned once per connection.
-  const name = `progress_write_${sha256(text).slice(0, 12)}`;
+  const name = statementName('progress_write', text);
 
   return async function record(userId: string, input: ProgressEventInput): Promise<ProgressWriteResult> {
     const { structure } = await lessonOf(catalog, input.courseId, input.lessonId);
     const occurredAt = normalizeTime(input.occurredAt);
-    const hash = sha256([
-      input.courseId.toLowerCase(),
-      input.lessonId.toLowerCase(),
-      input.positionSeconds ?? null,
-      input.watchedIntervals ?? null,
-      input.completed ?? null,
-      occurredAt,
-    ]);
+    const hash = progressHash(input, occurredAt);
     // A quiz lesson completes only by passing its quiz.
     const completed = input.completed === true && !structure.quizzes.has(input.lessonId);
     const values = [
