@@ -71,10 +71,19 @@ export async function transferFile(t: TransferInput): Promise<TransferFailure | 
       timer = setTimeout(() => idle.abort(), idleMs);
     };
     const stalled = () => ({ kind: 'network' as const, message: `no data for ${idleMs / 1000} s` });
+    // Not AbortSignal.any: on Node 20 a dependent signal reachable only from a pending read can be
+    // collected, and its abort never arrives (a close() that hangs). Listeners on the sources hold it.
+    const either = new AbortController();
+    const forward = () => either.abort();
+    t.signal.addEventListener('abort', forward, { once: true });
+    idle.signal.addEventListener('abort', forward, { once: true });
+    if (t.signal.aborted) either.abort();
     try {
-      return await fetchInto(t, part, have, AbortSignal.any([t.signal, idle.signal]), alive, stalled);
+      return await fetchInto(t, part, have, either.signal, alive, stalled);
     } finally {
       clearTimeout(timer);
+      t.signal.removeEventListener('abort', forward);
+      idle.signal.removeEventListener('abort', forward);
     }
   }
   t.onBytes(have);
