@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { CoreError } from '../errors.ts';
 import { CatalogQuery, CourseIdParam, SignInBody } from '../schemas.ts';
@@ -11,14 +12,37 @@ export interface RouteInput {
   body: unknown;
 }
 
-export interface LocalRoute {
+export interface RawRouteInput {
+  params: Record<string, string>;
+  query: Record<string, string>;
+  req: IncomingMessage;
+  res: ServerResponse;
+}
+
+interface RouteBase {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  /** Path with `:name` segments. */
+  /** Path with `:name` segments; a last segment `*` matches the rest of the path (as params['*'], still encoded). */
   path: string;
+}
+
+/** A JSON route: the body is parsed (64 KiB at most) and the handler's result is sent as JSON. */
+export interface JsonRoute extends RouteBase {
+  raw?: false;
   /** Status of a successful answer. */
   status?: number;
   handler: (input: RouteInput) => Promise<unknown> | unknown;
 }
+
+/**
+ * A raw route: it reads the request and writes the response itself (media with Range, streamed uploads). The
+ * guard still runs first; a CoreError thrown before anything was sent still becomes the JSON error shape.
+ */
+export interface RawRoute extends RouteBase {
+  raw: true;
+  handler: (input: RawRouteInput) => Promise<void> | void;
+}
+
+export type LocalRoute = JsonRoute | RawRoute;
 
 export function parseInput<S extends z.ZodType>(
   schema: S,
@@ -95,10 +119,15 @@ export function matchRoute(routes: LocalRoute[], method: string, pathname: strin
   const parts = pathname.split('/');
   for (const r of routes) {
     const pattern = r.path.split('/');
-    if (pattern.length !== parts.length) continue;
+    const rest = pattern[pattern.length - 1] === '*';
+    if (rest ? parts.length < pattern.length : pattern.length !== parts.length) continue;
     const params: Record<string, string> = {};
     const ok = pattern.every((seg, i) => {
       const part = parts[i] ?? '';
+      if (seg === '*') {
+        params['*'] = parts.slice(i).join('/');
+        return params['*'] !== '';
+      }
       if (seg.startsWith(':')) {
         if (!part) return false;
         try {

@@ -109,10 +109,15 @@ export async function startLocalApi(opts: LocalApiOptions): Promise<LocalApi> {
     if (match === null) throw new CoreError('route_not_found', `No route for ${method} ${url.pathname}`);
     if (match === 'method')
       throw new CoreError('method_not_allowed', `${method} is not allowed on ${url.pathname}`);
-    const body = method === 'GET' || method === 'HEAD' ? undefined : await readBody(req);
     const query = Object.fromEntries(url.searchParams);
-    const result = await match.route.handler({ params: match.params, query, body });
-    sendJson(res, match.route.status ?? 200, result);
+    const route = match.route;
+    if (route.raw) {
+      await route.handler({ params: match.params, query, req, res });
+      return;
+    }
+    const body = method === 'GET' || method === 'HEAD' ? undefined : await readBody(req);
+    const result = await route.handler({ params: match.params, query, body });
+    sendJson(res, route.status ?? 200, result);
   }
 
   server.on('request', (req, res) => {
