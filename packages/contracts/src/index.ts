@@ -8,3 +8,4 @@ export * from './progress.ts';
 export * from './sync.ts';
 export * from './search-words.ts';
 export * from './content.ts';
+export * from './analytics/index.ts';

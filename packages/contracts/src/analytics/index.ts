@@ -1,0 +1,4 @@
+export * from './statement.ts';
+export * from './verbs.ts';
+export * from './event.ts';
+export * from './collector.ts';
