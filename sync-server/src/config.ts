@@ -26,6 +26,15 @@ export const configSchema = z.object({
     .default('true')
     .transform((v) => v === 'true' || v === '1'),
   DB_POOL_SIZE: z.coerce.number().int().positive().default(20),
+  // --- analytics: embedded (PostgreSQL) unless these name the real services ---
+  /** Kafka bootstrap brokers, e.g. `kafka1:9092,kafka2:9092`; unset: the event log in PostgreSQL. */
+  KAFKA_BROKERS: csv.optional(),
+  KAFKA_CLIENT_ID: z.string().default('lyceum'),
+  /** Elasticsearch, e.g. `http://localhost:9200`; unset: the analytics schema in PostgreSQL. */
+  ELASTICSEARCH_URL: z.string().url().optional(),
+  ELASTICSEARCH_API_KEY: z.string().optional(),
+  /** Run the analytics processor inside this process (default) or only in `npm run processor`. */
+  ANALYTICS_PROCESSOR: z.enum(['embedded', 'off']).default('embedded'),
 });
 
 export type Config = z.infer<typeof configSchema> & { dataDir: string };
