@@ -18,6 +18,7 @@ import { createProgressModule } from './modules/progress/index.ts';
 import { createSyncModule } from './modules/sync/index.ts';
 import { createContentModule } from './modules/content/index.ts';
 import { createMediaModule } from './modules/media/index.ts';
+import { createMetrics } from './lib/metrics.ts';
 import { attachSocketGateway, type SocketGateway } from './http/socket.ts';
 
 export interface ServerOptions {
@@ -57,6 +58,7 @@ export async function createServer(opts: ServerOptions) {
     (config.SMTP_URL
       ? smtpMailer(config.SMTP_URL, config.MAIL_FROM)
       : fileMailer(path.join(config.dataDir, 'mail'), config.MAIL_FROM));
+  const metrics = createMetrics({ service: 'sync-server' });
   const deps: ModuleDeps = { config, db: database.db, pool: database.pool, logger, mailer };
 
   // --- modules (each owns its tables; they meet only through the services passed here) ---
@@ -124,6 +126,7 @@ export async function createServer(opts: ServerOptions) {
     corsOrigins: config.CORS_ORIGINS,
     validateResponses: opts.validateResponses ?? false,
     mounts: [content.delivery],
+    metrics: { metrics, token: config.METRICS_TOKEN },
     ready: async () => {
       await database.pool.query('SELECT 1');
       return true;
@@ -138,6 +141,7 @@ export async function createServer(opts: ServerOptions) {
     config,
     logger,
     database,
+    metrics,
     routes,
     identity,
     catalog,

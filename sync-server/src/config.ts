@@ -33,6 +33,8 @@ export const configSchema = z.object({
   /** Elasticsearch, e.g. `http://localhost:9200`; unset: the analytics schema in PostgreSQL. */
   ELASTICSEARCH_URL: z.string().url().optional(),
   ELASTICSEARCH_API_KEY: z.string().optional(),
+  /** Bearer token Prometheus sends to /metrics; unset: only loopback and private addresses may scrape. */
+  METRICS_TOKEN: z.string().min(16).optional(),
   /** Run the analytics processor inside this process (default) or only in `npm run processor`. */
   ANALYTICS_PROCESSOR: z.enum(['embedded', 'off']).default('embedded'),
 });

@@ -8,6 +8,7 @@ import { registerRoutes, type Authenticator } from './register.ts';
 import type { AnyRoute } from './route.ts';
 import { buildOpenApi } from './openapi.ts';
 import { docsRouter } from './docs.ts';
+import { metricsAccess, type Metrics } from '../lib/metrics.ts';
 
 export interface HttpOptions {
   routes: AnyRoute[];
@@ -19,6 +20,8 @@ export interface HttpOptions {
   bodyLimit?: string;
   /** Extra routers mounted before the 404 handler (admin console, content, …). */
   mounts?: { path: string; router: express.Router }[];
+  /** Prometheus metrics, served at /metrics (bearer METRICS_TOKEN, or private addresses when unset). */
+  metrics?: { metrics: Metrics; token?: string };
 }
 
 interface BodyParserError {
@@ -50,6 +53,7 @@ export function createHttpApp(opts: HttpOptions): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.set('query parser', 'simple');
+  if (opts.metrics) app.use(opts.metrics.metrics.httpMiddleware);
   app.use(requestLog(opts.logger));
   app.use(
     helmet({
@@ -81,6 +85,17 @@ export function createHttpApp(opts: HttpOptions): Express {
     if (ok) res.json({ status: 'ready' });
     else res.status(503).json({ error: { code: 'not_ready', message: 'The database is not reachable' } });
   });
+
+  if (opts.metrics) {
+    const { metrics, token } = opts.metrics;
+    app.get('/metrics', async (req, res, next) => {
+      if (!metricsAccess(token, req.socket.remoteAddress, req.headers.authorization)) {
+        next(new ApiError(token ? 'unauthenticated' : 'forbidden', 'Metrics are for the monitoring system'));
+        return;
+      }
+      res.set('content-type', metrics.contentType).send(await metrics.render());
+    });
+  }
 
   const openapi = buildOpenApi(opts.routes, { title: 'Lyceum sync server API', version: '1.0.0' });
   app.get('/api/openapi.json', (_req, res) => {
