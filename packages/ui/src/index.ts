@@ -1,0 +1,7 @@
+export { ChartFrame, type Datum } from './charts/Frame.tsx';
+export { BarList } from './charts/BarList.tsx';
+export { Columns } from './charts/Columns.tsx';
+export { TimeSeries, type SeriesPoint } from './charts/TimeSeries.tsx';
+export { StatTile } from './charts/StatTile.tsx';
+export { formatValue, formatDuration, type ValueFormat } from './charts/format.ts';
+export { niceMax, ticks, linear, linePath, areaPath } from './charts/scale.ts';
