@@ -33,6 +33,9 @@ export function rendererStale(): boolean {
   const sources = [
     path.join(desktopRoot, 'src/renderer'),
     path.join(desktopRoot, 'src/core/schemas.ts'),
+    path.join(desktopRoot, 'src/core/learning-schemas.ts'),
+    path.join(desktopRoot, 'src/core/content-schemas.ts'),
+    path.join(desktopRoot, 'src/core/services/teaching-schemas.ts'),
     path.join(desktopRoot, 'vite.config.ts'),
     path.join(repoRoot, 'packages/contracts/src'),
   ];

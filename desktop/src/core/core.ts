@@ -11,10 +11,13 @@ import { createDownloads, type DownloadTuning } from './downloads/index.ts';
 import { catalogService } from './services/catalog.ts';
 import { connectivityMonitor } from './services/connectivity.ts';
 import { learningService } from './services/learning.ts';
+import { teachingService, type TeachingTuning } from './services/teaching.ts';
+import { teachRoutes } from './api/teach-routes.ts';
 import { sessionService } from './services/session.ts';
 import { syncEngine, type SyncEngineOptions } from './sync/engine.ts';
 import { syncTransport } from './sync/transport.ts';
 import { learningRoutes } from './api/learning-routes.ts';
+import { contentRoutes } from './api/content-routes.ts';
 import { catalogCache } from './store/catalog-cache.ts';
 import { identityRepo } from './store/identity.ts';
 import { openStore } from './store/open.ts';
@@ -31,6 +34,8 @@ export interface CoreOptions {
   /** The per-launch secret; default 32 random bytes. */
   secret?: string;
   onError?: (err: unknown) => void;
+  /** Uploads from the Teach screens (tests: small chunks, quick polling). */
+  teaching?: TeachingTuning;
   /** Download manager tuning (tests); `autoStart: false` leaves queued downloads alone until `downloads.start()`. */
   downloads?: DownloadTuning & { autoStart?: boolean };
   /** Sync engine tuning (tests); `autoStart: false` leaves the triggers off (call core.sync.syncNow()). */
@@ -91,7 +96,6 @@ export async function startCore(opts: CoreOptions) {
       onError: opts.onError,
       ...opts.sync,
     });
-    const learning = learningService({ db: store.db, cache, sync, transport, connectivity });
     const downloads = createDownloads({
       db: store.db,
       dataDir: config.dataDir,
@@ -99,6 +103,14 @@ export async function startCore(opts: CoreOptions) {
       session,
       transport,
       tuning: opts.downloads,
+      onError: opts.onError,
+    });
+    const learning = learningService({ db: store.db, cache, sync, transport, connectivity, downloads });
+    const teaching = teachingService({
+      dataDir: config.dataDir,
+      client,
+      session,
+      tuning: opts.teaching,
       onError: opts.onError,
     });
     // Offline copies requested while offline (or that failed) continue after each successful sync.
@@ -119,6 +131,8 @@ export async function startCore(opts: CoreOptions) {
       routes: [
         ...localRoutes({ session, catalog, connectivity, app, onSignedIn: () => void sync.syncNow() }),
         ...learningRoutes({ learning, sync }),
+        ...teachRoutes({ teaching }),
+        ...contentRoutes({ learning, downloads }),
       ],
       rendererDir: opts.rendererDir === undefined ? defaultRendererDir() : opts.rendererDir,
       onError: opts.onError,
@@ -127,6 +141,7 @@ export async function startCore(opts: CoreOptions) {
     void connectivity.check(0);
     if (opts.sync?.autoStart !== false) sync.start();
     if (opts.downloads?.autoStart !== false) downloads.start();
+    teaching.start();
     return {
       url: api.origin,
       launchUrl: api.launchUrl,
@@ -140,7 +155,9 @@ export async function startCore(opts: CoreOptions) {
       sync,
       learning,
       downloads,
+      teaching,
       async close() {
+        await teaching.close();
         await downloads.close();
         await sync.stop();
         await api.close();

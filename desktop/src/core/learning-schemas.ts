@@ -15,10 +15,10 @@ import {
 export const OfflineState = z.object({
   enabled: z.boolean(),
   state: z.enum(['downloading', 'ready', 'failed']),
-  /** Lessons stored on this device / lessons that can be stored now (text and quiz). */
+  /** Lessons whose content is on this device (text, quizzes, and video/slide lessons once their files are) / all lessons. */
   storedItems: z.number().int(),
   totalItems: z.number().int(),
-  /** Video and slide lessons: stored by a later version of the app. */
+  /** Video and slide lessons (their files' progress: GET /api/downloads/:id). */
   mediaLessons: z.number().int(),
   error: z.string().nullable(),
   updatedAt: IsoDateTime,

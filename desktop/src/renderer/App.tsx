@@ -15,6 +15,8 @@ import { Lesson } from './screens/learning/Lesson.tsx';
 import { MyLearning } from './screens/learning/MyLearning.tsx';
 import { StudyCourse } from './screens/learning/StudyCourse.tsx';
 import { Preferences } from './screens/Preferences.tsx';
+import { TeachCourse } from './screens/teach/TeachCourse.tsx';
+import { TeachCourses } from './screens/teach/TeachCourses.tsx';
 import { SyncProvider } from './lib/sync.tsx';
 
 type Boot =
@@ -97,6 +99,10 @@ function Shell() {
         <Lesson courseId={route.id} lessonId={route.lessonId} />
       ) : route.name === 'preferences' ? (
         <Preferences />
+      ) : route.name === 'teach' ? (
+        <TeachCourses />
+      ) : route.name === 'teach-course' ? (
+        <TeachCourse id={route.id} />
       ) : (
         <NotFound />
       )}

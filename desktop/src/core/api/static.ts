@@ -9,6 +9,10 @@ export const RENDERER_CSP = [
   "style-src 'self'",
   "img-src 'self' data: https:",
   "font-src 'self'",
+  // Video: hls.js feeds the <video> through Media Source Extensions (a blob: URL); segments come from this origin.
+  "media-src 'self' blob:",
+  // The pdf.js worker is a bundled script of this origin (hls.js runs without a worker).
+  "worker-src 'self'",
   "connect-src 'self'",
   "manifest-src 'self'",
   "base-uri 'none'",

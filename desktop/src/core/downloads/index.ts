@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { LessonManifest } from '@lyceum/contracts';
 import type { ServerClient } from '../server/client.ts';
@@ -6,11 +7,14 @@ import type { LocalDb } from '../store/open.ts';
 import { readCourseDetail, readPreferences } from '../sync/local-state.ts';
 import type { SyncTransport } from '../sync/transport.ts';
 import { downloadManager, type DownloadManagerOptions } from './manager.ts';
+import { mediaSource } from './media.ts';
+import { dirSize } from './queue.ts';
 import { resolveLocalContent } from './serve.ts';
 
 export type { DownloadManager } from './manager.ts';
 export type { CourseProgress, LessonProgress } from './progress.ts';
 export type { LocalContent } from './serve.ts';
+export type { MediaSource } from './media.ts';
 
 export type DownloadTuning = Partial<
   Pick<DownloadManagerOptions, 'fetch' | 'concurrency' | 'maxAttempts' | 'backoffMs' | 'idleMs' | 'onChange'>
@@ -27,18 +31,20 @@ export function createDownloads(d: {
   onError?: (err: unknown) => void;
 }) {
   const contentDir = path.join(d.dataDir, 'content');
+  const listeners = new Set<(courseId: string) => void>();
+  const fetchManifest = (courseId: string, lessonId: string) =>
+    d.session.withToken((token) =>
+      d.client.request(
+        'GET',
+        `/api/v1/courses/${encodeURIComponent(courseId)}/lessons/${encodeURIComponent(lessonId)}/content`,
+        { token, schema: LessonManifest },
+      ),
+    );
   const manager = downloadManager({
     db: d.db,
     contentDir,
     serverUrl: d.client.baseUrl,
-    fetchManifest: (courseId, lessonId) =>
-      d.session.withToken((token) =>
-        d.client.request(
-          'GET',
-          `/api/v1/courses/${encodeURIComponent(courseId)}/lessons/${encodeURIComponent(lessonId)}/content`,
-          { token, schema: LessonManifest },
-        ),
-      ),
+    fetchManifest,
     lessonIds: async (courseId) => {
       const course = readCourseDetail(d.db, courseId) ?? (await d.transport.courseDetail(courseId));
       return course.modules
@@ -49,8 +55,35 @@ export function createDownloads(d: {
     quality: () => readPreferences(d.db).downloadQuality,
     onError: d.onError,
     ...d.tuning,
+    onChange: (courseId) => {
+      d.tuning?.onChange?.(courseId);
+      for (const l of listeners) l(courseId);
+    },
   });
   return Object.assign(manager, {
+    /** A lesson's manifest with fresh signed URLs (the signed-in user's token). */
+    fetchManifest,
+    /** What the streaming fallback fetches with (the tuned fetch in tests). */
+    fetch: d.tuning?.fetch ?? fetch,
+    /** Lesson media for the player: cached manifests (streaming) and the lesson's assets with local URLs. */
+    media: mediaSource({ db: d.db, contentDir, serverUrl: d.client.baseUrl, fetchManifest }),
+    /** Be told when a course's downloads changed (progress, a file done or failed, pause, removal). */
+    subscribe(listener: (courseId: string) => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    /** Bytes every offline copy takes. */
+    totalDiskUsage: () => dirSize(contentDir),
+    /** Free bytes on the disk that holds the offline copies (null when the platform cannot say). */
+    freeBytes(): number | null {
+      try {
+        fs.mkdirSync(contentDir, { recursive: true });
+        const s = fs.statfsSync(contentDir);
+        return s.bavail * s.bsize;
+      } catch {
+        return null;
+      }
+    },
     /** For the local API: the downloaded file behind `<lessonId>/<assetId>/<path>` of a course, or null (404). */
     resolve: (courseId: string, requestPath: string) =>
       resolveLocalContent(d.db, contentDir, courseId, requestPath),

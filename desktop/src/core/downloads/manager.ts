@@ -9,6 +9,7 @@ import { applyPlan, dirSize } from './queue.ts';
 import { downloadItems, type DownloadItem } from './tables.ts';
 import { sha256File, transferFile, type TransferFailure } from './transfer.ts';
 import { courseProgress, type CourseProgress } from './progress.ts';
+import { removeLessonIndexes, writeLessonIndex } from './lesson-index.ts';
 
 export interface DownloadManagerOptions {
   db: LocalDb;
@@ -89,6 +90,7 @@ export function downloadManager(o: DownloadManagerOptions) {
           .where(and(eq(downloadItems.courseId, courseId), eq(downloadItems.status, 'paused')))
           .get();
         applyPlan(db, fileOf, courseId, lessonId, planLesson(m, o.quality()), m.expiresAt, !(paused?.n ?? 0));
+        writeLessonIndex(o.contentDir, courseId, m);
       })().finally(() => refreshing.delete(key));
       refreshing.set(key, p);
     }
@@ -228,6 +230,7 @@ export function downloadManager(o: DownloadManagerOptions) {
           throw err;
         }
         applyPlan(db, fileOf, courseId, lessonId, planLesson(m, o.quality()), m.expiresAt, !paused);
+        writeLessonIndex(o.contentDir, courseId, m);
       }
       pump();
       changed(courseId);
@@ -296,6 +299,7 @@ export function downloadManager(o: DownloadManagerOptions) {
       db.delete(downloadItems).where(eq(downloadItems.courseId, courseId)).run();
       await stopCourse(courseId);
       fs.rmSync(path.join(o.contentDir, courseId), { recursive: true, force: true });
+      removeLessonIndexes(o.contentDir, courseId);
       changed(courseId);
     },
 

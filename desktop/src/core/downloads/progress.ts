@@ -1,29 +1,11 @@
 import { eq } from 'drizzle-orm';
+import type { CourseDownloadState, CourseProgress, LessonProgress } from '../content-schemas.ts';
 import type { LocalDb } from '../store/open.ts';
 import { downloadItems, type DownloadStatus } from './tables.ts';
 
-export interface Counts {
-  bytesTotal: number;
-  bytesDone: number;
-  files: number;
-  filesDone: number;
-  filesFailed: number;
-}
+export type { CourseDownloadState, CourseProgress, LessonProgress };
 
-export interface LessonProgress extends Counts {
-  lessonId: string;
-  /** The reasons of failed files (first few). */
-  errors: string[];
-}
-
-/** queued/downloading: work left; paused: the student paused it; failed: some file gave up; done: all stored. */
-export type CourseDownloadState = 'downloading' | 'paused' | 'failed' | 'done' | 'empty';
-
-export interface CourseProgress extends Counts {
-  courseId: string;
-  state: CourseDownloadState;
-  lessons: LessonProgress[];
-}
+type Counts = Pick<CourseProgress, 'bytesTotal' | 'bytesDone' | 'files' | 'filesDone' | 'filesFailed'>;
 
 const zero = (): Counts => ({ bytesTotal: 0, bytesDone: 0, files: 0, filesDone: 0, filesFailed: 0 });
 

@@ -6,7 +6,7 @@ import { isSafeRelPath } from './select.ts';
 import { downloadItems } from './tables.ts';
 
 export type LocalContent =
-  | { kind: 'file'; file: string; size: number; contentType: string }
+  | { kind: 'file'; file: string; size: number; sha256: string; contentType: string }
   | { kind: 'playlist'; body: string; contentType: string };
 
 const TYPES: Record<string, string> = {
@@ -25,22 +25,42 @@ export const contentTypeOf = (p: string) =>
 
 /**
  * A master playlist as the player should see it offline: only the variants whose playlist was downloaded (the
- * other renditions were not fetched), so hls.js never asks for a missing file.
+ * other renditions were not fetched), so hls.js never asks for a missing file. When no variant is stored yet the
+ * playlist stays whole (the local API streams the variants from the server).
  */
 export function offlineMaster(text: string, exists: (uri: string) => boolean): string {
   const lines = text.split('\n');
   const out: string[] = [];
+  let kept = 0;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     if (line.startsWith('#EXT-X-STREAM-INF')) {
       const uri = lines[i + 1]?.trim() ?? '';
       i += 1;
-      if (uri && exists(uri)) out.push(line, uri);
+      if (uri && exists(uri)) {
+        out.push(line, uri);
+        kept += 1;
+      }
       continue;
     }
     out.push(line);
   }
-  return out.join('\n');
+  return kept ? out.join('\n') : text;
+}
+
+/** The decoded relative path of a media request (`<lessonId>/<assetId>/<path>`, percent-encoded), or null when unsafe. */
+export function decodeContentPath(requestPath: string): string | null {
+  try {
+    const segments = requestPath
+      .replace(/^\/+/, '')
+      .split('/')
+      .map((s) => decodeURIComponent(s));
+    if (segments.some((s) => s.includes('/'))) return null;
+    const rel = segments.join('/');
+    return isSafeRelPath(rel) ? rel : null;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -54,21 +74,11 @@ export function resolveLocalContent(
   courseId: string,
   requestPath: string,
 ): LocalContent | null {
-  let rel: string;
-  try {
-    const segments = requestPath
-      .replace(/^\/+/, '')
-      .split('/')
-      .map((s) => decodeURIComponent(s));
-    if (segments.some((s) => s.includes('/'))) return null;
-    rel = segments.join('/');
-  } catch {
-    return null;
-  }
-  if (!isSafeRelPath(courseId) || courseId.includes('/') || !isSafeRelPath(rel)) return null;
+  const rel = decodeContentPath(requestPath);
+  if (rel === null || !isSafeRelPath(courseId) || courseId.includes('/')) return null;
   const done = (p: string) =>
     db
-      .select({ size: downloadItems.size })
+      .select({ size: downloadItems.size, sha256: downloadItems.sha256 })
       .from(downloadItems)
       .where(
         and(
@@ -93,5 +103,5 @@ export function resolveLocalContent(
     });
     return { kind: 'playlist', body, contentType };
   }
-  return { kind: 'file', file, size: row.size, contentType };
+  return { kind: 'file', file, size: row.size, sha256: row.sha256, contentType };
 }

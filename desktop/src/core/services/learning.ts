@@ -1,18 +1,26 @@
 import { uuidv7 } from 'uuidv7';
-import type { CourseDetail, Preferences, QuizAttemptInput } from '@lyceum/contracts';
+import {
+  normalizeIntervals,
+  unionIntervals,
+  watchedSeconds,
+  type CourseDetail,
+  type Preferences,
+  type QuizAttemptInput,
+} from '@lyceum/contracts';
+import { WATCHED_TO_COMPLETE, type WatchBody, type WatchState } from '../content-schemas.ts';
+import type { Downloads } from '../downloads/index.ts';
 import { CoreError } from '../errors.ts';
 import type { AttemptBody, LearningList, StudyCourse, StudyLesson } from '../learning-schemas.ts';
-import { ServerError, ServerUnreachable } from '../server/client.ts';
+import { ServerError } from '../server/client.ts';
 import type { CatalogCache } from '../store/catalog-cache.ts';
 import type { LocalDb } from '../store/open.ts';
-import { offlineCourses } from '../store/tables.ts';
-import { eq } from 'drizzle-orm';
 import { putEnrollment } from '../sync/apply-changes.ts';
 import type { SyncEngine } from '../sync/engine.ts';
-import { findLesson, readCourseDetail, readPreferences } from '../sync/local-state.ts';
+import { findLesson, readCourseDetail, readLesson, readPreferences } from '../sync/local-state.ts';
 import type { SyncTransport } from '../sync/transport.ts';
 import type { ConnectivityMonitor } from './connectivity.ts';
 import { learningItem, learningList, lessonStatuses, studyLesson } from './learning-read.ts';
+import { offlineCopies } from './offline-copies.ts';
 import { asCoreError } from './session.ts';
 
 export interface LearningDeps {
@@ -21,17 +29,8 @@ export interface LearningDeps {
   sync: SyncEngine;
   transport: SyncTransport;
   connectivity: ConnectivityMonitor;
-}
-
-const OFFLINE_KINDS = new Set(['text', 'quiz']);
-
-/** What a course's offline copy holds: text and quiz lessons whose content is in the stored structure. */
-function countStorable(detail: CourseDetail): { stored: number; total: number } {
-  const lessons = detail.modules.flatMap((m) => m.lessons).filter((l) => OFFLINE_KINDS.has(l.kind));
-  const stored = lessons.filter((l) =>
-    l.kind === 'text' ? l.body !== undefined && !l.locked : l.quiz?.questions !== undefined,
-  ).length;
-  return { stored, total: lessons.length };
+  /** The media of offline copies (video, slides, attachments). */
+  downloads: Downloads;
 }
 
 /** Offline study: My Learning, lessons, quizzes and preferences from the local store; changes go through the outbox. */
@@ -64,29 +63,32 @@ export function learningService(d: LearningDeps) {
     return detail;
   }
 
-  async function download(courseId: string): Promise<void> {
-    const now = () => new Date().toISOString();
-    try {
-      const detail = await storeCourse(courseId);
-      const { stored, total } = countStorable(detail);
-      d.db
-        .update(offlineCourses)
-        .set({ state: 'ready', storedItems: stored, totalItems: total, error: null, updatedAt: now() })
-        .where(eq(offlineCourses.courseId, courseId))
-        .run();
-    } catch (err) {
-      const message =
-        err instanceof ServerUnreachable
-          ? 'The server cannot be reached; the download continues when you are back online.'
-          : err instanceof Error
-            ? err.message
-            : String(err);
-      d.db
-        .update(offlineCourses)
-        .set({ state: 'failed', error: message, updatedAt: now() })
-        .where(eq(offlineCourses.courseId, courseId))
-        .run();
-    }
+  const offline = offlineCopies({ db: d.db, downloads: d.downloads, online, storeCourse });
+
+  function watchStateOf(lessonId: string): WatchState {
+    const s = readLesson(d.db, lessonId);
+    const intervals = s?.watchedIntervals ?? [];
+    return {
+      lessonId,
+      positionSeconds: s?.positionSeconds ?? null,
+      watchedIntervals: intervals,
+      watchedSeconds: watchedSeconds(intervals),
+      completed: s?.completed ?? false,
+    };
+  }
+
+  /** The same function, refused while nobody is signed in. */
+  const signedIn =
+    <A extends unknown[], R>(f: (...args: A) => R) =>
+    (...args: A): R => {
+      requireUser();
+      return f(...args);
+    };
+
+  function requireVideoLesson(courseId: string, lessonId: string): void {
+    const found = findLesson(requireEnrolled(courseId), lessonId);
+    if (!found) throw new CoreError('not_found', 'This lesson is not part of the course.');
+    if (found.lesson.kind !== 'video') throw new CoreError('not_found', 'This lesson has no video.');
   }
 
   return {
@@ -138,38 +140,64 @@ export function learningService(d: LearningDeps) {
       return this.course(courseId);
     },
 
-    /** "Available offline": keep the course's structure and lessons on this device (and refresh them now when online). */
+    /**
+     * "Available offline": keep the course's structure, lessons and media (video of the preferred quality, slides,
+     * attachments) on this device; off removes the offline copy and its files.
+     */
     async setOffline(courseId: string, enabled: boolean): Promise<StudyCourse> {
       requireUser();
-      if (!enabled) {
-        d.db.delete(offlineCourses).where(eq(offlineCourses.courseId, courseId)).run();
-        return this.course(courseId);
-      }
-      const now = new Date().toISOString();
-      d.db
-        .insert(offlineCourses)
-        .values({
-          courseId,
-          state: 'downloading',
-          storedItems: 0,
-          totalItems: 0,
-          requestedAt: now,
-          updatedAt: now,
-        })
-        .onConflictDoUpdate({
-          target: offlineCourses.courseId,
-          set: { state: 'downloading', error: null, updatedAt: now },
-        })
-        .run();
-      await download(courseId);
+      if (enabled) await offline.enable(courseId);
+      else await offline.disable(courseId);
       return this.course(courseId);
     },
 
-    /** Retry offline copies that failed or were requested offline (called after a sync). */
-    async resumeDownloads(): Promise<void> {
-      if (!online()) return;
-      const rows = d.db.select().from(offlineCourses).all();
-      for (const r of rows) if (r.state !== 'ready') await download(r.courseId);
+    /** Retry offline copies that failed or were requested offline, refresh complete ones now and then (after a sync). */
+    resumeDownloads: () => offline.resumeAll(),
+
+    /** Download progress, pause/resume, verify and disk usage of offline copies. */
+    offline: {
+      list: signedIn(offline.list),
+      progress: signedIn(offline.progress),
+      pause: signedIn(offline.pause),
+      resume: signedIn(offline.resume),
+      verify: signedIn(offline.verify),
+    },
+
+    /** Where the student is in a lesson's video and what they watched (this device's view, pending changes included). */
+    watchState(courseId: string, lessonId: string): WatchState {
+      requireVideoLesson(courseId, lessonId);
+      return watchStateOf(lessonId);
+    },
+
+    /**
+     * Record watching: the position and the stretches played since the last report, as one progress event in the
+     * outbox. The lesson completes once the watched stretches cover 90% of the video.
+     */
+    watch(courseId: string, lessonId: string, body: WatchBody): WatchState {
+      requireVideoLesson(courseId, lessonId);
+      const duration = body.durationSeconds;
+      const clamp = (x: number) => Math.min(Math.max(x, 0), duration);
+      const intervals = normalizeIntervals(body.watchedIntervals.map(([a, b]) => [clamp(a), clamp(b)]));
+      const position = clamp(body.positionSeconds);
+      const before = readLesson(d.db, lessonId);
+      const union = unionIntervals(before?.watchedIntervals ?? [], intervals);
+      const newlyWatched = watchedSeconds(union) > watchedSeconds(before?.watchedIntervals ?? []);
+      const moved = Math.abs((before?.positionSeconds ?? -1) - position) >= 0.5;
+      if (!newlyWatched && !moved) return watchStateOf(lessonId);
+      const complete = !before?.completed && watchedSeconds(union) >= WATCHED_TO_COMPLETE * duration;
+      d.sync.record({
+        name: 'recordProgress',
+        args: {
+          id: uuidv7(),
+          courseId,
+          lessonId,
+          positionSeconds: position,
+          ...(newlyWatched ? { watchedIntervals: intervals } : {}),
+          ...(complete ? { completed: true } : {}),
+          occurredAt: new Date().toISOString(),
+        },
+      });
+      return watchStateOf(lessonId);
     },
 
     complete(courseId: string, lessonId: string): StudyLesson {

@@ -28,6 +28,7 @@ export function Header({
         <nav className="app-nav" aria-label="Main">
           <Link href="/">Catalog</Link>
           <Link href="/learning">My Learning</Link>
+          {user.role !== 'student' ? <Link href="/teach">Teach</Link> : null}
           <Link href="/preferences">Preferences</Link>
         </nav>
       ) : null}

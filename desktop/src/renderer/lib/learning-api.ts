@@ -1,5 +1,13 @@
 import type { z } from 'zod';
 import { Preferences } from '@lyceum/contracts';
+import {
+  CourseDownload,
+  DownloadList,
+  LessonMedia,
+  VerifyResult,
+  WatchState,
+  type WatchBody,
+} from '../../core/content-schemas.ts';
 import { LearningList, StudyCourse, StudyLesson, type AttemptBody } from '../../core/learning-schemas.ts';
 import { SyncStatus } from '../../core/sync/status.ts';
 import { call } from './api.ts';
@@ -32,6 +40,31 @@ export const learningApi = {
     changed(call(StudyLesson, 'POST', `${lessonPath(courseId, lessonId)}/complete`)),
   submitAttempt: (courseId: string, lessonId: string, body: AttemptBody) =>
     changed(call(StudyLesson, 'POST', `${lessonPath(courseId, lessonId)}/attempts`, body)),
+  lessonMedia: (courseId: string, lessonId: string) =>
+    call(LessonMedia, 'GET', `${lessonPath(courseId, lessonId)}/media`),
+  watchState: (courseId: string, lessonId: string) =>
+    call(WatchState, 'GET', `${lessonPath(courseId, lessonId)}/watch`),
+  watch: (courseId: string, lessonId: string, body: WatchBody) =>
+    changed(call(WatchState, 'POST', `${lessonPath(courseId, lessonId)}/watch`, body)),
+  /** A report when the page goes away (or hides): a request that outlives the page. */
+  watchOnExit: (courseId: string, lessonId: string, body: WatchBody): Promise<WatchState | null> =>
+    fetch(`${lessonPath(courseId, lessonId)}/watch`, {
+      method: 'POST',
+      keepalive: true,
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+      .then(async (res) => (res.ok ? WatchState.parse(await res.json()) : null))
+      .catch(() => null),
+  downloads: () => call(DownloadList, 'GET', '/api/downloads'),
+  download: (courseId: string) => call(CourseDownload, 'GET', `/api/downloads/${enc(courseId)}`),
+  pauseDownload: (courseId: string) => call(CourseDownload, 'POST', `/api/downloads/${enc(courseId)}/pause`),
+  resumeDownload: (courseId: string) =>
+    call(CourseDownload, 'POST', `/api/downloads/${enc(courseId)}/resume`),
+  verifyDownload: (courseId: string) => call(VerifyResult, 'POST', `/api/downloads/${enc(courseId)}/verify`),
+  removeDownload: (courseId: string) =>
+    changed(call(CourseDownload, 'DELETE', `/api/downloads/${enc(courseId)}`)),
   preferences: () => call(Preferences, 'GET', '/api/preferences'),
   putPreferences: (p: z.infer<typeof Preferences>) =>
     changed(call(Preferences, 'PUT', '/api/preferences', p)),

@@ -8,6 +8,8 @@ export type Route =
   | { name: 'study'; id: string }
   | { name: 'lesson'; id: string; lessonId: string }
   | { name: 'preferences' }
+  | { name: 'teach' }
+  | { name: 'teach-course'; id: string }
   | { name: 'not-found' };
 
 const UUID = '([0-9a-fA-F-]{36})';
@@ -18,6 +20,9 @@ export function parseRoute(pathname: string): Route {
   if (m?.[1]) return { name: 'course', id: m[1] };
   if (/^\/learning\/?$/.test(pathname)) return { name: 'learning' };
   if (/^\/preferences\/?$/.test(pathname)) return { name: 'preferences' };
+  if (/^\/teach\/?$/.test(pathname)) return { name: 'teach' };
+  const t = new RegExp(`^/teach/${UUID}/?$`).exec(pathname);
+  if (t?.[1]) return { name: 'teach-course', id: t[1] };
   const s = new RegExp(`^/learn/${UUID}/?$`).exec(pathname);
   if (s?.[1]) return { name: 'study', id: s[1] };
   const l = new RegExp(`^/learn/${UUID}/lessons/${UUID}/?$`).exec(pathname);

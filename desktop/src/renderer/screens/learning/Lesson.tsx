@@ -11,12 +11,16 @@ import { learningApi } from '../../lib/learning-api.ts';
 import { useSync } from '../../lib/sync.tsx';
 import { useFocusHeading } from '../../lib/use-focus-heading.ts';
 import { useLoad } from '../../lib/use-load.ts';
+import { LessonMedia } from './LessonMedia.tsx';
 import { Quiz } from './Quiz.tsx';
 
-/** The lesson player: text lessons (safe Markdown) with "mark complete", quizzes, a placeholder for media lessons. */
+/** The lesson player: text lessons (safe Markdown) with "mark complete", quizzes, videos and slides. */
 export function Lesson({ courseId, lessonId }: { courseId: string; lessonId: string }) {
   const { version } = useSync();
-  const { state, set } = useLoad(() => learningApi.lesson(courseId, lessonId), [courseId, lessonId, version]);
+  const { state, set, reload } = useLoad(
+    () => learningApi.lesson(courseId, lessonId),
+    [courseId, lessonId, version],
+  );
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const title = state.status === 'ready' ? state.data.lesson.title : 'Lesson';
@@ -73,21 +77,18 @@ export function Lesson({ courseId, lessonId }: { courseId: string; lessonId: str
       ) : null}
       {d.lesson.kind === 'quiz' ? <Quiz data={d} onSubmitted={set} /> : null}
       {d.lesson.kind === 'video' || d.lesson.kind === 'slides' ? (
-        <div className="media-placeholder" role="note">
-          <p>
-            <strong>
-              {d.lesson.kind === 'video' ? 'Video' : 'Slides'} lessons are coming to the desktop app.
-            </strong>
-          </p>
-          <p className="muted">
-            This version plays readings and quizzes; open this lesson on the web to watch it for now.
-          </p>
-          {d.lesson.body ? <Markdown source={d.lesson.body} /> : null}
-        </div>
+        <>
+          <LessonMedia d={d} onCompleted={reload} />
+          {d.lesson.body ? (
+            <article className="lesson-player__body">
+              <Markdown source={d.lesson.body} />
+            </article>
+          ) : null}
+        </>
       ) : null}
       {error ? <Banner tone="error">{error}</Banner> : null}
       <div className="lesson-player__actions">
-        {d.lesson.kind !== 'quiz' && !d.status.completed ? (
+        {d.lesson.kind !== 'quiz' && d.lesson.kind !== 'video' && !d.status.completed ? (
           <Button variant="primary" onClick={() => void complete()} busy={busy} busyLabel="Saving…">
             Mark complete
           </Button>

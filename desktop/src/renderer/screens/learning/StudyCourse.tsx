@@ -1,85 +1,15 @@
-import { useState } from 'react';
-import type { StudyCourse as StudyCourseData } from '../../../core/learning-schemas.ts';
 import { Banner } from '../../components/Banner.tsx';
 import { EmptyState } from '../../components/EmptyState.tsx';
 import { Link } from '../../components/Link.tsx';
 import { LoadingPage, UnavailablePage } from '../../components/PageState.tsx';
-import { Spinner } from '../../components/Spinner.tsx';
-import { ApiFailure } from '../../lib/api.ts';
 import { labels } from '../../lib/format.ts';
 import { learningApi } from '../../lib/learning-api.ts';
 import { useSync } from '../../lib/sync.tsx';
 import { useFocusHeading } from '../../lib/use-focus-heading.ts';
 import { useLoad } from '../../lib/use-load.ts';
+import { DownloadPanel } from './DownloadPanel.tsx';
 import { formatDue } from './MyLearning.tsx';
 import { ProgressBar } from './ProgressBar.tsx';
-
-function OfflineToggle({
-  data,
-  onChange,
-}: {
-  data: StudyCourseData;
-  onChange: (d: StudyCourseData) => void;
-}) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const offline = data.enrollment?.offline ?? null;
-  const enabled = offline !== null;
-  // The switch moves at once; the stored state follows when the core answers.
-  const shown = busy ? !enabled : enabled;
-  const toggle = async () => {
-    if (busy) return;
-    setBusy(true);
-    setError(null);
-    try {
-      onChange(await learningApi.setOffline(data.course.id, !enabled));
-    } catch (err) {
-      setError(err instanceof ApiFailure ? err.message : 'Could not change the offline copy.');
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <section className="offline-toggle" aria-labelledby="offline-h">
-      <h2 id="offline-h">Available offline</h2>
-      <label className="switch">
-        <input
-          type="checkbox"
-          role="switch"
-          checked={shown}
-          onChange={() => void toggle()}
-          aria-busy={busy || undefined}
-          data-testid="offline-toggle"
-        />
-        <span>Keep this course on this device</span>
-      </label>
-      {busy ? <Spinner inline label="Saving the course on this device…" /> : null}
-      {offline ? (
-        <>
-          <ProgressBar
-            value={offline.storedItems}
-            max={Math.max(1, offline.totalItems)}
-            label={`${offline.storedItems} of ${offline.totalItems} lessons stored`}
-          />
-          <p className="muted" data-testid="offline-state">
-            {offline.state === 'ready'
-              ? 'Ready: readings and quizzes work without a connection.'
-              : offline.state === 'downloading'
-                ? 'Downloading…'
-                : `Not finished: ${offline.error ?? 'the download failed'}`}
-          </p>
-          {offline.mediaLessons ? (
-            <p className="muted">
-              {offline.mediaLessons} video or slide {offline.mediaLessons === 1 ? 'lesson' : 'lessons'} will
-              be downloadable in a later version; they need a connection for now.
-            </p>
-          ) : null}
-        </>
-      ) : null}
-      {error ? <Banner tone="error">{error}</Banner> : null}
-    </section>
-  );
-}
 
 /** A course as the enrolled student studies it: outline with what is done, progress, the offline switch. */
 export function StudyCourse({ id }: { id: string }) {
@@ -123,7 +53,7 @@ export function StudyCourse({ id }: { id: string }) {
           <Link href={`/courses/${id}`}>Enroll from the course page</Link>.
         </Banner>
       )}
-      {enrollment ? <OfflineToggle data={state.data} onChange={set} /> : null}
+      {enrollment ? <DownloadPanel data={state.data} onChange={set} /> : null}
       <section aria-labelledby="outline-h" className="course__section">
         <h2 id="outline-h">Lessons</h2>
         <ol className="modules">

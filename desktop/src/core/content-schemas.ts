@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import { AssetKind, WatchedInterval } from '@lyceum/contracts';
+
+/** The local API of offline media: download progress, lesson media and video watching. */
+
+/** queued/downloading: work left; paused: the student paused it; failed: some file gave up; done: all stored. */
+export const CourseDownloadState = z.enum(['downloading', 'paused', 'failed', 'done', 'empty']);
+export type CourseDownloadState = z.infer<typeof CourseDownloadState>;
+
+const counts = {
+  bytesTotal: z.number().int(),
+  bytesDone: z.number().int(),
+  files: z.number().int(),
+  filesDone: z.number().int(),
+  filesFailed: z.number().int(),
+};
+
+export const LessonProgress = z.object({
+  lessonId: z.string(),
+  ...counts,
+  /** The reasons of failed files (first few). */
+  errors: z.array(z.string()),
+});
+export type LessonProgress = z.infer<typeof LessonProgress>;
+
+export const CourseProgress = z.object({
+  courseId: z.string(),
+  state: CourseDownloadState,
+  ...counts,
+  lessons: z.array(LessonProgress),
+});
+export type CourseProgress = z.infer<typeof CourseProgress>;
+
+/** A course's offline copy as the download panel shows it. */
+export const CourseDownload = CourseProgress.extend({
+  /** Bytes the copy takes on disk now (finished and partial files). */
+  diskBytes: z.number().int(),
+});
+export type CourseDownload = z.infer<typeof CourseDownload>;
+
+export const DownloadList = z.object({
+  courses: z.array(CourseDownload),
+  /** Every offline copy together. */
+  totalDiskBytes: z.number().int(),
+  /** Free space on the disk that holds them (null when unknown). */
+  freeBytes: z.number().nullable(),
+});
+export type DownloadList = z.infer<typeof DownloadList>;
+
+export const VerifyResult = z.object({
+  /** Files that were missing or damaged: deleted and queued again. */
+  requeued: z.array(z.string()),
+  download: CourseDownload,
+});
+export type VerifyResult = z.infer<typeof VerifyResult>;
+
+/** One file of a lesson the app can show: URLs of the local API, whether it is on this device. */
+export const MediaAsset = z.object({
+  assetId: z.string(),
+  kind: AssetKind,
+  name: z.string(),
+  /** What to open: the HLS master playlist of a video, else the file (served by the local API). */
+  url: z.string(),
+  /** The poster image of a video, when there is one. */
+  posterUrl: z.string().nullable(),
+  contentType: z.string(),
+  /** Every file of it is stored on this device (it works without a connection). */
+  stored: z.boolean(),
+});
+export type MediaAsset = z.infer<typeof MediaAsset>;
+
+export const LessonMedia = z.object({
+  courseId: z.string(),
+  lessonId: z.string(),
+  /** Where the list came from: the server's manifest, or (offline) what is stored on this device. */
+  source: z.enum(['server', 'device']),
+  assets: z.array(MediaAsset),
+});
+export type LessonMedia = z.infer<typeof LessonMedia>;
+
+/** A lesson's video counts as watched (and the lesson as completed) from this share of its duration. */
+export const WATCHED_TO_COMPLETE = 0.9;
+
+const Seconds = z.number().min(0).max(604_800);
+
+/** What the player reports: where it is, what it played since the last report, and how long the video is. */
+export const WatchBody = z
+  .object({
+    positionSeconds: Seconds,
+    watchedIntervals: z.array(WatchedInterval).max(1000).default([]),
+    durationSeconds: z.number().positive().max(604_800),
+  })
+  .strict();
+export type WatchBody = z.infer<typeof WatchBody>;
+
+/** The merged watching state of a lesson on this device (pending changes included). */
+export const WatchState = z.object({
+  lessonId: z.string(),
+  positionSeconds: z.number().nullable(),
+  watchedIntervals: z.array(z.tuple([z.number(), z.number()])),
+  watchedSeconds: z.number(),
+  completed: z.boolean(),
+});
+export type WatchState = z.infer<typeof WatchState>;
+
+export const MediaParams = z.object({ courseId: z.uuid(), '*': z.string().min(1).max(2048) }).strict();
+export const DownloadParams = z.object({ id: z.uuid() }).strict();

@@ -1,0 +1,222 @@
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { unionIntervals, watchedSeconds, type WatchedInterval } from '@lyceum/contracts';
+import type { WatchBody } from '../../../core/content-schemas.ts';
+import { formatClock } from '../../lib/media-format.ts';
+import { watchTracker } from '../../lib/watch-tracker.ts';
+import { Button } from '../Button.tsx';
+import { Spinner } from '../Spinner.tsx';
+
+/** How often watching is reported while the video plays. */
+const REPORT_EVERY_MS = 10_000;
+const HLS_TYPE = 'application/vnd.apple.mpegurl';
+
+type Engine = 'loading' | 'hls.js' | 'native';
+
+interface Props {
+  /** The master playlist, a local API URL (`/api/media/…`): stored files from the device, the rest streamed. */
+  src: string;
+  poster: string | null;
+  title: string;
+  /** Where the student stopped last time (null: from the start). */
+  startAt: number | null;
+  playbackRate: number;
+  /** What was watched so far (merged, as recorded), for the "watched" line. */
+  watched: WatchedInterval[];
+  /** Report watching; `exiting` when the page is going away (the request must outlive it). */
+  onReport: (body: WatchBody, exiting: boolean) => Promise<unknown> | void;
+}
+
+/**
+ * An HLS video player: hls.js on Media Source Extensions (native HLS where MSE is missing), resuming where the
+ * student stopped, reporting watched stretches every 10 s and on pause, end and leaving the page.
+ */
+export function VideoPlayer({ src, poster, title, startAt, playbackRate, watched, onReport }: Props) {
+  const videoRef = useRef<HTMLVideoElement>(null);
+  const report = useRef(onReport);
+  report.current = onReport;
+  const [engine, setEngine] = useState<Engine>('loading');
+  const [error, setError] = useState<string | null>(null);
+  const [duration, setDuration] = useState(0);
+  const [live, setLive] = useState<WatchedInterval[]>([]);
+  const [attempt, setAttempt] = useState(0);
+  const resumeAt = useRef(startAt);
+
+  useEffect(() => {
+    const video = videoRef.current;
+    if (video) video.playbackRate = playbackRate;
+  }, [playbackRate, engine]);
+
+  useEffect(() => {
+    const video = videoRef.current;
+    if (!video) return;
+    let cancelled = false;
+    let destroy = () => {};
+    const tracker = watchTracker();
+    const start = resumeAt.current ?? 0;
+    tracker.seed(start);
+    setError(null);
+    setEngine('loading');
+
+    const send = (exiting: boolean) => {
+      const body = tracker.take(video.duration);
+      if (!body) return;
+      Promise.resolve(report.current(body, exiting)).catch(() => tracker.putBack(body));
+    };
+    const on: Record<string, () => void> = {
+      playing: () => tracker.play(video.currentTime),
+      timeupdate: () => {
+        tracker.time(video.currentTime);
+        setLive(tracker.snapshot());
+      },
+      seeking: () => tracker.stop(),
+      seeked: () => {
+        tracker.time(video.currentTime);
+        if (!video.paused) tracker.play(video.currentTime);
+      },
+      pause: () => {
+        tracker.time(video.currentTime);
+        tracker.stop();
+        send(false);
+      },
+      ended: () => {
+        tracker.time(video.currentTime);
+        tracker.stop();
+        send(false);
+      },
+      loadedmetadata: () => {
+        setDuration(video.duration);
+        // A video watched to the end starts over; otherwise it continues where the student left it.
+        if (start > 1 && start < video.duration - 3) {
+          if (Math.abs(video.currentTime - start) > 0.5) video.currentTime = start;
+        } else if (video.currentTime > 0) video.currentTime = 0;
+        video.playbackRate = playbackRate;
+      },
+    };
+    for (const [name, fn] of Object.entries(on)) video.addEventListener(name, fn);
+    const timer = setInterval(() => {
+      if (!video.paused) send(false);
+    }, REPORT_EVERY_MS);
+    const hidden = () => {
+      if (document.visibilityState === 'hidden') send(true);
+    };
+    const leaving = () => send(true);
+    document.addEventListener('visibilitychange', hidden);
+    addEventListener('pagehide', leaving);
+
+    void (async () => {
+      try {
+        const { default: Hls } = await import('hls.js');
+        if (cancelled) return;
+        if (Hls.isSupported()) {
+          // No blob: worker (the page's CSP allows scripts from this origin only); fMP4 needs no transmuxing.
+          const hls = new Hls({ enableWorker: false, startPosition: start > 1 ? start : -1 });
+          let recovered = false;
+          hls.on(Hls.Events.ERROR, (_event, data) => {
+            if (!data.fatal) return;
+            if (data.type === Hls.ErrorTypes.MEDIA_ERROR && !recovered) {
+              recovered = true;
+              hls.recoverMediaError();
+              return;
+            }
+            setError(
+              data.type === Hls.ErrorTypes.NETWORK_ERROR
+                ? 'The video could not be loaded: it is not on this device and the server cannot be reached.'
+                : 'The video could not be played.',
+            );
+            hls.stopLoad();
+          });
+          hls.loadSource(src);
+          hls.attachMedia(video);
+          destroy = () => hls.destroy();
+          setEngine('hls.js');
+        } else if (video.canPlayType(HLS_TYPE)) {
+          video.src = src;
+          destroy = () => {
+            video.removeAttribute('src');
+            video.load();
+          };
+          setEngine('native');
+        } else setError('This system cannot play streaming video.');
+      } catch {
+        if (!cancelled) setError('The video player could not be loaded.');
+      }
+    })();
+
+    return () => {
+      cancelled = true;
+      tracker.time(video.currentTime);
+      tracker.stop();
+      send(true);
+      resumeAt.current = tracker.position;
+      clearInterval(timer);
+      for (const [name, fn] of Object.entries(on)) video.removeEventListener(name, fn);
+      document.removeEventListener('visibilitychange', hidden);
+      removeEventListener('pagehide', leaving);
+      destroy();
+    };
+    // playbackRate is applied by its own effect; a new source (or "try again") starts a new player.
+  }, [src, attempt]);
+
+  const onKey = (e: KeyboardEvent<HTMLVideoElement>) => {
+    const video = e.currentTarget;
+    const step =
+      e.key === 'ArrowLeft' ? -5 : e.key === 'ArrowRight' ? 5 : e.key === 'j' ? -10 : e.key === 'l' ? 10 : 0;
+    if (step) {
+      video.currentTime = Math.min(Math.max(0, video.currentTime + step), video.duration || 0);
+      e.preventDefault();
+    } else if (e.key === ' ' || e.key === 'k') {
+      if (video.paused) void video.play();
+      else video.pause();
+      e.preventDefault();
+    }
+  };
+
+  const seen = watchedSeconds(unionIntervals(watched as WatchedInterval[], live));
+  const percent = duration > 0 ? Math.min(100, Math.floor((100 * seen) / duration)) : null;
+  return (
+    <figure className="video-player" data-engine={engine}>
+      <div className="video-player__frame">
+        <video
+          ref={videoRef}
+          className="video-player__video"
+          controls
+          playsInline
+          preload="metadata"
+          poster={poster ?? undefined}
+          aria-label={`Video: ${title}`}
+          data-testid="lesson-video"
+          onKeyDown={onKey}
+        />
+        {engine === 'loading' && !error ? (
+          <div className="video-player__overlay">
+            <Spinner label="Loading the player…" />
+          </div>
+        ) : null}
+      </div>
+      {error ? (
+        <div className="video-player__error" role="alert">
+          <p>{error}</p>
+          <Button onClick={() => setAttempt((n) => n + 1)}>Try again</Button>
+        </div>
+      ) : null}
+      <figcaption className="video-player__caption muted">
+        {percent !== null ? (
+          <span data-testid="watched-percent">
+            Watched {percent}% · this lesson completes once you have watched 90% of the video.
+          </span>
+        ) : (
+          <span>This lesson completes once you have watched 90% of the video.</span>
+        )}
+        {startAt && startAt > 1 && duration > 0 ? (
+          <span>
+            {' '}
+            {startAt < duration - 3
+              ? `Resumed at ${formatClock(startAt)}.`
+              : 'Watched to the end before: starts over.'}
+          </span>
+        ) : null}
+        <span className="visually-hidden"> Keys: Space to play or pause, arrows to skip 5 seconds.</span>
+      </figcaption>
+    </figure>
+  );
+}

@@ -1,0 +1,80 @@
+import { Banner } from '../../components/Banner.tsx';
+import { Button } from '../../components/Button.tsx';
+import { EmptyState } from '../../components/EmptyState.tsx';
+import { Link } from '../../components/Link.tsx';
+import { LoadingPage, UnavailablePage } from '../../components/PageState.tsx';
+import { teachApi } from '../../lib/teach-api.ts';
+import { useFocusHeading } from '../../lib/use-focus-heading.ts';
+import { useLoad } from '../../lib/use-load.ts';
+import { LessonMedia } from './LessonMedia.tsx';
+import './teach.css';
+
+/** One course on the Teach screen: its modules and lessons, each with its file and an upload control. */
+export function TeachCourse({ id }: { id: string }) {
+  const { state, reload } = useLoad(() => teachApi.course(id), [id]);
+  const title =
+    state.status === 'ready'
+      ? state.data.course.title
+      : state.status === 'error'
+        ? 'Course unavailable'
+        : 'Loading course';
+  const heading = useFocusHeading<HTMLHeadingElement>(title, `${id}:${state.status}`);
+  const back = (
+    <Link href="/teach" className="back-link">
+      <span aria-hidden="true">← </span>All my courses
+    </Link>
+  );
+
+  if (state.status === 'loading') return <LoadingPage back={back} heading={heading} what="course" />;
+  if (state.status === 'error') {
+    const { code, message } = state.error;
+    return (
+      <UnavailablePage back={back} heading={heading} title="Course unavailable">
+        <Banner tone="error">
+          {code === 'forbidden'
+            ? 'Only the instructors of this course can upload its files.'
+            : code === 'not_found'
+              ? 'This course does not exist (any more).'
+              : message}
+        </Banner>
+        {code !== 'forbidden' && code !== 'not_found' ? (
+          <p>
+            <Button onClick={reload}>Try again</Button>
+          </p>
+        ) : null}
+      </UnavailablePage>
+    );
+  }
+
+  const { course, modules, limits } = state.data;
+  return (
+    <main id="main" className="page teach">
+      {back}
+      <h1 ref={heading} tabIndex={-1}>
+        {course.title}
+      </h1>
+      <p className="muted teach__intro">
+        Choose a file for a video or slides lesson. Videos are uploaded, then processed on the server into
+        streaming quality levels; the page shows both steps.
+      </p>
+      {modules.length === 0 ? (
+        <EmptyState title="This course has no lessons yet">
+          Add modules and lessons to the course first.
+        </EmptyState>
+      ) : null}
+      {modules.map((m, i) => (
+        <section key={m.id} className="teach-module" aria-labelledby={`teach-module-${m.id}`}>
+          <h2 id={`teach-module-${m.id}`} className="teach-module__title">
+            <span className="muted">Module {i + 1}</span> {m.title}
+          </h2>
+          {m.lessons.length === 0 ? <p className="muted">No lessons in this module.</p> : null}
+          <ul className="teach-lessons">
+            {m.lessons.map((l) => (
+              <LessonMedia key={l.id} courseId={course.id} lesson={l} limits={limits} onSettled={reload} />
+            ))}
+          </ul>
+        </section>
+      ))}
+    </main>
+  );
+}
