@@ -19,6 +19,8 @@ import { createSyncModule } from './modules/sync/index.ts';
 import { createContentModule } from './modules/content/index.ts';
 import { createMediaModule } from './modules/media/index.ts';
 import { createMetrics } from './lib/metrics.ts';
+import { consoleRouter } from './http/console.ts';
+import { createAnalyticsModule } from './modules/analytics/index.ts';
 import { attachSocketGateway, type SocketGateway } from './http/socket.ts';
 
 export interface ServerOptions {
@@ -109,6 +111,16 @@ export async function createServer(opts: ServerOptions) {
       else await content.assets.markFailed(assetId, error ?? 'Packaging failed');
     },
   });
+  const analytics = createAnalyticsModule({
+    ...deps,
+    metrics,
+    catalog: catalog.reader,
+    userNames: async (ids) => {
+      const users = await Promise.all(ids.map((id) => identity.accounts.findById(id)));
+      return new Map(users.filter((u) => u !== undefined).map((u) => [u.id, u.name]));
+    },
+    emit: (rooms, event, payload) => void gateway?.io.to(rooms).emit(event, payload),
+  });
   // --- end modules ---
 
   const routes = [
@@ -118,6 +130,7 @@ export async function createServer(opts: ServerOptions) {
     ...progress.routes,
     ...sync.routes,
     ...content.routes,
+    ...analytics.routes,
   ];
   const app = createHttpApp({
     routes,
@@ -125,7 +138,7 @@ export async function createServer(opts: ServerOptions) {
     logger,
     corsOrigins: config.CORS_ORIGINS,
     validateResponses: opts.validateResponses ?? false,
-    mounts: [content.delivery],
+    mounts: [content.delivery, { path: '/admin', router: consoleRouter() }],
     metrics: { metrics, token: config.METRICS_TOKEN },
     ready: async () => {
       await database.pool.query('SELECT 1');
@@ -150,6 +163,8 @@ export async function createServer(opts: ServerOptions) {
     sync,
     content,
     media,
+    analytics,
+    collector: analytics.collector,
     /** The socket.io gateway, once listening. */
     get sockets() {
       return gateway;
@@ -167,6 +182,11 @@ export async function createServer(opts: ServerOptions) {
         auth: identity.authenticator,
         logger,
         roomsOf: sync.roomsOf,
+        staffRoomsOf: async (user) => {
+          if (user.role === 'admin') return ['role:admin'];
+          if (user.role !== 'instructor') return [];
+          return (await catalog.reader.coursesTaughtBy(user.id)).map((id) => `instructors:${id}`);
+        },
       });
       const g = gateway;
       sync.onSequenced(
@@ -174,6 +194,7 @@ export async function createServer(opts: ServerOptions) {
       );
       sync.start();
       media.start();
+      if (config.ANALYTICS_PROCESSOR === 'embedded') await analytics.startProcessor();
       const addr = server.address() as AddressInfo;
       return `http://${host.includes(':') ? `[${host}]` : host}:${addr.port}`;
     },
@@ -191,6 +212,7 @@ export async function createServer(opts: ServerOptions) {
           await done;
           clearTimeout(timer);
         }
+        await analytics.close();
         await database.close();
         await embedded?.stop();
       })();

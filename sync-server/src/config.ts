@@ -37,6 +37,14 @@ export const configSchema = z.object({
   METRICS_TOKEN: z.string().min(16).optional(),
   /** Run the analytics processor inside this process (default) or only in `npm run processor`. */
   ANALYTICS_PROCESSOR: z.enum(['embedded', 'off']).default('embedded'),
+  /** Relay platform events from the transactional outbox to the collector in this process (safe in every process). */
+  ANALYTICS_OUTBOX_RELAY: z.enum(['on', 'off']).default('on'),
+  /** Drop folder for NDJSON/CSV event files (relative: inside the data dir); default `<dataDir>/analytics/inbox`; `off`: none. */
+  ANALYTICS_DROP_DIR: z.string().min(1).optional(),
+  /** External SQL tables the collector polls: a JSON array (see modules/analytics/collector/sources/config.ts). */
+  ANALYTICS_SQL_SOURCES: z.string().optional(),
+  /** The same array in a JSON file (path relative to the working directory). */
+  ANALYTICS_SQL_SOURCES_FILE: z.string().optional(),
 });
 
 export type Config = z.infer<typeof configSchema> & { dataDir: string };

@@ -7,10 +7,22 @@ import { demoLogins, seedDemoIfEmpty } from './seed/demo.ts';
 const usage =
   'usage: main.ts start | migrate | seed | create-user --email E --name N --password P [--role student|instructor|admin]';
 
+/** The admin console is a Vite bundle: build it on start when its sources changed (dev); '' or why it is missing. */
+async function buildConsoleIfStale(): Promise<string> {
+  try {
+    const { ensureConsoleBuilt } = await import('../console/build.ts');
+    await ensureConsoleBuilt();
+    return '';
+  } catch (err) {
+    return ` (not built: ${err instanceof Error ? err.message.split('\n')[0] : String(err)})`;
+  }
+}
+
 async function main(command: string | undefined): Promise<void> {
   const config = loadConfig();
   switch (command) {
     case 'start': {
+      const consoleNote = await buildConsoleIfStale();
       const server = await createServer({ config });
       const shutdown = (signal: string) => {
         server.logger.info({ signal }, 'shutting down');
@@ -30,6 +42,7 @@ async function main(command: string | undefined): Promise<void> {
         '',
         `  Lyceum sync server ready at ${url}`,
         `  API docs:   ${url}/api/docs/`,
+        `  Admin:      ${url}/admin/${consoleNote}`,
         `  Data dir:   ${config.dataDir}${config.DATABASE_URL ? '' : ' (embedded PostgreSQL)'}`,
         seeded ? '  Demo data was created on this first start.' : '',
         '',

@@ -75,6 +75,8 @@ export function createHttpApp(opts: HttpOptions): Express {
       maxAge: 600,
     }),
   );
+  // xAPI statement batches from outside learning tools may be larger than any other request.
+  app.use('/xapi', express.json({ limit: '5mb', strict: true }));
   app.use(express.json({ limit: opts.bodyLimit ?? '2mb', strict: true }));
 
   app.get('/health', (_req, res) => {

@@ -20,6 +20,8 @@ export interface SocketGatewayOptions {
   logger: Logger;
   /** Rooms of a user's sockets: 'user:<id>' and one 'course:<id>' per course in their scope. */
   roomsOf(userId: string): Promise<string[]>;
+  /** Extra rooms by role: 'role:admin' for admins, 'instructors:<courseId>' for the courses an instructor teaches. */
+  staffRoomsOf?(user: Caller): Promise<string[]>;
   /** Everyone is poked about public catalog changes at most this often (ms); default 1000. */
   publicThrottleMs?: number;
 }
@@ -75,6 +77,11 @@ export function attachSocketGateway(httpServer: http.Server, opts: SocketGateway
   io.on('connection', (socket) => {
     const user = (socket.data as SocketData).user;
     socket.join(`user:${user.id}`);
+    if (opts.staffRoomsOf)
+      opts.staffRoomsOf(user).then(
+        (rooms) => socket.join(rooms),
+        (err: unknown) => opts.logger.warn({ err }, 'socket: could not join staff rooms'),
+      );
     joinRooms(socket).then(
       () => socket.emit('sync:ready'),
       (err: unknown) => opts.logger.warn({ err }, 'socket: could not join course rooms'),

@@ -6,6 +6,7 @@ import { catalogCases } from './catalog.cases.ts';
 import { learningCases } from './learning.cases.ts';
 import { syncCases } from './sync.cases.ts';
 import { contentCases } from './content.cases.ts';
+import { analyticsCases } from './analytics.cases.ts';
 import { courseWorld } from './world.ts';
 
 /**
@@ -16,6 +17,7 @@ const cases: Record<string, Case> = {
   ...identityCases,
   ...catalogCases,
   ...learningCases,
+  ...analyticsCases,
   ...syncCases,
   ...contentCases,
 };

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { IsoDateTime } from '../common.ts';
+import { Id, IsoDateTime } from '../common.ts';
+import { EventSource } from './event.ts';
+import { StoredStatement } from './statement.ts';
 
 /**
  * The desktop app's batch upload: statements recorded on the device (each with its own UUID and device
@@ -28,8 +30,48 @@ export type EventBatchResult = z.infer<typeof EventBatchResult>;
 export const DeadLetter = z.object({
   id: z.string(),
   source: z.string(),
+  /** Where it came from within the source: a device, an xAPI client, a file, a table. */
+  origin: z.string(),
   reason: z.string(),
   payload: z.unknown(),
   receivedAt: IsoDateTime,
 });
 export type DeadLetter = z.infer<typeof DeadLetter>;
+
+export const DeadLetterQuery = z
+  .object({
+    source: EventSource.optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: z.string().max(200).optional(),
+  })
+  .strict();
+export type DeadLetterQuery = z.infer<typeof DeadLetterQuery>;
+
+/** Newest first. */
+export const DeadLetterList = z.object({ items: z.array(DeadLetter), nextCursor: z.string().nullable() });
+export type DeadLetterList = z.infer<typeof DeadLetterList>;
+
+/** Credentials an outside learning tool uses (HTTP Basic key:secret) on the xAPI Statements resource. */
+export const XapiClient = z.object({
+  id: Id,
+  key: z.string(),
+  name: z.string(),
+  createdBy: Id.nullable(),
+  createdAt: IsoDateTime,
+  disabled: z.boolean(),
+});
+export type XapiClient = z.infer<typeof XapiClient>;
+
+export const XapiClientCreate = z.object({ name: z.string().trim().min(1).max(200) }).strict();
+export type XapiClientCreate = z.infer<typeof XapiClientCreate>;
+
+/** The answer to creating a client: the secret is shown this once (only its hash is kept). */
+export const XapiClientCreated = XapiClient.extend({ secret: z.string() });
+export type XapiClientCreated = z.infer<typeof XapiClientCreated>;
+
+export const XapiClientList = z.object({ items: z.array(XapiClient) });
+export type XapiClientList = z.infer<typeof XapiClientList>;
+
+/** xAPI StatementResult: a page of statements and the relative URL of the next page ('' when none). */
+export const StatementResult = z.object({ statements: z.array(StoredStatement), more: z.string() });
+export type StatementResult = z.infer<typeof StatementResult>;

@@ -2,3 +2,5 @@ export * from './statement.ts';
 export * from './verbs.ts';
 export * from './event.ts';
 export * from './collector.ts';
+export * from './insights.ts';
+export * from './dashboard.ts';

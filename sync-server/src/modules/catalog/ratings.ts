@@ -5,6 +5,7 @@ import type { Db } from '../../db/client.ts';
 import { ApiError } from '../../http/errors.ts';
 import type { Caller } from '../../http/route.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
+import { platformEvents, recordPlatformEvent } from '../analytics/collector/sources/outbox.ts';
 import {
   canSee,
   loadCourseRow,
@@ -97,6 +98,8 @@ export function ratingService({ db, users, enrollments, changed }: RatingDeps) {
       if (!r)
         throw new ApiError('already_rated', 'You rated this course already; change your rating with PUT');
       await recompute(tx, courseId);
+      // The analytics platform event, committed with the rating (transactional outbox).
+      await recordPlatformEvent(tx, platformEvents.rated(userId, courseId, body.stars));
       return r;
     });
     changed(courseId);

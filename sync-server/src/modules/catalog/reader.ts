@@ -47,6 +47,8 @@ export interface CatalogReader {
   getStructure(id: string): Promise<CourseStructure | null>;
   /** True when the user is one of the course's instructors. */
   isInstructor(courseId: string, userId: string): Promise<boolean>;
+  /** The ids of the courses the user teaches. */
+  coursesTaughtBy(userId: string): Promise<string[]>;
   /** Popularity counter kept on the course for sorting; called by the enrollment module. */
   adjustEnrollmentCount(courseId: string, delta: number): Promise<void>;
   /** Forget cached structures of a course (after an edit). */
@@ -167,6 +169,12 @@ export function catalogReader(db: Db, cacheMs = 10_000): CatalogReader {
         sql`SELECT 1 FROM course_instructors WHERE course_id = ${courseId} AND user_id = ${userId}`,
       );
       return r.rows.length > 0;
+    },
+    async coursesTaughtBy(userId) {
+      const r = await db.execute<{ course_id: string }>(
+        sql`SELECT course_id FROM course_instructors WHERE user_id = ${userId}`,
+      );
+      return r.rows.map((row) => row.course_id);
     },
     async adjustEnrollmentCount(courseId, delta) {
       await db.execute(

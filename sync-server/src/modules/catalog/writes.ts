@@ -4,6 +4,7 @@ import { CourseCreate, CoursePatch, type CourseDetail } from '@lyceum/contracts'
 import type { Db } from '../../db/client.ts';
 import { ApiError } from '../../http/errors.ts';
 import { newId } from '../../lib/ids.ts';
+import { platformEvents, recordPlatformEvent } from '../analytics/collector/sources/outbox.ts';
 import {
   invalid,
   parseInput,
@@ -76,15 +77,19 @@ export function courseWriter({ db, users, enrollments, changed }: WriteDeps) {
         if (problems.length)
           throw new ApiError('course_incomplete', 'The course is not ready to publish', { problems });
       }
-      await db
-        .update(courses)
-        .set({
-          status: to,
-          version: sql`${courses.version} + 1`,
-          updatedAt: nowMs,
-          ...(to === 'published' ? { publishedAt: sql`COALESCE(${courses.publishedAt}, ${nowMs})` } : {}),
-        })
-        .where(eq(courses.id, id));
+      await db.transaction(async (tx) => {
+        await tx
+          .update(courses)
+          .set({
+            status: to,
+            version: sql`${courses.version} + 1`,
+            updatedAt: nowMs,
+            ...(to === 'published' ? { publishedAt: sql`COALESCE(${courses.publishedAt}, ${nowMs})` } : {}),
+          })
+          .where(eq(courses.id, id));
+        // The analytics platform event, committed with the change (transactional outbox).
+        if (to === 'published') await recordPlatformEvent(tx, platformEvents.published(caller.id, id));
+      });
       changed(id);
     }
     return freshDetail(id, viewer);

@@ -3,6 +3,7 @@ import type { Enrollment, EnrollmentSource, EnrollmentStatus } from '@lyceum/con
 import type { Db } from '../../db/client.ts';
 import { ApiError } from '../../http/errors.ts';
 import { newId } from '../../lib/ids.ts';
+import { platformEvents, recordPlatformEvent } from '../analytics/collector/sources/outbox.ts';
 import type { CatalogReader, CourseRef } from '../catalog/reader.ts';
 import { enrollments, type EnrollmentRow } from './tables.ts';
 
@@ -39,22 +40,27 @@ export function enrollmentService(db: Db, catalog: CatalogReader) {
 
   /** Insert, or reactivate a dropped enrollment; refuses when already active or completed. Keeps the course's counter. */
   async function admit(course: CourseRef, userId: string, source: EnrollmentSource): Promise<EnrollmentRow> {
-    const [row] = await db
-      .insert(enrollments)
-      .values({ id: newId(), courseId: course.id, userId, status: 'active', source })
-      .onConflictDoUpdate({
-        target: [enrollments.courseId, enrollments.userId],
-        set: {
-          // Completion is monotonic: someone who completed, dropped and came back is still a graduate.
-          status: sql`CASE WHEN ${enrollments.completedAt} IS NULL THEN 'active' ELSE 'completed' END`,
-          source,
-          enrolledAt: sql`now()`,
-          droppedAt: null,
-          updatedAt: sql`now()`,
-        },
-        setWhere: eq(enrollments.status, 'dropped'),
-      })
-      .returning();
+    const row = await db.transaction(async (tx) => {
+      const [r] = await tx
+        .insert(enrollments)
+        .values({ id: newId(), courseId: course.id, userId, status: 'active', source })
+        .onConflictDoUpdate({
+          target: [enrollments.courseId, enrollments.userId],
+          set: {
+            // Completion is monotonic: someone who completed, dropped and came back is still a graduate.
+            status: sql`CASE WHEN ${enrollments.completedAt} IS NULL THEN 'active' ELSE 'completed' END`,
+            source,
+            enrolledAt: sql`now()`,
+            droppedAt: null,
+            updatedAt: sql`now()`,
+          },
+          setWhere: eq(enrollments.status, 'dropped'),
+        })
+        .returning();
+      // The analytics platform event, committed with the enrollment (transactional outbox).
+      if (r) await recordPlatformEvent(tx, platformEvents.enrolled(userId, course.id));
+      return r;
+    });
     if (!row) throw new ApiError('already_enrolled', 'Already enrolled in this course');
     await catalog.adjustEnrollmentCount(course.id, 1);
     return row;
@@ -153,22 +159,26 @@ export function enrollmentService(db: Db, catalog: CatalogReader) {
 
     /** Monotonic completion; answers true when this call completed an active enrollment. */
     async markCompleted(courseId: string, userId: string): Promise<boolean> {
-      const rows = await db
-        .update(enrollments)
-        .set({
-          status: 'completed',
-          completedAt: sql`coalesce(${enrollments.completedAt}, now())`,
-          updatedAt: sql`now()`,
-        })
-        .where(
-          and(
-            eq(enrollments.courseId, courseId),
-            eq(enrollments.userId, userId),
-            eq(enrollments.status, 'active'),
-          ),
-        )
-        .returning({ id: enrollments.id });
-      return rows.length > 0;
+      return db.transaction(async (tx) => {
+        const rows = await tx
+          .update(enrollments)
+          .set({
+            status: 'completed',
+            completedAt: sql`coalesce(${enrollments.completedAt}, now())`,
+            updatedAt: sql`now()`,
+          })
+          .where(
+            and(
+              eq(enrollments.courseId, courseId),
+              eq(enrollments.userId, userId),
+              eq(enrollments.status, 'active'),
+            ),
+          )
+          .returning({ id: enrollments.id });
+        // The analytics platform event, committed with the completion (transactional outbox).
+        if (rows.length) await recordPlatformEvent(tx, platformEvents.completed(userId, courseId));
+        return rows.length > 0;
+      });
     },
 
     async listForUser(userId: string, status?: EnrollmentStatus): Promise<EnrollmentRow[]> {

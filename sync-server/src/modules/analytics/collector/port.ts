@@ -4,6 +4,9 @@ import type { EventSource } from '@lyceum/contracts';
 export interface IngestRejection {
   index: number;
   id: string | null;
+  /** invalid: fails the statement schema; actor_mismatch: not the uploader's own statement; conflict: the id is
+   * already collected with other content. */
+  kind: 'invalid' | 'actor_mismatch' | 'conflict';
   reason: string;
 }
 
@@ -26,6 +29,9 @@ export interface IngestMeta {
   skewMs?: number | null;
   /** When set, every statement's actor must be this Lyceum user (the desktop batch upload). */
   actorUserId?: string;
+  /** All or nothing (the xAPI resource): when any item is rejected, nothing is published or recorded (the rejected
+   * items still go to the dead-letter store), and a statement id twice in the request is invalid. */
+  atomic?: boolean;
 }
 
 /**

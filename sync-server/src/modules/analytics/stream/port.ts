@@ -27,6 +27,8 @@ export interface SubscribeOptions {
  *   Events are keyed by `event.actor`, so one learner's events keep their order.
  * - A consumer group sees each event at least once; offsets are committed only after the handler resolves, so a
  *   crash replays the uncommitted batch (the processor is idempotent on event id).
+ * - A group seen for the first time starts from the oldest retained event. `subscribe` resolves once the new member
+ *   has joined its group; members of one group share the topic's partitions, each event going to one of them.
  */
 export interface EventStream {
   readonly kind: 'postgres' | 'kafka';
