@@ -21,6 +21,7 @@ import { createMediaModule } from './modules/media/index.ts';
 import { createMetrics } from './lib/metrics.ts';
 import { consoleRouter } from './http/console.ts';
 import { createAnalyticsModule } from './modules/analytics/index.ts';
+import { startCollectorSources, type CollectorSources } from './modules/analytics/collector/sources/index.ts';
 import { attachSocketGateway, type SocketGateway } from './http/socket.ts';
 
 export interface ServerOptions {
@@ -149,6 +150,7 @@ export async function createServer(opts: ServerOptions) {
   let server: http.Server | null = null;
   let gateway: SocketGateway | null = null;
   let closing: Promise<void> | null = null;
+  let sources: CollectorSources | null = null;
   return {
     app,
     config,
@@ -195,6 +197,15 @@ export async function createServer(opts: ServerOptions) {
       sync.start();
       media.start();
       if (config.ANALYTICS_PROCESSOR === 'embedded') await analytics.startProcessor();
+      // Database and file sources of the collector: the outbox relay, SQL pollers, the drop folder.
+      sources = startCollectorSources({
+        pool: database.pool,
+        ingest: analytics.collector.ingest,
+        dataDir: config.dataDir,
+        config,
+        logger,
+        users: identity.accounts,
+      });
       const addr = server.address() as AddressInfo;
       return `http://${host.includes(':') ? `[${host}]` : host}:${addr.port}`;
     },
@@ -212,6 +223,7 @@ export async function createServer(opts: ServerOptions) {
           await done;
           clearTimeout(timer);
         }
+        await sources?.stop();
         await analytics.close();
         await database.close();
         await embedded?.stop();

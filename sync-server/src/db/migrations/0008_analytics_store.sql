@@ -1,5 +1,6 @@
 -- Analytics store (issue 5), embedded adapter: the facts (one row per learning event, with what the processor
--- derived) and the rollups the insights read. Every rollup is the fold of the facts: a fact is folded once, when it
+-- derived; the statement itself stays in the collector's analytics.statements under the same id) and the rollups the
+-- insights read. Every rollup is the fold of the facts: a fact is folded once, when it
 -- is first inserted (and its active time re-folded by difference when a later-arriving neighbour changes it), so a
 -- replay changes nothing. Times are EVENT times (device time corrected for clock skew) unless named `stored`.
 -- Rollup tables keep a fill factor below 100 so that the counter updates stay HOT (no index churn).
@@ -9,24 +10,18 @@ CREATE TABLE analytics.facts (
   id uuid PRIMARY KEY,
   actor text NOT NULL,
   verb text NOT NULL,
-  verb_id text NOT NULL,
-  object_id text NOT NULL,
   course_id text,
   lesson_id text,
   question_id text,
   at timestamptz NOT NULL,
-  device_ts timestamptz NOT NULL,
   stored timestamptz NOT NULL,
   source text NOT NULL,
-  device_id text,
-  skew_ms double precision,
   success boolean,
-  completion boolean,
-  score_scaled double precision,
   score_raw double precision,
-  duration_s double precision,
-  video jsonb,
+  -- Video events: where the viewer is left (s), the video length (s), the segments watched.
   position double precision,
+  video_length double precision,
+  watched nummultirange,
   -- false for platform events (course published): not part of anyone's learning timeline.
   learning boolean NOT NULL,
   -- Active learning time contributed: the gap to the actor's next event when at most the session gap.
@@ -36,7 +31,6 @@ CREATE TABLE analytics.facts (
 CREATE INDEX facts_timeline_idx ON analytics.facts (actor, at, id) WHERE learning;
 -- Time ranges: facts arrive roughly in time order, so block-range indexes stay small and cheap to maintain.
 CREATE INDEX facts_at_brin ON analytics.facts USING brin (at);
-CREATE INDEX facts_stored_brin ON analytics.facts USING brin (stored);
 
 -- Per course (''= events outside any course) and UTC day.
 CREATE TABLE analytics.course_daily (
@@ -148,8 +142,9 @@ CREATE TABLE analytics.learning_sessions (
   video_length double precision,
   PRIMARY KEY (actor, kind, course_id, lesson_id, started_at)
 ) WITH (fillfactor = 80);
-CREATE INDEX learning_sessions_started_idx ON analytics.learning_sessions (kind, started_at);
-CREATE INDEX learning_sessions_course_idx ON analytics.learning_sessions (kind, course_id, started_at);
+-- Time ranges only: an index leading with (kind, course_id) would tie in cost with the primary key for the
+-- processor's per-learner lookups, and a planner that picks it scans every learner's sessions of the course.
+CREATE INDEX learning_sessions_started_idx ON analytics.learning_sessions (started_at);
 
 -- Live figures, in ARRIVAL time: when each learner last had an event stored (per course, '' = none) ...
 CREATE TABLE analytics.presence (
