@@ -2,10 +2,11 @@ import { parseArgs } from 'node:util';
 import { Role } from '@lyceum/contracts';
 import { loadConfig } from './config.ts';
 import { createServer } from './app.ts';
+import { runProcessor } from './processor-main.ts';
 import { demoLogins, seedDemoIfEmpty } from './seed/demo.ts';
 
 const usage =
-  'usage: main.ts start | migrate | seed | create-user --email E --name N --password P [--role student|instructor|admin]';
+  'usage: main.ts start | processor | migrate | seed | create-user --email E --name N --password P [--role student|instructor|admin]';
 
 /** The admin console is a Vite bundle: build it on start when its sources changed (dev); '' or why it is missing. */
 async function buildConsoleIfStale(): Promise<string> {
@@ -51,6 +52,17 @@ async function main(command: string | undefined): Promise<void> {
         '',
       ];
       process.stdout.write(lines.join('\n') + '\n');
+      return;
+    }
+    case 'processor': {
+      const stop = await runProcessor(config);
+      const shutdown = () =>
+        void stop().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      process.once('SIGINT', shutdown);
+      process.once('SIGTERM', shutdown);
       return;
     }
     case 'migrate': {
