@@ -38,6 +38,8 @@ export function rendererStale(): boolean {
     path.join(desktopRoot, 'src/core/services/teaching-schemas.ts'),
     path.join(desktopRoot, 'vite.config.ts'),
     path.join(repoRoot, 'packages/contracts/src'),
+    path.join(repoRoot, 'packages/ui/src'),
+    path.join(desktopRoot, 'src/core/analytics/schemas.ts'),
   ];
   return outputTime(path.join(rendererOut, 'index.html')) < newestMtime(sources);
 }

@@ -18,6 +18,8 @@ import { syncEngine, type SyncEngineOptions } from './sync/engine.ts';
 import { syncTransport } from './sync/transport.ts';
 import { learningRoutes } from './api/learning-routes.ts';
 import { contentRoutes } from './api/content-routes.ts';
+import { analyticsRoutes } from './api/analytics-routes.ts';
+import { createAnalytics, type AnalyticsDeps } from './analytics/index.ts';
 import { catalogCache } from './store/catalog-cache.ts';
 import { identityRepo } from './store/identity.ts';
 import { openStore } from './store/open.ts';
@@ -38,6 +40,10 @@ export interface CoreOptions {
   teaching?: TeachingTuning;
   /** Download manager tuning (tests); `autoStart: false` leaves queued downloads alone until `downloads.start()`. */
   downloads?: DownloadTuning & { autoStart?: boolean };
+  /** Analytics upload tuning (tests); `autoStart: false` leaves the timers off (call core.analytics.uploader.uploadNow()). */
+  analytics?: AnalyticsDeps['tuning'];
+  /** The device clock of analytics statements (tests); default the system clock. */
+  clock?: () => Date;
   /** Sync engine tuning (tests); `autoStart: false` leaves the triggers off (call core.sync.syncNow()). */
   sync?: Partial<
     Pick<
@@ -105,7 +111,26 @@ export async function startCore(opts: CoreOptions) {
       tuning: opts.downloads,
       onError: opts.onError,
     });
-    const learning = learningService({ db: store.db, cache, sync, transport, connectivity, downloads });
+    const analytics = createAnalytics({
+      db: store.db,
+      client,
+      session,
+      connectivity,
+      settings,
+      prepareUser: () => sync.prepare(),
+      clock: opts.clock,
+      onError: opts.onError,
+      tuning: opts.analytics,
+    });
+    const learning = learningService({
+      db: store.db,
+      cache,
+      sync,
+      transport,
+      connectivity,
+      downloads,
+      recorder: analytics.recorder,
+    });
     const teaching = teachingService({
       dataDir: config.dataDir,
       client,
@@ -115,8 +140,10 @@ export async function startCore(opts: CoreOptions) {
     });
     // Offline copies requested while offline (or that failed) continue after each successful sync.
     sync.onChange(() => {
-      if (sync.status().lastError === null && connectivity.snapshot().online)
-        void learning.resumeDownloads().catch(() => undefined);
+      const ok = sync.status().lastError === null && connectivity.snapshot().online;
+      if (ok) void learning.resumeDownloads().catch(() => undefined);
+      // Graded quiz results that arrived are recorded; the analytics queue goes up after a sync that reached the server.
+      analytics.afterSync(ok);
     });
     const secret = opts.secret ?? randomBytes(32).toString('base64url');
     const app: AppInfo = {
@@ -133,6 +160,7 @@ export async function startCore(opts: CoreOptions) {
         ...learningRoutes({ learning, sync }),
         ...teachRoutes({ teaching }),
         ...contentRoutes({ learning, downloads }),
+        ...analyticsRoutes({ learning, insights: analytics.insights }),
       ],
       rendererDir: opts.rendererDir === undefined ? defaultRendererDir() : opts.rendererDir,
       onError: opts.onError,
@@ -142,6 +170,7 @@ export async function startCore(opts: CoreOptions) {
     if (opts.sync?.autoStart !== false) sync.start();
     if (opts.downloads?.autoStart !== false) downloads.start();
     teaching.start();
+    analytics.start();
     return {
       url: api.origin,
       launchUrl: api.launchUrl,
@@ -156,7 +185,9 @@ export async function startCore(opts: CoreOptions) {
       learning,
       downloads,
       teaching,
+      analytics,
       async close() {
+        await analytics.close();
         await teaching.close();
         await downloads.close();
         await sync.stop();

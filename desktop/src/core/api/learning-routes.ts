@@ -52,7 +52,7 @@ export function learningRoutes(s: { learning: LearningService; sync: SyncEngine 
       path: '/api/learning/:id/lessons/:lessonId',
       handler: ({ params }) => {
         const p = lesson(params);
-        return s.learning.lesson(p.id, p.lessonId);
+        return s.learning.openLesson(p.id, p.lessonId);
       },
     },
     {

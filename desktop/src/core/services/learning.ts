@@ -7,6 +7,8 @@ import {
   type Preferences,
   type QuizAttemptInput,
 } from '@lyceum/contracts';
+import type { AnalyticsRecorder } from '../analytics/recorder.ts';
+import type { VideoEventBody } from '../analytics/schemas.ts';
 import { WATCHED_TO_COMPLETE, type WatchBody, type WatchState } from '../content-schemas.ts';
 import type { Downloads } from '../downloads/index.ts';
 import { CoreError } from '../errors.ts';
@@ -31,6 +33,8 @@ export interface LearningDeps {
   connectivity: ConnectivityMonitor;
   /** The media of offline copies (video, slides, attachments). */
   downloads: Downloads;
+  /** Learning events for analytics (recorded on the device, uploaded later); never fails an action. */
+  recorder?: AnalyticsRecorder;
 }
 
 /** Offline study: My Learning, lessons, quizzes and preferences from the local store; changes go through the outbox. */
@@ -120,6 +124,19 @@ export function learningService(d: LearningDeps) {
       return view;
     },
 
+    /** The lesson page was opened (the local API's lesson route; internal reads are not openings). */
+    openLesson(courseId: string, lessonId: string): StudyLesson {
+      const view = this.lesson(courseId, lessonId);
+      d.recorder?.lessonOpened(courseId, lessonId);
+      return view;
+    },
+
+    /** A video player event (played, paused, seeked, reached the end), for analytics only. */
+    videoEvent(courseId: string, lessonId: string, body: VideoEventBody): void {
+      requireVideoLesson(courseId, lessonId);
+      d.recorder?.videoEvent(courseId, lessonId, body);
+    },
+
     /** Enrolling is the server's decision: online only. The course is stored right after, ready for offline study. */
     async enroll(courseId: string): Promise<StudyCourse> {
       requireUser();
@@ -197,6 +214,8 @@ export function learningService(d: LearningDeps) {
           occurredAt: new Date().toISOString(),
         },
       });
+      if (complete)
+        d.recorder?.videoLessonCompleted(courseId, lessonId, { position, watched: union, length: duration });
       return watchStateOf(lessonId);
     },
 
@@ -204,10 +223,12 @@ export function learningService(d: LearningDeps) {
       const detail = requireEnrolled(courseId);
       if (!findLesson(detail, lessonId))
         throw new CoreError('not_found', 'This lesson is not part of the course.');
+      const wasCompleted = readLesson(d.db, lessonId)?.completed ?? false;
       d.sync.record({
         name: 'recordProgress',
         args: { id: uuidv7(), courseId, lessonId, completed: true, occurredAt: new Date().toISOString() },
       });
+      if (!wasCompleted) d.recorder?.lessonCompleted(courseId, lessonId);
       return this.lesson(courseId, lessonId);
     },
 
@@ -226,7 +247,9 @@ export function learningService(d: LearningDeps) {
         submittedAt: new Date().toISOString(),
         ...(body.startedAt ? { startedAt: body.startedAt } : {}),
       };
+      const wasCompleted = readLesson(d.db, lessonId)?.completed ?? false;
       d.sync.record({ name: 'submitQuizAttempt', args });
+      d.recorder?.quizSubmitted(args, { wasCompleted });
       return this.lesson(courseId, lessonId);
     },
 

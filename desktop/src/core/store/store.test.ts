@@ -28,7 +28,12 @@ describe('local store', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lyceum-store-'));
     const file = path.join(dir, 'lyceum.db');
     const first = open(file);
-    expect(first.applied).toEqual(['0001_local_store.sql', '0002_sync.sql', '0003_downloads.sql']);
+    expect(first.applied).toEqual([
+      '0001_local_store.sql',
+      '0002_sync.sql',
+      '0003_downloads.sql',
+      '0004_analytics.sql',
+    ]);
     expect(first.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
     const tables = first.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as {
       name: string;

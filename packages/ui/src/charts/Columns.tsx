@@ -24,7 +24,7 @@ export function Columns(p: {
   return (
     <ChartFrame title={p.title} subtitle={p.subtitle} data={p.data} format={p.format}>
       <svg className={`lx-columns lx-tone-${p.tone ?? 'accent'}`} viewBox={`0 0 ${W} ${H}`} width="100%">
-        {ticks(max).map((t) => (
+        {ticks(max, 4, p.format === undefined || p.format === 'count').map((t) => (
           <g key={t}>
             <line className="lx-grid" x1={left} x2={W} y1={y(t)} y2={y(t)} />
             <text className="lx-axis" x={left - 6} y={y(t) + 4} textAnchor="end">

@@ -43,7 +43,7 @@ export function TimeSeries(p: {
   return (
     <ChartFrame title={p.title} subtitle={p.subtitle} data={data} format={p.format} valueHeader="Value">
       <svg className="lx-series" viewBox={`0 0 ${W} ${H}`} width="100%">
-        {ticks(max).map((t) => (
+        {ticks(max, 4, p.format === undefined || p.format === 'count').map((t) => (
           <g key={t}>
             <line className="lx-grid" x1={left} x2={W} y1={y(t)} y2={y(t)} />
             <text className="lx-axis" x={left - 6} y={y(t) + 4} textAnchor="end">

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { BarList } from './BarList.tsx';
 import { Columns } from './Columns.tsx';
 import { formatDuration, formatValue } from './format.ts';
-import { areaPath, linePath, niceMax } from './scale.ts';
+import { areaPath, linePath, niceMax, ticks } from './scale.ts';
 import { StatTile } from './StatTile.tsx';
 import { TimeSeries } from './TimeSeries.tsx';
 
@@ -89,6 +89,9 @@ describe('charts', () => {
       ]),
     ).toBe('M0 1 L2.3 3');
     expect(areaPath([], 10)).toBe('');
+    expect(ticks(1, 4, true)).toEqual([0, 1]);
+    expect(ticks(5, 4, true)).toEqual([0, 2, 4]);
+    expect(ticks(1)).toEqual([0, 0.25, 0.5, 0.75, 1]);
     expect(renderToStaticMarkup(<StatTile label="Active now" value={null} />)).toContain('—');
   });
 });

@@ -9,9 +9,16 @@ export function niceMax(value: number): number {
   return 10 * base;
 }
 
-/** `count` + 1 evenly spaced ticks from 0 to max. */
-export function ticks(max: number, count = 4): number[] {
-  return Array.from({ length: count + 1 }, (_, i) => (max * i) / count);
+/**
+ * About `count` + 1 evenly spaced ticks from 0 to max; with `whole`, only whole numbers (a count axis whose maximum
+ * is 1 has ticks 0 and 1, not 0, 0.25, …, which would all print as 0 or 1).
+ */
+export function ticks(max: number, count = 4, whole = false): number[] {
+  if (!whole) return Array.from({ length: count + 1 }, (_, i) => (max * i) / count);
+  const step = Math.max(1, Math.ceil(max / count));
+  const out: number[] = [];
+  for (let v = 0; v <= max + 1e-9; v += step) out.push(v);
+  return out;
 }
 
 /** Map a value of [d0, d1] onto [r0, r1]; a zero-width domain maps to the middle. */

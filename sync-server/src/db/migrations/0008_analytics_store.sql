@@ -162,3 +162,9 @@ CREATE TABLE analytics.arrivals (
   events bigint NOT NULL,
   PRIMARY KEY (second, course_id)
 ) WITH (fillfactor = 80);
+
+-- One row per learner, locked FOR UPDATE by each batch that touches the learner: batches of the same learners (a
+-- redelivery, a second processor) run one after the other and see each other's timeline.
+CREATE TABLE analytics.learner_locks (
+  actor text PRIMARY KEY
+);

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { unionIntervals, watchedSeconds, type WatchedInterval } from '@lyceum/contracts';
+import type { VideoEventBody } from '../../../core/analytics/schemas.ts';
 import type { WatchBody } from '../../../core/content-schemas.ts';
 import { formatClock } from '../../lib/media-format.ts';
 import { watchTracker } from '../../lib/watch-tracker.ts';
@@ -24,16 +25,29 @@ interface Props {
   watched: WatchedInterval[];
   /** Report watching; `exiting` when the page is going away (the request must outlive it). */
   onReport: (body: WatchBody, exiting: boolean) => Promise<unknown> | void;
+  /** Player events for learning analytics (played, paused, seeked, reached the end), one session per viewing. */
+  onEvent?: (event: VideoEventBody) => void;
 }
 
 /**
  * An HLS video player: hls.js on Media Source Extensions (native HLS where MSE is missing), resuming where the
  * student stopped, reporting watched stretches every 10 s and on pause, end and leaving the page.
  */
-export function VideoPlayer({ src, poster, title, startAt, playbackRate, watched, onReport }: Props) {
+export function VideoPlayer({
+  src,
+  poster,
+  title,
+  startAt,
+  playbackRate,
+  watched,
+  onReport,
+  onEvent,
+}: Props) {
   const videoRef = useRef<HTMLVideoElement>(null);
   const report = useRef(onReport);
   report.current = onReport;
+  const events = useRef(onEvent);
+  events.current = onEvent;
   const [engine, setEngine] = useState<Engine>('loading');
   const [error, setError] = useState<string | null>(null);
   const [duration, setDuration] = useState(0);
@@ -54,6 +68,19 @@ export function VideoPlayer({ src, poster, title, startAt, playbackRate, watched
     const tracker = watchTracker();
     const start = resumeAt.current ?? 0;
     tracker.seed(start);
+    // Analytics: this viewing (a session), what it played, and whether it is playing now.
+    const sessionId = crypto.randomUUID();
+    const viewing = watchTracker();
+    viewing.seed(start);
+    let playing = false;
+    let started = false;
+    let seekFrom: number | null = null;
+    const emit = (verb: VideoEventBody['verb'], more: Partial<VideoEventBody> = {}) => {
+      const length = video.duration;
+      if (!events.current || !(length > 0) || !Number.isFinite(length)) return;
+      const time = Math.min(Math.max(0, video.currentTime), length);
+      events.current({ verb, sessionId, time, segments: viewing.snapshot(), length, ...more });
+    };
     setError(null);
     setEngine('loading');
 
@@ -63,25 +90,52 @@ export function VideoPlayer({ src, poster, title, startAt, playbackRate, watched
       Promise.resolve(report.current(body, exiting)).catch(() => tracker.putBack(body));
     };
     const on: Record<string, () => void> = {
-      playing: () => tracker.play(video.currentTime),
+      playing: () => {
+        tracker.play(video.currentTime);
+        viewing.play(video.currentTime);
+        // Resuming after buffering is not a new "played".
+        if (!playing) emit('played');
+        playing = started = true;
+      },
       timeupdate: () => {
         tracker.time(video.currentTime);
+        viewing.time(video.currentTime);
         setLive(tracker.snapshot());
       },
-      seeking: () => tracker.stop(),
+      seeking: () => {
+        seekFrom ??= viewing.position;
+        tracker.stop();
+        viewing.stop();
+      },
       seeked: () => {
         tracker.time(video.currentTime);
-        if (!video.paused) tracker.play(video.currentTime);
+        viewing.time(video.currentTime);
+        if (!video.paused) {
+          tracker.play(video.currentTime);
+          viewing.play(video.currentTime);
+        }
+        // Seeks before the first play (resuming where the student stopped) are the player's, not the student's.
+        if (started && seekFrom !== null) emit('seeked', { from: seekFrom, to: video.currentTime });
+        seekFrom = null;
       },
       pause: () => {
         tracker.time(video.currentTime);
         tracker.stop();
+        viewing.time(video.currentTime);
+        viewing.stop();
         send(false);
+        // The end of the video also pauses: that one is reported as "completed" by `ended`.
+        if (playing && !video.ended) emit('paused');
+        playing = false;
       },
       ended: () => {
         tracker.time(video.currentTime);
         tracker.stop();
+        viewing.time(video.currentTime);
+        viewing.stop();
         send(false);
+        emit('completed');
+        playing = false;
       },
       loadedmetadata: () => {
         setDuration(video.duration);
@@ -99,7 +153,18 @@ export function VideoPlayer({ src, poster, title, startAt, playbackRate, watched
     const hidden = () => {
       if (document.visibilityState === 'hidden') send(true);
     };
-    const leaving = () => send(true);
+    /** The page goes away while playing: the viewing ends where it is. */
+    const stopViewing = () => {
+      if (!playing) return;
+      viewing.time(video.currentTime);
+      viewing.stop();
+      emit('paused');
+      playing = false;
+    };
+    const leaving = () => {
+      send(true);
+      stopViewing();
+    };
     document.addEventListener('visibilitychange', hidden);
     addEventListener('pagehide', leaving);
 
@@ -147,6 +212,7 @@ export function VideoPlayer({ src, poster, title, startAt, playbackRate, watched
       tracker.time(video.currentTime);
       tracker.stop();
       send(true);
+      stopViewing();
       resumeAt.current = tracker.position;
       clearInterval(timer);
       for (const [name, fn] of Object.entries(on)) video.removeEventListener(name, fn);

@@ -8,6 +8,7 @@ import { EmptyState } from '../../components/EmptyState.tsx';
 import { Spinner } from '../../components/Spinner.tsx';
 import { SlidesViewer } from '../../components/media/SlidesViewer.tsx';
 import { VideoPlayer } from '../../components/media/VideoPlayer.tsx';
+import { analyticsApi } from '../../lib/analytics-api.ts';
 import { learningApi } from '../../lib/learning-api.ts';
 import { useLoad } from '../../lib/use-load.ts';
 import '../../styles/media.css';
@@ -50,6 +51,7 @@ function Video({ d, asset, onCompleted }: { d: StudyLesson; asset: MediaAsset; o
       playbackRate={prefs?.playbackSpeed ?? 1}
       watched={current.watchedIntervals as WatchedInterval[]}
       onReport={onReport}
+      onEvent={(e) => analyticsApi.videoEvent(d.courseId, d.lesson.id, e)}
     />
   );
 }

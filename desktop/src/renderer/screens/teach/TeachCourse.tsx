@@ -3,14 +3,26 @@ import { Button } from '../../components/Button.tsx';
 import { EmptyState } from '../../components/EmptyState.tsx';
 import { Link } from '../../components/Link.tsx';
 import { LoadingPage, UnavailablePage } from '../../components/PageState.tsx';
+import { useLocation } from '../../lib/router.ts';
 import { teachApi } from '../../lib/teach-api.ts';
 import { useFocusHeading } from '../../lib/use-focus-heading.ts';
 import { useLoad } from '../../lib/use-load.ts';
+import { Insights, TeachTabs } from './Insights.tsx';
 import { LessonMedia } from './LessonMedia.tsx';
 import './teach.css';
 
-/** One course on the Teach screen: its modules and lessons, each with its file and an upload control. */
+/** One course on the Teach screen: its lessons and files, or (`?view=insights`) its learning insights. */
 export function TeachCourse({ id }: { id: string }) {
+  const { search } = useLocation();
+  return new URLSearchParams(search).get('view') === 'insights' ? (
+    <Insights courseId={id} />
+  ) : (
+    <TeachCourseFiles id={id} />
+  );
+}
+
+/** The course's modules and lessons, each with its file and an upload control. */
+function TeachCourseFiles({ id }: { id: string }) {
   const { state, reload } = useLoad(() => teachApi.course(id), [id]);
   const title =
     state.status === 'ready'
@@ -30,6 +42,7 @@ export function TeachCourse({ id }: { id: string }) {
     const { code, message } = state.error;
     return (
       <UnavailablePage back={back} heading={heading} title="Course unavailable">
+        <TeachTabs courseId={id} current="files" />
         <Banner tone="error">
           {code === 'forbidden'
             ? 'Only the instructors of this course can upload its files.'
@@ -53,6 +66,7 @@ export function TeachCourse({ id }: { id: string }) {
       <h1 ref={heading} tabIndex={-1}>
         {course.title}
       </h1>
+      <TeachTabs courseId={course.id} current="files" />
       <p className="muted teach__intro">
         Choose a file for a video or slides lesson. Videos are uploaded, then processed on the server into
         streaming quality levels; the page shows both steps.

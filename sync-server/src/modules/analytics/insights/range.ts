@@ -3,7 +3,8 @@ import type { InsightRange } from '@lyceum/contracts';
 const DAY_MS = 86_400_000;
 
 /** The UTC day (YYYY-MM-DD) of an instant. */
-export const dayOf = (ms: number): string => new Date(ms - (((ms % DAY_MS) + DAY_MS) % DAY_MS)).toISOString().slice(0, 10);
+export const dayOf = (ms: number): string =>
+  new Date(ms - (((ms % DAY_MS) + DAY_MS) % DAY_MS)).toISOString().slice(0, 10);
 
 /**
  * The UTC days a range overlaps, as [fromDay, toDay): fromDay = the day of `from`; toDay = the day after the one
@@ -18,7 +19,11 @@ export function dayBounds(range: Pick<InsightRange, 'from' | 'to'>): { fromDay: 
 /** Every day in [fromDay, toDay). */
 export function daysBetween(fromDay: string, toDay: string): string[] {
   const out: string[] = [];
-  for (let d = Date.parse(`${fromDay}T00:00:00Z`), end = Date.parse(`${toDay}T00:00:00Z`); d < end; d += DAY_MS)
+  for (
+    let d = Date.parse(`${fromDay}T00:00:00Z`), end = Date.parse(`${toDay}T00:00:00Z`);
+    d < end;
+    d += DAY_MS
+  )
     out.push(dayOf(d));
   return out;
 }

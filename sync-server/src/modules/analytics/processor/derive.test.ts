@@ -42,7 +42,12 @@ const stored = (from: number, to: number, events: number): Session => ({
 
 describe('sessions', () => {
   it('split where the gap exceeds 30 minutes, and not at exactly 30', () => {
-    const facts = [fact(0), fact(30), fact(60) /* 30 min after: joins */, fact(90.01) /* 30.01 min: splits */];
+    const facts = [
+      fact(0),
+      fact(30),
+      fact(60) /* 30 min after: joins */,
+      fact(90.01) /* 30.01 min: splits */,
+    ];
     const { upserted, removed } = mergeSessions(learning, [], facts, SESSION_GAP_MS);
     expect(removed).toEqual([]);
     expect(upserted.map((s) => [(s.startedAt - T0) / MIN, (s.endedAt - T0) / MIN, s.events])).toEqual([
@@ -124,7 +129,12 @@ describe('insight helpers', () => {
     // 27 active minutes, 2 lessons, 1 quiz attempt, last active 14 hours before the end of the range:
     // 100 × (0.4·(1−e^−0.45) + 0.25·(1−e^−0.4) + 0.15·(1−e^−1/3) + 0.2·e^−(14/24)/7) = 45.39 → 45.4
     const asOf = Date.parse('2026-03-05T00:00:00Z');
-    const x = { activeMs: 27 * MIN, lessonsCompleted: 2, quizAttempts: 1, lastActiveAt: asOf - 14 * 3_600_000 };
+    const x = {
+      activeMs: 27 * MIN,
+      lessonsCompleted: 2,
+      quizAttempts: 1,
+      lastActiveAt: asOf - 14 * 3_600_000,
+    };
     expect(engagementScore(x, asOf)).toBe(45.4);
     expect(engagementScore({ ...x, lastActiveAt: null }, asOf)).toBe(0);
     const maxed = { activeMs: 1e9, lessonsCompleted: 1e3, quizAttempts: 1e3, lastActiveAt: asOf };

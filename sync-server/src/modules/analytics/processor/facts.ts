@@ -34,8 +34,9 @@ export function videoPosition(e: Pick<LearningEvent, 'video'>): number | null {
 }
 
 /** Video events on a lesson feed viewing sessions (watch share, drop-off). */
-export const isVideoOnLesson = (e: Pick<LearningEvent, 'video' | 'courseId' | 'lessonId' | 'questionId'>): boolean =>
-  e.video !== null && e.courseId !== null && e.lessonId !== null && e.questionId === null;
+export const isVideoOnLesson = (
+  e: Pick<LearningEvent, 'video' | 'courseId' | 'lessonId' | 'questionId'>,
+): boolean => e.video !== null && e.courseId !== null && e.lessonId !== null && e.questionId === null;
 
 /** The fact of an event before the timeline is known (activeMs is set when it is placed). */
 export function toFact(event: LearningEvent): Fact {

@@ -60,7 +60,8 @@ async function deriveAndWrite(tx: IngestTransaction, facts: Fact[], gapMs: numbe
   const activeChanges: ActiveChange[] = [];
   for (const [actor, fs] of byActor) {
     const newOnes = fs.filter((f) => !storedIds.has(f.id));
-    if (newOnes.length) activeChanges.push(...placeInTimeline(entriesByActor.get(actor) ?? [], newOnes, gapMs));
+    if (newOnes.length)
+      activeChanges.push(...placeInTimeline(entriesByActor.get(actor) ?? [], newOnes, gapMs));
   }
 
   const streams = new Map<string, { stream: SessionStream; facts: Fact[] }>();
@@ -134,7 +135,9 @@ export function createProcessor(opts: ProcessorOptions) {
       activeChanges: result.activeChanges,
       durationMs: performance.now() - started,
       committedAt,
-      latenciesMs: facts.filter((f) => inserted.has(f.id)).map((f) => committedAt - Date.parse(f.event.stored)),
+      latenciesMs: facts
+        .filter((f) => inserted.has(f.id))
+        .map((f) => committedAt - Date.parse(f.event.stored)),
     };
     stats.record(report);
     opts.onBatch?.(report);

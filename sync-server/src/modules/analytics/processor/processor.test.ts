@@ -167,7 +167,12 @@ describe('the processor on a hand-built history (3 students, 2 courses)', () => 
     });
     expect(s1.score).toBe(
       engagementScore(
-        { activeMs: 1_620_000, lessonsCompleted: 2, quizAttempts: 1, lastActiveAt: Date.parse(s1.lastActiveAt!) },
+        {
+          activeMs: 1_620_000,
+          lessonsCompleted: 2,
+          quizAttempts: 1,
+          lastActiveAt: Date.parse(s1.lastActiveAt!),
+        },
         asOf,
       ),
     );
@@ -178,11 +183,21 @@ describe('the processor on a hand-built history (3 students, 2 courses)', () => 
     expect(courseA.learners).toBe(3);
     // s3's score in course A alone (day 2: 300 s, 0 lessons, 1 attempt) is part of A's mean.
     const s3InA = engagementScore(
-      { activeMs: 300_000, lessonsCompleted: 0, quizAttempts: 1, lastActiveAt: Date.parse(`${DAY2}T09:05:00Z`) },
+      {
+        activeMs: 300_000,
+        lessonsCompleted: 0,
+        quizAttempts: 1,
+        lastActiveAt: Date.parse(`${DAY2}T09:05:00Z`),
+      },
       asOf,
     );
     const s2InA = engagementScore(
-      { activeMs: 1_140_000, lessonsCompleted: 0, quizAttempts: 1, lastActiveAt: Date.parse(`${DAY2}T14:00:00Z`) },
+      {
+        activeMs: 1_140_000,
+        lessonsCompleted: 0,
+        quizAttempts: 1,
+        lastActiveAt: Date.parse(`${DAY2}T14:00:00Z`),
+      },
       asOf,
     );
     expect(courseA.avgScore).toBeCloseTo((s1.score + s2InA + s3InA) / 3, 1);
@@ -298,10 +313,35 @@ describe('the processor on a hand-built history (3 students, 2 courses)', () => 
     ]);
   });
 
+  it('counts platform events and events outside any course without making learners or funnels of them', async () => {
+    const at = (hhmm: string) => `${DAY1}T${hhmm}:00.000Z`;
+    await process([
+      learningEvent({ actor: 'instructor-1', verb: 'published', at: at('07:00'), course: A }),
+      learningEvent({ actor: 's5', verb: 'opened', at: at('07:10') }), // an outside tool's activity: no course
+      learningEvent({ actor: 's5', verb: 'opened', at: at('07:15') }),
+      // A device clock 3 hours behind: corrected by the upload's skew, this lands at 10:20, five minutes after.
+      learningEvent({
+        actor: 's5',
+        verb: 'opened',
+        at: at('07:20'),
+        stored: at('10:30'),
+        skewMs: 3 * 3_600_000,
+      }),
+    ]);
+    const o = await store.overview(range(DAY1, DAY2), NOW);
+    expect(o.totals).toMatchObject({ events: 4, learners: 1, activeSeconds: 5 * 60, sessions: 2 });
+    expect(await store.funnel(range(DAY1, DAY2))).toEqual([]);
+    expect((await store.daily(range(DAY1, DAY2)))[0]).toMatchObject({ events: 4, learners: 1 });
+    expect(await store.student('instructor-1', ALL, { now: NOW })).toMatchObject({ events: 0, sessions: 0 });
+  });
+
   it('an id already stored for another learner is a duplicate, not a second event', async () => {
     const original = learningEvent({ actor: 's7', verb: 'opened', at: `${DAY1}T08:00:00.000Z`, course: B });
     await process([original]);
-    const impostor = learningEvent({ ...{ actor: 's8', verb: 'opened', course: B }, at: `${DAY1}T09:00:00.000Z` });
+    const impostor = learningEvent({
+      ...{ actor: 's8', verb: 'opened', course: B },
+      at: `${DAY1}T09:00:00.000Z`,
+    });
     const reused = { ...impostor, id: original.id };
     const other = learningEvent({ actor: 's8', verb: 'opened', at: `${DAY1}T09:10:00.000Z`, course: B });
     const r = await createProcessor({ store }).handleBatch([reused, other]);

@@ -26,23 +26,50 @@ export function sessionWindow(stream: SessionStream, facts: readonly Fact[], gap
     lo = Math.min(lo, f.at);
     hi = Math.max(hi, f.at);
   }
-  return { ...stream, from: lo - gapMs, to: hi + gapMs };
+  return {
+    actor: stream.actor,
+    kind: stream.kind,
+    courseId: stream.courseId,
+    lessonId: stream.lessonId,
+    from: lo - gapMs,
+    to: hi + gapMs,
+  };
 }
 
+/** A new event as a session of its own (objects built field by field: spreads are slow on this hot path). */
 function pointSession(stream: SessionStream, f: Fact): Session {
-  const hasPosition = stream.kind === 'video' && f.position !== null;
+  const video = stream.kind === 'video';
+  const hasPosition = video && f.position !== null;
   return {
-    ...stream,
+    actor: stream.actor,
+    kind: stream.kind,
+    courseId: stream.courseId,
+    lessonId: stream.lessonId,
     startedAt: f.at,
     endedAt: f.at,
     events: 1,
-    courses: stream.kind === 'learning' && f.event.courseId !== null ? [f.event.courseId] : [],
+    courses: !video && f.event.courseId !== null ? [f.event.courseId] : [],
     position: hasPosition ? f.position : null,
     positionAt: hasPosition ? f.at : null,
     positionId: hasPosition ? f.id : null,
-    videoLength: stream.kind === 'video' ? (f.event.video?.length ?? null) : null,
+    videoLength: video ? (f.event.video?.length ?? null) : null,
   };
 }
+
+const copy = (s: Session): Session => ({
+  actor: s.actor,
+  kind: s.kind,
+  courseId: s.courseId,
+  lessonId: s.lessonId,
+  startedAt: s.startedAt,
+  endedAt: s.endedAt,
+  events: s.events,
+  courses: s.courses.slice(),
+  position: s.position,
+  positionAt: s.positionAt,
+  positionId: s.positionId,
+  videoLength: s.videoLength,
+});
 
 function absorb(into: Session, s: Session): void {
   into.startedAt = Math.min(into.startedAt, s.startedAt);
@@ -54,7 +81,8 @@ function absorb(into: Session, s: Session): void {
     s.positionId !== null &&
     (into.positionAt === null ||
       into.positionId === null ||
-      compareInstants({ at: s.positionAt, id: s.positionId }, { at: into.positionAt, id: into.positionId }) > 0)
+      compareInstants({ at: s.positionAt, id: s.positionId }, { at: into.positionAt, id: into.positionId }) >
+        0)
   ) {
     into.position = s.position;
     into.positionAt = s.positionAt;
@@ -91,8 +119,8 @@ export function mergeSessions(
   let run: Part[] = [];
   const close = () => {
     if (!run.length || run.every((p) => p.stored)) return;
-    const merged: Session = { ...run[0]!.session, courses: [...run[0]!.session.courses] };
-    for (const p of run.slice(1)) absorb(merged, p.session);
+    const merged = copy(run[0]!.session);
+    for (let i = 1; i < run.length; i += 1) absorb(merged, run[i]!.session);
     for (const p of run)
       if (p.stored && p.session.startedAt !== merged.startedAt) removed.push(keyOf(p.session));
     upserted.push(merged);

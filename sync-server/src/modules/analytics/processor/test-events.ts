@@ -62,5 +62,9 @@ export function learningEvent(s: EventSpec): LearningEvent {
     timestamp: s.at,
     stored: s.stored ?? new Date(Date.parse(s.at) + 2000).toISOString(),
   });
-  return toLearningEvent(statement, { source: 'desktop', deviceId: `${s.actor}-laptop`, skewMs: s.skewMs ?? 0 });
+  return toLearningEvent(statement, {
+    source: 'desktop',
+    deviceId: `${s.actor}-laptop`,
+    skewMs: s.skewMs ?? 0,
+  });
 }

@@ -50,7 +50,13 @@ export function learningLoad(opts: LoadOptions): LearningEvent[] {
       specs.push({ verb: 'opened', course, lesson: lessonId });
       if (lesson % 3 === 2) {
         for (let q = 0; q < 5; q += 1)
-          specs.push({ verb: 'answered', course, lesson: lessonId, question: `q${q}`, success: rand() < 0.6 });
+          specs.push({
+            verb: 'answered',
+            course,
+            lesson: lessonId,
+            question: `q${q}`,
+            success: rand() < 0.6,
+          });
         specs.push({ verb: rand() < 0.7 ? 'passed' : 'failed', course, lesson: lessonId });
       } else {
         const length = 300 + 60 * (lesson % 5);
@@ -58,19 +64,30 @@ export function learningLoad(opts: LoadOptions): LearningEvent[] {
         specs.push({ verb: 'played', course, lesson: lessonId, video: { time: 0, length } });
         while (pos < length && rand() < 0.85) {
           const next = Math.min(length, pos + 30 + Math.floor(rand() * 90));
-          specs.push({ verb: 'paused', course, lesson: lessonId, video: { time: next, length, segments: [[pos, next]] } });
+          specs.push({
+            verb: 'paused',
+            course,
+            lesson: lessonId,
+            video: { time: next, length, segments: [[pos, next]] },
+          });
           pos = next;
         }
-        if (pos >= length) specs.push({ verb: 'completed', course, lesson: lessonId, video: { time: length, length } });
+        if (pos >= length)
+          specs.push({ verb: 'completed', course, lesson: lessonId, video: { time: length, length } });
       }
       if (rand() < 0.3) specs.push({ verb: 'completed', course, lesson: lessonId });
       lesson += 1;
       if (lesson === lessons) {
-        specs.push({ verb: 'completed', course }, { verb: 'rated', course, scoreRaw: 1 + Math.floor(rand() * 5) });
+        specs.push(
+          { verb: 'completed', course },
+          { verb: 'rated', course, scoreRaw: 1 + Math.floor(rand() * 5) },
+        );
         lesson = 0;
       }
     }
-    const gaps = specs.slice(0, perLearner).map(() => (rand() < 0.03 ? 45 * 60_000 : 10_000 + rand() * 110_000));
+    const gaps = specs
+      .slice(0, perLearner)
+      .map(() => (rand() < 0.03 ? 45 * 60_000 : 10_000 + rand() * 110_000));
     let at = end - 60_000 - gaps.reduce((s, g) => s + g, 0);
     specs.slice(0, perLearner).forEach((s, i) => {
       at += gaps[i]!;

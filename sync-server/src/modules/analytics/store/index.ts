@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type pg from 'pg';
 import type { Config } from '../../../config.ts';
+import { createElasticsearchStore } from './elasticsearch.ts';
 import type { AnalyticsStore } from './port.ts';
 import { createPostgresStore } from './postgres.ts';
 
@@ -13,7 +14,8 @@ export function createAnalyticsStore(
   logger: Logger,
 ): AnalyticsStore {
   if (config.ELASTICSEARCH_URL) {
-    logger.warn('ELASTICSEARCH_URL is set but the Elasticsearch store is not wired yet: using PostgreSQL');
+    logger.info({ node: new URL(config.ELASTICSEARCH_URL).origin }, 'analytics store: Elasticsearch');
+    return createElasticsearchStore({ node: config.ELASTICSEARCH_URL, apiKey: config.ELASTICSEARCH_API_KEY });
   }
   return createPostgresStore({ pool });
 }

@@ -4,7 +4,8 @@ import { dayOf } from '../insights/range.ts';
 /**
  * The fold of a batch into rollup rows, in memory: one row per rollup key, so each table gets ONE multi-row upsert
  * per batch. New facts add their counts; active-time changes of stored facts add the difference to the keys of the
- * fact they belong to. Keys are sorted, so concurrent writers lock rollup rows in the same order.
+ * fact they belong to. Rows that concurrent batches share (per course, per second) are sorted by key, so writers lock
+ * them in the same order; per-learner rows are guarded by the store's actor locks.
  */
 
 export interface CourseDay {
@@ -112,18 +113,53 @@ export function unionIntervals(xs: readonly (readonly [number, number])[]): [num
   return out;
 }
 
+type Level = Map<string, unknown>;
+function sub(m: Level, k: string): Level {
+  let v = m.get(k) as Level | undefined;
+  if (v === undefined) m.set(k, (v = new Map()));
+  return v;
+}
+
+/**
+ * Rows by a key of 2 to 4 strings, in nested maps: looking up the event's own strings (whose hashes V8 caches) is
+ * several times faster than building and hashing a joined key for every lookup.
+ */
 class Table<R> {
-  private readonly rows = new Map<string, R>();
-  constructor(private readonly init: (key: string[]) => R) {}
-  get(...key: string[]): R {
-    const k = key.join('\u0000');
-    let r = this.rows.get(k);
-    if (!r) this.rows.set(k, (r = this.init(key)));
+  private readonly root: Level = new Map();
+  readonly rows: R[] = [];
+  get(make: () => R, a: string, b: string, c?: string, d?: string): R {
+    let m = sub(this.root, a);
+    let last = b;
+    if (c !== undefined) {
+      m = sub(m, b);
+      last = c;
+      if (d !== undefined) {
+        m = sub(m, c);
+        last = d;
+      }
+    }
+    let r = m.get(last) as R | undefined;
+    if (r === undefined) {
+      r = make();
+      m.set(last, r);
+      this.rows.push(r);
+    }
     return r;
   }
-  sorted(): R[] {
-    return [...this.rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
-  }
+}
+
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+const DAY_MS = 86_400_000;
+/** dayOf, memoised per day number (a batch spans few days). */
+function dayCache() {
+  const days = new Map<number, string>();
+  return (ms: number) => {
+    const n = Math.floor(ms / DAY_MS);
+    let d = days.get(n);
+    if (d === undefined) days.set(n, (d = dayOf(ms)));
+    return d;
+  };
 }
 
 /** A fact of a lesson itself (not one of its questions) that completes it. */
@@ -139,80 +175,87 @@ export const courseRating = (f: Fact): number | null => {
 };
 
 export function foldBatch(facts: readonly Fact[], changes: readonly ActiveChange[]): Fold {
-  const courseDays = new Table<CourseDay>(([course_id, day]) => ({
-    course_id: course_id!,
-    day: day!,
-    events: 0,
-    active_ms: 0,
-    enrollments: 0,
-    lesson_opens: 0,
-    lesson_completions: 0,
-    course_completions: 0,
-    video_events: 0,
-    quiz_answers: 0,
-    quiz_correct: 0,
-    quiz_passed: 0,
-    quiz_failed: 0,
-    ratings: 0,
-  }));
-  const studentDays = new Table<StudentDay>(([actor, course_id, day]) => ({
-    actor: actor!,
-    course_id: course_id!,
-    day: day!,
-    events: 0,
-    active_ms: 0,
-    lesson_completions: 0,
-    quiz_attempts: 0,
-    quiz_answers: 0,
-    quiz_correct: 0,
-    last_at: -Infinity,
-  }));
-  const studentCourses = new Table<StudentCourse>(([actor, course_id]) => ({
-    actor: actor!,
-    course_id: course_id!,
-    first_at: Infinity,
-    last_at: -Infinity,
-    enrolled_at: null,
-    started_at: null,
-    lesson_completed_at: null,
-    completed_at: null,
-  }));
-  const lessonDays = new Table<StudentLessonDay>(([actor, course_id, lesson_id, day]) => ({
-    actor: actor!,
-    course_id: course_id!,
-    lesson_id: lesson_id!,
-    day: day!,
-    events: 0,
-    active_ms: 0,
-    completions: 0,
-    watched: [],
-    video_length: null,
-  }));
-  const answers = new Map<string, QuestionAnswer>();
-  const ratings = new Map<string, Rating>();
-  const presence = new Table<Presence>(([actor, course_id]) => ({
-    actor: actor!,
-    course_id: course_id!,
-    last_stored: -Infinity,
-  }));
-  const arrivals = new Table<Arrival>(([second, course_id]) => ({
-    second: Number(second),
-    course_id: course_id!,
-    events: 0,
-  }));
+  const courseDays = new Table<CourseDay>();
+  const courseDay = (course_id: string, day: string) =>
+    courseDays.get(
+      () => ({
+        course_id,
+        day,
+        events: 0,
+        active_ms: 0,
+        enrollments: 0,
+        lesson_opens: 0,
+        lesson_completions: 0,
+        course_completions: 0,
+        video_events: 0,
+        quiz_answers: 0,
+        quiz_correct: 0,
+        quiz_passed: 0,
+        quiz_failed: 0,
+        ratings: 0,
+      }),
+      course_id,
+      day,
+    );
+  const studentDays = new Table<StudentDay>();
+  const studentDay = (actor: string, course_id: string, day: string) =>
+    studentDays.get(
+      () => ({
+        actor,
+        course_id,
+        day,
+        events: 0,
+        active_ms: 0,
+        lesson_completions: 0,
+        quiz_attempts: 0,
+        quiz_answers: 0,
+        quiz_correct: 0,
+        last_at: -Infinity,
+      }),
+      actor,
+      course_id,
+      day,
+    );
+  const studentCourses = new Table<StudentCourse>();
+  const lessonDays = new Table<StudentLessonDay>();
+  const lessonDay = (actor: string, course_id: string, lesson_id: string, day: string) =>
+    lessonDays.get(
+      () => ({
+        actor,
+        course_id,
+        lesson_id,
+        day,
+        events: 0,
+        active_ms: 0,
+        completions: 0,
+        watched: [],
+        video_length: null,
+      }),
+      actor,
+      course_id,
+      lesson_id,
+      day,
+    );
+  const answers = new Table<QuestionAnswer>();
+  const ratings = new Table<Rating>();
+  const presence = new Table<Presence>();
+  const arrivals = new Table<Arrival>();
+  const day = dayCache();
 
   for (const f of facts) {
     const e = f.event;
     const course = e.courseId ?? '';
-    const day = dayOf(f.at);
+    const d = day(f.at);
     const stored = Date.parse(e.stored);
-    arrivals.get(String(Math.floor(stored / 1000) * 1000), course).events += 1;
-    const cd = courseDays.get(course, day);
+    const second = Math.floor(stored / 1000) * 1000;
+    arrivals.get(() => ({ second, course_id: course, events: 0 }), String(second), course).events += 1;
+    const cd = courseDay(course, d);
     cd.events += 1;
     cd.active_ms += f.activeMs;
+    const lessonDone = completesLesson(f);
     if (e.verb === 'enrolled' && e.courseId !== null) cd.enrollments += 1;
     if (e.verb === 'opened' && e.lessonId !== null) cd.lesson_opens += 1;
-    if (completesLesson(f)) cd.lesson_completions += 1;
+    if (lessonDone) cd.lesson_completions += 1;
     if (completesCourse(f)) cd.course_completions += 1;
     if (e.video !== null) cd.video_events += 1;
     const answered = e.verb === 'answered' && e.questionId !== null && e.success !== null;
@@ -226,67 +269,95 @@ export function foldBatch(facts: readonly Fact[], changes: readonly ActiveChange
     if (rating !== null) cd.ratings += 1;
     if (!f.learning) continue;
 
-    presence.get(e.actor, course).last_stored = Math.max(presence.get(e.actor, course).last_stored, stored);
-    const sd = studentDays.get(e.actor, course, day);
+    const p = presence.get(
+      () => ({ actor: e.actor, course_id: course, last_stored: stored }),
+      e.actor,
+      course,
+    );
+    p.last_stored = Math.max(p.last_stored, stored);
+    const sd = studentDay(e.actor, course, d);
     sd.events += 1;
     sd.active_ms += f.activeMs;
     sd.last_at = Math.max(sd.last_at, f.at);
-    if (completesLesson(f)) sd.lesson_completions += 1;
+    if (lessonDone) sd.lesson_completions += 1;
     if (e.verb === 'passed' || e.verb === 'failed') sd.quiz_attempts += 1;
     if (answered) {
       sd.quiz_answers += 1;
       if (e.success) sd.quiz_correct += 1;
     }
-    if (e.courseId === null) continue;
+    const courseId = e.courseId;
+    if (courseId === null) continue;
 
-    const sc = studentCourses.get(e.actor, e.courseId);
+    const sc = studentCourses.get(
+      () => ({
+        actor: e.actor,
+        course_id: courseId,
+        first_at: f.at,
+        last_at: f.at,
+        enrolled_at: null,
+        started_at: null,
+        lesson_completed_at: null,
+        completed_at: null,
+      }),
+      e.actor,
+      courseId,
+    );
     sc.first_at = Math.min(sc.first_at, f.at);
     sc.last_at = Math.max(sc.last_at, f.at);
     if (e.verb === 'enrolled') sc.enrolled_at = minOf(sc.enrolled_at, f.at);
     if (e.lessonId !== null) sc.started_at = minOf(sc.started_at, f.at);
-    if (completesLesson(f)) sc.lesson_completed_at = minOf(sc.lesson_completed_at, f.at);
+    if (lessonDone) sc.lesson_completed_at = minOf(sc.lesson_completed_at, f.at);
     if (completesCourse(f)) sc.completed_at = minOf(sc.completed_at, f.at);
     if (rating !== null) {
-      const k = `${e.courseId}\u0000${e.actor}`;
-      const r = ratings.get(k);
-      if (!r || before({ at: r.rated_at, id: r.event_id }, f))
-        ratings.set(k, { course_id: e.courseId, actor: e.actor, rating, rated_at: f.at, event_id: f.id });
+      const r = ratings.get(
+        () => ({ course_id: courseId, actor: e.actor, rating, rated_at: f.at, event_id: f.id }),
+        courseId,
+        e.actor,
+      );
+      if (before({ at: r.rated_at, id: r.event_id }, f)) {
+        r.rating = rating;
+        r.rated_at = f.at;
+        r.event_id = f.id;
+      }
     }
-    if (e.lessonId === null) continue;
+    const lessonId = e.lessonId;
+    if (lessonId === null) continue;
 
-    const ld = lessonDays.get(e.actor, e.courseId, e.lessonId, day);
+    const ld = lessonDay(e.actor, courseId, lessonId, d);
     ld.events += 1;
     ld.active_ms += f.activeMs;
-    if (completesLesson(f)) ld.completions += 1;
+    if (lessonDone) ld.completions += 1;
     if (e.video) {
       if (e.video.segments.length) ld.watched = unionIntervals([...ld.watched, ...e.video.segments]);
       if (e.video.length !== null && e.video.length > 0)
         ld.video_length = Math.max(ld.video_length ?? 0, e.video.length);
     }
-    if (answered && e.questionId !== null) {
-      const k = [e.courseId, e.lessonId, e.questionId, e.actor].join('\u0000');
-      const a = answers.get(k);
+    const questionId = e.questionId;
+    if (answered && questionId !== null) {
       const correct = e.success === true;
-      if (!a) {
-        answers.set(k, {
-          course_id: e.courseId,
-          lesson_id: e.lessonId,
-          question_id: e.questionId,
+      const a = answers.get(
+        () => ({
+          course_id: courseId,
+          lesson_id: lessonId,
+          question_id: questionId,
           actor: e.actor,
           first_at: f.at,
           first_id: f.id,
           first_correct: correct,
-          answers: 1,
-          correct: correct ? 1 : 0,
-        });
-      } else {
-        a.answers += 1;
-        a.correct += correct ? 1 : 0;
-        if (before(f, { at: a.first_at, id: a.first_id })) {
-          a.first_at = f.at;
-          a.first_id = f.id;
-          a.first_correct = correct;
-        }
+          answers: 0,
+          correct: 0,
+        }),
+        e.actor,
+        courseId,
+        lessonId,
+        questionId,
+      );
+      a.answers += 1;
+      a.correct += correct ? 1 : 0;
+      if (before(f, { at: a.first_at, id: a.first_id })) {
+        a.first_at = f.at;
+        a.first_id = f.id;
+        a.first_correct = correct;
       }
     }
   }
@@ -295,25 +366,23 @@ export function foldBatch(facts: readonly Fact[], changes: readonly ActiveChange
     const delta = activeMs - entry.activeMs;
     if (!delta) continue;
     const course = entry.courseId ?? '';
-    const day = dayOf(entry.at);
-    courseDays.get(course, day).active_ms += delta;
-    const sd = studentDays.get(entry.actor, course, day);
+    const d = day(entry.at);
+    courseDay(course, d).active_ms += delta;
+    const sd = studentDay(entry.actor, course, d);
     sd.active_ms += delta;
     sd.last_at = Math.max(sd.last_at, entry.at);
     if (entry.courseId !== null && entry.lessonId !== null)
-      lessonDays.get(entry.actor, entry.courseId, entry.lessonId, day).active_ms += delta;
+      lessonDay(entry.actor, entry.courseId, entry.lessonId, d).active_ms += delta;
   }
 
-  const sortedMap = <R>(m: Map<string, R>) =>
-    [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
   return {
-    courseDays: courseDays.sorted(),
-    studentDays: studentDays.sorted(),
-    studentCourses: studentCourses.sorted(),
-    studentLessonDays: lessonDays.sorted(),
-    questionAnswers: sortedMap(answers),
-    ratings: sortedMap(ratings),
-    presence: presence.sorted(),
-    arrivals: arrivals.sorted(),
+    courseDays: courseDays.rows.sort((x, y) => byText(x.course_id, y.course_id) || byText(x.day, y.day)),
+    studentDays: studentDays.rows,
+    studentCourses: studentCourses.rows,
+    studentLessonDays: lessonDays.rows,
+    questionAnswers: answers.rows,
+    ratings: ratings.rows,
+    presence: presence.rows,
+    arrivals: arrivals.rows.sort((x, y) => x.second - y.second || byText(x.course_id, y.course_id)),
   };
 }

@@ -1,4 +1,9 @@
-import { DROP_OFF_BUCKETS, type InsightRange, type LessonInsight, type QuestionInsight } from '@lyceum/contracts';
+import {
+  DROP_OFF_BUCKETS,
+  type InsightRange,
+  type LessonInsight,
+  type QuestionInsight,
+} from '@lyceum/contracts';
 import { dayBounds } from '../insights/range.ts';
 import type { Queryable } from './pg-sql.ts';
 
@@ -23,7 +28,7 @@ const LESSONS = `WITH act AS (
 SELECT course_id, lesson_id, count(*) AS started, count(*) FILTER (WHERE completed) AS completed,
   sum(active_ms) AS active_ms,
   count(*) FILTER (WHERE video_length > 0 AND watched_s > 0) AS viewers,
-  avg(LEAST(1, watched_s / video_length)) FILTER (WHERE video_length > 0 AND watched_s > 0) AS avg_watched
+  avg(LEAST(1, watched_s / video_length)::numeric) FILTER (WHERE video_length > 0 AND watched_s > 0) AS avg_watched
 FROM per GROUP BY course_id, lesson_id`;
 
 /** Viewing sessions started in the range, by the 5% bucket of the video where they last were (NULL: unknown). */
@@ -99,7 +104,8 @@ export async function lessons(db: Queryable, range: InsightRange): Promise<Lesso
 
 /**
  * First answers in the range. A learner's quiz score is the number of their first answers correct on the lesson's
- * questions (in the range); discrimination is the point-biserial (Pearson) correlation of an item's 0/1 with it.
+ * questions (in the range); discrimination is the point-biserial (Pearson) correlation of an item's 0/1 with it,
+ * computed from integer sums so that it does not depend on the order rows are read in.
  */
 const QUESTIONS = `WITH fa AS (
   SELECT course_id, lesson_id, question_id, actor, first_correct::int AS x, answers
@@ -109,10 +115,22 @@ const QUESTIONS = `WITH fa AS (
   SELECT course_id, lesson_id, actor, sum(x) AS score FROM fa GROUP BY course_id, lesson_id, actor
 )
 SELECT fa.course_id, fa.lesson_id, fa.question_id, count(*) AS respondents, sum(fa.x) AS correct_first,
-  corr(fa.x, total.score) AS discrimination, sum(fa.answers) AS answers
+  sum(total.score) AS sy, sum(fa.x * total.score) AS sxy, sum(total.score * total.score) AS syy,
+  sum(fa.answers) AS answers
 FROM fa JOIN total ON total.course_id = fa.course_id AND total.lesson_id = fa.lesson_id AND total.actor = fa.actor
 GROUP BY fa.course_id, fa.lesson_id, fa.question_id
 ORDER BY fa.course_id, fa.lesson_id, fa.question_id`;
+
+/**
+ * Pearson correlation of a 0/1 item x with scores y from n, Σx, Σy, Σxy, Σy² (Σx² = Σx for 0/1); null with fewer than
+ * two respondents or when either has no variance.
+ */
+export function pointBiserial(n: number, sx: number, sy: number, sxy: number, syy: number): number | null {
+  const vx = n * sx - sx * sx;
+  const vy = n * syy - sy * sy;
+  if (n < 2 || vx <= 0 || vy <= 0) return null;
+  return Math.max(-1, Math.min(1, (n * sxy - sx * sy) / Math.sqrt(vx * vy)));
+}
 
 export async function questions(db: Queryable, range: InsightRange): Promise<QuestionInsight[]> {
   const r = await db.query<{
@@ -121,12 +139,21 @@ export async function questions(db: Queryable, range: InsightRange): Promise<Que
     question_id: string;
     respondents: number;
     correct_first: number;
-    discrimination: number | null;
+    sy: number;
+    sxy: number;
+    syy: number;
     answers: number;
   }>(QUESTIONS, [range.from, range.to, range.courseId ?? null]);
   return r.rows.map((x) => {
     const respondents = Number(x.respondents);
     const correctFirst = Number(x.correct_first);
+    const discrimination = pointBiserial(
+      respondents,
+      correctFirst,
+      Number(x.sy),
+      Number(x.sxy),
+      Number(x.syy),
+    );
     return {
       courseId: x.course_id,
       lessonId: x.lesson_id,
@@ -134,10 +161,7 @@ export async function questions(db: Queryable, range: InsightRange): Promise<Que
       respondents,
       correctFirst,
       difficulty: respondents ? correctFirst / respondents : null,
-      discrimination:
-        x.discrimination === null || !Number.isFinite(x.discrimination)
-          ? null
-          : Math.max(-1, Math.min(1, Number(x.discrimination))),
+      discrimination,
       answers: Number(x.answers),
     };
   });

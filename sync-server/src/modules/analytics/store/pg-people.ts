@@ -6,12 +6,7 @@ import type {
   StudentEngagement,
   StudentSummary,
 } from '@lyceum/contracts';
-import {
-  engagementAsOf,
-  engagementScore,
-  sumInputs,
-  type EngagementInputs,
-} from '../insights/engagement.ts';
+import { engagementAsOf, engagementScore, sumInputs, type EngagementInputs } from '../insights/engagement.ts';
 import { dayBounds, iso } from '../insights/range.ts';
 import type { Queryable } from './pg-sql.ts';
 
@@ -76,7 +71,8 @@ export async function engagement(
     .map(([courseId, scores]) => ({
       courseId,
       learners: scores.length,
-      avgScore: Math.round((scores.reduce((s, x) => s + x, 0) / scores.length) * 10) / 10,
+      // Scores are multiples of 0.1: sum them as integers, so the mean does not depend on the order of rows.
+      avgScore: Math.round(scores.reduce((s, x) => s + Math.round(x * 10), 0) / scores.length) / 10,
     }))
     .sort((a, b) => (a.courseId < b.courseId ? -1 : 1));
   const students = [...perActor]

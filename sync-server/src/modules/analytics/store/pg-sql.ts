@@ -4,31 +4,62 @@ import type pg from 'pg';
 export type Queryable = Pick<pg.PoolClient, 'query'>;
 
 /**
- * Multi-row statements: rows travel as ONE JSON parameter read by json_to_recordset, so a batch of thousands costs
- * one round trip and one parse, whatever its size. Timestamps travel as epoch milliseconds and multiranges as lists of
- * [start, end) pairs; the column list converts them.
+ * Multi-row statements: rows travel column-wise as one array parameter per column, read back by unnest(), so a batch
+ * of thousands costs one round trip and no per-row work beyond parsing the values (measured: about half the server
+ * time of json_to_recordset, which parses every key of every row). Timestamps travel as epoch milliseconds,
+ * multiranges and text arrays as their literals.
  */
 export type ColumnType =
-  'text' | 'date' | 'bigint' | 'float8' | 'boolean' | 'uuid' | 'jsonb' | 'text[]' | 'timestamptz' | 'nummultirange';
+  'text' | 'date' | 'bigint' | 'float8' | 'boolean' | 'uuid' | 'text[]' | 'timestamptz' | 'nummultirange';
 
 export interface Column {
   name: string;
   type: ColumnType;
   /** On conflict: the new value from the stored one (t.<name>) and the incoming one (x.<name>); default: keep x. */
-  merge?: 'sum' | 'min' | 'max' | 'or' | 'keep' | ((c: string) => string);
+  merge?: 'sum' | 'min' | 'max' | 'keep' | ((c: string) => string);
 }
 
-const recordType = (t: ColumnType) => (t === 'timestamptz' ? 'float8' : t === 'nummultirange' ? 'text' : t);
+const paramType = (t: ColumnType) =>
+  t === 'timestamptz' ? 'float8' : t === 'nummultirange' || t === 'text[]' ? 'text' : t;
 
-/** The SQL reading column `c` of the recordset `r` as its table type. */
-export function selectExpr(c: Column): string {
+/** The SQL reading column `c` of the unnested rows `r` as its table type. */
+function selectExpr(c: Column): string {
   if (c.type === 'timestamptz') return `to_timestamp(r.${c.name} / 1000.0)`;
-  if (c.type === 'nummultirange') return `r.${c.name}::nummultirange`;
+  if (c.type === 'nummultirange' || c.type === 'text[]') return `r.${c.name}::${c.type}`;
   return `r.${c.name}`;
 }
 
-export const recordset = (cols: readonly Column[]): string =>
-  `json_to_recordset($1::json) AS r(${cols.map((c) => `${c.name} ${recordType(c.type)}`).join(', ')})`;
+/** `unnest($1::…[], $2::…[]) AS r(…)`, parameters numbered from `first`. */
+export const unnestRows = (cols: readonly Column[], first = 1): string =>
+  `unnest(${cols.map((c, i) => `$${first + i}::${paramType(c.type)}[]`).join(', ')}) AS r(${cols
+    .map((c) => c.name)
+    .join(', ')})`;
+
+export const selectList = (cols: readonly Column[]): string => cols.map(selectExpr).join(', ');
+
+/** A multirange literal from sorted, disjoint [start, end) pairs. */
+export const multirangeLiteral = (xs: readonly (readonly [number, number])[]): string =>
+  `{${xs.map(([a, b]) => `[${a},${b})`).join(',')}}`;
+
+const quoteElement = (s: string) => `"${s.replace(/["\\]/g, (m) => `\\${m}`)}"`;
+export const textArrayLiteral = (xs: readonly string[]): string => `{${xs.map(quoteElement).join(',')}}`;
+
+type Value = string | number | boolean | null;
+
+/** One array per column from row objects that carry the columns by name. */
+export function columnArrays(cols: readonly Column[], rows: readonly object[]): Value[][] {
+  return cols.map((c) => {
+    const out = new Array<Value>(rows.length);
+    for (let i = 0; i < rows.length; i += 1) {
+      const v = (rows[i] as Record<string, unknown>)[c.name];
+      if (v === null || v === undefined) out[i] = null;
+      else if (c.type === 'nummultirange') out[i] = multirangeLiteral(v as [number, number][]);
+      else if (c.type === 'text[]') out[i] = textArrayLiteral(v as string[]);
+      else out[i] = v as Value;
+    }
+    return out;
+  });
+}
 
 function mergeExpr(c: Column): string {
   const t = `t.${c.name}`;
@@ -42,8 +73,6 @@ function mergeExpr(c: Column): string {
       return `LEAST(${t}, ${x})`;
     case 'max':
       return `GREATEST(${t}, ${x})`;
-    case 'or':
-      return `${t} OR ${x}`;
     case 'keep':
       return t;
     default:
@@ -51,33 +80,21 @@ function mergeExpr(c: Column): string {
   }
 }
 
-/** A multirange literal from sorted, disjoint [start, end) pairs. */
-export const multirangeLiteral = (xs: readonly (readonly [number, number])[]): string =>
-  `{${xs.map(([a, b]) => `[${a},${b})`).join(',')}}`;
-
-/** The JSON parameter of rows for these columns. */
-export function rowsJson(cols: readonly Column[], rows: readonly object[]): string {
-  const ranges = cols.filter((c) => c.type === 'nummultirange').map((c) => c.name);
-  if (!ranges.length) return JSON.stringify(rows);
-  return JSON.stringify(
-    rows.map((row) => {
-      const out: Record<string, unknown> = { ...row };
-      for (const k of ranges) out[k] = multirangeLiteral((out[k] as [number, number][] | null) ?? []);
-      return out;
-    }),
-  );
-}
-
 /**
- * INSERT … SELECT FROM the JSON rows ON CONFLICT (key) DO UPDATE with each column's merge, as a function running it
- * for rows (nothing when there are none). Row objects carry the columns by name.
+ * INSERT … SELECT FROM the unnested rows ON CONFLICT (key) DO UPDATE with each column's merge, as a function running
+ * it for rows (nothing when there are none).
  */
-export function upsert<R extends object>(table: string, key: readonly (keyof R & string)[], cols: readonly Column[]) {
-  const updates = cols.filter((c) => !key.includes(c.name as keyof R & string)).map((c) => `${c.name} = ${mergeExpr(c)}`);
+export function upsert<R extends object>(
+  table: string,
+  key: readonly (keyof R & string)[],
+  cols: readonly Column[],
+) {
+  const keys: readonly string[] = key;
+  const updates = cols.filter((c) => !keys.includes(c.name)).map((c) => `${c.name} = ${mergeExpr(c)}`);
   const sql = `INSERT INTO ${table} AS t (${cols.map((c) => c.name).join(', ')})
-SELECT ${cols.map(selectExpr).join(', ')} FROM ${recordset(cols)}
+SELECT ${selectList(cols)} FROM ${unnestRows(cols)}
 ON CONFLICT (${key.join(', ')}) DO ${updates.length ? `UPDATE SET ${updates.join(', ')}` : 'NOTHING'}`;
   return async (conn: Queryable, rows: readonly R[]): Promise<void> => {
-    if (rows.length) await conn.query(sql, [rowsJson(cols, rows)]);
+    if (rows.length) await conn.query(sql, columnArrays(cols, rows));
   };
 }

@@ -121,7 +121,13 @@ export interface WriteResult {
   inserted: string[];
 }
 
-/** The unit of work of one batch; everything it writes becomes visible at once (or not at all). */
+/**
+ * The unit of work of one batch: read the timeline and sessions around the new events, then write. PostgreSQL makes
+ * it one transaction (all visible at once, or nothing). A store without multi-document transactions (Elasticsearch)
+ * must still make a batch that failed half-way come out right when it is delivered again — e.g. by writing the new
+ * facts last and the derived state (active time of stored facts, sessions) first, keyed so that rewriting it from the
+ * same inputs gives the same documents, and by telling apart, on redelivery, sessions that already hold the events.
+ */
 export interface IngestTransaction {
   timeline(windows: TimelineWindow[]): Promise<TimelineEntry[]>;
   sessions(windows: SessionWindow[]): Promise<Session[]>;

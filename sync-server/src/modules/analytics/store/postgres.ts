@@ -10,26 +10,20 @@ import { pgTransaction } from './pg-write.ts';
  * The embedded analytics store: the `analytics` schema in PostgreSQL (migration 0008_analytics_store.sql) — facts
  * plus rollups kept at write time, so the insights read small tables.
  *
- * `ingest` runs one transaction per batch. It first takes transaction-scoped advisory locks on the batch's actors
- * (hashed into LOCK_BUCKETS buckets, taken in ascending order so two writers cannot deadlock on them): a second
- * processor working on the same learners waits, then sees the first one's commit, so both derive the same timeline.
+ * `ingest` runs one transaction per batch, which first locks the batch's learners: their rows in
+ * analytics.learner_locks, FOR UPDATE, in key order (so two writers cannot deadlock on them; new learners' rows are
+ * inserted first, in the same order). A second processor working on the same learners waits, then sees the first
+ * one's commit, so both derive the same timeline; processors on different learners run side by side. Row locks live
+ * in the rows, so a batch of thousands of learners needs no shared lock-table memory.
  */
-export const LOCK_BUCKETS = 1024;
-/** Namespace (first key) of the store's two-key advisory locks. */
-const LOCK_CLASS = 740_008;
+const LOCK_NEW = `INSERT INTO analytics.learner_locks (actor)
+SELECT a FROM unnest($1::text[]) AS a ORDER BY a ON CONFLICT (actor) DO NOTHING`;
+const LOCK = `SELECT count(*) AS n FROM (
+  SELECT actor FROM analytics.learner_locks WHERE actor = ANY($1::text[]) ORDER BY actor FOR UPDATE
+) l`;
 /** Retries of a batch that lost a deadlock or serialization race (the batch is rolled back each time). */
 const MAX_RETRIES = 5;
 const PRUNE_EVERY_MS = 60_000;
-
-/** FNV-1a of the actor key, into a lock bucket. */
-export function lockBucket(actor: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < actor.length; i += 1) {
-    h ^= actor.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0) % LOCK_BUCKETS;
-}
 
 const retryable = (err: unknown) => {
   const code = (err as { code?: unknown }).code;
@@ -41,17 +35,16 @@ export function createPostgresStore(deps: { pool: pg.Pool }): AnalyticsStore {
   let lastPrune = 0;
 
   async function ingest<T>(actors: readonly string[], fn: (tx: IngestTransaction) => Promise<T>): Promise<T> {
-    const buckets = [...new Set(actors.map(lockBucket))].sort((a, b) => a - b);
+    const learners = [...new Set(actors)];
     for (let attempt = 1; ; attempt += 1) {
       const client = await pool.connect();
       let broken = false;
       try {
         await client.query('BEGIN');
-        if (buckets.length)
-          await client.query(
-            `SELECT count(pg_advisory_xact_lock(${LOCK_CLASS}, b)) FROM unnest($1::int[]) AS b`,
-            [buckets],
-          );
+        if (learners.length) {
+          await client.query(LOCK_NEW, [learners]);
+          await client.query(LOCK, [learners]);
+        }
         const now = Date.now();
         const pruneArrivals = now - lastPrune > PRUNE_EVERY_MS;
         if (pruneArrivals) lastPrune = now;
