@@ -139,7 +139,8 @@ export async function createServer(opts: ServerOptions) {
     logger,
     corsOrigins: config.CORS_ORIGINS,
     validateResponses: opts.validateResponses ?? false,
-    mounts: [content.delivery, { path: '/admin', router: consoleRouter() }],
+    earlyMounts: [content.delivery],
+    mounts: [{ path: '/admin', router: consoleRouter() }],
     metrics: { metrics, token: config.METRICS_TOKEN },
     ready: async () => {
       await database.pool.query('SELECT 1');

@@ -20,6 +20,11 @@ export interface HttpOptions {
   bodyLimit?: string;
   /** Extra routers mounted before the 404 handler (admin console, content, …). */
   mounts?: { path: string; router: express.Router }[];
+  /**
+   * Routers mounted ahead of logging, helmet, CORS and body parsing: hot paths that set their own headers (signed
+   * content delivery). Their errors still reach the error handler.
+   */
+  earlyMounts?: { path: string; router: express.Router }[];
   /** Prometheus metrics, served at /metrics (bearer METRICS_TOKEN, or private addresses when unset). */
   metrics?: { metrics: Metrics; token?: string };
 }
@@ -54,6 +59,7 @@ export function createHttpApp(opts: HttpOptions): Express {
   app.set('trust proxy', 'loopback');
   app.set('query parser', 'simple');
   if (opts.metrics) app.use(opts.metrics.metrics.httpMiddleware);
+  for (const m of opts.earlyMounts ?? []) app.use(m.path, m.router);
   app.use(requestLog(opts.logger));
   app.use(
     helmet({

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import { existsSync, readdirSync } from 'node:fs';
 import os from 'node:os';
@@ -74,6 +75,15 @@ describe('filesystem storage openRead', () => {
     expect(await storage.openRead('assets/a/hls/720p/seg-0001.m4s/x')).toBeNull();
     await expect(storage.openRead('assets/../../etc/passwd')).rejects.toThrow(/unsafe/);
   });
+
+  it.skipIf(spawnSync('mkfifo', ['--version']).status !== 0)(
+    'answers null, without waiting, for a FIFO',
+    async () => {
+      await fs.mkdir(path.join(dir, 'assets/e'), { recursive: true });
+      expect(spawnSync('mkfifo', [path.join(dir, 'assets/e/pipe.m4s')]).status).toBe(0);
+      expect(await storage.openRead('assets/e/pipe.m4s')).toBeNull();
+    },
+  );
 
   it.skipIf(openFds() === null)(
     'releases the file whether it was streamed, closed unread or the stream destroyed',

@@ -33,9 +33,11 @@ export interface OpenableStorage {
 export const canOpenRead = (s: ContentStorage): s is ContentStorage & OpenableStorage =>
   typeof (s as Partial<OpenableStorage>).openRead === 'function';
 
+// O_NONBLOCK: opening something that is not a regular file (a FIFO) must not hold a thread; fstat refuses it next.
+const READ_FLAGS = fsCallbacks.constants.O_RDONLY | (fsCallbacks.constants.O_NONBLOCK ?? 0);
 const openFile = (file: string) =>
   new Promise<number>((resolve, reject) =>
-    fsCallbacks.open(file, 'r', (err, fd) => (err ? reject(err) : resolve(fd))),
+    fsCallbacks.open(file, READ_FLAGS, (err, fd) => (err ? reject(err) : resolve(fd))),
   );
 const fstatOf = (fd: number) =>
   new Promise<Stats>((resolve, reject) =>
