@@ -14,6 +14,15 @@ if (fs.existsSync(file)) {
   ).length;
   failed += (r.numFailedTests ?? 0) + brokenFiles;
   skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+  // Vitest reports unhandled errors (a misconfigured project, an error outside any test) only as success: false.
+  if (r.success === false && failed === 0) {
+    console.log('the test run reported errors outside any test (see "Unhandled Errors" above)');
+    failed += 1;
+  }
+  if ((r.numTotalTests ?? 0) === 0) {
+    console.log('the test run ran no tests');
+    failed += 1;
+  }
 } else {
   console.log(`no test report at ${file}`);
   failed += 1;
