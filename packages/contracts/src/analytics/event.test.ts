@@ -91,3 +91,24 @@ describe('learning event contracts', () => {
     expect(parseActivityIri('https://lyceum.dev/xapi/activities/course/a/b')).toBeNull();
   });
 });
+
+describe('IRIs', () => {
+  it('accepts http(s), urn, tag and mailto IRIs and refuses the rest', () => {
+    const verb = (id: string) => XapiStatement.safeParse({ ...paused, verb: { id } }).success;
+    for (const ok of [
+      'https://w3id.org/xapi/video/verbs/played',
+      'http://x.org',
+      'urn:uuid:1',
+      'tag:a.b,2026:x',
+    ])
+      expect(verb(ok)).toBe(true);
+    for (const bad of [
+      'ftp://x.org/a',
+      'https://',
+      'https:// spaced.org',
+      'played',
+      'https://x.org/a\u0001b',
+    ])
+      expect(verb(bad)).toBe(false);
+  });
+});

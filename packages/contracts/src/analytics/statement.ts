@@ -6,7 +6,16 @@ import { IsoDateTime } from '../common.ts';
  * properties are refused, as the xAPI spec asks of an LRS. Ids are UUIDs; `timestamp` is the device's clock,
  * `stored` the server's.
  */
-const Iri = z.url({ protocol: /^(https?|urn|tag|mailto)$/ }).max(2048);
+// An IRI as xAPI uses them: a scheme we accept and a non-empty rest with no spaces or control characters. A regex,
+// not z.url(): new URL() for ~10 IRIs per statement was the collector's biggest single cost (bench:ingest).
+const Iri = z
+  .string()
+  .max(2048)
+  .regex(
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what an IRI may not hold
+    /^(?:https?:\/\/[^\s/?#]+[^\s\u0000-\u001f]*|(?:urn|tag|mailto):[^\s\u0000-\u001f]+)$/i,
+    'Not an IRI',
+  );
 export const LanguageMap = z.record(z.string().min(2).max(35), z.string().max(1000));
 
 export const XapiAccount = z.object({ homePage: z.url(), name: z.string().min(1).max(200) }).strict();

@@ -17,6 +17,8 @@ export const PROCESSOR_GROUP = 'analytics-processor';
 export interface AnalyticsDeps {
   config: Config;
   pool: pg.Pool;
+  /** Connections of the processor side (its stream consumers and the store); default: `pool`. */
+  processorPool?: pg.Pool;
   db: Db;
   logger: Logger;
   metrics: Metrics;
@@ -35,7 +37,11 @@ export interface AnalyticsDeps {
 export function createAnalyticsModule(d: AnalyticsDeps) {
   const { metrics } = d;
   const stream = createEventStream(d.config, d.pool, d.logger);
-  const store = createAnalyticsStore(d.config, d.pool, d.logger);
+  const processorPool = d.processorPool ?? d.pool;
+  // Consumers read through their own stream instance on the processor's connections (same log, same groups).
+  const consumerStream =
+    processorPool === d.pool ? stream : createEventStream(d.config, processorPool, d.logger);
+  const store = createAnalyticsStore(d.config, processorPool, d.logger);
   const collector = createCollectorModule({
     pool: d.pool,
     db: d.db,
@@ -88,7 +94,7 @@ export function createAnalyticsModule(d: AnalyticsDeps) {
     async startProcessor(): Promise<void> {
       subscriptions = await Promise.all(
         Object.values(TOPICS).map((topic) =>
-          stream.subscribe(topic, PROCESSOR_GROUP, handle, {
+          consumerStream.subscribe(topic, PROCESSOR_GROUP, handle, {
             onError: (err) =>
               d.logger.warn({ err, topic }, 'analytics batch failed; it will be delivered again'),
           }),
@@ -99,6 +105,7 @@ export function createAnalyticsModule(d: AnalyticsDeps) {
       await Promise.all(subscriptions.map((s) => s.stop()));
       subscriptions = [];
       changed.flush();
+      if (consumerStream !== stream) await consumerStream.close();
       await stream.close();
       await store.close();
     },
