@@ -8,7 +8,7 @@ import { launchChromium } from '@lyceum/testing';
 import { chromiumFor, shot } from '../test-support/e2e.ts';
 import { buildRenderer, rendererStale } from '../../scripts/build.ts';
 import { startCore, type Core } from '../core/core.ts';
-import { makeVideo } from '../test-support/content.ts';
+import { makeVideo, pagesPdf } from '../test-support/content.ts';
 import { uploadThroughTeachUi } from '../test-support/teach-ui.ts';
 import {
   removeDir,
@@ -20,34 +20,6 @@ import {
 const chromium = chromiumFor('desktop offline-media e2e');
 
 const VIDEO_SECONDS = 10;
-
-/** A valid PDF with one line of text on each page (cross-reference offsets computed). */
-function slidesPdf(pages: string[]): Buffer {
-  const font = 3 + pages.length * 2;
-  const objs = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    `<< /Type /Pages /Kids [${pages.map((_, i) => `${3 + i * 2} 0 R`).join(' ')}] /Count ${pages.length} >>`,
-  ];
-  pages.forEach((text, i) => {
-    const content = `BT /F1 36 Tf 30 120 Td (${text}) Tj ET 0 0 1 rg 30 40 240 30 re f`;
-    objs.push(
-      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 320 180] /Contents ${4 + i * 2} 0 R /Resources << /Font << /F1 ${font} 0 R >> >> >>`,
-      `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
-    );
-  });
-  objs.push('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>');
-  let out = '%PDF-1.4\n';
-  const offsets: number[] = [];
-  objs.forEach((o, i) => {
-    offsets.push(Buffer.byteLength(out));
-    out += `${i + 1} 0 obj\n${o}\nendobj\n`;
-  });
-  const xref = Buffer.byteLength(out);
-  out += `xref\n0 ${objs.length + 1}\n0000000000 65535 f \n`;
-  for (const off of offsets) out += `${String(off).padStart(10, '0')} 00000 n \n`;
-  out += `trailer\n<< /Size ${objs.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(out, 'latin1');
-}
 
 /**
  * The instructor's part, on the instructor's own desktop device: sign in, open Teach, upload a 10-second video made
@@ -86,7 +58,7 @@ export async function instructorUploadsThroughTheApp(
       file: {
         name: 'offline-deck.pdf',
         mimeType: 'application/pdf',
-        buffer: slidesPdf(['Offline slide one', 'Offline slide two']),
+        buffer: pagesPdf(['Offline slide one', 'Offline slide two']),
       },
     });
     return { packagingPercents: clip.packagingPercents, durationText: clip.durationText };

@@ -48,16 +48,24 @@ export async function makeVideo(seconds = 3): Promise<Buffer> {
   }
 }
 
-/** A small, valid one-page PDF, written by hand (cross-reference offsets computed). */
-export function tinyPdf(text = 'Hello'): Buffer {
-  const content = `BT /F1 24 Tf 20 100 Td (${text}) Tj ET`;
+/** A small, valid one-page PDF. */
+export const tinyPdf = (text = 'Hello'): Buffer => pagesPdf([text]);
+
+/** A valid PDF with one line of text on each page (cross-reference offsets computed). */
+export function pagesPdf(pages: string[]): Buffer {
+  const font = 3 + pages.length * 2;
   const objs = [
     '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
-    `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
-    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+    `<< /Type /Pages /Kids [${pages.map((_, i) => `${3 + i * 2} 0 R`).join(' ')}] /Count ${pages.length} >>`,
   ];
+  pages.forEach((text, i) => {
+    const content = `BT /F1 36 Tf 30 120 Td (${text}) Tj ET 0 0 1 rg 30 40 240 30 re f`;
+    objs.push(
+      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 320 180] /Contents ${4 + i * 2} 0 R /Resources << /Font << /F1 ${font} 0 R >> >> >>`,
+      `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
+    );
+  });
+  objs.push('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>');
   let out = '%PDF-1.4\n';
   const offsets: number[] = [];
   objs.forEach((o, i) => {

@@ -85,13 +85,13 @@ describe.skipIf(!chromium)('admin console: the live analytics dashboard in Chrom
   });
 
   it('changes the range with the picker and keeps the figures consistent', async () => {
-    await page.getByLabel('Time range').selectOption('1h');
+    await page.getByRole('combobox', { name: 'Time range' }).selectOption('1h');
     await expect
       .poll(async () => Number(await tile('Events').getAttribute('data-value')))
       .toBeGreaterThanOrEqual(3);
-    await page.getByLabel('Time range').selectOption('custom');
-    await page.getByLabel('From').fill('2020-01-01');
-    await page.getByLabel('To').fill('2020-01-31');
+    await page.getByRole('combobox', { name: 'Time range' }).selectOption('custom');
+    await page.getByLabel('From', { exact: true }).fill('2020-01-01');
+    await page.getByLabel('To', { exact: true }).fill('2020-01-31');
     await expect.poll(async () => Number(await tile('Events').getAttribute('data-value'))).toBe(0);
   });
 });

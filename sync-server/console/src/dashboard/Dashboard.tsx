@@ -1,10 +1,17 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Dashboard as DashboardData } from '@lyceum/contracts';
-import { BarList, Columns, StatTile, TimeSeries } from '@lyceum/ui';
+import {
+  BarList,
+  Columns,
+  RangePicker,
+  StatTile,
+  TimeSeries,
+  rangeQuery,
+  worstDropOffs,
+  type RangeChoice,
+} from '@lyceum/ui';
 import { LyceumApiError } from '@lyceum/client';
 import { client, describeError } from '../api.ts';
-import { RangePicker } from './RangePicker.tsx';
-import { toQuery, worstDropOffs, type RangeChoice } from './range.ts';
 import { useLive } from './use-live.ts';
 
 /** The live analytics dashboard: figures for a time range, fetched again whenever the server says they changed. */
@@ -17,7 +24,9 @@ export function Dashboard(p: { onSignedOut: () => void }) {
 
   const load = useCallback(async () => {
     try {
-      const d = await client.call('analyticsDashboard', { query: toQuery(range, courseId) });
+      const d = await client.call('analyticsDashboard', {
+        query: { ...rangeQuery(range), ...(courseId ? { courseId } : {}) },
+      });
       setData(d);
       setError(null);
       setUpdatedAt(new Date());
@@ -72,7 +81,7 @@ export function Dashboard(p: { onSignedOut: () => void }) {
     <div className="dashboard">
       <div className="toolbar">
         <h1>Learning analytics</h1>
-        <RangePicker value={range} onChange={setRange} />
+        <RangePicker value={range} onChange={setRange} classes={{ fieldset: 'range', field: 'field' }} />
         <label className="field">
           Course
           <select value={courseId ?? ''} onChange={(e) => setCourseId(e.target.value || null)}>

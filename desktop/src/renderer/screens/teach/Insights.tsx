@@ -9,7 +9,7 @@ import { analyticsApi } from '../../lib/analytics-api.ts';
 import { ApiFailure } from '../../lib/api.ts';
 import { useFocusHeading } from '../../lib/use-focus-heading.ts';
 import { InsightsCharts } from './InsightsCharts.tsx';
-import { InsightsRange, describeRange, toQuery, type RangeChoice } from './InsightsRange.tsx';
+import { RangePicker, describeRange, rangeQuery, type RangeChoice } from '@lyceum/ui';
 import '@lyceum/ui/charts.css';
 import './Insights.css';
 import './teach.css';
@@ -76,7 +76,7 @@ export function Insights({ courseId }: { courseId: string }) {
     const n = ++latest.current;
     setLoading(true);
     try {
-      const data = await analyticsApi.insights(courseId, toQuery(range));
+      const data = await analyticsApi.insights(courseId, rangeQuery(range));
       if (n !== latest.current) return;
       setShown({ data, range, at: new Date() });
       setError(null);
@@ -121,7 +121,16 @@ export function Insights({ courseId }: { courseId: string }) {
       <TeachTabs courseId={courseId} current="insights" />
 
       <div className="insights-toolbar">
-        <InsightsRange value={range} onChange={setRange} />
+        <RangePicker
+          value={range}
+          onChange={setRange}
+          classes={{
+            fieldset: 'insights-range',
+            field: 'insights-range__field',
+            label: 'field__label',
+            input: 'field__input',
+          }}
+        />
         <p className="insights-toolbar__status muted" data-testid="insights-status">
           {loading && (!shown || stale)
             ? `Loading the figures for ${describeRange(range)}…`

@@ -1,26 +1,5 @@
-import type { Dashboard, LessonInsight } from '@lyceum/contracts';
-import { BarList, Columns, StatTile, TimeSeries, type Datum } from '@lyceum/ui';
-
-/** Share of viewing sessions stopping in each 5% of a video → the worst stopping points (the end is not one). */
-export function worstDropOffs(
-  lessons: LessonInsight[],
-  lessonName: (id: string) => string,
-  limit = 8,
-): Datum[] {
-  const points: Datum[] = [];
-  for (const l of lessons) {
-    if (!l.viewingSessions) continue;
-    l.dropOff.slice(0, -1).forEach((n, i) => {
-      if (n > 0)
-        points.push({
-          label: `${lessonName(l.lessonId)} · ${i * 5}–${i * 5 + 5}%`,
-          value: n / l.viewingSessions,
-          detail: `${n} of ${l.viewingSessions} viewing sessions stopped here`,
-        });
-    });
-  }
-  return points.sort((a, b) => b.value - a.value).slice(0, limit);
-}
+import type { Dashboard } from '@lyceum/contracts';
+import { BarList, Columns, StatTile, TimeSeries, worstDropOffs } from '@lyceum/ui';
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 

@@ -1,5 +1,7 @@
-import type { InsightQuery } from '@lyceum/contracts';
+import type { InsightQuery, LessonInsight } from '@lyceum/contracts';
+import type { Datum } from '../charts/Frame.tsx';
 
+/** Time ranges of the insight screens (admin console and desktop Insights). */
 export type Preset = NonNullable<InsightQuery['last']>;
 export const PRESETS: { value: Preset; label: string }[] = [
   { value: '1h', label: 'Last hour' },
@@ -11,23 +13,28 @@ export const PRESETS: { value: Preset; label: string }[] = [
 
 export type RangeChoice = { kind: 'preset'; last: Preset } | { kind: 'custom'; from: string; to: string };
 
-/** A range choice as the insight query (custom dates are whole local days, `to` inclusive). */
-export function toQuery(r: RangeChoice, courseId: string | null): InsightQuery {
-  const course = courseId ? { courseId } : {};
-  if (r.kind === 'preset') return { last: r.last, ...course };
+/** A range choice as insight query fields (custom dates are whole local days, `to` included). */
+export function rangeQuery(r: RangeChoice): Pick<InsightQuery, 'last' | 'from' | 'to'> {
+  if (r.kind === 'preset') return { last: r.last };
   const from = new Date(`${r.from}T00:00:00`);
   const to = new Date(`${r.to}T00:00:00`);
   to.setDate(to.getDate() + 1);
-  return { from: from.toISOString(), to: to.toISOString(), ...course };
+  return { from: from.toISOString(), to: to.toISOString() };
 }
 
-/** Share of viewers stopping in each 5% bucket → the worst stopping points (the last bucket is "watched to the end"). */
+/** The words for a range ("last 7 days", "2026-03-02 to 2026-03-09"). */
+export function describeRange(r: RangeChoice): string {
+  if (r.kind === 'preset') return (PRESETS.find((p) => p.value === r.last)?.label ?? r.last).toLowerCase();
+  return `${r.from} to ${r.to}`;
+}
+
+/** Share of viewing sessions stopping in each 5% of a video → the worst stopping points (the end is not one). */
 export function worstDropOffs(
-  lessons: { lessonId: string; courseId: string; dropOff: number[]; viewingSessions: number }[],
+  lessons: readonly Pick<LessonInsight, 'lessonId' | 'dropOff' | 'viewingSessions'>[],
   lessonName: (id: string) => string,
   limit = 8,
-): { label: string; value: number; detail: string }[] {
-  const points: { label: string; value: number; detail: string }[] = [];
+): Datum[] {
+  const points: Datum[] = [];
   for (const l of lessons) {
     if (!l.viewingSessions) continue;
     l.dropOff.slice(0, -1).forEach((n, i) => {
