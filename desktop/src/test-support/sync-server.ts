@@ -54,7 +54,9 @@ async function waitReady(
       throw new Error(`The sync server exited with code ${child.exitCode}:\n${output()}`);
     try {
       const res = await fetch(`${url}/ready`, { signal: AbortSignal.timeout(1000) });
-      if (res.ok) return;
+      // Only our sync server's answer counts (not some other process that took the port meanwhile).
+      const body: unknown = res.ok ? await res.json().catch(() => null) : null;
+      if ((body as { status?: unknown } | null)?.status === 'ready') return;
     } catch {
       /* not up yet */
     }
