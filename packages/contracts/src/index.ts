@@ -9,3 +9,4 @@ export * from './sync.ts';
 export * from './search-words.ts';
 export * from './content.ts';
 export * from './analytics/index.ts';
+export * from './http-range.ts';

@@ -4,42 +4,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { matchesEtag, parseRange } from '@lyceum/contracts';
 import { ErrorCode } from '@lyceum/contracts';
 import type { LocalContent } from '../downloads/index.ts';
 import { CoreError } from '../errors.ts';
 
 /** HTTP of media for the player: Range (206/416), ETag/If-None-Match (304), local files or a relayed server stream. */
-
-/** One `bytes=` range of `size` bytes; null to send everything (no header, another unit, several ranges). */
-export function parseRange(
-  header: string | undefined,
-  size: number,
-): { start: number; end: number } | null | 'unsatisfiable' {
-  if (header === undefined) return null;
-  const h = header.trim();
-  if (!h.toLowerCase().startsWith('bytes=')) return null;
-  const spec = h.slice(6).trim();
-  if (spec.includes(',')) return null;
-  const m = /^(\d*)-(\d*)$/.exec(spec);
-  if (!m || (m[1] === '' && m[2] === '') || size === 0) return 'unsatisfiable';
-  if (m[1] === '') {
-    const n = Number(m[2]);
-    if (n === 0) return 'unsatisfiable';
-    return { start: Math.max(0, size - n), end: size - 1 };
-  }
-  const start = Number(m[1]);
-  const end = m[2] === '' ? size - 1 : Number(m[2]);
-  if (start >= size || end < start) return 'unsatisfiable';
-  return { start, end: Math.min(end, size - 1) };
-}
-
-export function matchesEtag(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  return header.split(',').some((t) => {
-    const v = t.trim();
-    return v === '*' || v === etag || v === `W/${etag}`;
-  });
-}
 
 const header = (req: IncomingMessage, name: string): string | undefined => {
   const v = req.headers[name];

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { matchesEtag, parseRange } from '@lyceum/contracts';
 import express, { type Request, type Response } from 'express';
 import { ApiError } from '../../http/errors.ts';
 import type { UrlSigner } from './signing.ts';
@@ -15,37 +16,6 @@ export function cacheControlOf(key: string): string {
   if (/[.-][0-9a-f]{16,}\.[a-z0-9]+$/i.test(name)) return IMMUTABLE;
   if (name.endsWith('.m3u8')) return 'public, max-age=300';
   return 'public, max-age=3600';
-}
-
-/** One `bytes=` range of an object of `size` bytes; null to serve the whole object (no or multi-range header). */
-export function parseRange(
-  header: string | undefined,
-  size: number,
-): { start: number; end: number } | null | 'unsatisfiable' {
-  if (header === undefined) return null;
-  const h = header.trim();
-  if (!h.toLowerCase().startsWith('bytes=')) return null;
-  const spec = h.slice(6).trim();
-  if (spec.includes(',')) return null;
-  const m = /^(\d*)-(\d*)$/.exec(spec);
-  if (!m || (m[1] === '' && m[2] === '') || size === 0) return 'unsatisfiable';
-  if (m[1] === '') {
-    const n = Number(m[2]);
-    if (n === 0) return 'unsatisfiable';
-    return { start: Math.max(0, size - n), end: size - 1 };
-  }
-  const start = Number(m[1]);
-  const end = m[2] === '' ? size - 1 : Number(m[2]);
-  if (start >= size || end < start) return 'unsatisfiable';
-  return { start, end: Math.min(end, size - 1) };
-}
-
-function matchesEtag(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  return header.split(',').some((t) => {
-    const v = t.trim();
-    return v === '*' || v === etag || v === `W/${etag}`;
-  });
 }
 
 /**
