@@ -1,5 +1,4 @@
-import type { InsightQuery, LessonInsight } from '@lyceum/contracts';
-import type { Datum } from '../charts/Frame.tsx';
+import type { InsightQuery } from '@lyceum/contracts';
 
 /** Time ranges of the insight screens (admin console and desktop Insights). */
 export type Preset = NonNullable<InsightQuery['last']>;
@@ -26,25 +25,4 @@ export function rangeQuery(r: RangeChoice): Pick<InsightQuery, 'last' | 'from' |
 export function describeRange(r: RangeChoice): string {
   if (r.kind === 'preset') return (PRESETS.find((p) => p.value === r.last)?.label ?? r.last).toLowerCase();
   return `${r.from} to ${r.to}`;
-}
-
-/** Share of viewing sessions stopping in each 5% of a video → the worst stopping points (the end is not one). */
-export function worstDropOffs(
-  lessons: readonly Pick<LessonInsight, 'lessonId' | 'dropOff' | 'viewingSessions'>[],
-  lessonName: (id: string) => string,
-  limit = 8,
-): Datum[] {
-  const points: Datum[] = [];
-  for (const l of lessons) {
-    if (!l.viewingSessions) continue;
-    l.dropOff.slice(0, -1).forEach((n, i) => {
-      if (n > 0)
-        points.push({
-          label: `${lessonName(l.lessonId)} · ${i * 5}–${i * 5 + 5}%`,
-          value: n / l.viewingSessions,
-          detail: `${n} of ${l.viewingSessions} viewing sessions stopped here`,
-        });
-    });
-  }
-  return points.sort((a, b) => b.value - a.value).slice(0, limit);
 }

@@ -4,6 +4,9 @@ import {
   BarList,
   Columns,
   RangePicker,
+  dailyEvents,
+  funnelSteps,
+  questionBars,
   StatTile,
   TimeSeries,
   rangeQuery,
@@ -65,15 +68,6 @@ export function Dashboard(p: { onSignedOut: () => void }) {
     );
 
   const o = data.overview;
-  const funnelTotal = data.funnel.reduce(
-    (t, f) => ({
-      enrolled: t.enrolled + f.enrolled,
-      started: t.started + f.started,
-      completedLesson: t.completedLesson + f.completedLesson,
-      completedCourse: t.completedCourse + f.completedCourse,
-    }),
-    { enrolled: 0, started: 0, completedLesson: 0, completedCourse: 0 },
-  );
   const ratings = data.ratings.overall;
   const courseOptions = Object.entries(data.names.courses).sort((a, b) => a[1].localeCompare(b[1]));
 
@@ -128,7 +122,7 @@ export function Dashboard(p: { onSignedOut: () => void }) {
           <TimeSeries
             title="Events per day"
             subtitle="Event time: offline work counts on the day it happened"
-            points={data.daily.map((d) => ({ t: `${d.day}T00:00:00Z`, value: d.events }))}
+            points={dailyEvents(data.daily)}
           />
         </section>
         <section className="panel">
@@ -136,16 +130,7 @@ export function Dashboard(p: { onSignedOut: () => void }) {
             title="Completion funnel"
             subtitle="Learners active in the range, by how far they got"
             funnel
-            data={
-              funnelTotal.enrolled
-                ? [
-                    { label: 'Enrolled', value: funnelTotal.enrolled },
-                    { label: 'Started', value: funnelTotal.started },
-                    { label: 'Lesson done', value: funnelTotal.completedLesson },
-                    { label: 'Course done', value: funnelTotal.completedCourse },
-                  ]
-                : []
-            }
+            data={funnelSteps(data.funnel)}
           />
         </section>
         <section className="panel">
@@ -201,15 +186,7 @@ export function Dashboard(p: { onSignedOut: () => void }) {
             max={1}
             tone="warn"
             keepOrder
-            data={data.questions
-              .filter((q) => q.difficulty !== null)
-              .map((q) => ({
-                label: name.question(q.questionId),
-                value: q.difficulty ?? 0,
-                detail: `${q.correctFirst} of ${q.respondents} right${
-                  q.discrimination === null ? '' : `, discrimination ${q.discrimination.toFixed(2)}`
-                }`,
-              }))}
+            data={questionBars(data.questions, name.question)}
           />
         </section>
         <section className="panel">

@@ -1,5 +1,14 @@
 import type { Dashboard } from '@lyceum/contracts';
-import { BarList, Columns, StatTile, TimeSeries, worstDropOffs } from '@lyceum/ui';
+import {
+  BarList,
+  Columns,
+  StatTile,
+  TimeSeries,
+  dailyEvents,
+  funnelSteps,
+  questionBars,
+  worstDropOffs,
+} from '@lyceum/ui';
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
@@ -13,7 +22,7 @@ export function InsightsCharts({ data, courseId }: { data: Dashboard; courseId: 
   const engagement = data.engagement.courses.find((c) => c.courseId === courseId) ?? null;
   const ratings = data.ratings.courses.find((r) => r.courseId === courseId) ?? data.ratings.overall;
   const lessons = data.lessons.filter((l) => l.courseId === courseId);
-  const questions = data.questions.filter((q) => q.courseId === courseId && q.difficulty !== null);
+  const questions = data.questions.filter((q) => q.courseId === courseId);
 
   return (
     <>
@@ -48,7 +57,7 @@ export function InsightsCharts({ data, courseId }: { data: Dashboard; courseId: 
           <TimeSeries
             title="Events per day"
             subtitle="Event time: work done offline counts on the day it happened"
-            points={data.daily.map((d) => ({ t: `${d.day}T00:00:00Z`, value: d.events }))}
+            points={dailyEvents(data.daily)}
           />
         </section>
         <section className="insights-panel">
@@ -56,16 +65,7 @@ export function InsightsCharts({ data, courseId }: { data: Dashboard; courseId: 
             title="Completion funnel"
             subtitle="Learners active in the range, by how far they got"
             funnel
-            data={
-              funnel?.enrolled
-                ? [
-                    { label: 'Enrolled', value: funnel.enrolled },
-                    { label: 'Started', value: funnel.started },
-                    { label: 'Lesson done', value: funnel.completedLesson },
-                    { label: 'Course done', value: funnel.completedCourse },
-                  ]
-                : []
-            }
+            data={funnelSteps(funnel ? [funnel] : [])}
           />
         </section>
         <section className="insights-panel">
@@ -103,13 +103,7 @@ export function InsightsCharts({ data, courseId }: { data: Dashboard; courseId: 
             max={1}
             tone="warn"
             keepOrder
-            data={questions.map((q) => ({
-              label: questionName(q.questionId),
-              value: q.difficulty ?? 0,
-              detail: `${q.correctFirst} of ${q.respondents} right${
-                q.discrimination === null ? '' : `, discrimination ${q.discrimination.toFixed(2)}`
-              }`,
-            }))}
+            data={questionBars(questions, questionName)}
           />
         </section>
         <section className="insights-panel">
