@@ -143,7 +143,7 @@ export async function createServer(opts: ServerOptions) {
     logger,
     corsOrigins: config.CORS_ORIGINS,
     validateResponses: opts.validateResponses ?? false,
-    earlyMounts: [content.delivery],
+    earlyMounts: [content.delivery, ...analytics.collector.earlyMounts],
     mounts: [{ path: '/admin', router: consoleRouter() }],
     metrics: { metrics, token: config.METRICS_TOKEN },
     ready: async () => {

@@ -37,6 +37,13 @@ export const configSchema = z.object({
   METRICS_TOKEN: z.string().min(16).optional(),
   /** Run the analytics processor inside this process (default) or only in `npm run processor`. */
   ANALYTICS_PROCESSOR: z.enum(['embedded', 'off']).default('embedded'),
+  /** Backpressure: the collector's APIs answer 503 collector_busy while this many events are being collected (0: off). */
+  ANALYTICS_MAX_INFLIGHT: z.coerce.number().int().min(0).default(20_000),
+  /**
+   * Backpressure: ... or while the in-process processor is this many events behind (0, the default: off — the stream
+   * is there to buffer for the processor, and refusing on lag made senders' resends take the capacity it protects).
+   */
+  ANALYTICS_MAX_LAG: z.coerce.number().int().min(0).default(0),
   /** Relay platform events from the transactional outbox to the collector in this process (safe in every process). */
   ANALYTICS_OUTBOX_RELAY: z.enum(['on', 'off']).default('on'),
   /** Drop folder for NDJSON/CSV event files (relative: inside the data dir); default `<dataDir>/analytics/inbox`; `off`: none. */

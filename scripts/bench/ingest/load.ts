@@ -120,7 +120,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 async function postRetrying(r: Request, result: PhaseResult): Promise<Answer> {
   for (let attempt = 1; ; attempt++) {
-    const a = await post(r);
+    let a = await post(r);
+    // Backpressure (503 collector_busy + Retry-After): the sender keeps its events and sends them again when told,
+    // as the desktop app's queue does; not a failure, and not limited to 3 attempts.
+    while (a.status === 503 && a.body.includes('"collector_busy"')) {
+      result.busy += 1;
+      await sleep(1000);
+      a = await post(r);
+    }
     if ((a.status !== 0 && a.status < 500) || attempt === 3) return a;
     result.retried += 1;
     if (result.failures.length < 5) result.failures.push(`retried after ${a.status} ${a.body.slice(0, 200)}`);
@@ -146,6 +153,7 @@ async function phase(name: string, rate: number, seconds: number, fixed?: Reques
     rejected: 0,
     failed: 0,
     retried: 0,
+    busy: 0,
     failures: [],
     late: 0,
     maxLateMs: 0,

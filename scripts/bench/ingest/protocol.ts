@@ -39,6 +39,8 @@ export interface PhaseResult {
   failed: number;
   /** Requests sent again after a connection reset or a 5xx. */
   retried: number;
+  /** Answers 503 collector_busy (backpressure), each followed by a resend after Retry-After. */
+  busy: number;
   failures: string[];
   /** Requests sent later than LATE_MS after their time on the schedule (the generator fell behind). */
   late: number;

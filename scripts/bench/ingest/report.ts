@@ -152,7 +152,13 @@ export function report(o: Outcome): void {
       yes(visibleAfterLoad !== null && visibleAfterLoad <= TARGET_P99_MS),
     ],
     [
-      'requests retried (reset, 5xx) / failed in the end / statements rejected',
+      'requests refused by backpressure (503 collector_busy, sent again)',
+      `${n0(main.busy)} of ${n0(main.requests)} requests`,
+      '0 at a sustainable rate',
+      yes(main.busy === 0),
+    ],
+    [
+      'requests retried (reset, other 5xx) / failed in the end / statements rejected',
       `${main.retried} / ${main.failed} / ${main.rejected}`,
       '0 / 0 / 0',
       yes(main.retried === 0 && main.failed === 0 && main.rejected === 0),

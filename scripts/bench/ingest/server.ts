@@ -180,7 +180,7 @@ const side = http.createServer((req, res) => {
       if (req.method === 'POST' && url.pathname === '/republish') {
         const n = Number(url.searchParams.get('n') ?? 0);
         const r = await server.database.pool.query<{ payload: LearningEvent }>(
-          `SELECT payload FROM analytics.stream_events WHERE topic = $1 ORDER BY random() LIMIT $2`,
+          `SELECT payload::json AS payload FROM analytics.stream_events WHERE topic = $1 ORDER BY random() LIMIT $2`,
           [TOPICS.learning, n],
         );
         await analytics.stream.publish(

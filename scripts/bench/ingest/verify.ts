@@ -124,14 +124,12 @@ export async function baselineInsert(
       const t0 = performance.now();
       await pool.query(
         `INSERT INTO analytics.bench_statements (${COLUMNS})
-         SELECT t.id, s.value, t.actor, t.verb, t.activity, t.registration, t.ts, t.stored, t.source, t.device_id, t.skew_ms
-         FROM unnest($1::uuid[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::timestamptz[], $8::timestamptz[],
-                     $9::text[], $10::text[], $11::bigint[])
-           WITH ORDINALITY AS t(id, actor, verb, activity, registration, ts, stored, source, device_id, skew_ms, n)
-         JOIN json_array_elements($2::json) WITH ORDINALITY AS s(value, n) ON s.n = t.n`,
+         SELECT * FROM (SELECT unnest($1::uuid[]), string_to_table($2::text, E'\\x1e'), unnest($3::text[]),
+           unnest($4::text[]), unnest($5::text[]), unnest($6::uuid[]), unnest($7::timestamptz[]),
+           unnest($8::timestamptz[]), unnest($9::text[]), unnest($10::text[]), unnest($11::bigint[])) AS t`,
         [
           c.map((r) => r.id),
-          `[${c.map((r) => r.statement).join(',')}]`,
+          c.map((r) => r.statement).join('\u001e'),
           c.map((r) => r.actor),
           c.map((r) => r.verb),
           c.map((r) => r.activity),

@@ -25,8 +25,11 @@ export const VideoFacts = z.object({
 export type VideoFacts = z.infer<typeof VideoFacts>;
 
 /**
- * The normalised form of a statement that flows through the stream to the processor: the statement itself plus
- * the facts the processor needs, pulled out once by the collector. Keyed by `actor` so one learner stays ordered.
+ * The normalised form of a statement that flows through the stream to the processor: the facts the processor needs,
+ * pulled out once by the collector, and the statement's identifiers (id, verb and object IRIs, registration). The
+ * statement itself stays in the collector's statement store (the xAPI resource) under the same id: carrying it too
+ * doubled every event's bytes in the stream, and nothing downstream reads it. Keyed by `actor` so one learner stays
+ * ordered.
  */
 export const LearningEvent = z.object({
   id: z.uuid(),
@@ -52,7 +55,8 @@ export const LearningEvent = z.object({
   scoreRaw: z.number().nullable(),
   durationSeconds: z.number().nullable(),
   video: VideoFacts.nullable(),
-  statement: StoredStatement,
+  /** The statement's context.registration (an attempt or enrolment id), when it has one. */
+  registration: z.uuid().nullable(),
 });
 export type LearningEvent = z.infer<typeof LearningEvent>;
 
@@ -142,6 +146,6 @@ export function toLearningEvent(
     scoreRaw: s.result?.score?.raw ?? null,
     durationSeconds: s.result?.duration ? durationSeconds(s.result.duration) : null,
     video: videoFacts(s),
-    statement: s,
+    registration: s.context?.registration ?? null,
   };
 }

@@ -13,6 +13,7 @@ import { createEventStream } from './stream/index.ts';
 import { TOPICS, type Subscription } from './stream/port.ts';
 
 export const PROCESSOR_GROUP = 'analytics-processor';
+const PROCESSOR_MAX_BATCH = 20_000;
 
 export interface AnalyticsDeps {
   config: Config;
@@ -42,11 +43,19 @@ export function createAnalyticsModule(d: AnalyticsDeps) {
   const consumerStream =
     processorPool === d.pool ? stream : createEventStream(d.config, processorPool, d.logger);
   const store = createAnalyticsStore(d.config, processorPool, d.logger);
+  let processing = false;
   const collector = createCollectorModule({
     pool: d.pool,
     db: d.db,
     stream,
     logger: d.logger,
+    admission: {
+      maxInflight: d.config.ANALYTICS_MAX_INFLIGHT,
+      // The lag gauge only where the processor runs in this process: elsewhere the stream buffers for processors
+      // that may be down or scaling out, which is what it is for.
+      maxLag: d.config.ANALYTICS_MAX_LAG,
+      lag: () => (processing ? stream.lag(TOPICS.learning, PROCESSOR_GROUP) : Promise.resolve(0)),
+    },
     onIngested: (meta, r) => {
       if (r.accepted) metrics.analytics.collected.inc({ source: meta.source }, r.accepted);
       if (r.duplicates) metrics.analytics.duplicates.inc({ source: meta.source }, r.duplicates);
@@ -92,9 +101,14 @@ export function createAnalyticsModule(d: AnalyticsDeps) {
     processor,
     /** Start consuming both topics in the processor group. */
     async startProcessor(): Promise<void> {
+      processing = true;
       subscriptions = await Promise.all(
         Object.values(TOPICS).map((topic) =>
           consumerStream.subscribe(topic, PROCESSOR_GROUP, handle, {
+            // Large batches when behind: a learner's per-batch work (timeline, sessions, rollup rows) is shared by
+            // all of their events in the batch, so catching up gets cheaper per event; an idle stream still hands
+            // over each event as it arrives.
+            maxBatch: PROCESSOR_MAX_BATCH,
             onError: (err) =>
               d.logger.warn({ err, topic }, 'analytics batch failed; it will be delivered again'),
           }),
@@ -102,6 +116,7 @@ export function createAnalyticsModule(d: AnalyticsDeps) {
       );
     },
     async close(): Promise<void> {
+      processing = false;
       await Promise.all(subscriptions.map((s) => s.stop()));
       subscriptions = [];
       changed.flush();

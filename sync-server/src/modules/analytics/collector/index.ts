@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Db } from '../../../db/client.ts';
 import type { EventStream } from '../stream/port.ts';
+import { admission, type AdmissionOptions } from './admission.ts';
 import { deadLetterStore } from './dead-letters.ts';
 import { deviceClock } from './device-clock.ts';
 import { createIngest } from './ingest.ts';
@@ -19,6 +20,8 @@ export interface CollectorDeps {
   now?: () => Date;
   /** Told after every ingest call, e.g. to count collected / duplicate / dead-lettered events for /metrics. */
   onIngested?: (meta: IngestMeta, result: IngestResult) => void;
+  /** Backpressure on the API sources (see admission.ts); none when left out. */
+  admission?: AdmissionOptions;
 }
 
 /**
@@ -41,9 +44,15 @@ export function createCollectorModule(deps: CollectorDeps) {
   const xapiClients = xapiClientService(deps.db);
   const statements = statementReader(deps.pool);
   const clock = deviceClock(deps.db);
+  // The API sources are refused when the pipeline is full; the database and file sources wait their turn instead.
+  const gated = deps.admission ? admission(ingest, deps.admission) : null;
   return {
-    routes: collectorRoutes({ ingest, deadLetters, clients: xapiClients, statements, clock, now }),
+    routes: collectorRoutes({ ingest: gated?.ingest ?? ingest, deadLetters, clients: xapiClients, statements, clock, now }),
     ingest,
+    /** API requests refused with collector_busy so far. */
+    refused: () => gated?.refused() ?? 0,
+    /** The early refusal to mount ahead of body parsing (see admission.ts). */
+    earlyMounts: gated ? [gated.early] : [],
     deadLetters,
     xapiClients,
     statements,

@@ -85,7 +85,7 @@ describe('ingest', () => {
     const ev = published().find((e) => e.id === id)!;
     expect(Date.parse(ev.stored)).toBeGreaterThanOrEqual(t0 - 5);
     expect(ev.timestamp).toBe(ev.stored);
-    expect(ev.statement.stored).toBe(ev.stored);
+    expect((await c.collector.statements.byId(id!))?.stored).toBe(ev.stored);
     expect(ev).toMatchObject({ deviceId: 'd1', skewMs: 1234.4 });
     const other = published().find((e) => e.id === withOffset.id)!;
     expect(other.timestamp).toBe('2026-11-20T10:00:00.250Z');

@@ -4,6 +4,7 @@ import { newId } from '../../../lib/ids.ts';
 import { TOPICS, type EventStream } from '../stream/port.ts';
 import type { DeadLetterInput, DeadLetterStore } from './dead-letters.ts';
 import { claimedId, prepareStatement, sameStatement } from './normalize.ts';
+import { statementWriter } from './statement-writer.ts';
 import type { Ingest, IngestMeta, IngestRejection, IngestResult } from './port.ts';
 
 export interface IngestDeps {
@@ -26,24 +27,14 @@ interface Fresh {
   repeats: number[];
 }
 
-// The statements travel as ONE json array (cheaper for PostgreSQL than a text[] of JSON), the rest as arrays.
-const INSERT = `
-INSERT INTO analytics.statements
-  (id, statement, actor, verb, activity, registration, "timestamp", stored, source, device_id, skew_ms)
-SELECT t.id, s.value, t.actor, t.verb, t.activity, t.registration, t.ts,
-  $8::timestamptz, $9::text, $10::text, $11::bigint
-FROM unnest($1::uuid[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::timestamptz[])
-  WITH ORDINALITY AS t(id, actor, verb, activity, registration, ts, n)
-JOIN json_array_elements($2::json) WITH ORDINALITY AS s(value, n) ON s.n = t.n
-ON CONFLICT (id) DO NOTHING`;
-
 /**
  * The collector's single way in (see port.ts). Per call: validation in memory, ONE select of the ids already
  * collected, ONE publish of the new events, ONE multi-row insert of their statements (after the publish, so a crash
- * in between re-publishes rather than loses), ONE insert of the dead letters.
+ * in between re-publishes rather than loses; group-committed with concurrent calls), ONE insert of the dead letters.
  */
 export function createIngest(deps: IngestDeps): Ingest {
   const now = deps.now ?? (() => new Date());
+  const statements = statementWriter(deps.pool);
   return async function ingest(items, meta) {
     const stored = now().toISOString();
     const rejected: IngestRejection[] = [];
@@ -103,7 +94,7 @@ export function createIngest(deps: IngestDeps): Ingest {
     // 2. statements collected before: same content → duplicate, other content → conflict
     if (candidates.size) {
       const { rows } = await deps.pool.query<{ id: string; statement: StoredStatement }>(
-        'SELECT id, statement FROM analytics.statements WHERE id = ANY($1::uuid[])',
+        'SELECT id, statement::json AS statement FROM analytics.statements WHERE id = ANY($1::uuid[])',
         [[...candidates.keys()]],
       );
       for (const row of rows) {
@@ -139,19 +130,22 @@ export function createIngest(deps: IngestDeps): Ingest {
         TOPICS.learning,
         fresh.map((f) => f.event),
       );
-      await deps.pool.query(INSERT, [
-        fresh.map((f) => f.id),
-        `[${fresh.map((f) => f.json).join(',')}]`,
-        fresh.map((f) => f.event.actor),
-        fresh.map((f) => f.event.verbId),
-        fresh.map((f) => f.event.objectId),
-        fresh.map((f) => f.event.statement.context?.registration ?? null),
-        fresh.map((f) => f.event.timestamp),
-        stored,
-        meta.source,
-        meta.deviceId ?? null,
-        meta.skewMs === undefined || meta.skewMs === null ? null : Math.round(meta.skewMs),
-      ]);
+      const skewMs = meta.skewMs ?? null;
+      await statements.write(
+        fresh.map((f) => ({
+          id: f.id,
+          json: f.json,
+          actor: f.event.actor,
+          verb: f.event.verbId,
+          activity: f.event.objectId,
+          registration: f.event.registration,
+          timestamp: f.event.timestamp,
+          stored,
+          source: meta.source,
+          deviceId: meta.deviceId ?? null,
+          skewMs,
+        })),
+      );
     }
     const result: IngestResult = {
       ids: ids.filter((id): id is string => id !== null),

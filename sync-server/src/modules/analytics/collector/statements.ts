@@ -28,7 +28,7 @@ export function statementReader(pool: pg.Pool) {
   return {
     async byId(id: string): Promise<StoredStatement | null> {
       const { rows } = await pool.query<{ statement: StoredStatement }>(
-        'SELECT statement FROM analytics.statements WHERE id = $1::uuid',
+        'SELECT statement::json AS statement FROM analytics.statements WHERE id = $1::uuid',
         [id],
       );
       return rows[0]?.statement ?? null;
@@ -55,7 +55,7 @@ export function statementReader(pool: pg.Pool) {
       const dir = f.ascending ? 'ASC' : 'DESC';
       args.push(f.limit + 1);
       const { rows } = await pool.query<{ statement: StoredStatement; stored: Date; id: string }>(
-        `SELECT statement, stored, id FROM analytics.statements
+        `SELECT statement::json AS statement, stored, id FROM analytics.statements
          ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
          ORDER BY stored ${dir}, id ${dir} LIMIT $${args.length}`,
         args,

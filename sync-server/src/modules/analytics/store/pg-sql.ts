@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { arrayLiteralOf, type ArrayElement } from '../../../lib/pg-array.ts';
 
 /** A connection: the pool, or a client inside an open transaction. */
 export type Queryable = Pick<pg.PoolClient, 'query'>;
@@ -44,21 +45,17 @@ export const multirangeLiteral = (xs: readonly (readonly [number, number])[]): s
 const quoteElement = (s: string) => `"${s.replace(/["\\]/g, (m) => `\\${m}`)}"`;
 export const textArrayLiteral = (xs: readonly string[]): string => `{${xs.map(quoteElement).join(',')}}`;
 
-type Value = string | number | boolean | null;
-
-/** One array per column from row objects that carry the columns by name. */
-export function columnArrays(cols: readonly Column[], rows: readonly object[]): Value[][] {
-  return cols.map((c) => {
-    const out = new Array<Value>(rows.length);
-    for (let i = 0; i < rows.length; i += 1) {
-      const v = (rows[i] as Record<string, unknown>)[c.name];
-      if (v === null || v === undefined) out[i] = null;
-      else if (c.type === 'nummultirange') out[i] = multirangeLiteral(v as [number, number][]);
-      else if (c.type === 'text[]') out[i] = textArrayLiteral(v as string[]);
-      else out[i] = v as Value;
-    }
-    return out;
-  });
+/** One array literal per column (see lib/pg-array.ts) from row objects that carry the columns by name. */
+export function columnArrays(cols: readonly Column[], rows: readonly object[]): string[] {
+  return cols.map((c) =>
+    arrayLiteralOf(rows as readonly Record<string, unknown>[], (row) => {
+      const v = row[c.name];
+      if (v === null || v === undefined) return null;
+      if (c.type === 'nummultirange') return multirangeLiteral(v as [number, number][]);
+      if (c.type === 'text[]') return textArrayLiteral(v as string[]);
+      return v as ArrayElement;
+    }),
+  );
 }
 
 function mergeExpr(c: Column): string {

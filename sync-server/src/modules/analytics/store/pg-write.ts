@@ -11,6 +11,7 @@ import {
   type WriteResult,
 } from './port.ts';
 import { foldBatch, unionIntervals, type Fold } from './pg-fold.ts';
+import { arrayLiteralOf as lit } from '../../../lib/pg-array.ts';
 import { columnArrays, selectList, unnestRows, upsert, type Column, type Queryable } from './pg-sql.ts';
 
 /**
@@ -265,11 +266,11 @@ export function pgTransaction(client: Queryable, opts: { pruneArrivals: boolean 
         lesson_id: string | null;
         active_ms: number;
       }>(TIMELINE, [
-        windows.map((w) => w.actor),
-        windows.map((w) => w.first.at),
-        windows.map((w) => w.first.id),
-        windows.map((w) => w.last.at),
-        windows.map((w) => w.last.id),
+        lit(windows, (w) => w.actor),
+        lit(windows, (w) => w.first.at),
+        lit(windows, (w) => w.first.id),
+        lit(windows, (w) => w.last.at),
+        lit(windows, (w) => w.last.id),
       ]);
       return r.rows.map((x) => ({
         id: x.id,
@@ -296,12 +297,12 @@ export function pgTransaction(client: Queryable, opts: { pruneArrivals: boolean 
         position_id: string | null;
         video_length: number | null;
       }>(SESSIONS, [
-        windows.map((w) => w.actor),
-        windows.map((w) => w.kind),
-        windows.map((w) => w.courseId),
-        windows.map((w) => w.lessonId),
-        windows.map((w) => w.from),
-        windows.map((w) => w.to),
+        lit(windows, (w) => w.actor),
+        lit(windows, (w) => w.kind),
+        lit(windows, (w) => w.courseId),
+        lit(windows, (w) => w.lessonId),
+        lit(windows, (w) => w.from),
+        lit(windows, (w) => w.to),
       ]);
       return r.rows.map((s) => ({
         actor: s.actor,
@@ -334,17 +335,17 @@ export function pgTransaction(client: Queryable, opts: { pruneArrivals: boolean 
       );
       if (w.activeChanges.length)
         await client.query(UPDATE_ACTIVE, [
-          w.activeChanges.map((c) => c.entry.id),
-          w.activeChanges.map((c) => c.activeMs),
+          lit(w.activeChanges, (c) => c.entry.id),
+          lit(w.activeChanges, (c) => c.activeMs),
         ]);
       const { removed, upserted } = w.sessions;
       if (removed.length)
         await client.query(DELETE_SESSIONS, [
-          removed.map((k) => k.actor),
-          removed.map((k) => k.kind),
-          removed.map((k) => k.courseId),
-          removed.map((k) => k.lessonId),
-          removed.map((k) => k.startedAt),
+          lit(removed, (k) => k.actor),
+          lit(removed, (k) => k.kind),
+          lit(removed, (k) => k.courseId),
+          lit(removed, (k) => k.lessonId),
+          lit(removed, (k) => k.startedAt),
         ]);
       await upsertSessions(
         client,

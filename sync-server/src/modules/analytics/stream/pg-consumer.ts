@@ -204,7 +204,7 @@ class GroupMember {
   private async fetch(): Promise<{ events: LearningEvent[]; next: Map<number, number>; full: boolean }> {
     const parts = [...this.owned.entries()];
     const per = Math.max(1, Math.ceil(this.maxBatch / parts.length));
-    const r = await this.q<{ part: number; seq: number; payload: LearningEvent }>(
+    const r = await this.q<{ part: number; seq: number; payload: string }>(
       `SELECT x.part, e.seq, e.payload
        FROM unnest($2::int2[], $3::int8[]) AS x(part, from_seq)
        CROSS JOIN LATERAL (
@@ -219,7 +219,7 @@ class GroupMember {
     const counts = new Map<number, number>();
     for (const row of r.rows) {
       const part = Number(row.part);
-      events.push(row.payload);
+      events.push(JSON.parse(row.payload) as LearningEvent);
       next.set(part, Number(row.seq) + 1);
       counts.set(part, (counts.get(part) ?? 0) + 1);
     }

@@ -61,8 +61,8 @@ describe('event stream on PostgreSQL', { timeout: 60_000 }, () => {
     new Map(
       (
         await db.pool.query<{ id: string; t: string }>(
-          `SELECT payload->>'id' AS id, tableoid::regclass::text AS t FROM analytics.stream_events
-           WHERE payload->>'id' = ANY ($1::text[])`,
+          `SELECT payload::json->>'id' AS id, tableoid::regclass::text AS t FROM analytics.stream_events
+           WHERE payload::json->>'id' = ANY ($1::text[])`,
           [ids],
         )
       ).rows.map((r) => [r.id, r.t]),
@@ -79,13 +79,13 @@ describe('event stream on PostgreSQL', { timeout: 60_000 }, () => {
     await tx.query('BEGIN');
     const parts = late.map((e) => partitionOf(e.actor, 8));
     await tx.query(
-      'SELECT analytics.stream_append($1, $2::int2[], $3::int4[], $4::timestamptz[], $5::json)',
+      'SELECT analytics.stream_append($1, $2::int2[], $3::int4[], $4::timestamptz[], $5::text)',
       [
         topic,
         parts,
         parts.map((p, i) => parts.slice(0, i).filter((q) => q === p).length),
         late.map((e) => e.timestamp),
-        JSON.stringify(late),
+        late.map((e) => JSON.stringify(e)).join('\u001e'),
       ],
     );
     // …while another publishes to the same partitions: it waits for the first to commit, not overtaking it.
@@ -109,8 +109,8 @@ describe('event stream on PostgreSQL', { timeout: 60_000 }, () => {
     const rollback = await db.pool.connect();
     await rollback.query('BEGIN');
     await rollback.query(
-      'SELECT analytics.stream_append($1, ARRAY[0]::int2[], ARRAY[0], ARRAY[now()], $2::json)',
-      [topic, JSON.stringify([late[0]])],
+      'SELECT analytics.stream_append($1, ARRAY[0]::int2[], ARRAY[0], ARRAY[now()], $2::text)',
+      [topic, JSON.stringify(late[0])],
     );
     await rollback.query('ROLLBACK');
     rollback.release();

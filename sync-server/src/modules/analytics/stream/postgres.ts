@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { LearningEvent } from '@lyceum/contracts';
+import { arrayLiteral } from '../../../lib/pg-array.ts';
 import { startGroupMember, type ConsumerTiming } from './pg-consumer.ts';
 import { DayTables, dayOf, type RetentionResult } from './pg-days.ts';
 import { StreamListener } from './pg-listener.ts';
@@ -31,19 +32,22 @@ export interface PostgresEventStream extends EventStream {
   maintain(now?: Date): Promise<RetentionResult>;
 }
 
+/** Between the JSON texts of an append's events (JSON.stringify never leaves it raw in its output). */
+const DOC_SEPARATOR = '\u001e';
+
 /** A publish call's events, prepared for one append. */
 interface Prepared {
   parts: number[];
   times: string[];
   days: Set<string>;
-  /** The events as JSON array elements, without the brackets. */
-  json: string;
+  /** The events as JSON texts separated by U+001E (see migration 0011). */
+  docs: string;
 }
 
 /**
  * The embedded event stream: a durable log in PostgreSQL (see db/migrations/0007_analytics_stream.sql for the layout).
  * Publishing is group-committed (PublishQueue): the calls waiting while an append runs are merged into the next
- * one, a single `analytics.stream_append` (one multi-row INSERT from a JSON array), and each call resolves once its
+ * one, a single `analytics.stream_append` (one multi-row INSERT of the events as JSON texts), and each call resolves once its
  * events are committed.
  */
 export function createPostgresStream(
@@ -124,8 +128,8 @@ export function createPostgresStream(
       return r;
     });
     await pool.query(
-      'SELECT analytics.stream_append($1, $2::int2[], $3::int4[], $4::timestamptz[], $5::json)',
-      [topic, parts, ranks, times, `[${batch.map((p) => p.json).join(',')}]`],
+      'SELECT analytics.stream_append($1, $2::int2[], $3::int4[], $4::timestamptz[], $5::text)',
+      [topic, arrayLiteral(parts), arrayLiteral(ranks), arrayLiteral(times), batch.map((p) => p.docs).join(DOC_SEPARATOR)],
     );
   }
   const queue = new PublishQueue<Prepared>(append, maxAppend);
@@ -145,7 +149,9 @@ export function createPostgresStream(
       times[i] = ts;
       eventDays.add(dayOf(ms));
     });
-    return { parts, times, days: eventDays, json: JSON.stringify(events).slice(1, -1) };
+    const docs = new Array<string>(events.length);
+    for (let i = 0; i < events.length; i += 1) docs[i] = JSON.stringify(events[i]);
+    return { parts, times, days: eventDays, docs: docs.join(DOC_SEPARATOR) };
   }
 
   return {

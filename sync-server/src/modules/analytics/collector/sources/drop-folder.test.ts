@@ -138,7 +138,7 @@ describe('the drop folder', () => {
       ['answered', q, true, 2, 90, '2026-02-01T10:00:00.000Z'],
       ['passed', null, true, 8, 300, '2026-02-01T09:05:00.000Z'],
     ]);
-    expect(mine[0]!.statement.result?.response).toBe('4, of course');
+    expect((await s.collector.statements.byId(mine[0]!.id))?.result?.response).toBe('4, of course');
     const dead = (await s.deadLetters('file')).filter((d) => d.origin.startsWith('export.csv:'));
     expect(dead.map((d) => d.origin)).toEqual(['export.csv:4', 'export.csv:5', 'export.csv:6']);
     expect(dead[0]!.reason).toMatch(/^timestamp/);

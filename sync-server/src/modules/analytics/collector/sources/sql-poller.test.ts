@@ -113,7 +113,7 @@ describe('the SQL table poller', () => {
       ['mbox:outsider@example.test', 'answered', COURSE, LESSON, true, 7.5],
     ]);
     expect(got[0]!.timestamp).toBe('2026-03-01T09:30:00.000Z');
-    expect(got[0]!.statement.verb.id).toBe(VERBS.completed);
+    expect(got[0]!.verbId).toBe(VERBS.completed);
     expect(await checkpoint(cfg.name)).toMatchObject({ rows_read: 2 });
 
     expect(await first.pollOnce()).toMatchObject({ rows: 0 });
