@@ -118,6 +118,7 @@ export async function createServer(opts: ServerOptions) {
   const analytics = createAnalyticsModule({
     ...deps,
     processorPool: processorDatabase.pool,
+    databaseUrl: url,
     metrics,
     catalog: catalog.reader,
     userNames: async (ids) => {
@@ -201,7 +202,7 @@ export async function createServer(opts: ServerOptions) {
       );
       sync.start();
       media.start();
-      if (config.ANALYTICS_PROCESSOR === 'embedded') await analytics.startProcessor();
+      if (config.ANALYTICS_PROCESSOR !== 'off') await analytics.startProcessor();
       // Database and file sources of the collector: the outbox relay, SQL pollers, the drop folder.
       sources = startCollectorSources({
         pool: database.pool,

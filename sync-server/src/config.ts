@@ -35,8 +35,11 @@ export const configSchema = z.object({
   ELASTICSEARCH_API_KEY: z.string().optional(),
   /** Bearer token Prometheus sends to /metrics; unset: only loopback and private addresses may scrape. */
   METRICS_TOKEN: z.string().min(16).optional(),
-  /** Run the analytics processor inside this process (default) or only in `npm run processor`. */
-  ANALYTICS_PROCESSOR: z.enum(['embedded', 'off']).default('embedded'),
+  /**
+   * Where the analytics processor runs: a worker thread of this process (default), this process's own thread
+   * (`embedded`), or only in `npm run processor` (`off`).
+   */
+  ANALYTICS_PROCESSOR: z.enum(['thread', 'embedded', 'off']).default('thread'),
   /** Backpressure: the collector's APIs answer 503 collector_busy while this many events are being collected (0: off). */
   ANALYTICS_MAX_INFLIGHT: z.coerce.number().int().min(0).default(20_000),
   /**

@@ -64,6 +64,9 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     JWT_SECRET: randomBytes(32).toString('hex'),
     LOG_LEVEL: 'silent',
     DB_POOL_SIZE: '5',
+    // In this process's own thread: tests reach the processor directly (a worker thread needs the tsx loader,
+    // which child servers started with tsx have; their tests cover ANALYTICS_PROCESSOR=thread).
+    ANALYTICS_PROCESSOR: 'embedded',
     ...env,
   });
   const mailer = memoryMailer();

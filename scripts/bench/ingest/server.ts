@@ -146,7 +146,7 @@ async function stats() {
       lastAt: processed[processed.length - 1]?.at ?? null,
       commits: processed,
     },
-    processor: analytics.processor.stats(),
+    processor: analytics.processorStats(),
     lag,
     publishes,
     transactions,

@@ -7,19 +7,23 @@ import type { Metrics } from '../../lib/metrics.ts';
 import type { CatalogReader } from '../catalog/reader.ts';
 import { insightsRoutes } from './api/routes.ts';
 import { createCollectorModule } from './collector/index.ts';
+import { PROCESSOR_GROUP, PROCESSOR_MAX_BATCH } from './processor/group.ts';
 import { createProcessor } from './processor/index.ts';
+import { statsRecorder } from './processor/stats.ts';
+import { startProcessorThread, type ProcessorThread } from './processor/thread.ts';
 import { createAnalyticsStore } from './store/index.ts';
 import { createEventStream } from './stream/index.ts';
 import { TOPICS, type Subscription } from './stream/port.ts';
 
-export const PROCESSOR_GROUP = 'analytics-processor';
-const PROCESSOR_MAX_BATCH = 20_000;
+export { PROCESSOR_GROUP } from './processor/group.ts';
 
 export interface AnalyticsDeps {
   config: Config;
   pool: pg.Pool;
   /** Connections of the processor side (its stream consumers and the store); default: `pool`. */
   processorPool?: pg.Pool;
+  /** The database's URL, for a processor thread's own connections (ANALYTICS_PROCESSOR=thread). */
+  databaseUrl?: string;
   db: Db;
   logger: Logger;
   metrics: Metrics;
@@ -71,6 +75,8 @@ export function createAnalyticsModule(d: AnalyticsDeps) {
   });
   const changed = changeNotifier(d.emit);
   let subscriptions: Subscription[] = [];
+  let thread: ProcessorThread | null = null;
+  const threadStats = statsRecorder();
 
   metrics.onScrape(async () => {
     for (const topic of Object.values(TOPICS))
@@ -99,15 +105,32 @@ export function createAnalyticsModule(d: AnalyticsDeps) {
     store,
     collector,
     processor,
-    /** Start consuming both topics in the processor group. */
+    /** Totals and latency of the processor running here: in the worker thread, or on this thread. */
+    processorStats: () => (thread ? threadStats.snapshot() : processor.stats()),
+    /**
+     * Start consuming both topics in the processor group: in a worker thread of its own when ANALYTICS_PROCESSOR is
+     * `thread` (the server's default) and the database URL is known, otherwise on this thread.
+     */
     async startProcessor(): Promise<void> {
       processing = true;
+      if (d.config.ANALYTICS_PROCESSOR === 'thread' && d.databaseUrl) {
+        thread = await startProcessorThread({
+          config: d.config,
+          databaseUrl: d.databaseUrl,
+          logger: d.logger,
+          onBatch: (b) => {
+            threadStats.record(b);
+            if (!b.inserted) return;
+            metrics.analytics.processed.inc(b.inserted);
+            for (const ms of b.latenciesMs) metrics.analytics.processingLatency.observe(ms / 1000);
+            changed.courses(b.inserted, b.courseIds);
+          },
+        });
+        return;
+      }
       subscriptions = await Promise.all(
         Object.values(TOPICS).map((topic) =>
           consumerStream.subscribe(topic, PROCESSOR_GROUP, handle, {
-            // Large batches when behind: a learner's per-batch work (timeline, sessions, rollup rows) is shared by
-            // all of their events in the batch, so catching up gets cheaper per event; an idle stream still hands
-            // over each event as it arrives.
             maxBatch: PROCESSOR_MAX_BATCH,
             onError: (err) =>
               d.logger.warn({ err, topic }, 'analytics batch failed; it will be delivered again'),
@@ -117,6 +140,8 @@ export function createAnalyticsModule(d: AnalyticsDeps) {
     },
     async close(): Promise<void> {
       processing = false;
+      await thread?.stop();
+      thread = null;
       await Promise.all(subscriptions.map((s) => s.stop()));
       subscriptions = [];
       changed.flush();
@@ -143,13 +168,19 @@ function changeNotifier(emit: AnalyticsDeps['emit'], gapMs = 250) {
     pending = null;
     emit(['role:admin', ...courseIds.map((id) => `instructors:${id}`)], AnalyticsChangedEvent, payload);
   };
-  const notify = (batch: readonly LearningEvent[], inserted: number) => {
+  const courses = (inserted: number, courseIds: Iterable<string>) => {
     pending ??= { events: 0, courses: new Set() };
     pending.events += inserted;
-    for (const e of batch) if (e.courseId) pending.courses.add(e.courseId);
+    for (const id of courseIds) pending.courses.add(id);
     timer ??= setTimeout(flush, gapMs);
   };
+  const notify = (batch: readonly LearningEvent[], inserted: number) =>
+    courses(
+      inserted,
+      batch.flatMap((e) => (e.courseId ? [e.courseId] : [])),
+    );
   return Object.assign(notify, {
+    courses,
     flush: () => {
       if (timer) clearTimeout(timer);
       flush();

@@ -1,0 +1,57 @@
+// The analytics processor in a worker thread of the sync server (ANALYTICS_PROCESSOR=thread): its own event loop and
+// connections, so collecting (HTTP parsing, validation) and processing no longer take turns on one thread.
+import { parentPort, workerData } from 'node:worker_threads';
+import pino from 'pino';
+import type { Config } from '../../../config.ts';
+import { connectDatabase } from '../../../db/client.ts';
+import { createAnalyticsStore } from '../store/index.ts';
+import { createEventStream } from '../stream/index.ts';
+import { TOPICS } from '../stream/port.ts';
+import { PROCESSOR_GROUP, PROCESSOR_MAX_BATCH, type CommittedBatch } from './group.ts';
+import { createProcessor } from './index.ts';
+
+export interface ThreadData {
+  config: Config;
+  databaseUrl: string;
+}
+export type ToThread = { type: 'stop' };
+export type FromThread = { type: 'ready' } | { type: 'stopped' } | ({ type: 'batch' } & CommittedBatch);
+
+const port = parentPort!;
+const { config, databaseUrl } = workerData as ThreadData;
+const post = (m: FromThread) => port.postMessage(m);
+const logger = pino({ level: config.LOG_LEVEL }).child({ component: 'analytics-processor-thread' });
+const database = connectDatabase(databaseUrl, 4);
+const stream = createEventStream(config, database.pool, logger);
+const store = createAnalyticsStore(config, database.pool, logger);
+const processor = createProcessor({ store });
+
+const subscriptions = await Promise.all(
+  Object.values(TOPICS).map((topic) =>
+    stream.subscribe(
+      topic,
+      PROCESSOR_GROUP,
+      async (batch) => {
+        const r = await processor.handleBatch(batch);
+        const courseIds = new Set<string>();
+        if (r.inserted) for (const e of batch) if (e.courseId) courseIds.add(e.courseId);
+        post({ type: 'batch', ...r, courseIds: [...courseIds] });
+      },
+      {
+        maxBatch: PROCESSOR_MAX_BATCH,
+        onError: (err) => logger.warn({ err, topic }, 'analytics batch failed; it will be delivered again'),
+      },
+    ),
+  ),
+);
+port.on('message', (m: ToThread) => {
+  if (m.type !== 'stop') return;
+  void (async () => {
+    await Promise.all(subscriptions.map((s) => s.stop()));
+    await stream.close();
+    await store.close();
+    await database.close();
+    post({ type: 'stopped' });
+  })();
+});
+post({ type: 'ready' });
