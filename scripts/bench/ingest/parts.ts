@@ -1,7 +1,8 @@
-// npm run bench:ingest:parts [-- --events 100000 --batch 600]
+// npm run bench:ingest:parts [-- --events 100000 --batch 600]  (prints the SQL statements by wall time too)
 // Where the pipeline's CPU goes, part by part, in one process against embedded PostgreSQL: the collector's ingest
 // (validation, de-duplication, stream append, statement record) and then the processor draining the stream into the
 // store. Each part prints Node CPU and PostgreSQL CPU per event, beside a plain batched INSERT of the raw rows.
+import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,6 +13,7 @@ import { startEmbeddedPostgres } from '../../../sync-server/src/db/embedded.ts';
 import { migrate } from '../../../sync-server/src/db/migrate.ts';
 import { deadLetterStore } from '../../../sync-server/src/modules/analytics/collector/dead-letters.ts';
 import { createIngest } from '../../../sync-server/src/modules/analytics/collector/ingest.ts';
+import { PROCESSOR_MAX_BATCH } from '../../../sync-server/src/modules/analytics/processor/group.ts';
 import { createProcessor } from '../../../sync-server/src/modules/analytics/processor/index.ts';
 import { createPostgresStore } from '../../../sync-server/src/modules/analytics/store/postgres.ts';
 import { createPostgresStream } from '../../../sync-server/src/modules/analytics/stream/postgres.ts';
@@ -46,9 +48,11 @@ const sql = new Map<string, { n: number; ms: number }>();
     };
     const last = a.length - 1;
     const cb = a[last];
-    if (typeof cb === 'function') a[last] = (...r: unknown[]) => (done(), (cb as (...x: unknown[]) => unknown)(...r));
+    if (typeof cb === 'function')
+      a[last] = (...r: unknown[]) => (done(), (cb as (...x: unknown[]) => unknown)(...r));
     const out = original.apply(this, a);
-    if (out && typeof (out as Promise<unknown>).then === 'function') (out as Promise<unknown>).then(done, done);
+    if (out && typeof (out as Promise<unknown>).then === 'function')
+      (out as Promise<unknown>).then(done, done);
     return out;
   };
 }
@@ -67,7 +71,7 @@ async function main() {
   const logger = pino({ level: 'warn' });
   const postmaster = [...descendants(1)].find((pid) => {
     try {
-      return require('node:fs').readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir);
+      return fsSync.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir);
     } catch {
       return false;
     }
@@ -90,7 +94,9 @@ async function main() {
     const pgc = pgCpu() - p0;
     console.log(
       `${name.padEnd(34)} ${String(n).padStart(7)} events  wall ${wall.toFixed(2).padStart(6)} s  ` +
-        `${Math.round(n / wall).toLocaleString('en').padStart(7)}/s  Node ${((node / n) * 1e6).toFixed(1).padStart(5)} µs  ` +
+        `${Math.round(n / wall)
+          .toLocaleString('en')
+          .padStart(7)}/s  Node ${((node / n) * 1e6).toFixed(1).padStart(5)} µs  ` +
         `PG ${((pgc / n) * 1e6).toFixed(1).padStart(5)} µs  total ${(((node + pgc) / n) * 1e6).toFixed(1).padStart(5)} µs/event`,
     );
   };
@@ -110,14 +116,18 @@ async function main() {
     const ids = await seedStudents(pool, Number(args.learners), 'learner');
     const rand = prng(7);
     const start = Date.now() - 6 * 3_600_000;
-    const learners = ids.map((id) => new Learner({ userId: id }, courses, prng(id.length * 7919 + rand() * 1e9), start, 'Lyceum desktop'));
+    const learners = ids.map(
+      (id) =>
+        new Learner({ userId: id }, courses, prng(id.length * 7919 + rand() * 1e9), start, 'Lyceum desktop'),
+    );
     const batches: { actor: string; statements: Statement[] }[] = [];
-    for (let made = 0; made < N; ) {
+    for (let made = 0; made < N;) {
       const l = learners[Math.floor(rand() * learners.length)]!;
       const size = Math.min(BATCH, N - made);
       const statements: Statement[] = [];
       // A desktop upload: one learner's events… spread as the bench does: many learners per upload.
-      for (let i = 0; i < size; i++) statements.push(learners[Math.floor(rand() * learners.length)]!.next(Date.now()));
+      for (let i = 0; i < size; i++)
+        statements.push(learners[Math.floor(rand() * learners.length)]!.next(Date.now()));
       batches.push({ actor: l.actor.userId!, statements });
       made += size;
     }
@@ -133,11 +143,16 @@ async function main() {
       let done = 0;
       await new Promise<void>((resolve, reject) => {
         void stream
-          .subscribe(TOPICS.learning, 'bench-parts', async (batch) => {
-            await processor.handleBatch(batch);
-            done += batch.length;
-            if (done >= N) resolve();
-          }, { onError: reject, maxBatch: Number(process.env.MAXBATCH ?? 5000) })
+          .subscribe(
+            TOPICS.learning,
+            'bench-parts',
+            async (batch) => {
+              await processor.handleBatch(batch);
+              done += batch.length;
+              if (done >= N) resolve();
+            },
+            { onError: reject, maxBatch: PROCESSOR_MAX_BATCH },
+          )
           .then((sub) => subs.push(sub));
       });
     });
@@ -151,8 +166,6 @@ async function main() {
   }
 }
 const subs: { stop(): Promise<void> }[] = [];
-import { createRequire } from 'node:module';
-const require = createRequire(import.meta.url);
 main().catch((err: unknown) => {
   console.error(err);
   process.exit(1);

@@ -224,9 +224,13 @@ export function report(o: Outcome): void {
       `statements of requests never acknowledged: ${n0(c.unacknowledged)}, of which stored anyway: ${n0(c.unacknowledgedStored)}`,
     );
   const perTx = s.transactions.count ? s.transactions.ms / s.transactions.count : 0;
+  const processorLine = s.transactions.count
+    ? `processor: ${s.transactions.count} store transactions, ${n0(s.processed.events / s.transactions.count)} events each, ` +
+      `${perTx.toFixed(0)} ms mean, ${s.transactions.maxMs.toFixed(0)} ms max`
+    : `processor: in its worker thread (ANALYTICS_PROCESSOR=thread), ${n0(s.processor.batches)} batches, ` +
+      `${n0(s.processor.received / Math.max(1, s.processor.batches))} events each`;
   console.log(
-    `processor: ${s.transactions.count} store transactions, ${n0(s.processed.events / Math.max(1, s.transactions.count))} events each, ` +
-      `${perTx.toFixed(0)} ms mean, ${s.transactions.maxMs.toFixed(0)} ms max; stream publishes: ${s.publishes.count}, ` +
+    `${processorLine}; stream publishes: ${s.publishes.count}, ` +
       `${(s.publishes.ms / Math.max(1, s.publishes.count)).toFixed(0)} ms mean, ${s.publishes.maxMs.toFixed(0)} ms max`,
   );
   if (s.sql.length)

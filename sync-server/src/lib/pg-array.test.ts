@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../test/harness.ts';
 import { arrayLiteral, arrayLiteralOf } from './pg-array.ts';
@@ -13,7 +13,18 @@ afterAll(() => t.close());
 
 describe('array literals', () => {
   it('PostgreSQL reads back exactly the values sent, whatever characters they hold', async () => {
-    const texts = ['plain', 'a,b', 'quote " inside', 'back\\slash', '{braces}', '  spaced  ', '', 'NULL', 'ünï €', null];
+    const texts = [
+      'plain',
+      'a,b',
+      'quote " inside',
+      'back\\slash',
+      '{braces}',
+      '  spaced  ',
+      '',
+      'NULL',
+      'ünï €',
+      null,
+    ];
     const r = await pool.query<{ v: (string | null)[] }>('SELECT $1::text[] AS v', [arrayLiteral(texts)]);
     expect(r.rows[0]!.v).toEqual(texts);
   });

@@ -191,12 +191,16 @@ describe('analytics pipeline end to end (embedded: PostgreSQL stream and store)'
     // Processing everything published so far (and replaying it to the processor) leaves the figures as they were.
     await settled();
     const events = (
-      await t.server.database.pool.query<{ statement: object }>('SELECT statement::json AS statement FROM analytics.statements')
+      await t.server.database.pool.query<{ statement: object }>(
+        'SELECT statement::json AS statement FROM analytics.statements',
+      )
     ).rows;
     expect(events).toHaveLength(8);
     await t.server.analytics.processor.handleBatch(
       (
-        await t.server.database.pool.query<{ payload: never }>('SELECT payload::json AS payload FROM analytics.stream_events')
+        await t.server.database.pool.query<{ payload: never }>(
+          'SELECT payload::json AS payload FROM analytics.stream_events',
+        )
       ).rows.map((r) => r.payload),
     );
     expect(await lessonFigures()).toEqual(before.lessons);

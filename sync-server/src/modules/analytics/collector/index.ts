@@ -47,7 +47,14 @@ export function createCollectorModule(deps: CollectorDeps) {
   // The API sources are refused when the pipeline is full; the database and file sources wait their turn instead.
   const gated = deps.admission ? admission(ingest, deps.admission) : null;
   return {
-    routes: collectorRoutes({ ingest: gated?.ingest ?? ingest, deadLetters, clients: xapiClients, statements, clock, now }),
+    routes: collectorRoutes({
+      ingest: gated?.ingest ?? ingest,
+      deadLetters,
+      clients: xapiClients,
+      statements,
+      clock,
+      now,
+    }),
     ingest,
     /** API requests refused with collector_busy so far. */
     refused: () => gated?.refused() ?? 0,

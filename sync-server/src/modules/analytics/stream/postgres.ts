@@ -129,7 +129,13 @@ export function createPostgresStream(
     });
     await pool.query(
       'SELECT analytics.stream_append($1, $2::int2[], $3::int4[], $4::timestamptz[], $5::text)',
-      [topic, arrayLiteral(parts), arrayLiteral(ranks), arrayLiteral(times), batch.map((p) => p.docs).join(DOC_SEPARATOR)],
+      [
+        topic,
+        arrayLiteral(parts),
+        arrayLiteral(ranks),
+        arrayLiteral(times),
+        batch.map((p) => p.docs).join(DOC_SEPARATOR),
+      ],
     );
   }
   const queue = new PublishQueue<Prepared>(append, maxAppend);
