@@ -47,3 +47,10 @@ BEGIN
   PERFORM pg_notify('analytics_stream', 'e:' || p_topic);
   RETURN n;
 END $$;
+
+-- Presence (who sent something lately) is upserted for every learner in every processed batch. Its index on
+-- last_stored made each of those updates write a new index entry; without it, and with room left in each page, they
+-- are HOT updates. The store keeps the table to the last hour (pruned with the per-second arrivals), so "active
+-- learners now" scans a small table.
+DROP INDEX IF EXISTS analytics.presence_last_stored_idx;
+ALTER TABLE analytics.presence SET (fillfactor = 80);

@@ -248,8 +248,8 @@ const ROLLUPS = {
 } as const;
 
 /**
- * Per-second arrival counts older than this (before the newest arrival written) are dropped: they only feed "events
- * per second" over the last minute.
+ * Per-second arrival counts and presence rows older than this (before the newest arrival written) are dropped: they
+ * only feed "events per second" over the last minute and "active learners" over the last 5 minutes.
  */
 const ARRIVALS_KEPT_MS = 3_600_000;
 
@@ -376,6 +376,10 @@ export function pgTransaction(client: Queryable, opts: { pruneArrivals: boolean 
       if (opts.pruneArrivals && fold.arrivals.length) {
         const newest = Math.max(...fold.arrivals.map((a) => a.second));
         await client.query('DELETE FROM analytics.arrivals WHERE second < $1', [
+          new Date(newest - ARRIVALS_KEPT_MS),
+        ]);
+        // Presence only answers "active in the last minutes": older rows go too, so its scan stays small.
+        await client.query('DELETE FROM analytics.presence WHERE last_stored < $1', [
           new Date(newest - ARRIVALS_KEPT_MS),
         ]);
       }
