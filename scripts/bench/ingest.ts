@@ -7,7 +7,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
-import fs2 from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,7 +16,7 @@ import { freePort } from '@lyceum/testing';
 import { startEmbeddedPostgres } from '../../sync-server/src/db/embedded.ts';
 import { migrate } from '../../sync-server/src/db/migrate.ts';
 import { accessTokens } from '../../sync-server/src/modules/identity/tokens.ts';
-import { cpuSeconds, descendants } from './lib/cpu.ts';
+import { cpuSeconds, descendants, postgresCpu } from './lib/cpu.ts';
 import { repoRoot, startProcess, type Child } from './lib/processes.ts';
 import { seedStructuredCourses, seedStudents } from './lib/sync-seed.ts';
 import type { FromLoad, LoadSetup, PhaseResult, ToLoad } from './ingest/protocol.ts';
@@ -196,18 +195,11 @@ async function main() {
         `${Math.round(Number(args['xapi-share']) * 100)}% through xAPI in batches of ${args['xapi-batch']}`,
     );
     const serverPids = descendants(server.proc.pid!);
-    const postmaster = [...descendants(1)].find((pid) => {
-      try {
-        return fs2.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir);
-      } catch {
-        return false;
-      }
-    });
+    const postgresSeconds = postgresCpu(dir);
     const cpu = () => {
-      const pgPids = postmaster ? descendants(postmaster) : new Set<number>();
       return {
         server: cpuSeconds((_c, pid) => serverPids.has(pid)),
-        postgres: cpuSeconds((_c, pid) => pgPids.has(pid)),
+        postgres: postgresSeconds(),
       };
     };
     const loadAvg = os.loadavg();

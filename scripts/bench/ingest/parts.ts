@@ -2,7 +2,6 @@
 // Where the pipeline's CPU goes, part by part, in one process against embedded PostgreSQL: the collector's ingest
 // (validation, de-duplication, stream append, statement record) and then the processor draining the stream into the
 // store. Each part prints Node CPU and PostgreSQL CPU per event, beside a plain batched INSERT of the raw rows.
-import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,7 +17,8 @@ import { createProcessor } from '../../../sync-server/src/modules/analytics/proc
 import { createPostgresStore } from '../../../sync-server/src/modules/analytics/store/postgres.ts';
 import { createPostgresStream } from '../../../sync-server/src/modules/analytics/stream/postgres.ts';
 import { TOPICS } from '../../../sync-server/src/modules/analytics/stream/port.ts';
-import { cpuSeconds, descendants } from '../lib/cpu.ts';
+import { postgresCpu } from '../lib/cpu.ts';
+import { timeEverySql } from '../lib/sql-timing.ts';
 import { seedStructuredCourses, seedStudents } from '../lib/sync-seed.ts';
 import { Learner, prng, type Statement } from './events.ts';
 
@@ -33,29 +33,12 @@ const N = Number(args.events);
 const BATCH = Number(args.batch);
 
 const sql = new Map<string, { n: number; ms: number }>();
-{
-  const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
-  const original = proto.query;
-  proto.query = function (this: pg.Client, ...a: unknown[]) {
-    const text = typeof a[0] === 'string' ? a[0] : ((a[0] as { text?: string } | null)?.text ?? '?');
-    const key = text.replace(/\s+/g, ' ').trim().slice(0, 60);
-    const t0 = performance.now();
-    const done = () => {
-      const t = sql.get(key) ?? { n: 0, ms: 0 };
-      t.n += 1;
-      t.ms += performance.now() - t0;
-      sql.set(key, t);
-    };
-    const last = a.length - 1;
-    const cb = a[last];
-    if (typeof cb === 'function')
-      a[last] = (...r: unknown[]) => (done(), (cb as (...x: unknown[]) => unknown)(...r));
-    const out = original.apply(this, a);
-    if (out && typeof (out as Promise<unknown>).then === 'function')
-      (out as Promise<unknown>).then(done, done);
-    return out;
-  };
-}
+timeEverySql((key, ms) => {
+  const t = sql.get(key) ?? { n: 0, ms: 0 };
+  t.n += 1;
+  t.ms += ms;
+  sql.set(key, t);
+}, 60);
 const dumpSql = (label: string) => {
   console.log(`  SQL during ${label}:`);
   for (const [k, t] of [...sql].sort((x, y) => y[1].ms - x[1].ms).slice(0, 14))
@@ -69,17 +52,7 @@ async function main() {
   const pool = new pg.Pool({ connectionString: db.url, max: 8 });
   pool.on('error', () => {});
   const logger = pino({ level: 'warn' });
-  const postmaster = [...descendants(1)].find((pid) => {
-    try {
-      return fsSync.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir);
-    } catch {
-      return false;
-    }
-  });
-  const pgCpu = () => {
-    const pids = postmaster ? descendants(postmaster) : new Set<number>();
-    return cpuSeconds((_c, pid) => pids.has(pid));
-  };
+  const pgCpu = postgresCpu(dir);
   const nodeCpu = () => {
     const u = process.cpuUsage();
     return (u.user + u.system) / 1e6;

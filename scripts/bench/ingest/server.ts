@@ -11,9 +11,9 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import inspector from 'node:inspector/promises';
-import pg from 'pg';
 import type { LearningEvent } from '@lyceum/contracts';
 import { createServer } from '../../../sync-server/src/app.ts';
+import { timeEverySql } from '../lib/sql-timing.ts';
 import { loadConfig } from '../../../sync-server/src/config.ts';
 import { PROCESSOR_GROUP } from '../../../sync-server/src/modules/analytics/index.ts';
 import { TOPICS } from '../../../sync-server/src/modules/analytics/stream/port.ts';
@@ -57,33 +57,12 @@ let transactions = timer();
 let sql = new Map<string, Timer>();
 const sqlTiming = process.env.BENCH_SQL_TIMING === '1';
 
-if (sqlTiming) {
-  // Every statement of every client (pooled or not), by its first words; wall time from send to result.
-  const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
-  const original = proto.query;
-  proto.query = function (this: pg.Client, ...args: unknown[]) {
-    const text = typeof args[0] === 'string' ? args[0] : ((args[0] as { text?: string } | null)?.text ?? '?');
-    const key = text.replace(/\s+/g, ' ').trim().slice(0, 70);
-    const t0 = performance.now();
-    const done = () => {
-      let t = sql.get(key);
-      if (!t) sql.set(key, (t = timer()));
-      record(t, performance.now() - t0);
-    };
-    // pg.Pool#query passes a callback; everything else awaits the promise.
-    const last = args.length - 1;
-    const cb = args[last];
-    if (typeof cb === 'function')
-      args[last] = (...r: unknown[]) => {
-        done();
-        return (cb as (...x: unknown[]) => unknown)(...r);
-      };
-    const out = original.apply(this, args);
-    if (typeof cb !== 'function' && out && typeof (out as Promise<unknown>).then === 'function')
-      void (out as Promise<unknown>).then(done, () => {});
-    return out;
-  };
-}
+if (sqlTiming)
+  timeEverySql((key, ms) => {
+    let t = sql.get(key);
+    if (!t) sql.set(key, (t = timer()));
+    record(t, ms);
+  });
 
 const profileFile = process.env.BENCH_CPU_PROF;
 const profiler = profileFile ? new inspector.Session() : null;

@@ -46,3 +46,18 @@ export function descendants(root: number): Set<number> {
   }
   return out;
 }
+
+/** CPU seconds used so far by the embedded PostgreSQL whose data lives under `dataDir` (its postmaster and backends). */
+export function postgresCpu(dataDir: string): () => number {
+  const postmaster = [...descendants(1)].find((pid) => {
+    try {
+      return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dataDir);
+    } catch {
+      return false;
+    }
+  });
+  return () => {
+    const pids = postmaster ? descendants(postmaster) : new Set<number>();
+    return cpuSeconds((_c, pid) => pids.has(pid));
+  };
+}

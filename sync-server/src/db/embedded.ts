@@ -116,7 +116,6 @@ export async function startEmbeddedPostgres(
       'synchronous_commit=on',
       '-c',
       'fsync=on',
-      ...(process.env.PG_EXTRA ? process.env.PG_EXTRA.split(' ').flatMap((x) => ['-c', x]) : []),
     ],
     onLog: log,
     onError: (e: unknown) => log(String(e)),
