@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { IsoDateTime } from '../common.ts';
-import { StoredStatement, type XapiAgent } from './statement.ts';
+import type { StoredStatement, XapiAgent } from './statement.ts';
 import { LYCEUM_ACCOUNT_HOME, VIDEO_EXT, VERBS, parseActivityIri, verbName, type VerbName } from './verbs.ts';
 
 /** Where an event entered the collector. */

@@ -7,7 +7,7 @@ import type { Metrics } from '../../lib/metrics.ts';
 import type { CatalogReader } from '../catalog/reader.ts';
 import { insightsRoutes } from './api/routes.ts';
 import { createCollectorModule } from './collector/index.ts';
-import { PROCESSOR_GROUP, PROCESSOR_MAX_BATCH } from './processor/group.ts';
+import { PROCESSOR_GROUP, PROCESSOR_LINGER, PROCESSOR_MAX_BATCH } from './processor/group.ts';
 import { createProcessor } from './processor/index.ts';
 import { statsRecorder } from './processor/stats.ts';
 import { startProcessorThread, type ProcessorThread } from './processor/thread.ts';
@@ -132,6 +132,7 @@ export function createAnalyticsModule(d: AnalyticsDeps) {
         Object.values(TOPICS).map((topic) =>
           consumerStream.subscribe(topic, PROCESSOR_GROUP, handle, {
             maxBatch: PROCESSOR_MAX_BATCH,
+            linger: PROCESSOR_LINGER,
             onError: (err) =>
               d.logger.warn({ err, topic }, 'analytics batch failed; it will be delivered again'),
           }),

@@ -8,6 +8,14 @@ export const PROCESSOR_GROUP = 'analytics-processor';
  */
 export const PROCESSOR_MAX_BATCH = 20_000;
 
+/**
+ * When at least 2,000 events are waiting (a busy stream) but fewer than 10,000, the processor waits 100 ms for more
+ * before taking them: its cost per event falls as a batch holds more of each learner's events (bench:ingest: 157 →
+ * 141 µs of CPU per event at 11,000 events/s with a 200 ms wait, which cost 0.8 s of p99 latency), and 100 ms stays
+ * well inside the second an event may take to become visible. Fewer waiting events are taken at once.
+ */
+export const PROCESSOR_LINGER = { ms: 100, from: 2000, below: 10_000 };
+
 import type { BatchReport } from './stats.ts';
 
 /** What a processor thread reports of each committed batch (for /metrics, stats and the dashboards' live pushes). */

@@ -7,7 +7,7 @@ import { connectDatabase } from '../../../db/client.ts';
 import { createAnalyticsStore } from '../store/index.ts';
 import { createEventStream } from '../stream/index.ts';
 import { TOPICS } from '../stream/port.ts';
-import { PROCESSOR_GROUP, PROCESSOR_MAX_BATCH, type CommittedBatch } from './group.ts';
+import { PROCESSOR_GROUP, PROCESSOR_LINGER, PROCESSOR_MAX_BATCH, type CommittedBatch } from './group.ts';
 import { createProcessor } from './index.ts';
 
 export interface ThreadData {
@@ -39,6 +39,7 @@ const subscriptions = await Promise.all(
       },
       {
         maxBatch: PROCESSOR_MAX_BATCH,
+        linger: PROCESSOR_LINGER,
         onError: (err) => logger.warn({ err, topic }, 'analytics batch failed; it will be delivered again'),
       },
     ),

@@ -150,6 +150,9 @@ export function createKafkaStream(opts: KafkaStreamOptions, logger: Logger): Eve
       groupId: group,
       allowAutoTopicCreation: false,
       maxBytesPerPartition: 4 * 1024 * 1024,
+      // Lingering is the broker's fetch wait: it answers once this many bytes (≈ 300 per event) are there or the
+      // wait is over.
+      ...(subOpts.linger ? { minBytes: subOpts.linger.from * 300, maxWaitTimeInMs: subOpts.linger.ms } : {}),
       ...(opts.sessionTimeout ? { sessionTimeout: opts.sessionTimeout } : {}),
       ...(opts.heartbeatInterval ? { heartbeatInterval: opts.heartbeatInterval } : {}),
     });

@@ -252,10 +252,21 @@ class GroupMember {
           await this.waker.wait(gen, pollMs);
           continue;
         }
-        const batch = await this.fetch();
+        let batch = await this.fetch();
         if (!batch.events.length) {
           await this.waker.wait(gen, pollMs);
           continue;
+        }
+        const linger = this.opts.linger;
+        if (
+          linger &&
+          !batch.full &&
+          batch.events.length >= linger.from &&
+          batch.events.length < linger.below
+        ) {
+          await this.stopWaker.wait(this.stopWaker.generation, linger.ms);
+          if (this.stopped) break;
+          batch = await this.fetch();
         }
         try {
           await this.handler(batch.events);

@@ -17,6 +17,13 @@ export interface Subscription {
 export interface SubscribeOptions {
   /** Most events handed to the handler at once (default 5,000). */
   maxBatch?: number;
+  /**
+   * Batching under load (Kafka's fetch.min.bytes / fetch.max.wait): when a fetch finds at least `lingerFrom` but
+   * fewer than `lingerBelow` events, wait up to `lingerMs` for more before handing them over. A handler whose cost
+   * is partly per batch or per key (the processor: per learner) then gets larger batches when busy, while a quiet
+   * stream (fewer than `lingerFrom` waiting) is handed over at once. Default: no lingering.
+   */
+  linger?: { ms: number; from: number; below: number };
   /** Called when the handler throws: the batch is not committed and is delivered again. */
   onError?: (err: unknown) => void;
 }

@@ -260,4 +260,32 @@ describe('event stream on PostgreSQL', { timeout: 60_000 }, () => {
     await stream.publish(topic, [p!]);
     await until('delivered by polling', () => polled.some((e) => e.id === p!.id), 2000);
   });
+  it('lingers for more events when a busy fetch finds few, and hands a quiet trickle over at once', async () => {
+    const { stream } = open();
+    const batches: number[] = [];
+    const handedAt: number[] = [];
+    const sub = await stream.subscribe(
+      topic,
+      'linger',
+      async (batch) => {
+        batches.push(batch.length);
+        handedAt.push(Date.now());
+      },
+      { linger: { ms: 600, from: 10, below: 100 } },
+    );
+    cleanup.push(() => sub.stop());
+    // Fewer than `from` waiting: handed over without waiting.
+    const t0 = Date.now();
+    await stream.publish(topic, sampleEvents('quiet', 2, 3));
+    await until('the trickle is handed over', () => batches.length === 1);
+    expect(batches).toEqual([3]);
+    expect(handedAt[0]! - t0).toBeLessThan(450);
+    // At least `from` waiting: the consumer waits, and what arrives meanwhile joins the same batch.
+    await stream.publish(topic, sampleEvents('busy', 4, 20));
+    await sleep(150);
+    await stream.publish(topic, sampleEvents('busy-more', 4, 20));
+    await until('the busy batch is handed over', () => batches.length >= 2);
+    await sleep(200);
+    expect(batches).toEqual([3, 40]);
+  });
 });
