@@ -126,10 +126,21 @@ async function fetchInto(
   t.onStart?.(have);
   const handle = await fs.open(part, have > 0 ? 'a' : 'w');
   let done = have;
+  // Each read races the abort: a body stream that does not react to the signal (seen under load: a close() that
+  // waited on a pending read for ever) cannot hold the transfer.
+  let onAbort = () => {};
+  const aborted = new Promise<never>((_resolve, reject) => {
+    onAbort = () => reject(new Error('aborted'));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  aborted.catch(() => {});
+  const reader = res.body?.getReader();
   try {
-    const reader = res.body?.getReader();
     for (;;) {
-      const r = reader ? await reader.read() : { done: true as const, value: undefined };
+      const r = reader
+        ? await Promise.race([reader.read(), aborted])
+        : { done: true as const, value: undefined };
       if (r.done) break;
       await handle.write(r.value);
       done += r.value.byteLength;
@@ -141,6 +152,8 @@ async function fetchInto(
     if (signal.aborted) return stalled();
     return { kind: 'network', message: describe(err) };
   } finally {
+    signal.removeEventListener('abort', onAbort);
+    if (signal.aborted) void reader?.cancel().catch(() => {});
     await handle.close();
   }
   if (t.signal.aborted) return { kind: 'aborted' };
