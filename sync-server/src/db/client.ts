@@ -18,6 +18,12 @@ export function connectDatabase(url: string, max = 20): Database {
   pool.on('error', () => {
     /* idle client errors (server restart) are surfaced on the next query */
   });
+  // A client checked out but between queries (a transaction waiting on Node) has no pool listener: a server that
+  // goes away then (PostgreSQL stopping on Ctrl-C before the server does) would crash the process. Its next query
+  // fails instead.
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   const db = drizzle(pool);
   return {
     pool,
