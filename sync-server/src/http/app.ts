@@ -3,7 +3,7 @@ import cors from 'cors';
 import helmet from 'helmet';
 import { requestLog, requestIdOf } from './request-log.ts';
 import type { Logger } from 'pino';
-import { ApiError } from './errors.ts';
+import { ApiError, sendApiError } from './errors.ts';
 import { registerRoutes, type Authenticator } from './register.ts';
 import type { AnyRoute } from './route.ts';
 import { buildOpenApi } from './openapi.ts';
@@ -133,14 +133,7 @@ export function createHttpApp(opts: HttpOptions): Express {
       });
       return;
     }
-    if (apiErr.headers) res.set(apiErr.headers);
-    res.status(apiErr.status).json({
-      error: {
-        code: apiErr.code,
-        message: apiErr.message,
-        ...(apiErr.details !== undefined ? { details: apiErr.details } : {}),
-      },
-    });
+    sendApiError(res, apiErr);
   };
   app.use(onError);
   return app;

@@ -18,16 +18,6 @@ function element(v: ArrayElement): string {
   return Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
 }
 
-/** `{"a","b\"c",NULL,1.5,t}`: the literal of a one-dimensional array, for a `$n::<type>[]` parameter. */
-export function arrayLiteral(values: readonly ArrayElement[]): string {
-  let out = '{';
-  for (let i = 0; i < values.length; i += 1) {
-    if (i) out += ',';
-    out += element(values[i]);
-  }
-  return `${out}}`;
-}
-
 /** The literal of `values` mapped by `pick` (no intermediate array). */
 export function arrayLiteralOf<T>(values: readonly T[], pick: (v: T) => ArrayElement): string {
   let out = '{';
@@ -37,3 +27,6 @@ export function arrayLiteralOf<T>(values: readonly T[], pick: (v: T) => ArrayEle
   }
   return `${out}}`;
 }
+
+/** `{"a","b\"c",NULL,1.5,t}`: the literal of a one-dimensional array, for a `$n::<type>[]` parameter. */
+export const arrayLiteral = (values: readonly ArrayElement[]): string => arrayLiteralOf(values, (v) => v);

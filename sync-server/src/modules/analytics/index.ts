@@ -7,7 +7,7 @@ import type { Metrics } from '../../lib/metrics.ts';
 import type { CatalogReader } from '../catalog/reader.ts';
 import { insightsRoutes } from './api/routes.ts';
 import { createCollectorModule } from './collector/index.ts';
-import { PROCESSOR_GROUP, PROCESSOR_LINGER, PROCESSOR_MAX_BATCH } from './processor/group.ts';
+import { PROCESSOR_GROUP, coursesOf, subscribeProcessor } from './processor/group.ts';
 import { createProcessor } from './processor/index.ts';
 import { statsRecorder } from './processor/stats.ts';
 import { startProcessorThread, type ProcessorThread } from './processor/thread.ts';
@@ -128,16 +128,7 @@ export function createAnalyticsModule(d: AnalyticsDeps) {
         });
         return;
       }
-      subscriptions = await Promise.all(
-        Object.values(TOPICS).map((topic) =>
-          consumerStream.subscribe(topic, PROCESSOR_GROUP, handle, {
-            maxBatch: PROCESSOR_MAX_BATCH,
-            linger: PROCESSOR_LINGER,
-            onError: (err) =>
-              d.logger.warn({ err, topic }, 'analytics batch failed; it will be delivered again'),
-          }),
-        ),
-      );
+      subscriptions = await subscribeProcessor(consumerStream, handle, d.logger);
     },
     async close(): Promise<void> {
       processing = false;
@@ -175,11 +166,7 @@ function changeNotifier(emit: AnalyticsDeps['emit'], gapMs = 250) {
     for (const id of courseIds) pending.courses.add(id);
     timer ??= setTimeout(flush, gapMs);
   };
-  const notify = (batch: readonly LearningEvent[], inserted: number) =>
-    courses(
-      inserted,
-      batch.flatMap((e) => (e.courseId ? [e.courseId] : [])),
-    );
+  const notify = (batch: readonly LearningEvent[], inserted: number) => courses(inserted, coursesOf(batch));
   return Object.assign(notify, {
     courses,
     flush: () => {

@@ -1,5 +1,5 @@
 import express from 'express';
-import { ApiError } from '../../../http/errors.ts';
+import { ApiError, sendApiError } from '../../../http/errors.ts';
 import type { Ingest } from './port.ts';
 
 export interface AdmissionOptions {
@@ -57,23 +57,29 @@ export function admission(ingest: Ingest, opts: AdmissionOptions): Admission {
       });
   };
 
-  const busy = (why: string, details: Record<string, number>) => {
+  const busy = (why: string, details: Record<string, number>, headers: Record<string, string> = {}) => {
     refused += 1;
     return new ApiError(
       'collector_busy',
       `The analytics collector is at capacity (${why}); send these events again in ${RETRY_AFTER_SECONDS} s`,
       { ...details, retryAfterSeconds: RETRY_AFTER_SECONDS },
-      { 'retry-after': String(RETRY_AFTER_SECONDS) },
+      { 'retry-after': String(RETRY_AFTER_SECONDS), ...headers },
     );
+  };
+  /** Why `n` more events may not come in now, or null when they may. */
+  const refusal = (n: number, headers?: Record<string, string>): ApiError | null => {
+    sample();
+    if (opts.maxInflight > 0 && inflight > 0 && inflight + n > opts.maxInflight)
+      return busy(`${inflight} events in flight`, { inflight, limit: opts.maxInflight }, headers);
+    if (opts.maxLag > 0 && lag > opts.maxLag)
+      return busy(`the processor is ${lag} events behind`, { lag, limit: opts.maxLag }, headers);
+    return null;
   };
 
   const gated: Ingest = async (items, meta) => {
-    sample();
     const n = items.length;
-    if (opts.maxInflight > 0 && inflight > 0 && inflight + n > opts.maxInflight)
-      throw busy(`${inflight} events in flight`, { inflight, limit: opts.maxInflight });
-    if (opts.maxLag > 0 && lag > opts.maxLag)
-      throw busy(`the processor is ${lag} events behind`, { lag, limit: opts.maxLag });
+    const denied = refusal(n);
+    if (denied) throw denied;
     inflight += n;
     try {
       return await ingest(items, meta);
@@ -81,19 +87,14 @@ export function admission(ingest: Ingest, opts: AdmissionOptions): Admission {
       inflight -= n;
     }
   };
-  const full = () =>
-    (opts.maxInflight > 0 && inflight >= opts.maxInflight) || (opts.maxLag > 0 && lag > opts.maxLag);
   const router = express.Router();
   const refuseEarly: express.RequestHandler = (req, res, next) => {
-    sample();
-    if ((req.method !== 'POST' && req.method !== 'PUT') || !full()) return next();
-    const err = busy(
-      inflight >= opts.maxInflight ? `${inflight} events in flight` : `the processor is ${lag} events behind`,
-      { inflight, lag },
-    );
-    // The unread body is not drained: the connection closes after the answer.
-    res.set({ ...err.headers, connection: 'close' });
-    res.status(err.status).json({ error: { code: err.code, message: err.message, details: err.details } });
+    if (req.method !== 'POST' && req.method !== 'PUT') return next();
+    // The body's size is not known yet: refused when not even one more event would be taken. The unread body is
+    // not drained: the connection closes after the answer.
+    const err = refusal(1, { connection: 'close' });
+    if (!err) return next();
+    sendApiError(res, err);
   };
   router.use(['/api/v1/analytics/events', '/xapi/statements'], refuseEarly);
   return { ingest: gated, refused: () => refused, early: { path: '/', router } };

@@ -16,7 +16,34 @@ export const PROCESSOR_MAX_BATCH = 20_000;
  */
 export const PROCESSOR_LINGER = { ms: 100, from: 2000, below: 10_000 };
 
+import type { Logger } from 'pino';
+import type { LearningEvent } from '@lyceum/contracts';
+import { TOPICS, type EventStream, type Subscription } from '../stream/port.ts';
 import type { BatchReport } from './stats.ts';
 
 /** What a processor thread reports of each committed batch (for /metrics, stats and the dashboards' live pushes). */
 export type CommittedBatch = BatchReport & { courseIds: string[] };
+
+/** Join the processor group on every topic with `handle` (the batch size, lingering and retry logging above). */
+export function subscribeProcessor(
+  stream: EventStream,
+  handle: (batch: LearningEvent[]) => Promise<void>,
+  logger: Logger,
+): Promise<Subscription[]> {
+  return Promise.all(
+    Object.values(TOPICS).map((topic) =>
+      stream.subscribe(topic, PROCESSOR_GROUP, handle, {
+        maxBatch: PROCESSOR_MAX_BATCH,
+        linger: PROCESSOR_LINGER,
+        onError: (err) => logger.warn({ err, topic }, 'analytics batch failed; it will be delivered again'),
+      }),
+    ),
+  );
+}
+
+/** The courses a batch touched (for the live pushes to their instructors). */
+export function coursesOf(batch: readonly LearningEvent[]): string[] {
+  const ids = new Set<string>();
+  for (const e of batch) if (e.courseId) ids.add(e.courseId);
+  return [...ids];
+}

@@ -6,8 +6,7 @@ import type { Config } from '../../../config.ts';
 import { connectDatabase } from '../../../db/client.ts';
 import { createAnalyticsStore } from '../store/index.ts';
 import { createEventStream } from '../stream/index.ts';
-import { TOPICS } from '../stream/port.ts';
-import { PROCESSOR_GROUP, PROCESSOR_LINGER, PROCESSOR_MAX_BATCH, type CommittedBatch } from './group.ts';
+import { coursesOf, subscribeProcessor, type CommittedBatch } from './group.ts';
 import { createProcessor } from './index.ts';
 
 export interface ThreadData {
@@ -26,24 +25,13 @@ const stream = createEventStream(config, database.pool, logger);
 const store = createAnalyticsStore(config, database.pool, logger);
 const processor = createProcessor({ store });
 
-const subscriptions = await Promise.all(
-  Object.values(TOPICS).map((topic) =>
-    stream.subscribe(
-      topic,
-      PROCESSOR_GROUP,
-      async (batch) => {
-        const r = await processor.handleBatch(batch);
-        const courseIds = new Set<string>();
-        if (r.inserted) for (const e of batch) if (e.courseId) courseIds.add(e.courseId);
-        post({ type: 'batch', ...r, courseIds: [...courseIds] });
-      },
-      {
-        maxBatch: PROCESSOR_MAX_BATCH,
-        linger: PROCESSOR_LINGER,
-        onError: (err) => logger.warn({ err, topic }, 'analytics batch failed; it will be delivered again'),
-      },
-    ),
-  ),
+const subscriptions = await subscribeProcessor(
+  stream,
+  async (batch) => {
+    const r = await processor.handleBatch(batch);
+    post({ type: 'batch', ...r, courseIds: r.inserted ? coursesOf(batch) : [] });
+  },
+  logger,
 );
 port.on('message', (m: ToThread) => {
   if (m.type !== 'stop') return;

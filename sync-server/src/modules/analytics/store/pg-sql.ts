@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { arrayLiteralOf, type ArrayElement } from '../../../lib/pg-array.ts';
+import { arrayLiteral, arrayLiteralOf, type ArrayElement } from '../../../lib/pg-array.ts';
 
 /** A connection: the pool, or a client inside an open transaction. */
 export type Queryable = Pick<pg.PoolClient, 'query'>;
@@ -42,9 +42,6 @@ export const selectList = (cols: readonly Column[]): string => cols.map(selectEx
 export const multirangeLiteral = (xs: readonly (readonly [number, number])[]): string =>
   `{${xs.map(([a, b]) => `[${a},${b})`).join(',')}}`;
 
-const quoteElement = (s: string) => `"${s.replace(/["\\]/g, (m) => `\\${m}`)}"`;
-export const textArrayLiteral = (xs: readonly string[]): string => `{${xs.map(quoteElement).join(',')}}`;
-
 /** One array literal per column (see lib/pg-array.ts) from row objects that carry the columns by name. */
 export function columnArrays(cols: readonly Column[], rows: readonly object[]): string[] {
   return cols.map((c) =>
@@ -52,7 +49,7 @@ export function columnArrays(cols: readonly Column[], rows: readonly object[]): 
       const v = row[c.name];
       if (v === null || v === undefined) return null;
       if (c.type === 'nummultirange') return multirangeLiteral(v as [number, number][]);
-      if (c.type === 'text[]') return textArrayLiteral(v as string[]);
+      if (c.type === 'text[]') return arrayLiteral(v as string[]);
       return v as ArrayElement;
     }),
   );
