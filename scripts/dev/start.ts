@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { SERVER_NODE_FLAGS } from '../../sync-server/src/runtime/heap.ts';
 import { findElectron } from './electron.ts';
 import { onShutdownSignals, start, stopAll, type Managed } from './processes.ts';
 
@@ -26,7 +27,7 @@ function fail(message: string): never {
 
 /** Start the sync server, echo its output, and resolve with its URL once /ready answers. */
 async function startServer(): Promise<{ proc: Managed; url: string }> {
-  const proc = start('sync server', process.execPath, [tsx, 'sync-server/src/main.ts', 'start'], {
+  const proc = start('sync server', process.execPath, [tsx, ...SERVER_NODE_FLAGS, 'sync-server/src/main.ts', 'start'], {
     cwd: root,
     env: { ...process.env, INIT_CWD: process.env.INIT_CWD ?? process.cwd() },
     stdio: ['ignore', 'pipe', 'inherit'],

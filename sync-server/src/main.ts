@@ -3,6 +3,7 @@ import { Role } from '@lyceum/contracts';
 import { loadConfig } from './config.ts';
 import { createServer } from './app.ts';
 import { runProcessor } from './processor-main.ts';
+import { heapTuningGap } from './runtime/heap.ts';
 import { demoLogins, seedDemoIfEmpty } from './seed/demo.ts';
 
 const usage =
@@ -25,6 +26,8 @@ async function main(command: string | undefined): Promise<void> {
     case 'start': {
       const consoleNote = await buildConsoleIfStale();
       const server = await createServer({ config });
+      const heapGap = heapTuningGap();
+      if (heapGap) server.logger.warn(heapGap);
       const shutdown = (signal: string) => {
         server.logger.info({ signal }, 'shutting down');
         server.close().then(

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SERVER_NODE_FLAGS } from '../../../sync-server/src/runtime/heap.ts';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -19,7 +20,7 @@ export async function startProcess(
   readyPath: string,
 ): Promise<Child> {
   const tsx = path.join(repoRoot, 'node_modules/.bin/tsx');
-  const proc = spawn(tsx, [entry, ...args], {
+  const proc = spawn(tsx, [...SERVER_NODE_FLAGS, entry, ...args], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { Config } from '../../../config.ts';
+import { WORKER_RESOURCE_LIMITS } from '../../../runtime/heap.ts';
 import type { CommittedBatch } from './group.ts';
 import type { FromThread, ThreadData, ToThread } from './thread-main.ts';
 
@@ -34,6 +35,7 @@ export function startProcessorThread(o: {
   const worker = new Worker(bootstrap(new URL('./thread-main.ts', import.meta.url)), {
     eval: true,
     workerData: data,
+    resourceLimits: WORKER_RESOURCE_LIMITS,
   });
   let stopped: (() => void) | null = null;
   let exited = false;
