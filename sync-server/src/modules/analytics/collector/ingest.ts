@@ -1,16 +1,19 @@
 import type pg from 'pg';
 import { toLearningEvent, type LearningEvent, type StoredStatement } from '@lyceum/contracts';
 import { newId } from '../../../lib/ids.ts';
-import { TOPICS, type EventStream } from '../stream/port.ts';
+import type { EventStream } from '../stream/port.ts';
 import type { DeadLetterInput, DeadLetterStore } from './dead-letters.ts';
 import { claimedId, prepareStatement, sameStatement } from './normalize.ts';
-import { statementWriter } from './statement-writer.ts';
+import { recorderFor, type Recorder } from './recorder.ts';
+import type { StatementRow } from './statement-writer.ts';
 import type { Ingest, IngestMeta, IngestRejection, IngestResult } from './port.ts';
 
 export interface IngestDeps {
   pool: pg.Pool;
   stream: EventStream;
   deadLetters: DeadLetterStore;
+  /** How new statements are kept (default: recorderFor(pool, stream)). */
+  recorder?: Recorder;
   now?: () => Date;
   /** Told after every call (metrics: collected / duplicate / dead-lettered counts per source). */
   onIngested?: (meta: IngestMeta, result: IngestResult) => void;
@@ -28,13 +31,15 @@ interface Fresh {
 }
 
 /**
- * The collector's single way in (see port.ts). Per call: validation in memory, ONE select of the ids already
- * collected, ONE publish of the new events, ONE multi-row insert of their statements (after the publish, so a crash
- * in between re-publishes rather than loses; group-committed with concurrent calls), ONE insert of the dead letters.
+ * The collector's single way in (see port.ts). Per call: validation in memory, then the new statements are kept by
+ * the recorder (recorder.ts): with the embedded log, one group-committed transaction records them and appends their
+ * events, its primary key telling repeats apart; with Kafka, the ids already collected are looked up first (ONE
+ * select), the new events published, then recorded. Repeats of known ids are compared with what was collected
+ * (same content: a duplicate; other content: a conflict). ONE insert of the dead letters.
  */
 export function createIngest(deps: IngestDeps): Ingest {
   const now = deps.now ?? (() => new Date());
-  const statements = statementWriter(deps.pool);
+  const recorder = deps.recorder ?? recorderFor(deps.pool, deps.stream);
   return async function ingest(items, meta) {
     const stored = now().toISOString();
     const rejected: IngestRejection[] = [];
@@ -91,14 +96,15 @@ export function createIngest(deps: IngestDeps): Ingest {
       });
     }
 
-    // 2. statements collected before: same content → duplicate, other content → conflict
-    if (candidates.size) {
+    /** Candidates whose id is collected already: same content → duplicate, other content → conflict. */
+    const settleKnown = async (known: readonly Fresh[]) => {
       const { rows } = await deps.pool.query<{ id: string; statement: StoredStatement }>(
         'SELECT id, statement::json AS statement FROM analytics.statements WHERE id = ANY($1::uuid[])',
-        [[...candidates.keys()]],
+        [known.map((c) => c.id)],
       );
+      const byId = new Map(known.map((c) => [c.id, c]));
       for (const row of rows) {
-        const c = candidates.get(row.id);
+        const c = byId.get(row.id);
         if (!c) continue;
         candidates.delete(row.id);
         if (sameStatement(c.statement, c.timestampGiven, row.statement)) duplicates++;
@@ -111,49 +117,51 @@ export function createIngest(deps: IngestDeps): Ingest {
           duplicates -= c.repeats.length;
         }
       }
-    }
+    };
 
-    rejected.sort((a, b) => a.index - b.index);
+    // 2. a recorder that keeps whatever it is given, and an all-or-nothing request, look up known ids first
+    if (candidates.size && (!recorder.tellsRepeats || meta.atomic)) await settleKnown([...candidates.values()]);
+
     // 3. all or nothing: a rejected item keeps the whole request out
-    if (meta.atomic && rejected.length) {
+    if (meta.atomic && rejected.length) return finish({ ids: [], accepted: 0, duplicates: 0, rejected });
+
+    // 4. keep the new ones; those another call recorded first (or meanwhile) are settled after
+    const fresh = [...candidates.values()];
+    let accepted = 0;
+    if (fresh.length) {
+      const kept = await recorder.record(
+        fresh.map((f) => statementRow(f, stored, meta)),
+        fresh.map((f) => f.event),
+      );
+      accepted = kept.size;
+      const repeats = fresh.filter((f) => !kept.has(f.id));
+      if (repeats.length) await settleKnown(repeats);
+      const lost = repeats.find((f) => candidates.has(f.id));
+      if (lost) throw new Error(`statement ${lost.id} was neither recorded now nor found recorded before`);
+    }
+    return finish({ ids: ids.filter((id): id is string => id !== null), accepted, duplicates, rejected });
+
+    async function finish(result: IngestResult): Promise<IngestResult> {
+      rejected.sort((a, b) => a.index - b.index);
       await deps.deadLetters.record(dead);
-      const result: IngestResult = { ids: [], accepted: 0, duplicates: 0, rejected };
       deps.onIngested?.(meta, result);
       return result;
     }
+  };
+}
 
-    // 4. publish first, record after
-    const fresh = [...candidates.values()];
-    await deps.deadLetters.record(dead);
-    if (fresh.length) {
-      await deps.stream.publish(
-        TOPICS.learning,
-        fresh.map((f) => f.event),
-      );
-      const skewMs = meta.skewMs ?? null;
-      await statements.write(
-        fresh.map((f) => ({
-          id: f.id,
-          json: f.json,
-          actor: f.event.actor,
-          verb: f.event.verbId,
-          activity: f.event.objectId,
-          registration: f.event.registration,
-          timestamp: f.event.timestamp,
-          stored,
-          source: meta.source,
-          deviceId: meta.deviceId ?? null,
-          skewMs,
-        })),
-      );
-    }
-    const result: IngestResult = {
-      ids: ids.filter((id): id is string => id !== null),
-      accepted: fresh.length,
-      duplicates,
-      rejected,
-    };
-    deps.onIngested?.(meta, result);
-    return result;
+function statementRow(f: Fresh, stored: string, meta: IngestMeta): StatementRow {
+  return {
+    id: f.id,
+    json: f.json,
+    actor: f.event.actor,
+    verb: f.event.verbId,
+    activity: f.event.objectId,
+    registration: f.event.registration,
+    timestamp: f.event.timestamp,
+    stored,
+    source: meta.source,
+    deviceId: meta.deviceId ?? null,
+    skewMs: meta.skewMs ?? null,
   };
 }

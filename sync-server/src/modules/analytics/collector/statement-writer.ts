@@ -36,6 +36,26 @@ FROM (
 ) AS t
 ON CONFLICT (id) DO NOTHING`;
 
+const params = (rows: readonly StatementRow[]) => [
+  lit(rows, (r) => r.id),
+  rows.map((r) => r.json).join(SEPARATOR),
+  lit(rows, (r) => r.actor),
+  lit(rows, (r) => r.verb),
+  lit(rows, (r) => r.activity),
+  lit(rows, (r) => r.registration),
+  lit(rows, (r) => r.timestamp),
+  lit(rows, (r) => r.stored),
+  lit(rows, (r) => r.source),
+  lit(rows, (r) => r.deviceId),
+  lit(rows, (r) => (r.skewMs === null ? null : Math.round(r.skewMs))),
+];
+
+/** Insert the rows on `db` (in its transaction, if any); resolves with the ids that were not recorded before. */
+export async function insertStatements(db: pg.ClientBase, rows: readonly StatementRow[]): Promise<Set<string>> {
+  const r = await db.query<{ id: string }>(`${INSERT} RETURNING id`, params(rows));
+  return new Set(r.rows.map((x) => x.id));
+}
+
 /**
  * The statement record, group-committed: one INSERT runs at a time, and the requests that arrive meanwhile are
  * written together by the next one (up to `maxRows`). Concurrent uploads thus share one statement and one commit
@@ -45,19 +65,7 @@ ON CONFLICT (id) DO NOTHING`;
 export function statementWriter(pool: pg.Pool, maxRows = 5000) {
   const queue = new PublishQueue<readonly StatementRow[]>(async (_topic, chunks) => {
     const rows = chunks.length === 1 ? chunks[0]! : chunks.flat();
-    await pool.query(INSERT, [
-      lit(rows, (r) => r.id),
-      rows.map((r) => r.json).join(SEPARATOR),
-      lit(rows, (r) => r.actor),
-      lit(rows, (r) => r.verb),
-      lit(rows, (r) => r.activity),
-      lit(rows, (r) => r.registration),
-      lit(rows, (r) => r.timestamp),
-      lit(rows, (r) => r.stored),
-      lit(rows, (r) => r.source),
-      lit(rows, (r) => r.deviceId),
-      lit(rows, (r) => (r.skewMs === null ? null : Math.round(r.skewMs))),
-    ]);
+    await pool.query(INSERT, params(rows));
   }, maxRows);
   return {
     /** Resolves once the rows are committed (ids already recorded are left as they are). */

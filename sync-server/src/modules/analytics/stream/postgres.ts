@@ -28,8 +28,19 @@ export interface PostgresStreamOptions extends Partial<ConsumerTiming> {
 
 export interface PostgresEventStream extends EventStream {
   readonly kind: 'postgres';
+  /**
+   * Append events inside the caller's open transaction on `client` (a connection to this log's database): they
+   * become visible, numbered and woken for consumers at its commit, and vanish with its rollback. The collector
+   * records a statement and appends its event in one transaction this way (see collector/recorder.ts).
+   */
+  appendWithin(client: pg.ClientBase, topic: Topic, events: readonly LearningEvent[]): Promise<void>;
   /** Create the coming day tables and apply retention now (also run on a timer). */
   maintain(now?: Date): Promise<RetentionResult>;
+}
+
+/** Whether a stream is the embedded log (which can append inside a caller's transaction). */
+export function isEmbeddedLog(stream: EventStream): stream is PostgresEventStream {
+  return stream.kind === 'postgres' && 'appendWithin' in stream;
 }
 
 /** Between the JSON texts of an append's events (JSON.stringify never leaves it raw in its output). */
@@ -114,10 +125,8 @@ export function createPostgresStream(
     timer.unref();
   }
 
-  async function append(topic: string, batch: Prepared[]): Promise<void> {
-    const allDays = new Set<string>();
-    for (const p of batch) for (const d of p.days) allDays.add(d);
-    await days.ensure(allDays);
+  /** Append prepared events with one call of analytics.stream_append on `db` (their day tables must exist). */
+  async function append(db: pg.ClientBase | pg.Pool, topic: string, batch: Prepared[]): Promise<void> {
     const parts = batch.length === 1 ? batch[0]!.parts : batch.flatMap((p) => p.parts);
     const times = batch.length === 1 ? batch[0]!.times : batch.flatMap((p) => p.times);
     // Each event's place among the batch's events of its partition: its offset is the partition's head + rank.
@@ -127,7 +136,7 @@ export function createPostgresStream(
       counts.set(p, r + 1);
       return r;
     });
-    await pool.query(
+    await db.query(
       'SELECT analytics.stream_append($1, $2::int2[], $3::int4[], $4::timestamptz[], $5::text)',
       [
         topic,
@@ -138,7 +147,16 @@ export function createPostgresStream(
       ],
     );
   }
-  const queue = new PublishQueue<Prepared>(append, maxAppend);
+  const queue = new PublishQueue<Prepared>(async (topic, batch) => {
+    await days.ensure(daysOf(batch));
+    await append(pool, topic, batch);
+  }, maxAppend);
+
+  function daysOf(batch: readonly Prepared[]): Set<string> {
+    const all = new Set<string>();
+    for (const p of batch) for (const d of p.days) all.add(d);
+    return all;
+  }
 
   function prepare(events: readonly LearningEvent[], partitions: number): Prepared {
     const parts = new Array<number>(events.length);
@@ -178,6 +196,19 @@ export function createPostgresStream(
           ),
         );
       await Promise.all(chunks);
+    },
+
+    async appendWithin(client, topic, events) {
+      if (closed) throw new Error('analytics stream is closed');
+      if (!events.length) return;
+      const partitions = await partitionsOf(topic);
+      startMaintenance();
+      const chunks: Prepared[] = [];
+      for (let i = 0; i < events.length; i += maxAppend) chunks.push(prepare(events.slice(i, i + maxAppend), partitions));
+      // Every day table first, on another connection: creating one locks the whole log, which must not wait on
+      // this transaction's own earlier chunk.
+      await days.ensure(daysOf(chunks));
+      for (const c of chunks) await append(client, topic, [c]);
     },
 
     async subscribe(topic, group, handler, subOpts: SubscribeOptions = {}) {

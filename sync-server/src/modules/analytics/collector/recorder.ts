@@ -1,0 +1,92 @@
+import type pg from 'pg';
+import type { LearningEvent } from '@lyceum/contracts';
+import { TOPICS, type EventStream } from '../stream/port.ts';
+import { isEmbeddedLog, type PostgresEventStream } from '../stream/postgres.ts';
+import { PublishQueue } from '../stream/publish-queue.ts';
+import { insertStatements, statementWriter, type StatementRow } from './statement-writer.ts';
+
+/** How the collector keeps new statements: in its record (analytics.statements, the xAPI resource) and in the stream. */
+export interface Recorder {
+  /**
+   * true: record() itself leaves out every id recorded before (or by a concurrent call) and says which it kept;
+   * false: it keeps everything it is given, so the caller must leave out the ids recorded before.
+   */
+  readonly tellsRepeats: boolean;
+  /** Keep these statements (rows[i] and events[i] are one statement); resolves with the ids kept by this call. */
+  record(rows: readonly StatementRow[], events: readonly LearningEvent[]): Promise<ReadonlySet<string>>;
+  /** Resolves once everything handed in so far is kept (or has failed). */
+  idle(): Promise<void>;
+}
+
+/**
+ * Any stream (Kafka): publish first, record after, so that a crash in between publishes again on the sender's retry
+ * (the processor is idempotent on the id) rather than losing the event.
+ */
+export function publishThenRecord(pool: pg.Pool, stream: EventStream): Recorder {
+  const statements = statementWriter(pool);
+  return {
+    tellsRepeats: false,
+    async record(rows, events) {
+      await stream.publish(TOPICS.learning, events);
+      await statements.write(rows);
+      return new Set(rows.map((r) => r.id));
+    },
+    idle: () => statements.idle(),
+  };
+}
+
+interface Entry {
+  rows: readonly StatementRow[];
+  events: readonly LearningEvent[];
+  kept: Set<string>;
+}
+
+/**
+ * The embedded log, in the record's own database: ONE transaction records the statements and appends the events of
+ * those not recorded before, so both happen or neither does. The record's primary key is the duplicate check
+ * (INSERT … ON CONFLICT DO NOTHING RETURNING id): no separate look-up, one commit instead of two. Group-committed:
+ * the calls that arrive while a transaction runs share the next one (up to `maxRows` statements); an id in two of
+ * them is kept by the first.
+ */
+export function recordWithAppend(pool: pg.Pool, stream: PostgresEventStream, maxRows = 5000): Recorder {
+  const queue = new PublishQueue<Entry>(async (_topic, entries) => {
+    const rows = entries.length === 1 ? entries[0]!.rows : entries.flatMap((e) => e.rows);
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const fresh = await insertStatements(client, rows);
+      const events: LearningEvent[] = [];
+      for (const e of entries)
+        e.rows.forEach((r, i) => {
+          if (!fresh.delete(r.id)) return;
+          e.kept.add(r.id);
+          events.push(e.events[i]!);
+        });
+      await stream.appendWithin(client, TOPICS.learning, events);
+      await client.query('COMMIT');
+    } catch (err) {
+      for (const e of entries) e.kept.clear();
+      await client.query('ROLLBACK').catch((e: unknown) => {
+        broken = e instanceof Error ? e : new Error(String(e));
+      });
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  }, maxRows);
+  return {
+    tellsRepeats: true,
+    async record(rows, events) {
+      const entry: Entry = { rows, events, kept: new Set() };
+      if (rows.length) await queue.push('statements', rows.length, entry);
+      return entry.kept;
+    },
+    idle: () => queue.idle(),
+  };
+}
+
+/** The embedded log shares the collector's database: one transaction; any other stream: publish, then record. */
+export function recorderFor(pool: pg.Pool, stream: EventStream): Recorder {
+  return isEmbeddedLog(stream) ? recordWithAppend(pool, stream) : publishThenRecord(pool, stream);
+}
