@@ -230,7 +230,7 @@ export function report(o: Outcome): void {
     : `processor: in its worker thread (ANALYTICS_PROCESSOR=thread), ${n0(s.processor.batches)} batches, ` +
       `${n0(s.processor.received / Math.max(1, s.processor.batches))} events each`;
   console.log(
-    `${processorLine}; stream publishes: ${s.publishes.count}, ` +
+    `${processorLine}; stream appends (in the collector's transaction when embedded): ${s.publishes.count}, ` +
       `${(s.publishes.ms / Math.max(1, s.publishes.count)).toFixed(0)} ms mean, ${s.publishes.maxMs.toFixed(0)} ms max`,
   );
   if (s.sql.length)

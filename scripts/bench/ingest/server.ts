@@ -17,6 +17,7 @@ import { timeEverySql } from '../lib/sql-timing.ts';
 import { loadConfig } from '../../../sync-server/src/config.ts';
 import { PROCESSOR_GROUP } from '../../../sync-server/src/modules/analytics/index.ts';
 import { TOPICS } from '../../../sync-server/src/modules/analytics/stream/port.ts';
+import { isEmbeddedLog } from '../../../sync-server/src/modules/analytics/stream/postgres.ts';
 
 class Samples {
   private data = new Float64Array(1 << 16);
@@ -106,6 +107,16 @@ analytics.stream.publish = async (topic, events) => {
   await publish(topic, events);
   record(publishes, performance.now() - t0, events.length);
 };
+// The embedded log is appended inside the collector's transaction (collector/recorder.ts) rather than published.
+const log = analytics.stream;
+if (isEmbeddedLog(log)) {
+  const appendWithin = log.appendWithin.bind(log);
+  log.appendWithin = async (client, topic, events) => {
+    const t0 = performance.now();
+    await appendWithin(client, topic, events);
+    record(publishes, performance.now() - t0, events.length);
+  };
+}
 const ingest = analytics.store.ingest.bind(analytics.store);
 analytics.store.ingest = async (actors, fn) => {
   const t0 = performance.now();
