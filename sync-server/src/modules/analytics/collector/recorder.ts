@@ -46,35 +46,45 @@ interface Entry {
  * those not recorded before, so both happen or neither does. The record's primary key is the duplicate check
  * (INSERT … ON CONFLICT DO NOTHING RETURNING id): no separate look-up, one commit instead of two. Group-committed:
  * the calls that arrive while a transaction runs share the next one (up to `maxRows` statements); an id in two of
- * them is kept by the first.
+ * them is kept by the first. Two transactions run at a time, so one's statement insert overlaps the other's append
+ * and commit (the log's partition heads order their appends); with one, the collector's own round trips and
+ * commit waits capped it below what the machine could do (bench:ingest, 11,000 events/s offered: 9,600 taken).
  */
+const LANES = 2;
 export function recordWithAppend(pool: pg.Pool, stream: PostgresEventStream, maxRows = 5000): Recorder {
-  const queue = new PublishQueue<Entry>(async (_topic, entries) => {
-    const rows = entries.length === 1 ? entries[0]!.rows : entries.flatMap((e) => e.rows);
-    const client = await pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
-      const fresh = await insertStatements(client, rows);
-      const events: LearningEvent[] = [];
-      for (const e of entries)
-        e.rows.forEach((r, i) => {
-          if (!fresh.delete(r.id)) return;
-          e.kept.add(r.id);
-          events.push(e.events[i]!);
+  const queue = new PublishQueue<Entry>(
+    async (_topic, entries) => {
+      // In id order: two transactions that insert some of the same ids wait for each other in one order only.
+      const rows = (entries.length === 1 ? [...entries[0]!.rows] : entries.flatMap((e) => e.rows)).sort(
+        (a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+      );
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query('BEGIN');
+        const fresh = await insertStatements(client, rows);
+        const events: LearningEvent[] = [];
+        for (const e of entries)
+          e.rows.forEach((r, i) => {
+            if (!fresh.delete(r.id)) return;
+            e.kept.add(r.id);
+            events.push(e.events[i]!);
+          });
+        await stream.appendWithin(client, TOPICS.learning, events);
+        await client.query('COMMIT');
+      } catch (err) {
+        for (const e of entries) e.kept.clear();
+        await client.query('ROLLBACK').catch((e: unknown) => {
+          broken = e instanceof Error ? e : new Error(String(e));
         });
-      await stream.appendWithin(client, TOPICS.learning, events);
-      await client.query('COMMIT');
-    } catch (err) {
-      for (const e of entries) e.kept.clear();
-      await client.query('ROLLBACK').catch((e: unknown) => {
-        broken = e instanceof Error ? e : new Error(String(e));
-      });
-      throw err;
-    } finally {
-      client.release(broken);
-    }
-  }, maxRows);
+        throw err;
+      } finally {
+        client.release(broken);
+      }
+    },
+    maxRows,
+    LANES,
+  );
   return {
     tellsRepeats: true,
     async record(rows, events) {
