@@ -27,11 +27,16 @@ function fail(message: string): never {
 
 /** Start the sync server, echo its output, and resolve with its URL once /ready answers. */
 async function startServer(): Promise<{ proc: Managed; url: string }> {
-  const proc = start('sync server', process.execPath, [tsx, ...SERVER_NODE_FLAGS, 'sync-server/src/main.ts', 'start'], {
-    cwd: root,
-    env: { ...process.env, INIT_CWD: process.env.INIT_CWD ?? process.cwd() },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const proc = start(
+    'sync server',
+    process.execPath,
+    [tsx, ...SERVER_NODE_FLAGS, 'sync-server/src/main.ts', 'start'],
+    {
+      cwd: root,
+      env: { ...process.env, INIT_CWD: process.env.INIT_CWD ?? process.cwd() },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let seen = '';
     proc.child.stdout?.on('data', (chunk: Buffer) => {

@@ -120,7 +120,8 @@ export function createIngest(deps: IngestDeps): Ingest {
     };
 
     // 2. a recorder that keeps whatever it is given, and an all-or-nothing request, look up known ids first
-    if (candidates.size && (!recorder.tellsRepeats || meta.atomic)) await settleKnown([...candidates.values()]);
+    if (candidates.size && (!recorder.tellsRepeats || meta.atomic))
+      await settleKnown([...candidates.values()]);
 
     // 3. all or nothing: a rejected item keeps the whole request out
     if (meta.atomic && rejected.length) return finish({ ids: [], accepted: 0, duplicates: 0, rejected });

@@ -12,7 +12,9 @@ let t: TestServer;
 let stream: PostgresEventStream;
 beforeAll(async () => {
   t = await startTestServer();
-  stream = createPostgresStream(t.server.database.pool, pino({ level: 'silent' }), { maintenanceIntervalMs: 0 });
+  stream = createPostgresStream(t.server.database.pool, pino({ level: 'silent' }), {
+    maintenanceIntervalMs: 0,
+  });
 });
 afterAll(async () => {
   await stream.close();

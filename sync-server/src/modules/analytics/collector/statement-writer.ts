@@ -51,7 +51,10 @@ const params = (rows: readonly StatementRow[]) => [
 ];
 
 /** Insert the rows on `db` (in its transaction, if any); resolves with the ids that were not recorded before. */
-export async function insertStatements(db: pg.ClientBase, rows: readonly StatementRow[]): Promise<Set<string>> {
+export async function insertStatements(
+  db: pg.ClientBase,
+  rows: readonly StatementRow[],
+): Promise<Set<string>> {
   const r = await db.query<{ id: string }>(`${INSERT} RETURNING id`, params(rows));
   return new Set(r.rows.map((x) => x.id));
 }

@@ -204,7 +204,8 @@ export function createPostgresStream(
       const partitions = await partitionsOf(topic);
       startMaintenance();
       const chunks: Prepared[] = [];
-      for (let i = 0; i < events.length; i += maxAppend) chunks.push(prepare(events.slice(i, i + maxAppend), partitions));
+      for (let i = 0; i < events.length; i += maxAppend)
+        chunks.push(prepare(events.slice(i, i + maxAppend), partitions));
       // Every day table first, on another connection: creating one locks the whole log, which must not wait on
       // this transaction's own earlier chunk.
       await days.ensure(daysOf(chunks));
