@@ -11,12 +11,14 @@ import { createDownloads, type DownloadTuning } from './downloads/index.ts';
 import { catalogService } from './services/catalog.ts';
 import { connectivityMonitor } from './services/connectivity.ts';
 import { learningService } from './services/learning.ts';
+import { ratingService } from './services/ratings.ts';
 import { teachingService, type TeachingTuning } from './services/teaching.ts';
 import { teachRoutes } from './api/teach-routes.ts';
 import { sessionService } from './services/session.ts';
 import { syncEngine, type SyncEngineOptions } from './sync/engine.ts';
 import { syncTransport } from './sync/transport.ts';
 import { learningRoutes } from './api/learning-routes.ts';
+import { ratingRoutes } from './api/rating-routes.ts';
 import { contentRoutes } from './api/content-routes.ts';
 import { analyticsRoutes } from './api/analytics-routes.ts';
 import { createAnalytics, type AnalyticsDeps } from './analytics/index.ts';
@@ -91,6 +93,7 @@ export async function startCore(opts: CoreOptions) {
     const session = sessionService({ client, identity, catalog: cache, connectivity });
     const catalog = catalogService({ db: store.db, client, cache, session, connectivity });
     const transport = syncTransport(client, session);
+    const ratings = ratingService({ client, session });
     const sync = syncEngine({
       db: store.db,
       cache,
@@ -158,6 +161,7 @@ export async function startCore(opts: CoreOptions) {
       routes: [
         ...localRoutes({ session, catalog, connectivity, app, onSignedIn: () => void sync.syncNow() }),
         ...learningRoutes({ learning, sync }),
+        ...ratingRoutes({ ratings }),
         ...teachRoutes({ teaching }),
         ...contentRoutes({ learning, downloads }),
         ...analyticsRoutes({ learning, insights: analytics.insights }),
@@ -183,6 +187,7 @@ export async function startCore(opts: CoreOptions) {
       client,
       sync,
       learning,
+      ratings,
       downloads,
       teaching,
       analytics,

@@ -46,6 +46,10 @@ export type LearningItem = z.infer<typeof LearningItem>;
 export const LearningList = z.object({ items: z.array(LearningItem), online: z.boolean() });
 export type LearningList = z.infer<typeof LearningList>;
 
+/** POST /api/learning/:id/unenroll: the enrollment as this device now keeps it (dropped; null if never stored). */
+export const UnenrollResult = z.object({ courseId: z.string(), enrollment: LearningItem.nullable() });
+export type UnenrollResult = z.infer<typeof UnenrollResult>;
+
 export const LessonStatus = z.object({
   completed: z.boolean(),
   completedAt: IsoDateTime.nullable(),

@@ -42,6 +42,11 @@ export function learningRoutes(s: { learning: LearningService; sync: SyncEngine 
       handler: ({ params }) => s.learning.enroll(course(params)),
     },
     {
+      method: 'POST',
+      path: '/api/learning/:id/unenroll',
+      handler: ({ params }) => s.learning.unenroll(course(params)),
+    },
+    {
       method: 'PUT',
       path: '/api/learning/:id/offline',
       handler: ({ params, body }) =>

@@ -1,3 +1,4 @@
+import { eq } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import {
   normalizeIntervals,
@@ -12,11 +13,18 @@ import type { VideoEventBody } from '../analytics/schemas.ts';
 import { WATCHED_TO_COMPLETE, type WatchBody, type WatchState } from '../content-schemas.ts';
 import type { Downloads } from '../downloads/index.ts';
 import { CoreError } from '../errors.ts';
-import type { AttemptBody, LearningList, StudyCourse, StudyLesson } from '../learning-schemas.ts';
+import type {
+  AttemptBody,
+  LearningList,
+  StudyCourse,
+  StudyLesson,
+  UnenrollResult,
+} from '../learning-schemas.ts';
 import { ServerError } from '../server/client.ts';
 import type { CatalogCache } from '../store/catalog-cache.ts';
 import type { LocalDb } from '../store/open.ts';
-import { putEnrollment } from '../sync/apply-changes.ts';
+import { enrollments } from '../store/tables.ts';
+import { putEnrollment, StoredEnrollment } from '../sync/apply-changes.ts';
 import type { SyncEngine } from '../sync/engine.ts';
 import { findLesson, readCourseDetail, readLesson, readPreferences } from '../sync/local-state.ts';
 import type { SyncTransport } from '../sync/transport.ts';
@@ -155,6 +163,32 @@ export function learningService(d: LearningDeps) {
       }
       void d.sync.syncNow();
       return this.course(courseId);
+    },
+
+    /**
+     * Leave a course: online only, like enrolling. Changes still waiting in the outbox go up first, so the progress the
+     * server keeps for the dropped enrollment is complete. The local enrollment becomes dropped at once (the next pull
+     * confirms it); lesson progress stays, as on the server. The offline copy's files go (the course cannot be studied).
+     */
+    async unenroll(courseId: string): Promise<UnenrollResult> {
+      const userId = d.sync.prepare();
+      if (!userId) throw new CoreError('signed_out', 'Sign in to manage your courses.');
+      if (d.sync.outbox.pendingCount(userId) > 0) await d.sync.syncNow();
+      try {
+        await d.transport.unenroll(courseId);
+      } catch (err) {
+        throw asCoreError(
+          err,
+          'Leaving a course needs the server, and it cannot be reached right now. Try again when you are back online.',
+        );
+      }
+      const row = d.db.select().from(enrollments).where(eq(enrollments.courseId, courseId)).get();
+      const stored = row ? StoredEnrollment.safeParse(JSON.parse(row.dataJson)) : null;
+      if (stored?.success)
+        putEnrollment(d.db, { ...stored.data, status: 'dropped' }, new Date().toISOString());
+      await offline.disable(courseId);
+      void d.sync.syncNow();
+      return { courseId, enrollment: learningItem(d.db, courseId) };
     },
 
     /**

@@ -33,6 +33,14 @@ export function syncTransport(client: ServerClient, session: SessionService) {
           schema: Enrollment,
         }),
       ),
+    /** Leave a course (the server keeps the enrollment as dropped, with its progress). */
+    unenroll: (courseId: string) =>
+      authed((token) =>
+        client.request('DELETE', `/api/v1/courses/${encodeURIComponent(courseId)}/enrollment`, {
+          token,
+          schema: null,
+        }),
+      ),
     courseDetail: (courseId: string) =>
       authed((token) =>
         client.request('GET', `/api/v1/courses/${encodeURIComponent(courseId)}`, {

@@ -8,6 +8,7 @@ import {
   type CatalogQuery,
   type SignInBody,
 } from '../../core/schemas.ts';
+import { MyRatingView, type RatingBody } from '../../core/rating-schemas.ts';
 
 /** A failed call to the local API, with the machine-readable code the core (or the server behind it) answered. */
 export class ApiFailure extends Error {
@@ -82,4 +83,10 @@ export const api = {
     call(CatalogPage, 'GET', `/api/catalog${catalogParams(q)}`, undefined, signal),
   course: (id: string, signal?: AbortSignal) =>
     call(CourseView, 'GET', `/api/catalog/${encodeURIComponent(id)}`, undefined, signal),
+  /** The signed-in student's rating of a course and its average (online only: code `offline` otherwise). */
+  myRating: (id: string, signal?: AbortSignal) =>
+    call(MyRatingView, 'GET', `/api/catalog/${encodeURIComponent(id)}/rating`, undefined, signal),
+  rate: (id: string, body: z.input<typeof RatingBody>) =>
+    call(MyRatingView, 'PUT', `/api/catalog/${encodeURIComponent(id)}/rating`, body),
+  removeRating: (id: string) => call(MyRatingView, 'DELETE', `/api/catalog/${encodeURIComponent(id)}/rating`),
 };

@@ -8,7 +8,13 @@ import {
   WatchState,
   type WatchBody,
 } from '../../core/content-schemas.ts';
-import { LearningList, StudyCourse, StudyLesson, type AttemptBody } from '../../core/learning-schemas.ts';
+import {
+  LearningList,
+  StudyCourse,
+  StudyLesson,
+  UnenrollResult,
+  type AttemptBody,
+} from '../../core/learning-schemas.ts';
 import { SyncStatus } from '../../core/sync/status.ts';
 import { call } from './api.ts';
 
@@ -33,6 +39,7 @@ export const learningApi = {
   list: () => call(LearningList, 'GET', '/api/learning'),
   course: (id: string) => call(StudyCourse, 'GET', `/api/learning/${enc(id)}`),
   enroll: (id: string) => changed(call(StudyCourse, 'POST', `/api/learning/${enc(id)}/enroll`)),
+  unenroll: (id: string) => changed(call(UnenrollResult, 'POST', `/api/learning/${enc(id)}/unenroll`)),
   setOffline: (id: string, enabled: boolean) =>
     changed(call(StudyCourse, 'PUT', `/api/learning/${enc(id)}/offline`, { enabled })),
   lesson: (courseId: string, lessonId: string) => call(StudyLesson, 'GET', lessonPath(courseId, lessonId)),

@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
+import type { MyRatingView } from '../../core/rating-schemas.ts';
 import type { CourseView } from '../../core/schemas.ts';
 import { Banner } from '../components/Banner.tsx';
 import { Button } from '../components/Button.tsx';
@@ -6,6 +7,8 @@ import { EmptyState } from '../components/EmptyState.tsx';
 import { Link } from '../components/Link.tsx';
 import { Rating } from '../components/Rating.tsx';
 import { EnrollAction } from './learning/EnrollAction.tsx';
+import { RateCourse } from './course/RateCourse.tsx';
+import { UnenrollAction } from './course/UnenrollAction.tsx';
 import { LoadingPage } from '../components/PageState.tsx';
 import { api, ApiFailure } from '../lib/api.ts';
 import { useConnectivity } from '../lib/connectivity.tsx';
@@ -47,6 +50,34 @@ export function CourseDetail({ id }: { id: string }) {
     );
     return () => ctrl.abort();
   }, [id, attempt, refresh]);
+
+  /** Fetch the course again without the loading state (after a rating or leaving the course). */
+  const reload = useCallback(() => {
+    api.course(id).then(
+      (view) =>
+        setLoad((l) => (l.status === 'ready' && l.view.course.id === id ? { status: 'ready', view } : l)),
+      () => undefined,
+    );
+  }, [id]);
+
+  /** The new average and count show at once; the reload then brings the whole course (and the saved copy) up to date. */
+  const rated = useCallback(
+    (r: MyRatingView) => {
+      setLoad((l) =>
+        l.status === 'ready' && l.view.course.id === r.courseId
+          ? {
+              status: 'ready',
+              view: {
+                ...l.view,
+                course: { ...l.view.course, ratingAverage: r.average, ratingCount: r.count },
+              },
+            }
+          : l,
+      );
+      reload();
+    },
+    [reload],
+  );
 
   const back = (
     <Link href={`/${lastCatalog.search}`} className="back-link">
@@ -109,7 +140,7 @@ export function CourseDetail({ id }: { id: string }) {
         <dl className="course__facts">
           <div>
             <dt>Rating</dt>
-            <dd>
+            <dd data-testid="course-rating" aria-live="polite">
               <Rating average={course.ratingAverage} count={course.ratingCount} />
             </dd>
           </div>
@@ -130,7 +161,19 @@ export function CourseDetail({ id }: { id: string }) {
           </div>
         </dl>
         <EnrollAction courseId={course.id} enrolled={course.viewer.enrolled} online={source === 'server'} />
+        {course.viewer.enrolled ? (
+          <UnenrollAction
+            courseId={course.id}
+            title={course.title}
+            online={source === 'server'}
+            onLeft={reload}
+          />
+        ) : null}
       </header>
+
+      {course.viewer.enrolled ? (
+        <RateCourse courseId={course.id} online={source === 'server'} onRated={rated} />
+      ) : null}
 
       {course.description ? (
         <section aria-labelledby="about" className="course__section">

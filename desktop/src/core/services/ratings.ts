@@ -1,0 +1,69 @@
+import { CourseRating, RatingList } from '@lyceum/contracts';
+import { CoreError } from '../errors.ts';
+import type { MyRatingView, RatingBody } from '../rating-schemas.ts';
+import { ServerError, type ServerClient } from '../server/client.ts';
+import { asCoreError, type SessionService } from './session.ts';
+
+export interface RatingDeps {
+  client: ServerClient;
+  session: SessionService;
+}
+
+const OFFLINE =
+  'Rating a course needs the server, and it cannot be reached right now. Try again when you are back online.';
+
+/**
+ * Course ratings of the signed-in student. Like enrolling, a rating is the server's business (it checks the
+ * enrollment and keeps the average): online only, with the `offline` error (503) when the server cannot be reached.
+ */
+export function ratingService(d: RatingDeps) {
+  const path = (courseId: string, rest = '') =>
+    `/api/v1/courses/${encodeURIComponent(courseId)}/ratings${rest}`;
+
+  /** A server call with the user's token; signed out and unreachable become the local API's errors. */
+  async function authed<T>(call: (token: string) => Promise<T>): Promise<T> {
+    if (!d.session.currentUserId()) throw new CoreError('signed_out', 'Sign in to rate courses.');
+    try {
+      return await d.session.withToken((token) => {
+        if (!token) throw new CoreError('signed_out', 'Sign in to rate courses.');
+        return call(token);
+      });
+    } catch (err) {
+      throw asCoreError(err, OFFLINE);
+    }
+  }
+
+  async function view(courseId: string, token: string): Promise<MyRatingView> {
+    const [list, mine] = await Promise.all([
+      d.client.request('GET', path(courseId), { token, query: { limit: 1 }, schema: RatingList }),
+      d.client
+        .request('GET', path(courseId, '/me'), { token, schema: CourseRating })
+        .catch((err: unknown) => {
+          // "You have not rated this course" (a missing course fails the list call above as well).
+          if (err instanceof ServerError && err.code === 'not_found') return null;
+          throw err;
+        }),
+    ]);
+    return { courseId, mine, average: list.average, count: list.count, distribution: list.distribution };
+  }
+
+  return {
+    /** The student's rating (null when none) and the course's average and count, fresh from the server. */
+    mine: (courseId: string) => authed((token) => view(courseId, token)),
+
+    /** Give or change the rating (the server refuses students who are not enrolled: not_enrolled, 403). */
+    put: (courseId: string, body: RatingBody) =>
+      authed(async (token) => {
+        await d.client.request('PUT', path(courseId, '/me'), { token, body, schema: CourseRating });
+        return view(courseId, token);
+      }),
+
+    /** Withdraw the rating (not_found when there is none). */
+    remove: (courseId: string) =>
+      authed(async (token) => {
+        await d.client.request('DELETE', path(courseId, '/me'), { token, schema: null });
+        return view(courseId, token);
+      }),
+  };
+}
+export type RatingService = ReturnType<typeof ratingService>;

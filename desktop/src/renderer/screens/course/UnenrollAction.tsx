@@ -1,0 +1,75 @@
+import { useEffect, useRef, useState } from 'react';
+import { Banner } from '../../components/Banner.tsx';
+import { Button } from '../../components/Button.tsx';
+import { ApiFailure } from '../../lib/api.ts';
+import { learningApi } from '../../lib/learning-api.ts';
+
+/** Leave a course, after a confirmation step. Online only (the server decides), and said so offline. */
+export function UnenrollAction({
+  courseId,
+  title,
+  online,
+  onLeft,
+}: {
+  courseId: string;
+  title: string;
+  online: boolean;
+  onLeft: () => void;
+}) {
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const question = useRef<HTMLParagraphElement>(null);
+
+  useEffect(() => {
+    if (confirming) question.current?.focus();
+  }, [confirming]);
+
+  const leave = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await learningApi.unenroll(courseId);
+      setConfirming(false);
+      onLeft();
+    } catch (err) {
+      setError(err instanceof ApiFailure ? err.message : 'Could not leave the course.');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (!confirming)
+    return (
+      <div className="unenroll">
+        <Button variant="ghost" onClick={() => setConfirming(true)} disabled={!online}>
+          Leave course
+        </Button>
+        {!online ? <p className="muted">Leaving a course needs a connection.</p> : null}
+      </div>
+    );
+
+  return (
+    <div className="unenroll unenroll--confirm" role="group" aria-labelledby={`leave-${courseId}`}>
+      <p id={`leave-${courseId}`} ref={question} tabIndex={-1} className="unenroll__question">
+        Leave “{title}”? You will no longer be enrolled, and files downloaded for offline study are removed
+        from this device. Your progress is kept: enroll again later to continue where you stopped.
+      </p>
+      <div className="unenroll__buttons">
+        <Button variant="primary" onClick={() => void leave()} busy={busy} busyLabel="Leaving…">
+          Yes, leave course
+        </Button>
+        <Button
+          onClick={() => {
+            setConfirming(false);
+            setError(null);
+          }}
+          disabled={busy}
+        >
+          Cancel
+        </Button>
+      </div>
+      {error ? <Banner tone="error">{error}</Banner> : null}
+    </div>
+  );
+}
