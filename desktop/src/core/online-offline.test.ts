@@ -11,6 +11,7 @@ import {
   type SyncServerProcess,
 } from '../test-support/sync-server.ts';
 import { startCore, type Core } from './core.ts';
+import { localCall } from '../test-support/devices.ts';
 import type { CatalogPage, Connectivity, CourseView, SessionState } from './schemas.ts';
 
 let server: SyncServerProcess;
@@ -33,16 +34,7 @@ const course = (over: CourseInput): CourseInput => ({
   ...over,
 });
 
-async function local<T>(method: string, p: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const headers: Record<string, string> = { authorization: `Bearer ${core.secret}` };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(core.url + p, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as T };
-}
+const local = <T>(method: string, p: string, body?: unknown) => localCall<T>(core, method, p, body);
 
 const openCore = () =>
   startCore({

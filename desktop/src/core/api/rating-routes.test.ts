@@ -6,43 +6,29 @@ import type {
   RatingList,
   StudentCourseProgress,
 } from '@lyceum/contracts';
-import { startProxy, type Proxy } from '../../test-support/proxy.ts';
-import { lessonsOf, openDevice, studyCourse } from '../../test-support/study-course.ts';
+import { deviceFleet, localCall, type Device } from '../../test-support/devices.ts';
+import { lessonsOf, studyCourse } from '../../test-support/study-course.ts';
 import {
   removeDir,
   startSyncServer,
   type Account,
   type SyncServerProcess,
 } from '../../test-support/sync-server.ts';
-import type { Core } from '../core.ts';
 import type { UnenrollResult } from '../learning-schemas.ts';
 import type { MyRatingView } from '../rating-schemas.ts';
 import type { CourseView, LocalErrorBody } from '../schemas.ts';
 
-type Device = Core & { dataDir: string };
-
 let server: SyncServerProcess;
 let teacher: Account;
-const opened: { device: Device; proxy: Proxy }[] = [];
+const fleet = deviceFleet(() => server.url);
 
 async function device(who: Account) {
-  const proxy = await startProxy(server.url);
-  const d = await openDevice(proxy.url);
-  opened.push({ device: d, proxy });
-  await d.session.signIn({ email: who.email, password: who.password });
-  return { d, proxy };
+  const opened = await fleet.open();
+  await opened.d.session.signIn({ email: who.email, password: who.password });
+  return opened;
 }
 
-async function local<T>(d: Device, method: string, p: string, body?: unknown) {
-  const headers: Record<string, string> = { authorization: `Bearer ${d.secret}` };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(d.url + p, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as T };
-}
+const local = <T>(d: Device, method: string, p: string, body?: unknown) => localCall<T>(d, method, p, body);
 
 const ratingsOf = async (courseId: string) =>
   (await server.api<RatingList>('GET', `/api/v1/courses/${courseId}/ratings`)).body;
@@ -55,11 +41,7 @@ describe('rating and leaving a course through the local API, against a real serv
     teacher = await server.user('instructor', 'Teacher');
   });
   afterAll(async () => {
-    for (const { device: d, proxy } of opened) {
-      await d.close();
-      await proxy.close();
-      removeDir(d.dataDir);
-    }
+    await fleet.closeAll();
     await server?.stop();
     if (server) removeDir(server.dataDir);
   });

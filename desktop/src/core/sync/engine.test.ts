@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CourseDetail, StudentCourseProgress, QuizAttemptList } from '@lyceum/contracts';
-import { startProxy, type Proxy } from '../../test-support/proxy.ts';
+import { deviceFleet, type Device } from '../../test-support/devices.ts';
 import { lessonsOf, openDevice, studyCourse } from '../../test-support/study-course.ts';
 import {
   removeDir,
@@ -11,28 +11,21 @@ import {
   type Account,
   type SyncServerProcess,
 } from '../../test-support/sync-server.ts';
-import type { Core } from '../core.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const serverHasSync = fs.existsSync(path.resolve(here, '../../../../sync-server/src/modules/sync/routes.ts'));
 if (!serverHasSync)
   console.warn('[desktop sync engine tests] skipped: the sync server has no sync module yet');
 
-type Device = Core & { dataDir: string };
-
 let server: SyncServerProcess;
 let teacher: Account;
-const opened: { device: Device; proxy: Proxy }[] = [];
+const fleet = deviceFleet(() => server.url);
 
-async function device(opts: { pullLimit?: number; dataDir?: string } = {}) {
-  const proxy = await startProxy(server.url);
-  const d = await openDevice(proxy.url, {
+const device = (opts: { pullLimit?: number; dataDir?: string } = {}) =>
+  fleet.open({
     ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
     sync: opts.pullLimit ? { pullLimit: opts.pullLimit } : {},
   });
-  opened.push({ device: d, proxy });
-  return { d, proxy };
-}
 
 async function signedIn(d: Device, who: Account) {
   await d.session.signIn({ email: who.email, password: who.password });
@@ -73,11 +66,7 @@ describe.skipIf(!serverHasSync)('sync engine against a real server', () => {
     teacher = await server.user('instructor', 'Teacher');
   });
   afterAll(async () => {
-    for (const { device: d, proxy } of opened) {
-      await d.close();
-      await proxy.close();
-      removeDir(d.dataDir);
-    }
+    await fleet.closeAll();
     await server?.stop();
     if (server) removeDir(server.dataDir);
   });
@@ -300,7 +289,7 @@ describe.skipIf(!serverHasSync)('sync engine against a real server', () => {
     const listener = await openDevice(server.url, {
       sync: { autoStart: true, socket: true, intervalMs: 600_000 },
     });
-    opened.push({ device: listener, proxy: writer.proxy });
+    fleet.track(listener);
     await signedIn(listener, student);
     await listener.sync.syncNow();
     const deadline = Date.now() + 10_000;
