@@ -15,7 +15,7 @@ import type {
 } from '../learning-schemas.ts';
 import type { LocalDb } from '../store/open.ts';
 import { enrollments, lessonProgress, offlineCourses, quizAttempts } from '../store/tables.ts';
-import { StoredEnrollment } from '../sync/apply-changes.ts';
+import { readEnrollment } from '../sync/apply-changes.ts';
 import { Rejection } from '../sync/outbox.ts';
 import { findLesson, readCourseDetail } from '../sync/local-state.ts';
 
@@ -84,18 +84,16 @@ function summarize(
 }
 
 export function learningItem(db: LocalDb, courseId: string, now = Date.now()): LearningItem | null {
-  const row = db.select().from(enrollments).where(eq(enrollments.courseId, courseId)).get();
-  if (!row) return null;
-  const e = StoredEnrollment.safeParse(JSON.parse(row.dataJson));
-  if (!e.success) return null;
+  const e = readEnrollment(db, courseId);
+  if (!e) return null;
   const detail = readCourseDetail(db, courseId);
   const statuses = lessonStatuses(db, courseId);
   const base = {
     courseId,
-    title: detail?.title ?? e.data.course?.title ?? 'Course',
-    status: e.data.status,
-    enrolledAt: e.data.enrolledAt,
-    completedAt: e.data.completedAt ?? null,
+    title: detail?.title ?? e.course?.title ?? 'Course',
+    status: e.status,
+    enrolledAt: e.enrolledAt,
+    completedAt: e.completedAt ?? null,
     structureStored: detail !== null,
     offline: offlineStateOf(db, courseId, detail),
   };

@@ -1,4 +1,3 @@
-import { eq } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import {
   normalizeIntervals,
@@ -23,8 +22,7 @@ import type {
 import { ServerError } from '../server/client.ts';
 import type { CatalogCache } from '../store/catalog-cache.ts';
 import type { LocalDb } from '../store/open.ts';
-import { enrollments } from '../store/tables.ts';
-import { putEnrollment, StoredEnrollment } from '../sync/apply-changes.ts';
+import { putEnrollment, readEnrollment } from '../sync/apply-changes.ts';
 import type { SyncEngine } from '../sync/engine.ts';
 import { findLesson, readCourseDetail, readLesson, readPreferences } from '../sync/local-state.ts';
 import type { SyncTransport } from '../sync/transport.ts';
@@ -182,10 +180,8 @@ export function learningService(d: LearningDeps) {
           'Leaving a course needs the server, and it cannot be reached right now. Try again when you are back online.',
         );
       }
-      const row = d.db.select().from(enrollments).where(eq(enrollments.courseId, courseId)).get();
-      const stored = row ? StoredEnrollment.safeParse(JSON.parse(row.dataJson)) : null;
-      if (stored?.success)
-        putEnrollment(d.db, { ...stored.data, status: 'dropped' }, new Date().toISOString());
+      const stored = readEnrollment(d.db, courseId);
+      if (stored) putEnrollment(d.db, { ...stored, status: 'dropped' }, new Date().toISOString());
       await offline.disable(courseId);
       void d.sync.syncNow();
       return { courseId, enrollment: learningItem(d.db, courseId) };

@@ -45,6 +45,14 @@ export interface ApplyContext {
   onUnreadable?: (change: SyncChange, why: string) => void;
 }
 
+/** The enrollment this device keeps for a course (null when none, or when its stored form cannot be read). */
+export function readEnrollment(db: LocalDb, courseId: string): StoredEnrollment | null {
+  const row = db.select().from(enrollments).where(eq(enrollments.courseId, courseId)).get();
+  if (!row) return null;
+  const e = StoredEnrollment.safeParse(JSON.parse(row.dataJson));
+  return e.success ? e.data : null;
+}
+
 export function putEnrollment(db: LocalDb, e: StoredEnrollment, now: string): void {
   const values = { status: e.status, dataJson: JSON.stringify(e), updatedAt: now };
   db.insert(enrollments)

@@ -14,8 +14,6 @@ export interface Recorder {
   readonly tellsRepeats: boolean;
   /** Keep these statements (rows[i] and events[i] are one statement); resolves with the ids kept by this call. */
   record(rows: readonly StatementRow[], events: readonly LearningEvent[]): Promise<ReadonlySet<string>>;
-  /** Resolves once everything handed in so far is kept (or has failed). */
-  idle(): Promise<void>;
 }
 
 /**
@@ -31,7 +29,6 @@ export function publishThenRecord(pool: pg.Pool, stream: EventStream): Recorder 
       await statements.write(rows);
       return new Set(rows.map((r) => r.id));
     },
-    idle: () => statements.idle(),
   };
 }
 
@@ -92,7 +89,6 @@ export function recordWithAppend(pool: pg.Pool, stream: PostgresEventStream, max
       if (rows.length) await queue.push('statements', rows.length, entry);
       return entry.kept;
     },
-    idle: () => queue.idle(),
   };
 }
 

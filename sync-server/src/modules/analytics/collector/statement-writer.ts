@@ -75,7 +75,5 @@ export function statementWriter(pool: pg.Pool, maxRows = 5000) {
     write(rows: readonly StatementRow[]): Promise<void> {
       return rows.length ? queue.push('statements', rows.length, rows) : Promise.resolve();
     },
-    idle: () => queue.idle(),
   };
 }
-export type StatementWriter = ReturnType<typeof statementWriter>;

@@ -158,6 +158,18 @@ export function createPostgresStream(
     return all;
   }
 
+  /** The events of one publish or append, prepared in chunks of at most `maxAppend` (none when there are none). */
+  async function prepareChunks(topic: Topic, events: readonly LearningEvent[]): Promise<Prepared[]> {
+    if (closed) throw new Error('analytics stream is closed');
+    if (!events.length) return [];
+    const partitions = await partitionsOf(topic);
+    startMaintenance();
+    const chunks: Prepared[] = [];
+    for (let i = 0; i < events.length; i += maxAppend)
+      chunks.push(prepare(events.slice(i, i + maxAppend), partitions));
+    return chunks;
+  }
+
   function prepare(events: readonly LearningEvent[], partitions: number): Prepared {
     const parts = new Array<number>(events.length);
     const times = new Array<string>(events.length);
@@ -182,30 +194,12 @@ export function createPostgresStream(
     kind: 'postgres',
 
     async publish(topic, events) {
-      if (closed) throw new Error('analytics stream is closed');
-      if (!events.length) return;
-      const partitions = await partitionsOf(topic);
-      startMaintenance();
-      const chunks: Promise<void>[] = [];
-      for (let i = 0; i < events.length; i += maxAppend)
-        chunks.push(
-          queue.push(
-            topic,
-            Math.min(maxAppend, events.length - i),
-            prepare(events.slice(i, i + maxAppend), partitions),
-          ),
-        );
-      await Promise.all(chunks);
+      const chunks = await prepareChunks(topic, events);
+      await Promise.all(chunks.map((c) => queue.push(topic, c.parts.length, c)));
     },
 
     async appendWithin(client, topic, events) {
-      if (closed) throw new Error('analytics stream is closed');
-      if (!events.length) return;
-      const partitions = await partitionsOf(topic);
-      startMaintenance();
-      const chunks: Prepared[] = [];
-      for (let i = 0; i < events.length; i += maxAppend)
-        chunks.push(prepare(events.slice(i, i + maxAppend), partitions));
+      const chunks = await prepareChunks(topic, events);
       // Every day table first, on another connection: creating one locks the whole log, which must not wait on
       // this transaction's own earlier chunk.
       await days.ensure(daysOf(chunks));
