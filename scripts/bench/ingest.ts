@@ -163,10 +163,20 @@ async function main() {
         idsFile,
       },
     });
-    const phase = async (name: string, rate: number, seconds: number) => {
+    /** The generator builds a phase's requests before its clock starts (see ingest/load.ts). */
+    const build = async (rate: number, seconds: number) => {
+      const b = await load!.ask({ cmd: 'build', rate, seconds });
+      if (b.type !== 'built') throw new Error(`unexpected ${b.type}`);
+      return b;
+    };
+    const run = async (name: string, rate: number, seconds: number) => {
       const r = await load!.ask({ cmd: 'phase', name, rate, seconds });
       if (r.type !== 'phase') throw new Error(`unexpected ${r.type}`);
       return r.result;
+    };
+    const phase = async (name: string, rate: number, seconds: number) => {
+      await build(rate, seconds);
+      return run(name, rate, seconds);
     };
     const drained = async (timeoutMs = 300_000) => {
       const until = Date.now() + timeoutMs;
@@ -193,6 +203,10 @@ async function main() {
     log(
       `load: ${SECONDS} s at ${n0(RATE)} events/s offered (open loop), batches ${BATCH_MIN}–${BATCH_MAX}, ` +
         `${Math.round(Number(args['xapi-share']) * 100)}% through xAPI in batches of ${args['xapi-batch']}`,
+    );
+    const built = await build(RATE, SECONDS);
+    log(
+      `the generator built ${n0(built.requests)} requests in ${(built.ms / 1000).toFixed(1)} s before the clock started`,
     );
     const serverPids = descendants(server.proc.pid!);
     const postgresSeconds = postgresCpu(dir);
@@ -223,7 +237,7 @@ async function main() {
         await sleep(Date.now() - t0 > SECONDS * 1000 ? 25 : 250);
       }
     })();
-    const main = await phase('load', RATE, SECONDS);
+    const main = await run('load', RATE, SECONDS);
     loadDone = true;
     // New events the collector took during the load (/metrics; a retried request's repeats are not new).
     const collected = (await collectorCounters(server.url)).collected - collected0.collected;

@@ -21,6 +21,7 @@ import { postgresCpu } from '../lib/cpu.ts';
 import { timeEverySql } from '../lib/sql-timing.ts';
 import { seedStructuredCourses, seedStudents } from '../lib/sync-seed.ts';
 import { Learner, prng, type Statement } from './events.ts';
+import { memorySteps, plainRowInsert, printFloor, type Cost } from './floor.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -132,6 +133,16 @@ async function main() {
     dumpSql('processor');
     for (const s of subs) await s.stop();
     await stream.close();
+
+    const texts = batches.flatMap((b) => b.statements.map((x) => JSON.stringify(x)));
+    const costs: Cost[] = memorySteps(texts, new Date().toISOString(), nodeCpu);
+    for (const [step, table] of [
+      ['statement record: a row with its indexes', 'analytics.statements'],
+      ['event log: a row with its index', 'analytics.stream_events'],
+      ['fact: a row with its indexes', 'analytics.facts'],
+    ] as const)
+      costs.push({ step, ...(await plainRowInsert(pool, table, N, nodeCpu, pgCpu)) });
+    printFloor(costs, 20_000, 2);
   } finally {
     await pool.end();
     await db.stop();

@@ -20,6 +20,8 @@ export interface LoadSetup {
 }
 
 export type ToLoad =
+  /** Build the next phase's requests now, so that the phase itself only sends them. */
+  | { cmd: 'build'; rate: number; seconds: number }
   | { cmd: 'phase'; name: string; rate: number; seconds: number }
   | { cmd: 'replay'; rate: number }
   | { cmd: 'finish' };
@@ -60,6 +62,7 @@ export interface PhaseResult {
 
 export type FromLoad =
   | { type: 'ready' }
+  | { type: 'built'; requests: number; ms: number }
   | { type: 'phase'; result: PhaseResult }
   | { type: 'finished'; expected: Expected; ids: number; actors: number }
   | { type: 'error'; message: string };

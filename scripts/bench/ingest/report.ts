@@ -244,7 +244,7 @@ export function report(o: Outcome): void {
   );
   console.log(
     `CPU from the load's start until the processor caught up: server ${o.cpu.server.toFixed(1)} s, PostgreSQL ${o.cpu.postgres.toFixed(1)} s; ` +
-      `load generator ${main.cpuSeconds.toFixed(1)} s; server RSS ${s.memoryMb} MB`,
+      `load generator ${main.cpuSeconds.toFixed(1)} s (sending; its requests were built before); server RSS ${s.memoryMb} MB`,
   );
   console.log(
     `load average before the load: ${o.loadAvg.map((x) => x.toFixed(2)).join(' ')} on ${os.cpus().length} cores (other work on this machine skews every figure)`,

@@ -20,7 +20,9 @@ export async function startProcess(
   readyPath: string,
 ): Promise<Child> {
   const tsx = path.join(repoRoot, 'node_modules/.bin/tsx');
-  const proc = spawn(tsx, [...SERVER_NODE_FLAGS, entry, ...args], {
+  // BENCH_NODE_FLAGS: more flags for the server processes, after the usual ones (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p").
+  const extra = (process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+  const proc = spawn(tsx, [...SERVER_NODE_FLAGS, ...extra, entry, ...args], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],

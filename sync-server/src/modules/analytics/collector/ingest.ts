@@ -3,7 +3,7 @@ import { toLearningEvent, type LearningEvent, type StoredStatement } from '@lyce
 import { newId } from '../../../lib/ids.ts';
 import type { EventStream } from '../stream/port.ts';
 import type { DeadLetterInput, DeadLetterStore } from './dead-letters.ts';
-import { claimedId, prepareStatement, sameStatement } from './normalize.ts';
+import { claimedId, prepareStatement, sameStatement, sameText } from './normalize.ts';
 import { recorderFor, type Recorder } from './recorder.ts';
 import type { StatementRow } from './statement-writer.ts';
 import type { Ingest, IngestMeta, IngestRejection, IngestResult } from './port.ts';
@@ -67,7 +67,10 @@ export function createIngest(deps: IngestDeps): Ingest {
       const earlier = candidates.get(id);
       if (earlier) {
         if (meta.atomic) reject(index, id, 'invalid', `The statement id ${id} appears twice in the request`);
-        else if (sameStatement(p.statement, p.timestampGiven, earlier.statement)) {
+        else if (
+          (p.timestampGiven && earlier.timestampGiven && p.json === earlier.json) ||
+          sameStatement(p.statement, p.timestampGiven, earlier.statement)
+        ) {
           duplicates++;
           ids[index] = id;
           earlier.repeats.push(index);
@@ -98,8 +101,9 @@ export function createIngest(deps: IngestDeps): Ingest {
 
     /** Candidates whose id is collected already: same content → duplicate, other content → conflict. */
     const settleKnown = async (known: readonly Fresh[]) => {
-      const { rows } = await deps.pool.query<{ id: string; statement: StoredStatement }>(
-        'SELECT id, statement::json AS statement FROM analytics.statements WHERE id = ANY($1::uuid[])',
+      const { rows } = await deps.pool.query<{ id: string; statement: string; stored_ms: number }>(
+        `SELECT id, statement, (extract(epoch FROM stored) * 1000)::float8 AS stored_ms
+         FROM analytics.statements WHERE id = ANY($1::uuid[])`,
         [known.map((c) => c.id)],
       );
       const byId = new Map(known.map((c) => [c.id, c]));
@@ -107,7 +111,12 @@ export function createIngest(deps: IngestDeps): Ingest {
         const c = byId.get(row.id);
         if (!c) continue;
         candidates.delete(row.id);
-        if (sameStatement(c.statement, c.timestampGiven, row.statement)) duplicates++;
+        const same =
+          sameText(
+            { json: c.json, stored, timestampGiven: c.timestampGiven },
+            { json: row.statement, stored: new Date(row.stored_ms).toISOString() },
+          ) || sameStatement(c.statement, c.timestampGiven, JSON.parse(row.statement) as StoredStatement);
+        if (same) duplicates++;
         else {
           const reason = `conflict: statement ${c.id} was already collected with other content; a statement is immutable`;
           for (const index of [c.index, ...c.repeats]) {

@@ -48,6 +48,22 @@ export function sameStatement(
   return strip(repeat) === strip(known);
 }
 
+/**
+ * The quick check before sameStatement: a repeat whose text (as prepareStatement wrote it) is the known statement's
+ * text but for `stored` is the same statement. zod writes an object's properties in the schema's order, so a repeat
+ * of the same content almost always gives the same text; `false` only means "compare with sameStatement", since
+ * language maps and extensions keep the sender's key order. Repeats without a timestamp of their own always go the
+ * long way (their timestamp is their own arrival).
+ */
+export function sameText(
+  repeat: { json: string; stored: string; timestampGiven: boolean },
+  known: { json: string; stored: string },
+): boolean {
+  if (!repeat.timestampGiven) return false;
+  if (repeat.stored === known.stored) return repeat.json === known.json;
+  return repeat.json.replace(`"stored":"${repeat.stored}"`, `"stored":"${known.stored}"`) === known.json;
+}
+
 /** JSON escapes PostgreSQL's jsonb cannot hold: NUL and lone UTF-16 surrogates. */
 const UNSTORABLE = /\\u(?:0000|d[89a-f][0-9a-f]{2})/i;
 const UNSTORABLE_ALL = new RegExp(UNSTORABLE.source, 'gi');
