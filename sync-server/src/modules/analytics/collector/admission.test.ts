@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../http/errors.ts';
-import { admission } from './admission.ts';
+import { EARLY_BYTES_PER_EVENT, admission } from './admission.ts';
 import type { IngestResult } from './port.ts';
 
 const meta = { source: 'xapi' as const, origin: 'test' };
@@ -95,6 +95,15 @@ describe('collector admission (backpressure)', () => {
       await pending;
       expect((await post('/xapi/statements')).status).toBe(204);
       expect(reached).toBe(4); // all but the refused upload
+      // by its length, a body is judged for about as many events as it holds, before it is read
+      const some = gate.ingest(new Array(4).fill({}), meta);
+      const body = (events: number) =>
+        '[' + new Array(events).fill(`"${'x'.repeat(EARLY_BYTES_PER_EVENT - 4)}"`).join(',') + ']';
+      expect((await fetch(url + '/xapi/statements', { method: 'POST', body: body(6) })).status).toBe(204);
+      expect((await fetch(url + '/xapi/statements', { method: 'POST', body: body(7) })).status).toBe(503);
+      held.releaseAll();
+      await some;
+      expect((await fetch(url + '/xapi/statements', { method: 'POST', body: body(40) })).status).toBe(204);
     } finally {
       await new Promise<void>((r) => server.close(() => r()));
     }

@@ -15,6 +15,11 @@ export interface AdmissionOptions {
 }
 
 const RETRY_AFTER_SECONDS = 1;
+/**
+ * Bytes of body counted as one event when a request is judged before its body is read: a desktop app's statement
+ * takes about a kilobyte, so a body is taken for about as many events as it holds, never for fewer than one.
+ */
+export const EARLY_BYTES_PER_EVENT = 1024;
 
 /**
  * Backpressure for the collector's API sources (desktop uploads, xAPI): under more load than the pipeline can take,
@@ -90,9 +95,13 @@ export function admission(ingest: Ingest, opts: AdmissionOptions): Admission {
   const router = express.Router();
   const refuseEarly: express.RequestHandler = (req, res, next) => {
     if (req.method !== 'POST' && req.method !== 'PUT') return next();
-    // The body's size is not known yet: refused when not even one more event would be taken. The unread body is
-    // not drained: the connection closes after the answer.
-    const err = refusal(1, { connection: 'close' });
+    // The events are not counted yet: the body's length stands for them (EARLY_BYTES_PER_EVENT), so that an upload
+    // the collector would refuse once read is mostly refused before — reading and parsing a body only to refuse it
+    // cost a full collector the capacity it protects. The unread body is not drained: the connection closes after
+    // the answer.
+    const bytes = Number(req.headers['content-length']);
+    const events = Number.isFinite(bytes) && bytes > 0 ? Math.ceil(bytes / EARLY_BYTES_PER_EVENT) : 1;
+    const err = refusal(events, { connection: 'close' });
     if (!err) return next();
     sendApiError(res, err);
   };
