@@ -36,6 +36,8 @@ export function rendererStale(): boolean {
     path.join(desktopRoot, 'src/core/learning-schemas.ts'),
     path.join(desktopRoot, 'src/core/content-schemas.ts'),
     path.join(desktopRoot, 'src/core/services/teaching-schemas.ts'),
+    path.join(desktopRoot, 'src/core/rating-schemas.ts'),
+    path.join(desktopRoot, 'src/core/sync/status.ts'),
     path.join(desktopRoot, 'vite.config.ts'),
     path.join(repoRoot, 'packages/contracts/src'),
     path.join(repoRoot, 'packages/ui/src'),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CourseRating, RatingInput } from '@lyceum/contracts';
+import { CourseRating, RatingInput, RatingList, RatingListQuery } from '@lyceum/contracts';
 
 /** The local API of course ratings. Payloads come from @lyceum/contracts; this file only adds the view. */
 
@@ -17,3 +17,11 @@ export const MyRatingView = z.object({
   distribution: z.array(z.number().int()).length(5),
 });
 export type MyRatingView = z.infer<typeof MyRatingView>;
+
+/** GET /api/catalog/:id/reviews?cursor=&limit=: the server's own query (limit 1–100, 20 by default; unknown keys refused). */
+export const ReviewsQuery = RatingListQuery;
+export type ReviewsQuery = z.infer<typeof ReviewsQuery>;
+
+/** A page of a course's ratings by all students, newest first, with average, count and distribution (the server's answer). */
+export const ReviewPage = RatingList;
+export type ReviewPage = z.infer<typeof ReviewPage>;

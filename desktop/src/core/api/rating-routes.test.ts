@@ -15,7 +15,7 @@ import {
   type SyncServerProcess,
 } from '../../test-support/sync-server.ts';
 import type { UnenrollResult } from '../learning-schemas.ts';
-import type { MyRatingView } from '../rating-schemas.ts';
+import type { MyRatingView, ReviewPage } from '../rating-schemas.ts';
 import type { CourseView, LocalErrorBody } from '../schemas.ts';
 
 let server: SyncServerProcess;
@@ -34,6 +34,17 @@ const ratingsOf = async (courseId: string) =>
   (await server.api<RatingList>('GET', `/api/v1/courses/${courseId}/ratings`)).body;
 const serverMine = (who: Account, courseId: string) =>
   server.api<CourseRating>('GET', `/api/v1/courses/${courseId}/ratings/me`, { token: who.token });
+
+/** A student who enrolls and rates straight on the server (not through a device). */
+async function serverReview(who: Account, courseId: string, stars: number, review: string) {
+  await server.api('POST', `/api/v1/courses/${courseId}/enrollment`, { token: who.token });
+  const r = await server.api('PUT', `/api/v1/courses/${courseId}/ratings/me`, {
+    token: who.token,
+    body: { stars, review },
+  });
+  expect(r.status).toBe(200);
+}
+const pick = (p: ReviewPage) => p.items.map((r) => [r.userName, r.stars, r.review]);
 
 describe('rating and leaving a course through the local API, against a real server', () => {
   beforeAll(async () => {
@@ -94,6 +105,90 @@ describe('rating and leaving a course through the local API, against a real serv
     const again = await local<LocalErrorBody>(d, 'DELETE', path);
     expect(again.status).toBe(404);
     expect(again.body.error.code).toBe('not_found');
+  });
+
+  it("every student's reviews: newest first with the distribution, by cursor, to anyone (signed out too)", async () => {
+    const course = await server.publishedCourse(teacher, studyCourse('Reviewed course'));
+    const ada = await server.user('student', 'Ada Reviewer');
+    const bob = await server.user('student', 'Bob Reviewer');
+    await serverReview(ada, course.id, 5, 'Great course.');
+    await serverReview(bob, course.id, 3, 'A bit short.');
+    const viewer = await server.user('student', 'Vera Viewer');
+    const { d } = await device(viewer); // signed in, not enrolled
+    const path = `/api/catalog/${course.id}/reviews`;
+
+    const all = await local<ReviewPage>(d, 'GET', path);
+    expect(all.status).toBe(200);
+    expect(pick(all.body)).toEqual([
+      ['Bob Reviewer', 3, 'A bit short.'],
+      ['Ada Reviewer', 5, 'Great course.'],
+    ]);
+    expect(all.body.items.map((r) => r.userId)).toEqual([bob.id, ada.id]);
+    expect(all.body).toMatchObject({ average: 4, count: 2, distribution: [0, 0, 1, 0, 1], nextCursor: null });
+
+    // One at a time: the second comes by the cursor of the first page, then there is no more.
+    const first = await local<ReviewPage>(d, 'GET', `${path}?limit=1`);
+    expect(first.status).toBe(200);
+    expect(pick(first.body)).toEqual([['Bob Reviewer', 3, 'A bit short.']]);
+    expect(first.body).toMatchObject({ count: 2, distribution: [0, 0, 1, 0, 1] });
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    const cursor = encodeURIComponent(first.body.nextCursor ?? '');
+    const second = await local<ReviewPage>(d, 'GET', `${path}?limit=1&cursor=${cursor}`);
+    expect(second.status).toBe(200);
+    expect(pick(second.body)).toEqual([['Ada Reviewer', 5, 'Great course.']]);
+    expect(second.body.nextCursor).toBeNull();
+
+    // The device's own rating (local route) is the newest review at once.
+    await d.learning.enroll(course.id);
+    expect(
+      (await local(d, 'PUT', `/api/catalog/${course.id}/rating`, { stars: 4, review: 'Mine.' })).status,
+    ).toBe(200);
+    const after = await local<ReviewPage>(d, 'GET', path);
+    expect(pick(after.body)[0]).toEqual(['Vera Viewer', 4, 'Mine.']);
+    expect(after.body).toMatchObject({ average: 4, count: 3, distribution: [0, 0, 1, 1, 1] });
+
+    // The server's route is public: a device nobody signed in to sees the same reviews.
+    const { d: anon } = await fleet.open();
+    expect(anon.session.currentUserId()).toBeNull();
+    const seen = await local<ReviewPage>(anon, 'GET', path);
+    expect(seen.status).toBe(200);
+    expect(seen.body).toEqual(after.body);
+  });
+
+  it('reviews: bad queries are 400 validation_failed, a missing or draft course is 404 not_found', async () => {
+    const course = await server.publishedCourse(teacher, studyCourse('Queried course'));
+    const { d } = await fleet.open();
+    const path = `/api/catalog/${course.id}/reviews`;
+    for (const q of ['limit=0', 'limit=101', 'limit=abc', 'limit=2.5', 'sort=stars', 'cursor=not-a-cursor']) {
+      const r = await local<LocalErrorBody>(d, 'GET', `${path}?${q}`);
+      expect(r.status, q).toBe(400);
+      expect(r.body.error.code, q).toBe('validation_failed');
+    }
+    const badId = await local<LocalErrorBody>(d, 'GET', '/api/catalog/not-a-uuid/reviews');
+    expect(badId.status).toBe(400);
+    expect(badId.body.error.code).toBe('validation_failed');
+
+    const missing = await local<LocalErrorBody>(d, 'GET', `/api/catalog/${crypto.randomUUID()}/reviews`);
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.code).toBe('not_found');
+    const draft = await server.api<CourseDetail>('POST', '/api/v1/courses', {
+      token: teacher.token,
+      body: studyCourse('Still a draft'),
+    });
+    expect(draft.status).toBe(201);
+    const hidden = await local<LocalErrorBody>(d, 'GET', `/api/catalog/${draft.body.id}/reviews`);
+    expect(hidden.status).toBe(404);
+    expect(hidden.body.error.code).toBe('not_found');
+
+    const empty = await local<ReviewPage>(d, 'GET', `${path}?limit=5`);
+    expect(empty.status).toBe(200);
+    expect(empty.body).toEqual({
+      items: [],
+      nextCursor: null,
+      average: 0,
+      count: 0,
+      distribution: [0, 0, 0, 0, 0],
+    });
   });
 
   it('refuses bad ratings and students who are not enrolled, with typed errors', async () => {
@@ -171,6 +266,7 @@ describe('rating and leaving a course through the local API, against a real serv
       ['PUT', path, { stars: 5 }],
       ['DELETE', path, undefined],
       ['POST', `/api/learning/${course.id}/unenroll`, undefined],
+      ['GET', `/api/catalog/${course.id}/reviews`, undefined],
     ] as const) {
       const r = await local<LocalErrorBody>(d, method, p, body);
       expect(r.status, `${method} ${p}`).toBe(503);

@@ -1,9 +1,12 @@
-import { RatingBody } from '../rating-schemas.ts';
+import { RatingBody, ReviewsQuery } from '../rating-schemas.ts';
 import { CourseIdParam } from '../schemas.ts';
 import type { RatingService } from '../services/ratings.ts';
 import { parseInput, type LocalRoute } from './routes.ts';
 
-/** The signed-in student's rating of a course (online only: `offline`, 503, when the server cannot be reached). */
+/**
+ * The signed-in student's rating of a course, and every student's reviews of it (online only: `offline`, 503, when
+ * the server cannot be reached).
+ */
 export function ratingRoutes(s: { ratings: RatingService }): LocalRoute[] {
   const course = (params: Record<string, string>) => parseInput(CourseIdParam, params, 'params').id;
   return [
@@ -21,6 +24,12 @@ export function ratingRoutes(s: { ratings: RatingService }): LocalRoute[] {
       method: 'DELETE',
       path: '/api/catalog/:id/rating',
       handler: ({ params }) => s.ratings.remove(course(params)),
+    },
+    {
+      method: 'GET',
+      path: '/api/catalog/:id/reviews',
+      handler: ({ params, query }) =>
+        s.ratings.reviews(course(params), parseInput(ReviewsQuery, query, 'query')),
     },
   ];
 }

@@ -1,6 +1,6 @@
 import { CourseRating, RatingList } from '@lyceum/contracts';
 import { CoreError } from '../errors.ts';
-import type { MyRatingView, RatingBody } from '../rating-schemas.ts';
+import type { MyRatingView, RatingBody, ReviewPage, ReviewsQuery } from '../rating-schemas.ts';
 import { ServerError, type ServerClient } from '../server/client.ts';
 import { asCoreError, type SessionService } from './session.ts';
 
@@ -11,6 +11,8 @@ export interface RatingDeps {
 
 const OFFLINE =
   'Rating a course needs the server, and it cannot be reached right now. Try again when you are back online.';
+const REVIEWS_OFFLINE =
+  'Reviews come from the server, and it cannot be reached right now. They show again when you are back online.';
 
 /**
  * Course ratings of the signed-in student. Like enrolling, a rating is the server's business (it checks the
@@ -57,6 +59,21 @@ export function ratingService(d: RatingDeps) {
         await d.client.request('PUT', path(courseId, '/me'), { token, body, schema: CourseRating });
         return view(courseId, token);
       }),
+
+    /**
+     * A page of the course's ratings by all students, newest first, with the average, count and star distribution.
+     * The server's route is public: signed out, it is asked without a token (signed in, the token lets an enrolled
+     * student see an archived course's ratings too). A missing or unseen course is the server's not_found (404).
+     */
+    reviews: async (courseId: string, query: ReviewsQuery): Promise<ReviewPage> => {
+      try {
+        return await d.session.withToken((token) =>
+          d.client.request('GET', path(courseId), { token, query: { ...query }, schema: RatingList }),
+        );
+      } catch (err) {
+        throw asCoreError(err, REVIEWS_OFFLINE);
+      }
+    },
 
     /** Withdraw the rating (not_found when there is none). */
     remove: (courseId: string) =>

@@ -8,7 +8,7 @@ import {
   type CatalogQuery,
   type SignInBody,
 } from '../../core/schemas.ts';
-import { MyRatingView, type RatingBody } from '../../core/rating-schemas.ts';
+import { MyRatingView, ReviewPage, type RatingBody } from '../../core/rating-schemas.ts';
 
 /** A failed call to the local API, with the machine-readable code the core (or the server behind it) answered. */
 export class ApiFailure extends Error {
@@ -89,4 +89,18 @@ export const api = {
   rate: (id: string, body: z.input<typeof RatingBody>) =>
     call(MyRatingView, 'PUT', `/api/catalog/${encodeURIComponent(id)}/rating`, body),
   removeRating: (id: string) => call(MyRatingView, 'DELETE', `/api/catalog/${encodeURIComponent(id)}/rating`),
+  /** A page of every student's ratings of a course, newest first, with the distribution (online only). */
+  reviews: (id: string, page: { cursor?: string | null; limit?: number }, signal?: AbortSignal) => {
+    const q = new URLSearchParams();
+    if (page.cursor) q.set('cursor', page.cursor);
+    if (page.limit !== undefined) q.set('limit', String(page.limit));
+    const qs = q.toString();
+    return call(
+      ReviewPage,
+      'GET',
+      `/api/catalog/${encodeURIComponent(id)}/reviews${qs ? `?${qs}` : ''}`,
+      undefined,
+      signal,
+    );
+  },
 };

@@ -7,6 +7,7 @@ import { EmptyState } from '../components/EmptyState.tsx';
 import { Link } from '../components/Link.tsx';
 import { Rating } from '../components/Rating.tsx';
 import { EnrollAction } from './learning/EnrollAction.tsx';
+import { CourseReviews } from './course/CourseReviews.tsx';
 import { RateCourse } from './course/RateCourse.tsx';
 import { UnenrollAction } from './course/UnenrollAction.tsx';
 import { LoadingPage } from '../components/PageState.tsx';
@@ -22,6 +23,8 @@ type Load =
 export function CourseDetail({ id }: { id: string }) {
   const [load, setLoad] = useState<Load>({ status: 'loading' });
   const [attempt, setAttempt] = useState(0);
+  /** Bumped when the student rates, changes or removes their rating: the reviews load again. */
+  const [reviewsVersion, setReviewsVersion] = useState(0);
   const { refresh } = useConnectivity();
   const title =
     load.status === 'ready'
@@ -74,6 +77,7 @@ export function CourseDetail({ id }: { id: string }) {
             }
           : l,
       );
+      setReviewsVersion((n) => n + 1);
       reload();
     },
     [reload],
@@ -252,6 +256,13 @@ export function CourseDetail({ id }: { id: string }) {
           ))}
         </ol>
       </section>
+
+      <CourseReviews
+        key={course.id}
+        courseId={course.id}
+        online={source === 'server'}
+        refreshKey={reviewsVersion}
+      />
     </main>
   );
 }
