@@ -31,15 +31,8 @@ describe.skipIf(!chromium)("other students' reviews on the course screen", () =>
   let unrated: CourseDetail;
 
   /** A student who enrolls and rates straight on the server. */
-  const review = async (name: string, stars: number, text: string) => {
-    const who = await server.user('student', name);
-    await server.api('POST', `/api/v1/courses/${course.id}/enrollment`, { token: who.token });
-    const r = await server.api('PUT', `/api/v1/courses/${course.id}/ratings/me`, {
-      token: who.token,
-      body: { stars, review: text },
-    });
-    expect(r.status).toBe(200);
-  };
+  const review = async (name: string, stars: number, text: string) =>
+    server.rate(await server.user('student', name), course.id, { stars, review: text });
   /** The count next to the n-star bar. */
   const barCount = async (n: number) =>
     Number.parseInt((await page.getByTestId(`reviews-dist-count-${n}`).textContent()) ?? '', 10);

@@ -37,12 +37,7 @@ describe.skipIf(!chromium)('rating and leaving a course in the desktop UI', () =
     const teacher = await server.user('instructor', 'Grace Hopper');
     course = await server.publishedCourse(teacher, studyCourse('Rated in the UI'));
     // Someone else rated it 2 stars already.
-    const other = await server.user('student', 'Olga Other');
-    await server.api('POST', `/api/v1/courses/${course.id}/enrollment`, { token: other.token });
-    await server.api('PUT', `/api/v1/courses/${course.id}/ratings/me`, {
-      token: other.token,
-      body: { stars: 2 },
-    });
+    await server.rate(await server.user('student', 'Olga Other'), course.id, { stars: 2 });
     student = await server.user('student', 'Sam Student');
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lyceum-rate-e2e-'));
     core = await startCore({ config: { serverUrl: server.url, dataDir, port: 0, requestTimeoutMs: 3000 } });

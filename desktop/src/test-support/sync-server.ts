@@ -34,6 +34,8 @@ export interface SyncServerProcess {
   user: (role: Role, name?: string) => Promise<Account>;
   /** Create a course through the API as this instructor and publish it. */
   publishedCourse: (instructor: Account, input: CourseInput) => Promise<CourseDetail>;
+  /** This student enrolls in the course and rates it, straight on the server (not through a device). */
+  rate: (student: Account, courseId: string, rating: { stars: number; review?: string }) => Promise<void>;
   /** Raw SQL on the server's database (test set-up that has no API, e.g. the change log's low-water mark). */
   sql: (text: string, values?: unknown[]) => Promise<Record<string, unknown>[]>;
   /** SIGTERM and wait: the server stops its embedded PostgreSQL itself. */
@@ -179,6 +181,17 @@ export async function startSyncServer(): Promise<SyncServerProcess> {
       if (published.status !== 200)
         throw new Error(`publish failed: ${published.status} ${JSON.stringify(published.body)}`);
       return published.body;
+    },
+    async rate(student, courseId, rating) {
+      const enrolled = await api('POST', `/api/v1/courses/${courseId}/enrollment`, { token: student.token });
+      if (enrolled.status >= 300)
+        throw new Error(`enroll failed: ${enrolled.status} ${JSON.stringify(enrolled.body)}`);
+      const rated = await api('PUT', `/api/v1/courses/${courseId}/ratings/me`, {
+        token: student.token,
+        body: rating,
+      });
+      if (rated.status !== 200)
+        throw new Error(`rating failed: ${rated.status} ${JSON.stringify(rated.body)}`);
     },
     sql,
     stop,
