@@ -2,6 +2,7 @@
 // the baseline — the same raw rows written by a plain batched INSERT.
 import fs from 'node:fs/promises';
 import type pg from 'pg';
+import { joinTexts } from '../../../sync-server/src/lib/pg-array.ts';
 
 export interface Census {
   /** Distinct ids the collector acknowledged (the load generator's record). */
@@ -129,7 +130,7 @@ export async function baselineInsert(
            unnest($8::timestamptz[]), unnest($9::text[]), unnest($10::text[]), unnest($11::bigint[])) AS t`,
         [
           c.map((r) => r.id),
-          c.map((r) => r.statement).join('\u001e'),
+          joinTexts(c.map((r) => r.statement)),
           c.map((r) => r.actor),
           c.map((r) => r.verb),
           c.map((r) => r.activity),

@@ -30,3 +30,11 @@ export function arrayLiteralOf<T>(values: readonly T[], pick: (v: T) => ArrayEle
 
 /** `{"a","b\"c",NULL,1.5,t}`: the literal of a one-dimensional array, for a `$n::<type>[]` parameter. */
 export const arrayLiteral = (values: readonly ArrayElement[]): string => arrayLiteralOf(values, (v) => v);
+
+/**
+ * Between the texts of a column sent as ONE text parameter and split in SQL by `string_to_table($n::text, E'\\x1e')`:
+ * U+001E, which JSON.stringify never leaves raw in its output. No array escaping in Node, and for JSON texts no
+ * parsing in PostgreSQL.
+ */
+export const TEXT_SEPARATOR = '\u001e';
+export const joinTexts = (texts: readonly string[]): string => texts.join(TEXT_SEPARATOR);

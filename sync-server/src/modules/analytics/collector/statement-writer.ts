@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { arrayLiteralOf as lit } from '../../../lib/pg-array.ts';
+import { joinTexts, arrayLiteralOf as lit } from '../../../lib/pg-array.ts';
 import { PublishQueue } from '../stream/publish-queue.ts';
 
 /** A statement as the collector records it (analytics.statements, migration 0009). */
@@ -19,11 +19,9 @@ export interface StatementRow {
 }
 
 /**
- * The statements travel as ONE text, JSON texts separated by U+001E (which JSON.stringify never leaves raw in its
- * output), split by string_to_table in lockstep with the unnested columns: no JSON parsing in PostgreSQL and no
- * array escaping in Node. The other columns travel as array literals.
+ * The statements travel as ONE text (joinTexts), split by string_to_table in lockstep with the unnested columns: no
+ * JSON parsing in PostgreSQL and no array escaping in Node. The other columns travel as array literals.
  */
-const SEPARATOR = '\u001e';
 const INSERT = `
 INSERT INTO analytics.statements
   (id, statement, actor, verb, activity, registration, "timestamp", stored, source, device_id, skew_ms)
@@ -38,7 +36,7 @@ ON CONFLICT (id) DO NOTHING`;
 
 const params = (rows: readonly StatementRow[]) => [
   lit(rows, (r) => r.id),
-  rows.map((r) => r.json).join(SEPARATOR),
+  joinTexts(rows.map((r) => r.json)),
   lit(rows, (r) => r.actor),
   lit(rows, (r) => r.verb),
   lit(rows, (r) => r.activity),

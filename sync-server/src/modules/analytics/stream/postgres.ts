@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { LearningEvent } from '@lyceum/contracts';
-import { arrayLiteral } from '../../../lib/pg-array.ts';
+import { arrayLiteral, joinTexts } from '../../../lib/pg-array.ts';
 import { startGroupMember, type ConsumerTiming } from './pg-consumer.ts';
 import { DayTables, dayOf, type RetentionResult } from './pg-days.ts';
 import { StreamListener } from './pg-listener.ts';
@@ -43,15 +43,12 @@ export function isEmbeddedLog(stream: EventStream): stream is PostgresEventStrea
   return stream.kind === 'postgres' && 'appendWithin' in stream;
 }
 
-/** Between the JSON texts of an append's events (JSON.stringify never leaves it raw in its output). */
-const DOC_SEPARATOR = '\u001e';
-
 /** A publish call's events, prepared for one append. */
 interface Prepared {
   parts: number[];
   times: string[];
   days: Set<string>;
-  /** The events as JSON texts separated by U+001E (see migration 0011). */
+  /** The events as JSON texts, joined by joinTexts (see migration 0011). */
   docs: string;
 }
 
@@ -143,7 +140,7 @@ export function createPostgresStream(
         arrayLiteral(parts),
         arrayLiteral(ranks),
         arrayLiteral(times),
-        batch.map((p) => p.docs).join(DOC_SEPARATOR),
+        joinTexts(batch.map((p) => p.docs)),
       ],
     );
   }
@@ -187,7 +184,7 @@ export function createPostgresStream(
     });
     const docs = new Array<string>(events.length);
     for (let i = 0; i < events.length; i += 1) docs[i] = JSON.stringify(events[i]);
-    return { parts, times, days: eventDays, docs: docs.join(DOC_SEPARATOR) };
+    return { parts, times, days: eventDays, docs: joinTexts(docs) };
   }
 
   return {
