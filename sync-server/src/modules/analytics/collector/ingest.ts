@@ -68,8 +68,7 @@ export function createIngest(deps: IngestDeps): Ingest {
       if (earlier) {
         if (meta.atomic) reject(index, id, 'invalid', `The statement id ${id} appears twice in the request`);
         else if (
-          (p.timestampGiven && earlier.timestampGiven && p.json === earlier.json) ||
-          sameStatement(p.statement, p.timestampGiven, earlier.statement)
+          sameAs({ ...p, stored }, { json: earlier.json, stored, statement: () => earlier.statement })
         ) {
           duplicates++;
           ids[index] = id;
@@ -111,12 +110,12 @@ export function createIngest(deps: IngestDeps): Ingest {
         const c = byId.get(row.id);
         if (!c) continue;
         candidates.delete(row.id);
-        const same =
-          sameText(
-            { json: c.json, stored, timestampGiven: c.timestampGiven },
-            { json: row.statement, stored: new Date(row.stored_ms).toISOString() },
-          ) || sameStatement(c.statement, c.timestampGiven, JSON.parse(row.statement) as StoredStatement);
-        if (same) duplicates++;
+        const known = {
+          json: row.statement,
+          stored: new Date(row.stored_ms).toISOString(),
+          statement: () => JSON.parse(row.statement) as StoredStatement,
+        };
+        if (sameAs({ ...c, stored }, known)) duplicates++;
         else {
           const reason = `conflict: statement ${c.id} was already collected with other content; a statement is immutable`;
           for (const index of [c.index, ...c.repeats]) {
@@ -158,6 +157,17 @@ export function createIngest(deps: IngestDeps): Ingest {
       return result;
     }
   };
+}
+
+/**
+ * Whether a repeat carries the statement already known under its id: by text first (sameText), and only when the
+ * texts differ by xAPI's comparison, for which the known statement is parsed then.
+ */
+function sameAs(
+  repeat: { json: string; stored: string; timestampGiven: boolean; statement: StoredStatement },
+  known: { json: string; stored: string; statement: () => StoredStatement },
+): boolean {
+  return sameText(repeat, known) || sameStatement(repeat.statement, repeat.timestampGiven, known.statement());
 }
 
 function statementRow(f: Fresh, stored: string, meta: IngestMeta): StatementRow {
