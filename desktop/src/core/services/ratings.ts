@@ -22,17 +22,22 @@ export function ratingService(d: RatingDeps) {
   const path = (courseId: string, rest = '') =>
     `/api/v1/courses/${encodeURIComponent(courseId)}/ratings${rest}`;
 
-  /** A server call with the user's token; signed out and unreachable become the local API's errors. */
+  /** A server call with the user's token, if any; an unreachable server becomes the local API's `offline`. */
+  async function serverCall<T>(call: (token: string | null) => Promise<T>, offline: string): Promise<T> {
+    try {
+      return await d.session.withToken(call);
+    } catch (err) {
+      throw asCoreError(err, offline);
+    }
+  }
+
+  /** A server call that needs the user's token: signed out is the local API's `signed_out`. */
   async function authed<T>(call: (token: string) => Promise<T>): Promise<T> {
     if (!d.session.currentUserId()) throw new CoreError('signed_out', 'Sign in to rate courses.');
-    try {
-      return await d.session.withToken((token) => {
-        if (!token) throw new CoreError('signed_out', 'Sign in to rate courses.');
-        return call(token);
-      });
-    } catch (err) {
-      throw asCoreError(err, OFFLINE);
-    }
+    return serverCall((token) => {
+      if (!token) throw new CoreError('signed_out', 'Sign in to rate courses.');
+      return call(token);
+    }, OFFLINE);
   }
 
   async function view(courseId: string, token: string): Promise<MyRatingView> {
@@ -65,15 +70,12 @@ export function ratingService(d: RatingDeps) {
      * The server's route is public: signed out, it is asked without a token (signed in, the token lets an enrolled
      * student see an archived course's ratings too). A missing or unseen course is the server's not_found (404).
      */
-    reviews: async (courseId: string, query: ReviewsQuery): Promise<ReviewPage> => {
-      try {
-        return await d.session.withToken((token) =>
+    reviews: (courseId: string, query: ReviewsQuery): Promise<ReviewPage> =>
+      serverCall(
+        (token) =>
           d.client.request('GET', path(courseId), { token, query: { ...query }, schema: RatingList }),
-        );
-      } catch (err) {
-        throw asCoreError(err, REVIEWS_OFFLINE);
-      }
-    },
+        REVIEWS_OFFLINE,
+      ),
 
     /** Withdraw the rating (not_found when there is none). */
     remove: (courseId: string) =>
