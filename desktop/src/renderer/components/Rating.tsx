@@ -1,13 +1,25 @@
+/**
+ * 0–5 filled stars of five. Decoration by default (the text beside them says the number); with `spoken`, one image
+ * read out as "4 out of 5 stars".
+ */
+export function Stars({ stars, spoken = false }: { stars: number; spoken?: boolean }) {
+  const a11y = spoken
+    ? { role: 'img', 'aria-label': `${stars} out of 5 stars` }
+    : { 'aria-hidden': true as const };
+  return (
+    <span className="rating__stars" {...a11y}>
+      {'★'.repeat(stars)}
+      <span className="rating__empty">{'★'.repeat(5 - stars)}</span>
+    </span>
+  );
+}
+
 /** Stars for a rating average, with the numbers in text (the stars are decoration). */
 export function Rating({ average, count }: { average: number; count: number }) {
   if (count === 0) return <span className="rating rating--none">No ratings yet</span>;
-  const full = Math.round(average);
   return (
     <span className="rating">
-      <span className="rating__stars" aria-hidden="true">
-        {'★'.repeat(full)}
-        <span className="rating__empty">{'★'.repeat(5 - full)}</span>
-      </span>
+      <Stars stars={Math.round(average)} />
       <span className="rating__text">
         {average.toFixed(1)}{' '}
         <span className="muted">

@@ -22,6 +22,14 @@ export class ApiFailure extends Error {
   }
 }
 
+/** Any error as an ApiFailure (one the local API did not answer becomes a generic `internal` one). */
+export const asFailure = (err: unknown): ApiFailure =>
+  err instanceof ApiFailure ? err : new ApiFailure(0, 'internal', 'Something went wrong.');
+
+/** What to tell the user about an error: the local API's own message, or `fallback` for anything else. */
+export const failureMessage = (err: unknown, fallback = 'Something went wrong.'): string =>
+  err instanceof ApiFailure ? err.message : fallback;
+
 const AppInfo = z.object({
   name: z.string(),
   version: z.string(),

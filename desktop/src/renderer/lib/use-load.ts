@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { ApiFailure } from './api.ts';
+import { asFailure, type ApiFailure } from './api.ts';
 
 export type Loaded<T> =
   { status: 'loading' } | { status: 'ready'; data: T } | { status: 'error'; error: ApiFailure };
@@ -17,7 +17,7 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]) {
         live &&
         setState({
           status: 'error',
-          error: err instanceof ApiFailure ? err : new ApiFailure(0, 'internal', 'Something went wrong.'),
+          error: asFailure(err),
         }),
     );
     return () => {

@@ -11,7 +11,7 @@ import { CourseReviews } from './course/CourseReviews.tsx';
 import { RateCourse } from './course/RateCourse.tsx';
 import { UnenrollAction } from './course/UnenrollAction.tsx';
 import { LoadingPage } from '../components/PageState.tsx';
-import { api, ApiFailure } from '../lib/api.ts';
+import { api, asFailure, type ApiFailure } from '../lib/api.ts';
 import { useConnectivity } from '../lib/connectivity.tsx';
 import { formatAgo, formatDuration, formatPrice, labels, languageName } from '../lib/format.ts';
 import { lastCatalog } from '../lib/router.ts';
@@ -46,7 +46,7 @@ export function CourseDetail({ id }: { id: string }) {
         if (ctrl.signal.aborted) return;
         setLoad({
           status: 'error',
-          error: err instanceof ApiFailure ? err : new ApiFailure(0, 'internal', 'Something went wrong.'),
+          error: asFailure(err),
         });
         refresh();
       },

@@ -3,7 +3,7 @@ import type { Preferences as Prefs } from '@lyceum/contracts';
 import { Banner } from '../components/Banner.tsx';
 import { Button } from '../components/Button.tsx';
 import { Spinner } from '../components/Spinner.tsx';
-import { ApiFailure } from '../lib/api.ts';
+import { failureMessage } from '../lib/api.ts';
 import { learningApi } from '../lib/learning-api.ts';
 import { useSync } from '../lib/sync.tsx';
 import { useFocusHeading } from '../lib/use-focus-heading.ts';
@@ -56,7 +56,7 @@ export function Preferences() {
       setDraft(await learningApi.putPreferences(draft));
       setMessage({ tone: 'success', text: 'Saved. Your preferences sync to your other devices.' });
     } catch (err) {
-      setMessage({ tone: 'error', text: err instanceof ApiFailure ? err.message : 'Could not save.' });
+      setMessage({ tone: 'error', text: failureMessage(err, 'Could not save.') });
     } finally {
       setBusy(false);
     }

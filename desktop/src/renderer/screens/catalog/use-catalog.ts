@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { CourseSummary } from '@lyceum/contracts';
 import type { CatalogPage } from '../../../core/schemas.ts';
-import { api, ApiFailure } from '../../lib/api.ts';
+import { api, asFailure, type ApiFailure } from '../../lib/api.ts';
 import type { CatalogFilters } from './query.ts';
 
 export interface CatalogState {
@@ -14,9 +14,6 @@ export interface CatalogState {
   loadingMore: boolean;
   moreError: ApiFailure | null;
 }
-
-const asFailure = (err: unknown) =>
-  err instanceof ApiFailure ? err : new ApiFailure(0, 'internal', 'Something went wrong.');
 
 /** Runs a catalog search when the filters change (cancelling the one before) and appends pages on "load more". */
 export function useCatalog(filters: CatalogFilters, pageSize = 20) {

@@ -3,8 +3,8 @@ import type { CourseRating } from '@lyceum/contracts';
 import type { ReviewPage } from '../../../core/rating-schemas.ts';
 import { Banner } from '../../components/Banner.tsx';
 import { Button } from '../../components/Button.tsx';
-import { Rating } from '../../components/Rating.tsx';
-import { api, ApiFailure } from '../../lib/api.ts';
+import { Rating, Stars } from '../../components/Rating.tsx';
+import { api, ApiFailure, failureMessage } from '../../lib/api.ts';
 import './reviews.css';
 
 /** Reviews fetched at a time ("Show more reviews" asks for the next page by the server's cursor). */
@@ -17,20 +17,9 @@ type Load =
   | { status: 'error'; message: string };
 
 const isOffline = (err: unknown) => err instanceof ApiFailure && err.code === 'offline';
-const messageOf = (err: unknown, fallback: string) => (err instanceof ApiFailure ? err.message : fallback);
 
 const formatDate = (iso: string) =>
   new Date(iso).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
-
-/** 1–5 stars as one image with a spoken name ("4 out of 5 stars"). */
-function Stars({ stars }: { stars: number }) {
-  return (
-    <span className="rating__stars" role="img" aria-label={`${stars} out of 5 stars`}>
-      {'★'.repeat(stars)}
-      <span className="rating__empty">{'★'.repeat(5 - stars)}</span>
-    </span>
-  );
-}
 
 /** 5★ … 1★ as horizontal bars, each with its count; the average and the number of ratings above. */
 function Distribution({ page }: { page: ReviewPage }) {
@@ -67,7 +56,7 @@ function Review({ r }: { r: CourseRating }) {
   return (
     <li className="review" data-testid="review">
       <p className="review__head">
-        <Stars stars={r.stars} />
+        <Stars stars={r.stars} spoken />
         <span className="review__name">{r.userName || 'A student'}</span>
         <span className="review__date muted">
           <time dateTime={r.createdAt}>{formatDate(r.createdAt)}</time>
@@ -114,7 +103,7 @@ export function CourseReviews({
         setLoad(
           isOffline(err)
             ? { status: 'offline' }
-            : { status: 'error', message: messageOf(err, 'The reviews could not be loaded.') },
+            : { status: 'error', message: failureMessage(err, 'The reviews could not be loaded.') },
         );
       },
     );
@@ -142,7 +131,7 @@ export function CourseReviews({
         busy: false,
         error: isOffline(err)
           ? 'More reviews need a connection. You are offline right now.'
-          : messageOf(err, 'More reviews could not be loaded.'),
+          : failureMessage(err, 'More reviews could not be loaded.'),
       });
     }
   };

@@ -2,11 +2,11 @@ import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { MyRatingView } from '../../../core/rating-schemas.ts';
 import { Banner } from '../../components/Banner.tsx';
 import { Button } from '../../components/Button.tsx';
+import { Stars } from '../../components/Rating.tsx';
 import { StarInput } from '../../components/StarInput.tsx';
-import { api, ApiFailure } from '../../lib/api.ts';
+import { api, failureMessage } from '../../lib/api.ts';
 
 const REVIEW_MAX = 5000;
-const messageOf = (err: unknown, fallback: string) => (err instanceof ApiFailure ? err.message : fallback);
 
 type Load =
   { status: 'loading' } | { status: 'ready'; view: MyRatingView } | { status: 'error'; message: string };
@@ -46,7 +46,7 @@ export function RateCourse({
       },
       (err: unknown) => {
         if (!ctrl.signal.aborted)
-          setLoad({ status: 'error', message: messageOf(err, 'Your rating could not be loaded.') });
+          setLoad({ status: 'error', message: failureMessage(err, 'Your rating could not be loaded.') });
       },
     );
     return () => ctrl.abort();
@@ -73,7 +73,7 @@ export function RateCourse({
     try {
       done(await api.rate(courseId, { stars, review }), 'Thank you: your rating is saved.');
     } catch (err) {
-      setError(messageOf(err, 'Your rating could not be saved.'));
+      setError(failureMessage(err, 'Your rating could not be saved.'));
     } finally {
       setBusy(null);
     }
@@ -86,7 +86,7 @@ export function RateCourse({
     try {
       done(await api.removeRating(courseId), 'Your rating was removed.');
     } catch (err) {
-      setError(messageOf(err, 'Your rating could not be removed.'));
+      setError(failureMessage(err, 'Your rating could not be removed.'));
     } finally {
       setBusy(null);
     }
@@ -101,11 +101,8 @@ export function RateCourse({
       return (
         <div className="my-rating" data-testid="my-rating">
           <p className="my-rating__stars">
-            <span aria-hidden="true">
-              {'★'.repeat(mine.stars)}
-              <span className="rating__empty">{'★'.repeat(5 - mine.stars)}</span>
-            </span>{' '}
-            You gave this course {mine.stars} {mine.stars === 1 ? 'star' : 'stars'}.
+            <Stars stars={mine.stars} /> You gave this course {mine.stars}{' '}
+            {mine.stars === 1 ? 'star' : 'stars'}.
           </p>
           {mine.review ? <blockquote className="my-rating__review">{mine.review}</blockquote> : null}
           <div className="my-rating__actions">

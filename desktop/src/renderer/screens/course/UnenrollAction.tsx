@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Banner } from '../../components/Banner.tsx';
 import { Button } from '../../components/Button.tsx';
-import { ApiFailure } from '../../lib/api.ts';
+import { failureMessage } from '../../lib/api.ts';
 import { learningApi } from '../../lib/learning-api.ts';
 
 /** Leave a course, after a confirmation step. Online only (the server decides), and said so offline. */
@@ -33,7 +33,7 @@ export function UnenrollAction({
       setConfirming(false);
       onLeft();
     } catch (err) {
-      setError(err instanceof ApiFailure ? err.message : 'Could not leave the course.');
+      setError(failureMessage(err, 'Could not leave the course.'));
     } finally {
       setBusy(false);
     }

@@ -4,7 +4,7 @@ import type { StudyCourse as StudyCourseData } from '../../../core/learning-sche
 import { Banner } from '../../components/Banner.tsx';
 import { Button } from '../../components/Button.tsx';
 import { Spinner } from '../../components/Spinner.tsx';
-import { ApiFailure } from '../../lib/api.ts';
+import { failureMessage } from '../../lib/api.ts';
 import { learningApi } from '../../lib/learning-api.ts';
 import { formatBytes } from '../../lib/media-format.ts';
 import { ProgressBar } from './ProgressBar.tsx';
@@ -92,7 +92,7 @@ export function DownloadPanel({
     try {
       await action();
     } catch (err) {
-      setError(err instanceof ApiFailure ? err.message : 'That did not work. Try again.');
+      setError(failureMessage(err, 'That did not work. Try again.'));
     } finally {
       setBusy(null);
     }

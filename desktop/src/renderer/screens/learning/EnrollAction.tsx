@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Banner } from '../../components/Banner.tsx';
 import { Button } from '../../components/Button.tsx';
 import { Link } from '../../components/Link.tsx';
-import { ApiFailure } from '../../lib/api.ts';
+import { failureMessage } from '../../lib/api.ts';
 import { learningApi } from '../../lib/learning-api.ts';
 import { navigate } from '../../lib/router.ts';
 
@@ -34,7 +34,7 @@ export function EnrollAction({
       await learningApi.enroll(courseId);
       navigate(`/learn/${courseId}`);
     } catch (err) {
-      setError(err instanceof ApiFailure ? err.message : 'Could not enroll.');
+      setError(failureMessage(err, 'Could not enroll.'));
       setBusy(false);
     }
   };

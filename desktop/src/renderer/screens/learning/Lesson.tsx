@@ -5,7 +5,7 @@ import { EmptyState } from '../../components/EmptyState.tsx';
 import { Link } from '../../components/Link.tsx';
 import { Markdown } from '../../components/Markdown.tsx';
 import { LoadingPage, UnavailablePage } from '../../components/PageState.tsx';
-import { ApiFailure } from '../../lib/api.ts';
+import { failureMessage } from '../../lib/api.ts';
 import { labels } from '../../lib/format.ts';
 import { learningApi } from '../../lib/learning-api.ts';
 import { useSync } from '../../lib/sync.tsx';
@@ -45,7 +45,7 @@ export function Lesson({ courseId, lessonId }: { courseId: string; lessonId: str
     try {
       set(await learningApi.complete(courseId, lessonId));
     } catch (err) {
-      setError(err instanceof ApiFailure ? err.message : 'Could not save.');
+      setError(failureMessage(err, 'Could not save.'));
     } finally {
       setBusy(false);
     }

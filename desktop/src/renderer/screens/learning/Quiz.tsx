@@ -3,7 +3,7 @@ import type { GivenAnswer, QuestionView } from '@lyceum/contracts';
 import type { AttemptView, StudyLesson } from '../../../core/learning-schemas.ts';
 import { Banner } from '../../components/Banner.tsx';
 import { Button } from '../../components/Button.tsx';
-import { ApiFailure } from '../../lib/api.ts';
+import { failureMessage } from '../../lib/api.ts';
 import { formatAgo } from '../../lib/format.ts';
 import { learningApi } from '../../lib/learning-api.ts';
 
@@ -169,7 +169,7 @@ export function Quiz({ data, onSubmitted }: { data: StudyLesson; onSubmitted: (d
       onSubmitted(await learningApi.submitAttempt(data.courseId, data.lesson.id, { answers, startedAt }));
       setAnswers({});
     } catch (err) {
-      setError(err instanceof ApiFailure ? err.message : 'The attempt could not be saved.');
+      setError(failureMessage(err, 'The attempt could not be saved.'));
     } finally {
       setBusy(false);
     }

@@ -6,7 +6,7 @@ import { EmptyState } from '../../components/EmptyState.tsx';
 import { Link } from '../../components/Link.tsx';
 import { Spinner } from '../../components/Spinner.tsx';
 import { analyticsApi } from '../../lib/analytics-api.ts';
-import { ApiFailure } from '../../lib/api.ts';
+import { asFailure, type ApiFailure } from '../../lib/api.ts';
 import { useFocusHeading } from '../../lib/use-focus-heading.ts';
 import { InsightsCharts } from './InsightsCharts.tsx';
 import { RangePicker, describeRange, rangeQuery, type RangeChoice } from '@lyceum/ui';
@@ -82,7 +82,7 @@ export function Insights({ courseId }: { courseId: string }) {
       setError(null);
     } catch (err) {
       if (n !== latest.current) return;
-      setError(err instanceof ApiFailure ? err : new ApiFailure(0, 'internal', 'Something went wrong.'));
+      setError(asFailure(err));
     } finally {
       if (n === latest.current) setLoading(false);
     }

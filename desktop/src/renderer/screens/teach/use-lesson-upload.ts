@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { TeachUpload } from '../../../core/services/teaching-schemas.ts';
-import { ApiFailure } from '../../lib/api.ts';
+import { ApiFailure, failureMessage } from '../../lib/api.ts';
 import { teachApi, type SendTarget } from '../../lib/teach-api.ts';
 
 /** What happens in the window before the core has the file: checks, then the bytes going to the core. */
@@ -13,7 +13,6 @@ export type LocalStep =
 const POLL_MS = 500;
 const inFlight = (u: TeachUpload | null) =>
   u !== null && (u.phase === 'uploading' || u.phase === 'processing');
-const messageOf = (err: unknown) => (err instanceof ApiFailure ? err.message : 'Something went wrong.');
 
 /**
  * One lesson's upload: check and send a chosen file, then follow the core's state of it (polled every 500 ms while
@@ -45,7 +44,7 @@ export function useLessonUpload(
         (err: unknown) => {
           if (!live) return;
           if (err instanceof ApiFailure && err.code === 'not_found') return setUpload(null);
-          setPollError(messageOf(err));
+          setPollError(failureMessage(err));
           setTick((n) => n + 1);
         },
       );
@@ -70,7 +69,7 @@ export function useLessonUpload(
         setStep({ status: 'idle' });
         setUpload(started);
       } catch (err) {
-        setStep({ status: 'error', message: messageOf(err) });
+        setStep({ status: 'error', message: failureMessage(err) });
       }
     },
     [courseId, lessonId, kind],
@@ -82,7 +81,7 @@ export function useLessonUpload(
       setStep({ status: 'idle' });
       setUpload(await teachApi.retry(upload.id));
     } catch (err) {
-      setStep({ status: 'error', message: messageOf(err) });
+      setStep({ status: 'error', message: failureMessage(err) });
     }
   }, [upload]);
 
@@ -94,7 +93,7 @@ export function useLessonUpload(
       setStep({ status: 'idle' });
       settled.current();
     } catch (err) {
-      setStep({ status: 'error', message: messageOf(err) });
+      setStep({ status: 'error', message: failureMessage(err) });
     }
   }, [upload]);
 
