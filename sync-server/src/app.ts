@@ -145,7 +145,10 @@ export async function createServer(opts: ServerOptions) {
     corsOrigins: config.CORS_ORIGINS,
     validateResponses: opts.validateResponses ?? false,
     earlyMounts: [content.delivery, ...analytics.collector.earlyMounts],
-    mounts: [{ path: '/admin', router: consoleRouter() }],
+    mounts: [
+      { path: '/admin', router: consoleRouter() },
+      { path: '/reset-password', router: identity.resetPage },
+    ],
     metrics: { metrics, token: config.METRICS_TOKEN },
     ready: async () => {
       await database.pool.query('SELECT 1');

@@ -16,6 +16,7 @@ export const errorStatus = {
   invalid_token: 401,
   token_expired: 401,
   refresh_token_reused: 401,
+  session_revoked: 401,
   payment_required: 402,
   forbidden: 403,
   account_disabled: 403,

@@ -6,6 +6,14 @@ export const Email = z.string().trim().toLowerCase().pipe(z.email().max(254));
 /** Minimum strength is enforced on the server (length, variety, not the email); this is only the shape. */
 export const Password = z.string().min(1).max(256);
 
+/** The password rules the server enforces, in words, for every screen that asks for a new password. */
+export const passwordRules = [
+  'At least 10 characters',
+  'At least three of: lower case, upper case, digits, symbols — or 16 characters or more',
+  'Not a common password, and not one character repeated',
+  'Not containing your name or the first part of your email address',
+] as const;
+
 export const User = z
   .object({
     id: Id,
@@ -61,7 +69,12 @@ export const NotificationChoices = z.record(
 
 export const Preferences = z
   .object({
-    locale: z.string().regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'BCP 47 language tag such as en or pt-BR'),
+    /** "system": the device's language. */
+    locale: z.union([
+      z.literal('system'),
+      z.string().regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'BCP 47 language tag such as en or pt-BR, or system'),
+    ]),
+    /** An IANA time zone ("Asia/Tokyo", "UTC"), or "system": the device's. */
     timezone: z.string().min(1).max(64),
     notifications: NotificationChoices,
     playbackSpeed: z.number().min(0.25).max(3),
@@ -72,8 +85,8 @@ export const Preferences = z
 export type Preferences = z.infer<typeof Preferences>;
 
 export const defaultPreferences: Preferences = {
-  locale: 'en',
-  timezone: 'UTC',
+  locale: 'system',
+  timezone: 'system',
   notifications: {
     course_updates: { in_app: true, push: true, email: false },
     deadlines: { in_app: true, push: true, email: true },

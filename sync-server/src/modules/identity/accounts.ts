@@ -124,7 +124,22 @@ export function accountService({ db, sessions, throttle, mailer, publicUrl, onUs
       await mailer.send({
         to: user.email,
         subject: 'Reset your Lyceum password',
-        text: `Hello ${user.name},\n\nSomeone (hopefully you) asked to reset your Lyceum password.\nUse this link within 30 minutes:\n\n${link}\n\nOr paste this code into the app: ${token}\n\nIf you did not ask, ignore this email; your password stays as it is.\n`,
+        text: [
+          `Hello ${user.name},`,
+          '',
+          'Someone (hopefully you) asked to reset your Lyceum password.',
+          'Open this link within 30 minutes to choose a new password:',
+          '',
+          link,
+          '',
+          'Or, in the Lyceum app, on the "Forgot password?" screen, paste this code:',
+          '',
+          token,
+          '',
+          'The link and the code work once. A new password signs out every device signed in to your account.',
+          'If you did not ask, ignore this email; your password stays as it is.',
+          '',
+        ].join('\n'),
       });
     },
 
@@ -160,7 +175,7 @@ export function accountService({ db, sessions, throttle, mailer, publicUrl, onUs
         .update(users)
         .set({ passwordHash: await hashPassword(password), updatedAt: sql`now()` })
         .where(eq(users.id, user.id));
-      await sessions.revokeAllForUser(user.id);
+      await sessions.revokeAllForUser(user.id, 'password_reset');
       await throttle.clearAccount(user.email);
     },
 
@@ -178,7 +193,7 @@ export function accountService({ db, sessions, throttle, mailer, publicUrl, onUs
         .update(users)
         .set({ passwordHash: await hashPassword(next), updatedAt: sql`now()` })
         .where(eq(users.id, userId));
-      await sessions.revokeAllForUser(userId);
+      await sessions.revokeAllForUser(userId, 'password_changed');
       return sessions.issue(user, undefined, userAgent);
     },
 

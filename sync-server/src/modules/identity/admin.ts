@@ -67,7 +67,7 @@ export function adminUserService(db: Db, sessions: SessionService, onUserChanged
         .where(eq(users.id, id))
         .returning();
       if (!row) throw new ApiError('not_found', 'User not found');
-      if (patch.disabled) await sessions.revokeAllForUser(id);
+      if (patch.disabled) await sessions.revokeAllForUser(id, 'disabled');
       onUserChanged(id);
       return toUser(row);
     },

@@ -1,11 +1,12 @@
 import type { Request } from 'express';
-import { eq } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
 import type { Role } from '@lyceum/contracts';
 import type { Db } from '../../db/client.ts';
 import { ApiError } from '../../http/errors.ts';
 import type { Authenticator } from '../../http/register.ts';
 import type { Caller } from '../../http/route.ts';
-import { users } from './tables.ts';
+import { refreshTokens, users } from './tables.ts';
+import { sessionEnded } from './sessions.ts';
 import type { AccessTokens } from './tokens.ts';
 
 interface Status {
@@ -14,9 +15,18 @@ interface Status {
   at: number;
 }
 
+/** Whether a session (refresh-token family) was ended, and why; cached like the account status. */
+interface SessionStatus {
+  revoked: boolean;
+  reason: string | null;
+  at: number;
+}
+
 /**
  * Resolves the bearer token to a caller. The account's current role and disabled flag come from the
  * database (cached a few seconds), so a demotion or a disable takes effect without waiting for token expiry.
+ * So does the end of the token's session (`sid`): after a password reset or change, the access tokens of the
+ * ended sessions are refused at their next use (`session_revoked`), not when they expire.
  */
 export function bearerAuthenticator(db: Db, tokens: AccessTokens, cacheMs = 5000) {
   const cache = new Map<string, Status>();
@@ -33,8 +43,26 @@ export function bearerAuthenticator(db: Db, tokens: AccessTokens, cacheMs = 5000
     cache.set(id, s);
     return s;
   }
-  const auth: Authenticator & { forget(id: string): void } = {
+  const sessions = new Map<string, SessionStatus>();
+  async function session(sid: string): Promise<SessionStatus> {
+    const hit = sessions.get(sid);
+    if (hit && Date.now() - hit.at < cacheMs) return hit;
+    // The family's newest token tells whether the session is alive (a revocation marks every token of it).
+    const [row] = await db
+      .select({ revokedAt: refreshTokens.revokedAt, reason: refreshTokens.revokeReason })
+      .from(refreshTokens)
+      .where(eq(refreshTokens.familyId, sid))
+      .orderBy(desc(refreshTokens.createdAt))
+      .limit(1);
+    const s = { revoked: !row || row.revokedAt !== null, reason: row?.reason ?? null, at: Date.now() };
+    if (sessions.size > 50_000) sessions.clear();
+    sessions.set(sid, s);
+    return s;
+  }
+  const auth: Authenticator & { forget(id: string): void; forgetSessions(): void } = {
     forget: (id) => void cache.delete(id),
+    /** Drop the cached session states (after a revocation on this node). */
+    forgetSessions: () => sessions.clear(),
     async authenticate(req: Request): Promise<Caller | null> {
       const header = req.headers.authorization;
       if (!header) return null;
@@ -45,6 +73,10 @@ export function bearerAuthenticator(db: Db, tokens: AccessTokens, cacheMs = 5000
       const s = await status(claims.sub);
       if (!s) throw new ApiError('invalid_token', 'The account behind this token no longer exists');
       if (s.disabled) throw new ApiError('account_disabled', 'This account is disabled');
+      if (claims.sid) {
+        const live = await session(claims.sid);
+        if (live.revoked) throw sessionEnded(live.reason);
+      }
       return { id: claims.sub, role: s.role };
     },
   };

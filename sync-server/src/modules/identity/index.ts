@@ -7,6 +7,7 @@ import { accountService } from './accounts.ts';
 import { adminUserService } from './admin.ts';
 import { bearerAuthenticator } from './authenticator.ts';
 import { identityRoutes } from './routes.ts';
+import { resetPageRouter } from './reset-page.ts';
 
 export interface IdentityDeps extends ModuleDeps {
   jwtSecret: string;
@@ -18,8 +19,10 @@ export interface IdentityDeps extends ModuleDeps {
 
 export function createIdentityModule(deps: IdentityDeps) {
   const tokens = accessTokens(deps.jwtSecret, deps.config.ACCESS_TOKEN_TTL_SECONDS);
-  const sessions = sessionService(deps.db, tokens, deps.config.REFRESH_TOKEN_TTL_DAYS);
   const authenticator = bearerAuthenticator(deps.db, tokens);
+  const sessions = sessionService(deps.db, tokens, deps.config.REFRESH_TOKEN_TTL_DAYS, () =>
+    authenticator.forgetSessions(),
+  );
   const onUserChanged = (id: string) => {
     authenticator.forget(id);
     deps
@@ -37,6 +40,8 @@ export function createIdentityModule(deps: IdentityDeps) {
   const admin = adminUserService(deps.db, sessions, onUserChanged);
   return {
     routes: identityRoutes(accounts, sessions, admin, deps.limiter),
+    /** The page reset emails link to; mount at /reset-password. */
+    resetPage: resetPageRouter(accounts),
     authenticator,
     accounts,
     sessions,

@@ -88,7 +88,7 @@ export function identityRoutes(
       status: 204,
       handler: async ({ body, user }) => {
         if (body.refreshToken) await sessions.logout(body.refreshToken);
-        else if (user) await sessions.revokeAllForUser(user.id);
+        else if (user) await sessions.revokeAllForUser(user.id, 'signed_out_everywhere');
       },
     }),
     route({

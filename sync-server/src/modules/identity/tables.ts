@@ -27,6 +27,7 @@ export const refreshTokens = pgTable('refresh_tokens', {
   expiresAt: tstz('expires_at').notNull(),
   rotatedAt: tstz('rotated_at'),
   revokedAt: tstz('revoked_at'),
+  revokeReason: text('revoke_reason'),
   userAgent: text('user_agent'),
 });
 

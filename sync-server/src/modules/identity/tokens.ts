@@ -6,6 +6,8 @@ import { ApiError } from '../../http/errors.ts';
 export interface AccessClaims {
   sub: string;
   role: Role;
+  /** The session (refresh-token family) the token was issued for; absent in tokens issued before sessions had ids. */
+  sid?: string;
 }
 
 /** Short-lived HS256 access tokens. */
@@ -16,7 +18,7 @@ export function accessTokens(secret: string, ttlSeconds: number) {
   return {
     ttlSeconds,
     sign: (claims: AccessClaims) =>
-      new SignJWT({ role: claims.role })
+      new SignJWT(claims.sid ? { role: claims.role, sid: claims.sid } : { role: claims.role })
         .setProtectedHeader({ alg: 'HS256' })
         .setSubject(claims.sub)
         .setIssuedAt()
@@ -30,7 +32,8 @@ export function accessTokens(secret: string, ttlSeconds: number) {
         const { payload } = await jwtVerify(token, key, { issuer: 'lyceum', algorithms: ['HS256'] });
         if (typeof payload.sub !== 'string')
           throw new ApiError('invalid_token', 'The access token is invalid');
-        const claims = { sub: payload.sub, role: payload.role as Role };
+        const claims: AccessClaims = { sub: payload.sub, role: payload.role as Role };
+        if (typeof payload.sid === 'string') claims.sid = payload.sid;
         if (verified.size >= 20_000) verified.clear();
         verified.set(token, { claims, expMs: (payload.exp ?? 0) * 1000 });
         return claims;
