@@ -15,6 +15,7 @@ import { ratingService } from './services/ratings.ts';
 import { teachingService, type TeachingTuning } from './services/teaching.ts';
 import { teachRoutes } from './api/teach-routes.ts';
 import { sessionService } from './services/session.ts';
+import { accountData } from './sync/account-data.ts';
 import { syncEngine, type SyncEngineOptions } from './sync/engine.ts';
 import { syncTransport } from './sync/transport.ts';
 import { learningRoutes } from './api/learning-routes.ts';
@@ -90,14 +91,15 @@ export async function startCore(opts: CoreOptions) {
     probe.run = () => client.health(2000);
     const cache = catalogCache(store.db);
     const identity = identityRepo(store.db, box);
-    const session = sessionService({ client, identity, catalog: cache, connectivity });
+    const account = accountData({ db: store.db, cache, settings });
+    const session = sessionService({ client, identity, account, connectivity });
     const catalog = catalogService({ db: store.db, client, cache, session, connectivity });
     const transport = syncTransport(client, session);
     const ratings = ratingService({ client, session });
     const sync = syncEngine({
       db: store.db,
       cache,
-      settings,
+      account,
       session,
       connectivity,
       transport,

@@ -64,7 +64,11 @@ export function catalogService(deps: CatalogDeps) {
     },
 
     async course(id: string): Promise<CourseView> {
-      const cached = () => deps.cache.getDetail(id);
+      // A structure stored as a signed-in student saw it (kept while they are signed out) shows only to them.
+      const cached = () => {
+        const hit = deps.cache.getDetail(id);
+        return hit && (hit.viewerId === null || hit.viewerId === deps.session.currentUserId()) ? hit : null;
+      };
       const offlineAnswer = (): CourseView => {
         const hit = cached();
         if (!hit) {

@@ -2,8 +2,8 @@ import type { AuthResponse, User } from '@lyceum/contracts';
 import { CoreError } from '../errors.ts';
 import type { SessionState, SignInBody } from '../schemas.ts';
 import { ServerError, ServerUnreachable, type ServerClient } from '../server/client.ts';
-import type { CatalogCache } from '../store/catalog-cache.ts';
 import type { IdentityRepo } from '../store/identity.ts';
+import type { AccountData } from '../sync/account-data.ts';
 import type { ConnectivityMonitor } from './connectivity.ts';
 
 /** Refresh this long before the access token's expiry, so a request never leaves with a token about to die. */
@@ -28,7 +28,8 @@ export function asCoreError(err: unknown, offlineMessage: string): unknown {
 export interface SessionDeps {
   client: ServerClient;
   identity: IdentityRepo;
-  catalog: CatalogCache;
+  /** The account's local data: kept at sign-out, checked (or replaced by another account's) at sign-in. */
+  account: Pick<AccountData, 'verify'>;
   connectivity: ConnectivityMonitor;
   now?: () => number;
 }
@@ -41,7 +42,6 @@ export function sessionService(deps: SessionDeps) {
 
   function endSession(): void {
     deps.identity.clear();
-    deps.catalog.clearDetails();
     notice = 'session_expired';
   }
 
@@ -118,9 +118,8 @@ export function sessionService(deps: SessionDeps) {
           'Signing in needs the server, and it cannot be reached right now. Check your connection and try again.',
         );
       }
-      const previous = deps.identity.load();
-      if (previous && previous.user.id !== auth.user.id) deps.catalog.clearDetails();
       deps.identity.saveSession(auth, new Date(now()));
+      deps.account.verify(auth.user.id);
       notice = null;
       return state(auth.user, false);
     },
@@ -132,7 +131,6 @@ export function sessionService(deps: SessionDeps) {
         await deps.client.logout(cached.refreshToken).catch(() => undefined);
       }
       deps.identity.clear();
-      deps.catalog.clearDetails();
       notice = null;
       return state(null, !deps.connectivity.snapshot().online);
     },

@@ -13,14 +13,7 @@ import {
 } from '@lyceum/contracts';
 import type { CatalogCache } from '../store/catalog-cache.ts';
 import type { LocalDb } from '../store/open.ts';
-import {
-  courseDetails,
-  enrollments,
-  lessonProgress,
-  offlineCourses,
-  preferences,
-  quizAttempts,
-} from '../store/tables.ts';
+import { courseDetails, enrollments, lessonProgress, preferences, quizAttempts } from '../store/tables.ts';
 import { writeLesson, writePreferences } from './local-state.ts';
 
 /** What a pulled enrollment must at least carry; the rest of MyEnrollment is kept as sent. */
@@ -159,18 +152,3 @@ export function putGradedAttempt(db: LocalDb, a: z.infer<typeof PulledAttempt>):
     .run();
 }
 export const GradedAttempt = PulledAttempt;
-
-/** resyncRequired: forget everything pulled (the outbox stays), so the next pull from null rebuilds it. */
-export function clearSynced(db: LocalDb, cache: CatalogCache): void {
-  db.delete(enrollments).run();
-  db.delete(lessonProgress).run();
-  db.delete(quizAttempts).run();
-  db.delete(preferences).run();
-  cache.clearDetails();
-}
-
-/** Another account signs in on this device: nothing of the previous one may show. */
-export function clearForNewUser(db: LocalDb, cache: CatalogCache): void {
-  clearSynced(db, cache);
-  db.delete(offlineCourses).run();
-}

@@ -1,21 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { z } from 'zod';
 import { type Mutation, type MutationResult, type PushResponse } from '@lyceum/contracts';
 import { ServerError, ServerUnreachable } from '../server/client.ts';
 import type { ConnectivityMonitor } from '../services/connectivity.ts';
 import type { SessionService } from '../services/session.ts';
 import type { CatalogCache } from '../store/catalog-cache.ts';
 import type { LocalDb } from '../store/open.ts';
-import type { SettingsRepo } from '../store/settings.ts';
 import { quizAttempts, syncState } from '../store/tables.ts';
-import {
-  applyChange,
-  clearForNewUser,
-  clearSynced,
-  GradedAttempt,
-  putGradedAttempt,
-} from './apply-changes.ts';
+import type { AccountData } from './account-data.ts';
+import { applyChange, GradedAttempt, putGradedAttempt } from './apply-changes.ts';
 import { applyMutationLocally, resetLessonToServer, resetPreferencesToServer } from './local-state.ts';
 import { outboxRepo, rowToMutation, type NewMutation } from './outbox.ts';
 import { syncStatusOf, type SyncStatus } from './status.ts';
@@ -24,7 +16,8 @@ import { pokeSocket, type PokeSocket, type SyncTransport } from './transport.ts'
 export interface SyncEngineOptions {
   db: LocalDb;
   cache: CatalogCache;
-  settings: SettingsRepo;
+  /** The signed-in account's local data and its cursor (account-data.ts). */
+  account: AccountData;
   session: SessionService;
   connectivity: ConnectivityMonitor;
   transport: SyncTransport;
@@ -43,8 +36,6 @@ export interface SyncEngineOptions {
   socket?: boolean;
   onError?: (err: unknown) => void;
 }
-
-const OWNER = 'sync.owner';
 
 /**
  * The client side of the sync protocol (ARCHITECTURE.md §4): an outbox of mutations applied optimistically, pushed in
@@ -73,27 +64,11 @@ export function syncEngine(o: SyncEngineOptions) {
   const changed = () => {
     for (const l of listeners) l();
   };
+  /** Told which courses' structure or content a pulled page changed (offline copies follow them). */
+  const courseListeners = new Set<(courseIds: string[]) => void>();
 
   /** This device's sync state for the user, created on first use; another account's local data is cleared first. */
-  function stateFor(userId: string) {
-    const owner = o.settings.get(OWNER, z.string());
-    if (owner !== userId) {
-      db.transaction(() => {
-        clearForNewUser(db, o.cache);
-        o.settings.set(OWNER, userId);
-      });
-    }
-    let row = db.select().from(syncState).where(eq(syncState.userId, userId)).get();
-    if (!row) {
-      const now = new Date().toISOString();
-      db.insert(syncState)
-        .values({ userId, deviceId: randomUUID(), updatedAt: now })
-        .onConflictDoNothing()
-        .run();
-      row = db.select().from(syncState).where(eq(syncState.userId, userId)).get()!;
-    }
-    return row;
-  }
+  const stateFor = (userId: string) => o.account.stateFor(userId);
 
   function setState(userId: string, values: Partial<typeof syncState.$inferInsert>): void {
     db.update(syncState)
@@ -216,15 +191,13 @@ export function syncEngine(o: SyncEngineOptions) {
       if (page.resyncRequired) {
         if (resynced) throw new Error('The server asked for a resync twice in a row');
         resynced = true;
-        db.transaction(() => {
-          clearSynced(db, o.cache);
-          setState(userId, { cursor: null });
-        });
+        // The next page comes from null and replaces the synced tables (the outbox stays).
+        o.account.restart(userId);
         cursor = null;
         continue;
       }
       const now = new Date().toISOString();
-      db.transaction(() => {
+      o.account.applyPage(userId, cursor, page.cursor, () => {
         const ctx = {
           db,
           cache: o.cache,
@@ -235,10 +208,11 @@ export function syncEngine(o: SyncEngineOptions) {
         };
         for (const change of page.changes) applyChange(ctx, change);
         replayPending(userId);
-        setState(userId, { cursor: page.cursor });
       });
       cursor = page.cursor;
       changed();
+      const courses = page.changes.filter((c) => c.entity === 'course_detail' && c.op === 'upsert');
+      if (courses.length) for (const l of courseListeners) l(courses.map((c) => c.id));
       if (!page.hasMore) return;
     }
   }
@@ -250,8 +224,7 @@ export function syncEngine(o: SyncEngineOptions) {
     lastAttemptAt = new Date().toISOString();
     try {
       await push(userId, state.deviceId);
-      const cursor = db.select().from(syncState).where(eq(syncState.userId, userId)).get()?.cursor ?? null;
-      await pull(userId, state.deviceId, cursor);
+      await pull(userId, state.deviceId, o.account.cursor(userId));
       lastError = null;
       setState(userId, { lastSyncAt: new Date().toISOString(), lastError: null });
       ensureSocket(userId);
@@ -354,10 +327,18 @@ export function syncEngine(o: SyncEngineOptions) {
       listeners.add(l);
       return () => listeners.delete(l);
     },
+    /** Be told after a pulled page changed the structure or content of courses (their ids). */
+    onCoursesChanged(l: (courseIds: string[]) => void): () => void {
+      courseListeners.add(l);
+      return () => courseListeners.delete(l);
+    },
     /** Triggers: now, every interval while online, a health ping while offline (a reconnect syncs), server pokes. */
     start(): void {
       if (started || closed) return;
       started = true;
+      // Data left by an earlier version (or a crash) that does not match the cursor is pulled again in full.
+      const userId = o.session.currentUserId();
+      if (userId) o.account.verify(userId);
       void syncNow();
       timer = setInterval(() => {
         if (o.connectivity.snapshot().online) void syncNow();
