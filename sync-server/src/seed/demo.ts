@@ -2,6 +2,7 @@ import { uuidv7 } from 'uuidv7';
 import type { CourseDetail, QuestionView } from '@lyceum/contracts';
 import type { LyceumServer } from '../app.ts';
 import { courseInput, courseSpecs } from './courses.ts';
+import { attachDemoMedia, makeDemoClips } from './media.ts';
 
 export interface DemoLogin {
   role: 'admin' | 'instructor' | 'student';
@@ -82,13 +83,29 @@ function answerFor(q: QuestionView, right: boolean): string | string[] | boolean
   }
 }
 
+export interface SeedOptions {
+  /** Titles of the demo courses to create (default: every one); study history of other courses is left out. */
+  courses?: readonly string[];
+  /**
+   * Demo media (default on): a short video made by ffmpeg for every video lesson, uploaded and queued for HLS
+   * packaging like an instructor's upload (the server's media worker packages them once it listens), and a PDF
+   * for every slides lesson.
+   */
+  media?: boolean;
+}
+
 /**
  * Create the demo data through the modules' own services (so every rule applies) when the database has no
- * users yet: an admin, two instructors, three students, 25 courses (24 published) and some study history.
+ * users yet: an admin, two instructors, three students, 25 courses (24 published) with their videos and slides,
+ * and some study history.
  */
-export async function seedDemoIfEmpty(server: LyceumServer): Promise<boolean> {
+export async function seedDemoIfEmpty(server: LyceumServer, opts: SeedOptions = {}): Promise<boolean> {
   const { rows } = await server.database.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM users');
   if ((rows[0]?.n ?? 0) > 0) return false;
+  const specs = opts.courses ? courseSpecs.filter((s) => opts.courses!.includes(s.title)) : courseSpecs;
+  // The clips are made while the courses are created (ffmpeg in its own process).
+  const clips = opts.media === false ? null : makeDemoClips();
+  clips?.catch(() => undefined);
   const { accounts } = server.identity;
   const ids = new Map<string, string>();
   for (const d of demoLogins) {
@@ -98,7 +115,8 @@ export async function seedDemoIfEmpty(server: LyceumServer): Promise<boolean> {
   const admin = ids.get('admin@lyceum.demo')!;
   const owners = [ids.get('ada@lyceum.demo')!, ids.get('grace@lyceum.demo')!];
   const courses = new Map<string, CourseDetail>();
-  for (const spec of courseSpecs) {
+  const ownerOf = new Map<string, string>();
+  for (const spec of specs) {
     const prereqs = (spec.after ?? [])
       .map((t) => courses.get(t)?.id)
       .filter((id): id is string => Boolean(id));
@@ -106,9 +124,24 @@ export async function seedDemoIfEmpty(server: LyceumServer): Promise<boolean> {
     if (!spec.draft) await server.catalog.service.publish(owners[spec.by]!, created.id);
     // Re-read as an admin so quiz answer keys are at hand for the study history below.
     courses.set(spec.title, await server.catalog.service.getCourse({ id: admin, role: 'admin' }, created.id));
+    ownerOf.set(created.id, owners[spec.by]!);
+  }
+  const media = { videos: 0, slides: 0 };
+  if (clips) {
+    try {
+      const made = await clips;
+      for (const course of courses.values()) {
+        const n = await attachDemoMedia(server, course, ownerOf.get(course.id)!, made);
+        media.videos += n.videos;
+        media.slides += n.slides;
+      }
+    } catch (err) {
+      server.logger.warn({ err }, 'demo media could not be made; the demo lessons have no videos or slides');
+    }
   }
   for (const plan of studyPlan) {
-    const course = courses.get(plan.title)!;
+    const course = courses.get(plan.title);
+    if (!course) continue;
     const userId = ids.get(plan.student)!;
     await server.enrollment.enroll(course.id, userId);
     const lessons = course.modules.flatMap((m) => m.lessons);
@@ -150,6 +183,6 @@ export async function seedDemoIfEmpty(server: LyceumServer): Promise<boolean> {
       );
     }
   }
-  server.logger.info({ users: demoLogins.length, courses: courses.size }, 'demo data created');
+  server.logger.info({ users: demoLogins.length, courses: courses.size, ...media }, 'demo data created');
   return true;
 }
