@@ -8,6 +8,8 @@ export interface ConnectivityMonitor {
   /** Record the outcome of any request to the server. */
   record(ok: boolean, error?: string): void;
   snapshot(): Connectivity;
+  /** When the server was last found reachable after not being (null while offline): what was known before may be stale. */
+  onlineSince(): number | null;
   /** True when the last attempt failed less than `withinMs` ago: callers may skip the network and use the cache. */
   knownOffline(withinMs?: number): boolean;
   /** Probe the server unless something was heard from it within `maxAgeMs`; concurrent calls share one probe. */
@@ -23,6 +25,7 @@ export function connectivityMonitor(opts: {
 }): ConnectivityMonitor {
   const now = opts.now ?? Date.now;
   let online = false;
+  let onlineSince: number | null = null;
   let lastCheckedAt: number | null = null;
   let lastError: string | null = null;
   const stored = opts.settings.get(LAST_CONTACT, z.iso.datetime());
@@ -36,6 +39,8 @@ export function connectivityMonitor(opts: {
     record(ok, error) {
       const t = now();
       lastCheckedAt = t;
+      if (ok && !online) onlineSince = t;
+      if (!ok) onlineSince = null;
       online = ok;
       if (ok) {
         lastError = null;
@@ -56,6 +61,7 @@ export function connectivityMonitor(opts: {
       lastCheckedAt: iso(lastCheckedAt),
       lastError,
     }),
+    onlineSince: () => onlineSince,
     knownOffline(withinMs = 3000) {
       return !online && lastCheckedAt !== null && now() - lastCheckedAt < withinMs;
     },

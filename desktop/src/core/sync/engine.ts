@@ -51,6 +51,8 @@ export function syncEngine(o: SyncEngineOptions) {
   let again = false;
   let lastError: string | null = null;
   let lastAttemptAt: string | null = null;
+  /** The last sync that reached the server and finished (this run of the app): when, and for whom. */
+  let confirmed: { at: number; userId: string } | null = null;
   let timer: NodeJS.Timeout | null = null;
   let pingTimer: NodeJS.Timeout | null = null;
   let debounce: NodeJS.Timeout | null = null;
@@ -227,8 +229,10 @@ export function syncEngine(o: SyncEngineOptions) {
       await pull(userId, state.deviceId, o.account.cursor(userId));
       lastError = null;
       setState(userId, { lastSyncAt: new Date().toISOString(), lastError: null });
+      confirmed = { at: Date.now(), userId };
       ensureSocket(userId);
     } catch (err) {
+      confirmed = null;
       lastError =
         err instanceof ServerUnreachable ? 'offline' : err instanceof Error ? err.message : String(err);
       if (!(err instanceof ServerUnreachable)) {
@@ -304,6 +308,15 @@ export function syncEngine(o: SyncEngineOptions) {
     },
     status(): SyncStatus {
       const userId = o.session.currentUserId();
+      const since = o.connectivity.onlineSince();
+      // The connection came back (noticed by any request) since the last try: find out now rather than at the next tick.
+      if (
+        userId &&
+        since !== null &&
+        running === null &&
+        (lastAttemptAt === null || Date.parse(lastAttemptAt) < since)
+      )
+        syncSoon(0);
       const row = userId ? db.select().from(syncState).where(eq(syncState.userId, userId)).get() : undefined;
       return syncStatusOf({
         outbox,
@@ -314,6 +327,9 @@ export function syncEngine(o: SyncEngineOptions) {
         lastAttemptAt,
         lastError: lastError === 'offline' ? null : lastError,
         socketConnected: socket?.connected() ?? false,
+        // Known only when a sync finished for this user after the connection last came back.
+        confirmed:
+          confirmed !== null && confirmed.userId === userId && since !== null && confirmed.at >= since,
       });
     },
     dismiss(id: string): boolean {

@@ -26,6 +26,14 @@ export type OutboxEntry = z.infer<typeof OutboxEntry>;
 
 type Row = typeof outbox.$inferSelect;
 
+/** Pending mutations of one name (outboxRepo.pendingByName). */
+export interface PendingGroup {
+  name: MutationName;
+  count: number;
+  lessons: number;
+  courses: number;
+}
+
 /** The mutation as sent to the server, from its row (null when the row no longer parses: it is rejected locally). */
 export function rowToMutation(row: Row): Mutation | null {
   let args: unknown;
@@ -98,6 +106,28 @@ export function outboxRepo(db: LocalDb) {
           .where(and(eq(outbox.userId, userId), eq(outbox.status, 'pending')))
           .get()?.n ?? 0
       );
+    },
+
+    /**
+     * Pending mutations by name: how many, and how many distinct lessons and courses they touch (a video watched for
+     * an hour is many progress events in one lesson). status.ts turns these into what the student reads.
+     */
+    pendingByName(userId: string): PendingGroup[] {
+      return db
+        .select({
+          name: outbox.name,
+          count: sql<number>`count(*)`,
+          lessons: sql<number>`count(DISTINCT json_extract(${outbox.argsJson}, '$.lessonId'))`,
+          courses: sql<number>`count(DISTINCT json_extract(${outbox.argsJson}, '$.courseId'))`,
+        })
+        .from(outbox)
+        .where(and(eq(outbox.userId, userId), eq(outbox.status, 'pending')))
+        .groupBy(outbox.name)
+        .all()
+        .flatMap((g) => {
+          const name = MutationName.safeParse(g.name);
+          return name.success ? [{ ...g, name: name.data }] : [];
+        });
     },
 
     get(id: string): Row | null {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { IsoDateTime, MutationName } from '@lyceum/contracts';
-import type { OutboxRepo } from './outbox.ts';
+import type { OutboxRepo, PendingGroup } from './outbox.ts';
 
 export const RejectedChange = z.object({
   id: z.string(),
@@ -17,12 +17,45 @@ export const RejectedChange = z.object({
 });
 export type RejectedChange = z.infer<typeof RejectedChange>;
 
+/** Changes waiting to sync, in the student's terms (what the sync indicator names, with plurals). */
+export const PendingCounts = z.object({
+  /** Lessons with progress waiting (however many progress events each). */
+  lessons: z.number().int(),
+  quizAttempts: z.number().int(),
+  /** 1 when a preferences change is waiting (the last one wins). */
+  preferences: z.number().int(),
+  /** Courses whose rating is waiting. */
+  ratings: z.number().int(),
+  /** Courses joined or left, waiting. */
+  enrollments: z.number().int(),
+});
+export type PendingCounts = z.infer<typeof PendingCounts>;
+
+/**
+ * What the indicator may say: `synced` only when a sync since the app started, and since the connection last came
+ * back, reached the server and finished with nothing left; `checking` while that is not known yet.
+ */
+export const SyncPhase = z.enum([
+  'signed_out',
+  'offline',
+  'syncing',
+  'failed',
+  'checking',
+  'waiting',
+  'synced',
+]);
+export type SyncPhase = z.infer<typeof SyncPhase>;
+
 export const SyncStatus = z.object({
   signedIn: z.boolean(),
   online: z.boolean(),
   syncing: z.boolean(),
   /** Changes made on this device that the server has not confirmed yet. */
   pending: z.number().int(),
+  pendingByKind: PendingCounts,
+  /** A sync since start and since the connection last came back finished (the state is known). */
+  confirmed: z.boolean(),
+  phase: SyncPhase,
   lastSyncAt: IsoDateTime.nullable(),
   lastAttemptAt: IsoDateTime.nullable(),
   /** Why the last sync failed (other than being offline). */
@@ -70,6 +103,48 @@ function courseIdOf(args: unknown): string | null {
   return r.success ? r.data.courseId : null;
 }
 
+/** The one place pending changes are counted by kind (the renderer formats them, plurals and all). */
+export function pendingCounts(groups: PendingGroup[]): PendingCounts {
+  const counts: PendingCounts = { lessons: 0, quizAttempts: 0, preferences: 0, ratings: 0, enrollments: 0 };
+  for (const g of groups) {
+    switch (g.name) {
+      case 'recordProgress':
+        counts.lessons += g.lessons;
+        break;
+      case 'submitQuizAttempt':
+        counts.quizAttempts += g.count;
+        break;
+      case 'putPreferences':
+        counts.preferences = g.count > 0 ? 1 : 0;
+        break;
+      case 'rateCourse':
+        counts.ratings += g.courses;
+        break;
+      case 'enroll':
+      case 'unenroll':
+        counts.enrollments += g.courses;
+        break;
+    }
+  }
+  return counts;
+}
+
+export function syncPhaseOf(s: {
+  signedIn: boolean;
+  online: boolean;
+  syncing: boolean;
+  confirmed: boolean;
+  lastError: string | null;
+  pending: number;
+}): SyncPhase {
+  if (!s.signedIn) return 'signed_out';
+  if (!s.online) return 'offline';
+  if (s.syncing) return 'syncing';
+  if (s.lastError) return 'failed';
+  if (!s.confirmed) return 'checking';
+  return s.pending > 0 ? 'waiting' : 'synced';
+}
+
 export function syncStatusOf(s: {
   outbox: OutboxRepo;
   userId: string | null;
@@ -79,6 +154,7 @@ export function syncStatusOf(s: {
   lastAttemptAt: string | null;
   lastError: string | null;
   socketConnected: boolean;
+  confirmed: boolean;
 }): SyncStatus {
   const rejected: RejectedChange[] = s.userId
     ? s.outbox.rejections(s.userId).map((r) => ({
@@ -92,11 +168,17 @@ export function syncStatusOf(s: {
         courseId: courseIdOf(r.args),
       }))
     : [];
+  const groups = s.userId ? s.outbox.pendingByName(s.userId) : [];
+  const pending = groups.reduce((n, g) => n + g.count, 0);
+  const confirmed = s.userId !== null && s.online && s.confirmed;
   return {
     signedIn: s.userId !== null,
     online: s.online,
     syncing: s.syncing,
-    pending: s.userId ? s.outbox.pendingCount(s.userId) : 0,
+    pending,
+    pendingByKind: pendingCounts(groups),
+    confirmed,
+    phase: syncPhaseOf({ ...s, signedIn: s.userId !== null, confirmed, pending }),
     lastSyncAt: s.lastSyncAt,
     lastAttemptAt: s.lastAttemptAt,
     lastError: s.lastError,

@@ -1,11 +1,21 @@
 import { useId, useRef, useState, type KeyboardEvent } from 'react';
+import { useIntl } from 'react-intl';
+import { useT } from '../i18n/use-t.ts';
+import { useConnectivity } from '../lib/connectivity.tsx';
 import { formatAgo } from '../lib/format.ts';
 import { useSync } from '../lib/sync.tsx';
+import { syncSummary } from '../lib/sync-summary.ts';
 import { Button } from './Button.tsx';
 
-/** Always visible: online/offline, changes waiting to sync, the last successful sync, and refused changes. */
+/**
+ * Always visible: what is waiting to sync in the student's terms, whether it is known to be on the server (green only
+ * then), the last successful sync, and refused changes.
+ */
 export function SyncIndicator() {
   const { status, syncNow, dismiss } = useSync();
+  const connectivity = useConnectivity().status;
+  const intl = useIntl();
+  const t = useT();
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
   const panelId = useId();
@@ -19,22 +29,9 @@ export function SyncIndicator() {
     }
   };
   const rejected = status.rejected.length;
-  const tone = rejected
-    ? 'error'
-    : !status.online
-      ? 'offline'
-      : status.pending || status.syncing
-        ? 'busy'
-        : 'ok';
-  const summary = !status.online
-    ? status.pending
-      ? `Offline · ${status.pending} ${status.pending === 1 ? 'change' : 'changes'} saved on this device`
-      : 'Offline · your work is saved on this device'
-    : status.syncing
-      ? 'Syncing…'
-      : status.pending
-        ? `${status.pending} ${status.pending === 1 ? 'change' : 'changes'} waiting to sync`
-        : 'All changes synced';
+  // The header's connectivity and the pill never disagree: offline there is offline here.
+  const online = status.online && connectivity?.online !== false;
+  const { tone, text, waiting } = syncSummary(intl, status, online);
   const run = async () => {
     setBusy(true);
     try {
@@ -51,45 +48,52 @@ export function SyncIndicator() {
         className="sync__toggle"
         aria-expanded={open}
         aria-controls={panelId}
+        title={text}
         onClick={() => setOpen((o) => !o)}
       >
         <span className="sync__dot" aria-hidden="true" />
-        <span role="status" aria-live="polite" data-testid="sync-summary">
-          {summary}
-          {rejected ? ` · ${rejected} refused` : ''}
+        <span role="status" aria-live="polite" data-testid="sync-summary" data-tone={tone}>
+          {text}
+          {rejected ? ` · ${t('sync.pill.refused', { count: rejected })}` : ''}
         </span>
       </button>
       {open ? (
-        <div id={panelId} className="sync__panel" role="region" aria-label="Sync details">
+        <div id={panelId} className="sync__panel" role="region" aria-label={t('sync.panel.label')}>
           <p>
-            {status.online ? 'Online' : 'Offline'} · Last successful sync:{' '}
+            {online ? t('sync.panel.online') : t('sync.panel.offline')} ·{' '}
             <span data-testid="sync-last">
-              {status.lastSyncAt ? formatAgo(status.lastSyncAt) : 'not yet'}
+              {t('sync.panel.lastSync', {
+                when: status.lastSyncAt ? formatAgo(status.lastSyncAt) : t('sync.panel.notYet'),
+              })}
             </span>
           </p>
-          <p>
-            Pending changes: <span data-testid="sync-pending">{status.pending}</span>
-            {status.live ? ' · live updates on' : ''}
+          <p data-testid="sync-pending">
+            {waiting ? t('sync.panel.waiting', { what: waiting }) : t('sync.panel.nothingWaiting')}
+            {status.live ? ` · ${t('sync.panel.live')}` : ''}
           </p>
-          {status.lastError ? <p className="sync__error">Last sync failed: {status.lastError}</p> : null}
-          <Button onClick={run} busy={busy} busyLabel="Syncing…" disabled={!status.online}>
-            Sync now
-          </Button>
-          {!status.online ? (
-            <p className="muted">Syncing resumes by itself when the connection is back.</p>
+          {status.lastError ? (
+            <p className="sync__error">{t('sync.panel.lastError', { error: status.lastError })}</p>
           ) : null}
+          <Button onClick={run} busy={busy} busyLabel={t('sync.pill.syncing')} disabled={!online}>
+            {t('sync.panel.syncNow')}
+          </Button>
+          {!online ? <p className="muted">{t('sync.panel.resumes')}</p> : null}
           {rejected ? (
             <>
-              <h2 className="sync__heading">Changes the server refused</h2>
+              <h2 className="sync__heading">{t('sync.panel.refusedHeading')}</h2>
               <ul className="sync__rejections">
                 {status.rejected.map((r) => (
                   <li key={r.id} className="sync__rejection" data-testid="rejected-change">
                     <p>
-                      <strong>{r.what}</strong> from {formatAgo(r.createdAt)}: {r.message}
+                      {t('sync.panel.refusedWhat', {
+                        what: r.what,
+                        when: formatAgo(r.createdAt),
+                        message: r.message,
+                      })}
                     </p>
-                    <p className="muted">What you can do: {r.action}</p>
+                    <p className="muted">{t('sync.panel.whatToDo', { action: r.action })}</p>
                     <Button variant="ghost" onClick={() => void dismiss(r.id)}>
-                      Dismiss
+                      {t('sync.panel.dismiss')}
                     </Button>
                   </li>
                 ))}

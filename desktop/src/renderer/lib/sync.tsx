@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { SyncStatus } from '../../core/sync/status.ts';
+import { useConnectivity } from './connectivity.tsx';
 import { learningApi, LOCAL_CHANGE } from './learning-api.ts';
 
 interface SyncContext {
@@ -20,7 +21,10 @@ const Ctx = createContext<SyncContext>({
   version: 0,
 });
 
-/** Polls the core's sync status every 2 s; screens re-read their data when a sync finished. */
+/**
+ * Polls the core's sync status every 2 s, and at once when the connection changes (so the pill follows the header);
+ * screens re-read their data when a sync finished.
+ */
 export function SyncProvider({ children }: { children: ReactNode }) {
   const [status, setStatus] = useState<SyncStatus | null>(null);
   const [version, setVersion] = useState(0);
@@ -44,6 +48,10 @@ export function SyncProvider({ children }: { children: ReactNode }) {
       for (const e of events) removeEventListener(e, refresh);
     };
   }, [refresh]);
+  const online = useConnectivity().status?.online;
+  useEffect(() => {
+    if (online !== undefined) refresh();
+  }, [online, refresh]);
   const syncNow = useCallback(() => learningApi.syncNow().then(apply), [apply]);
   const dismiss = useCallback((id: string) => learningApi.dismiss(id).then(apply), [apply]);
   return <Ctx.Provider value={{ status, refresh, syncNow, dismiss, version }}>{children}</Ctx.Provider>;
