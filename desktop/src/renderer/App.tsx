@@ -18,6 +18,8 @@ import { Preferences } from './screens/Preferences.tsx';
 import { TeachCourse } from './screens/teach/TeachCourse.tsx';
 import { TeachCourses } from './screens/teach/TeachCourses.tsx';
 import { SyncProvider } from './lib/sync.tsx';
+import { I18nProvider, useLocaleSettings } from './i18n/I18n.tsx';
+import { useT } from './i18n/use-t.ts';
 
 type Boot =
   | { status: 'loading' }
@@ -30,6 +32,13 @@ function Shell() {
   const [signingOut, setSigningOut] = useState(false);
   const { status } = useConnectivity();
   const loc = useLocation();
+  const t = useT();
+  const { reload: reloadLocale } = useLocaleSettings();
+  const signedIn = boot.status === 'ready' && boot.session.signedIn;
+  // A student who just signed in gets their own language and time zone at once.
+  useEffect(() => {
+    if (signedIn) reloadLocale();
+  }, [signedIn, reloadLocale]);
 
   const load = useCallback(() => {
     api.session().then(
@@ -59,7 +68,7 @@ function Shell() {
   if (boot.status === 'loading') {
     return (
       <main id="main" className="boot">
-        <Spinner label="Starting Lyceum…" />
+        <Spinner label={t('app.starting')} />
       </main>
     );
   }
@@ -77,7 +86,7 @@ function Shell() {
   return (
     <>
       <a href="#main" className="skip-link">
-        Skip to content
+        {t('app.skipToContent')}
       </a>
       <Header
         user={session.user}
@@ -114,7 +123,9 @@ export function App() {
   return (
     <ConnectivityProvider>
       <SyncProvider>
-        <Shell />
+        <I18nProvider>
+          <Shell />
+        </I18nProvider>
       </SyncProvider>
     </ConnectivityProvider>
   );

@@ -202,6 +202,13 @@ export const CourseSearchResult = z.object({
   items: z.array(CourseSummary),
   nextCursor: z.string().nullable(),
   facets: CourseFacets,
+  /**
+   * "Did you mean …?": q with its misspelled words corrected from the catalog's titles, subjects and tags, when the
+   * words as typed find few or no courses and the correction finds more ("pyhton" → "python").
+   */
+  suggestion: z.string().optional(),
+  /** True when q as typed found nothing: the items, facets and cursor are those of the suggestion. */
+  suggestionApplied: z.boolean().optional(),
 });
 export type CourseSearchResult = z.infer<typeof CourseSearchResult>;
 

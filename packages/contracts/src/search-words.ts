@@ -24,15 +24,16 @@ export const MAX_QUERY_WORDS = 8;
  */
 export function queryWords(q: string | undefined): string[] {
   if (!q) return [];
-  const words = [
-    ...new Set(
-      q
-        .normalize('NFKC')
-        .toLowerCase()
-        .split(/[^\p{L}\p{M}\p{N}]+/u)
-        .filter((w) => w.length > 0 && w.length <= 64),
-    ),
-  ];
+  const words = [...new Set(textWords(q))];
   const meaningful = words.filter((w) => !STOP_WORDS.has(w));
   return (meaningful.length ? meaningful : words).slice(0, MAX_QUERY_WORDS);
+}
+
+/** Every word of a text as queryWords splits it (letters and digits, NFKC, lower case), stop words and repeats kept. */
+export function textWords(text: string): string[] {
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .split(/[^\p{L}\p{M}\p{N}]+/u)
+    .filter((w) => w.length > 0 && w.length <= 64);
 }

@@ -38,7 +38,9 @@ export function catalogRoutes(
       summary:
         'Search published courses: full text over title, description, subject, tags and instructor names (every word as a prefix), ' +
         'filters, sorts (relevance when q is given, else newest), keyset cursor, and facet counts (each facet counted under the query ' +
-        'and the other filters)',
+        'and the other filters). Typo tolerant: when the words find fewer than three courses, misspelled words are corrected from ' +
+        'the catalog\'s titles, subjects and tags (suggestion: "Did you mean …?"), and when they find none the suggestion\'s ' +
+        'results are answered (suggestionApplied)',
       query: CourseSearchQuery,
       response: CourseSearchResult,
       handler: ({ query }) => search.search(query),

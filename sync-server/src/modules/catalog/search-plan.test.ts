@@ -7,6 +7,7 @@ import {
   normalizeSearch,
   type BuiltQuery,
 } from './search.ts';
+import { nearestWordsSql } from './spelling.ts';
 
 /** Synthetic courses (every tenth a draft; each 'topicNNNN' word in 1 of 2000), enough for the planner to prefer indexes as in production. */
 async function bulkCourses(t: TestServer, ownerId: string, n: number): Promise<void> {
@@ -30,6 +31,7 @@ async function bulkCourses(t: TestServer, ownerId: string, n: number): Promise<v
     [ownerId, n],
   );
   await t.server.database.pool.query('ANALYZE courses');
+  await t.server.database.pool.query('ANALYZE catalog_words');
 }
 
 let t: TestServer;
@@ -78,6 +80,20 @@ describe('the search queries use indexes', () => {
     expect(await plan(buildFacetQuery(normalizeSearch({ q: 'topic0017', limit: 20 })))).toContain(
       'courses_search_idx',
     );
+  });
+
+  it('spelling candidates come from the trigram and prefix indexes of the word list', async () => {
+    const p = await plan({ text: nearestWordsSql, values: [['topci0017', 'pyhton']] });
+    expect(p).toContain('catalog_words_trgm_idx');
+    expect(p).toContain('catalog_words_pkey');
+    expect(p).not.toMatch(/Seq Scan on catalog_words/);
+  });
+
+  it('corrects a misspelled word against the bulk data', async () => {
+    const r = await t.server.catalog.service.search({ q: 'topci0123', limit: 5 });
+    expect(r).toMatchObject({ suggestion: 'topic0123', suggestionApplied: true });
+    expect(r.items.length).toBe(5);
+    for (const i of r.items) expect(i.title).toMatch(/ topic0123$/);
   });
 
   it('answers the real search over the bulk data correctly', async () => {

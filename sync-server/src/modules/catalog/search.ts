@@ -1,9 +1,15 @@
 import type pg from 'pg';
-import type { CourseSearchResult, CourseSummary } from '@lyceum/contracts';
+import {
+  withSpellingSuggestion,
+  type CountedSearch,
+  type CourseSearchResult,
+  type CourseSummary,
+} from '@lyceum/contracts';
 import { encodeCursor } from '../../lib/cursor.ts';
 import { TtlCache } from './cache.ts';
 import { toSummary, type SummaryRow } from './dto.ts';
 import { facetsFrom, matchingCount, type FacetGroup } from './facets.ts';
+import { catalogCorrections } from './spelling.ts';
 import type { CatalogVersion } from './version.ts';
 import { cursorValue, pageFromHead, type Head, type HeadRow } from './heads.ts';
 import {
@@ -42,7 +48,10 @@ type Page = Pick<CourseSearchResult, 'items' | 'nextCursor'>;
  *   cache), and only pages reaching past the head go back to the database;
  * - caches serve a stale entry while one background load refreshes it, and are all dropped when the catalog version
  *   moves: at once for this node's course changes, within a second for other nodes' (see version.ts). Counters that
- *   change without a new version (ratings, enrollments) show up within the TTLs.
+ *   change without a new version (ratings, enrollments) show up within the TTLs;
+ * - typo tolerance: only when the words as typed find fewer than FEW_RESULTS courses, misspelled words are corrected
+ *   from the catalog's words (pg_trgm, spelling.ts) and the corrected query is searched like any other: suggested
+ *   ("Did you mean …?") when it finds more, and answered instead when the words as typed found nothing.
  */
 export function courseSearch(
   pool: pg.Pool,
@@ -51,7 +60,8 @@ export function courseSearch(
 ) {
   const ttl = opts.ttlMs ?? 5000;
   const headSize = opts.headSize ?? 500;
-  const results = new TtlCache<CourseSearchResult>(ttl, { maxEntries: 10_000 });
+  const results = new TtlCache<CountedSearch<CourseSearchResult>>(ttl, { maxEntries: 10_000 });
+  const corrections = new TtlCache<Map<string, string>>(ttl * 6, { maxEntries: 10_000 });
   const groups = new TtlCache<FacetGroup[]>(ttl * 6, {
     maxEntries: 10_000,
     weigh: (g) => g.length + 1,
@@ -66,6 +76,7 @@ export function courseSearch(
   const summaries = new Map<string, { at: number; summary: CourseSummary }>();
   version.onChange(() => {
     results.clear();
+    corrections.clear();
     groups.clear();
     heads.clear();
     summaries.clear();
@@ -134,17 +145,30 @@ export function courseSearch(
     };
   }
 
+  /** One search as typed, with how many courses its words found before the facet filters. */
+  function run(n: NormalizedSearch, v: number): Promise<CountedSearch<CourseSearchResult>> {
+    const groupsKey = JSON.stringify([v, n.words, n.minDuration, n.maxDuration, n.tag, n.instructor]);
+    return results.get(JSON.stringify([v, n]), async () => {
+      const g = groups.get(groupsKey, () => loadGroups(n));
+      const [page, counts] = await Promise.all([loadPage(n, v, g), g]);
+      return { result: { ...page, facets: facetsFrom(counts, n.facets) }, total: matchingCount(counts, {}) };
+    });
+  }
+
   return {
     async search(input: SearchInput): Promise<CourseSearchResult> {
       const n = normalizeSearch(input);
       version.poll();
       const v = version.current();
-      const groupsKey = JSON.stringify([v, n.words, n.minDuration, n.maxDuration, n.tag, n.instructor]);
-      return results.get(JSON.stringify([v, n]), async () => {
-        const g = groups.get(groupsKey, () => loadGroups(n));
-        const [page, counts] = await Promise.all([loadPage(n, v, g), g]);
-        return { ...page, facets: facetsFrom(counts, n.facets) };
-      });
+      const out = await withSpellingSuggestion(
+        input.q,
+        await run(n, v),
+        (words) => corrections.get(JSON.stringify([v, words]), () => catalogCorrections(pool, words)),
+        (q) => run(normalizeSearch({ ...input, q }), v),
+      );
+      return out.suggestion === undefined
+        ? out.result
+        : { ...out.result, suggestion: out.suggestion, suggestionApplied: out.suggestionApplied ?? false };
     },
   };
 }
