@@ -15,6 +15,10 @@ import { ratingService } from './services/ratings.ts';
 import { teachingService, type TeachingTuning } from './services/teaching.ts';
 import { teachRoutes } from './api/teach-routes.ts';
 import { sessionService } from './services/session.ts';
+import { offlineSignIn } from './services/offline-sign-in.ts';
+import { accountService } from './services/account.ts';
+import { accountRoutes } from './api/account-routes.ts';
+import { offlineVerifierRepo } from './store/offline-verifiers.ts';
 import { accountData } from './sync/account-data.ts';
 import { syncEngine, type SyncEngineOptions } from './sync/engine.ts';
 import { syncTransport } from './sync/transport.ts';
@@ -92,7 +96,8 @@ export async function startCore(opts: CoreOptions) {
     const cache = catalogCache(store.db);
     const identity = identityRepo(store.db, box);
     const account = accountData({ db: store.db, cache, settings });
-    const session = sessionService({ client, identity, account, connectivity });
+    const offline = offlineSignIn({ verifiers: offlineVerifierRepo(store.db, box) });
+    const session = sessionService({ client, identity, account, connectivity, offline });
     const catalog = catalogService({ db: store.db, client, cache, session, connectivity });
     const transport = syncTransport(client, session);
     const ratings = ratingService({ client, session });
@@ -162,6 +167,10 @@ export async function startCore(opts: CoreOptions) {
       secret,
       routes: [
         ...localRoutes({ session, catalog, connectivity, app, onSignedIn: () => void sync.syncNow() }),
+        ...accountRoutes({
+          account: accountService({ client, session }),
+          onSignedIn: () => void sync.syncNow(),
+        }),
         ...learningRoutes({ learning, sync }),
         ...ratingRoutes({ ratings }),
         ...teachRoutes({ teaching }),

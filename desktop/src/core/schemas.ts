@@ -59,7 +59,8 @@ export const Connectivity = z.object({
 });
 export type Connectivity = z.infer<typeof Connectivity>;
 
-export const SessionNotice = z.enum(['session_expired']);
+/** Why the last session ended by itself: it expired or was refused, or the password changed (reset or changed elsewhere). */
+export const SessionNotice = z.enum(['session_expired', 'password_changed']);
 
 export const SessionState = z.object({
   signedIn: z.boolean(),
@@ -69,6 +70,13 @@ export const SessionState = z.object({
   /** Set when the session ended by itself (the refresh token was refused): sign in again. */
   notice: SessionNotice.nullable(),
   connectivity: Connectivity,
+  /**
+   * Signed in on this device only (offline sign-in, or tokens that no longer open): studying works, syncing waits
+   * until the student signs in online again.
+   */
+  syncSignInRequired: z.boolean(),
+  /** The signed-in account can sign in again on this device without a connection (a password verifier is stored). */
+  offlineSignIn: z.boolean(),
 });
 export type SessionState = z.infer<typeof SessionState>;
 

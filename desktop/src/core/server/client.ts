@@ -7,6 +7,9 @@ import {
   User,
   type CourseSearchQuery,
   type LoginRequest,
+  type PasswordResetConfirm,
+  type PasswordResetRequest,
+  type SignupRequest,
 } from '@lyceum/contracts';
 
 /** The server could not be reached (network error, timeout, or a gateway/unavailable answer). */
@@ -144,6 +147,15 @@ export function serverClient(opts: ServerClientOptions) {
       request('POST', '/api/v1/auth/refresh', { body: { refreshToken }, schema: AuthResponse }),
     logout: (refreshToken: string) =>
       request('POST', '/api/v1/auth/logout', { body: { refreshToken }, schema: null }),
+    signup: (body: z.input<typeof SignupRequest>) =>
+      request('POST', '/api/v1/auth/signup', { body, schema: AuthResponse }),
+    requestPasswordReset: (body: z.input<typeof PasswordResetRequest>) =>
+      request('POST', '/api/v1/auth/password-reset/request', {
+        body,
+        schema: z.object({ status: z.string() }),
+      }),
+    confirmPasswordReset: (body: z.input<typeof PasswordResetConfirm>) =>
+      request('POST', '/api/v1/auth/password-reset/confirm', { body, schema: null }),
     me: (token: string) => request('GET', '/api/v1/me', { token, schema: User }),
     searchCourses: (query: Partial<CourseSearchQuery>, token?: string | null) =>
       request('GET', '/api/v1/courses', { token, query: { ...query }, schema: CourseSearchResult }),

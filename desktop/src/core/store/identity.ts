@@ -54,6 +54,22 @@ export function identityRepo(db: LocalDb, box: SecretBox) {
         .run();
     },
 
+    /** A session on this device only (offline sign-in): the account without tokens; syncing needs an online sign-in. */
+    saveLocal(user: User, now = new Date()): void {
+      const values = {
+        userId: user.id,
+        userJson: JSON.stringify(user),
+        accessTokenEnc: null,
+        accessExpiresAt: null,
+        refreshTokenEnc: null,
+        updatedAt: now.toISOString(),
+      };
+      db.insert(identity)
+        .values({ id: 1, signedInAt: now.toISOString(), ...values })
+        .onConflictDoUpdate({ target: identity.id, set: values })
+        .run();
+    },
+
     updateUser(user: User): void {
       db.update(identity)
         .set({ userJson: JSON.stringify(user), updatedAt: new Date().toISOString() })

@@ -9,6 +9,7 @@ import {
   type PullRequest,
   type PushRequest,
 } from '@lyceum/contracts';
+import { CoreError } from '../errors.ts';
 import type { ServerClient } from '../server/client.ts';
 import type { SessionService } from '../services/session.ts';
 
@@ -16,7 +17,9 @@ import type { SessionService } from '../services/session.ts';
 export function syncTransport(client: ServerClient, session: SessionService) {
   const authed = <T>(call: (token: string) => Promise<T>): Promise<T> =>
     session.withToken((token) => {
-      if (!token) throw new Error('Nobody is signed in');
+      // Signed out, or signed in on this device only (offline sign-in): the changes wait until an online sign-in.
+      if (!token)
+        throw new CoreError('signed_out', 'Sign in again to sync: your changes wait on this device');
       return call(token);
     });
   return {
