@@ -62,6 +62,12 @@ export const NotificationType = z.enum([
   'announcements',
 ]);
 export const NotificationChannel = z.enum(['in_app', 'push', 'email']);
+export type NotificationChannel = z.infer<typeof NotificationChannel>;
+/**
+ * The channels that deliver notifications today. Apps offer a choice only for these (a setting that does
+ * nothing is not shown): none yet; the notifications work adds each channel here as it starts delivering.
+ */
+export const deliveredNotificationChannels: readonly NotificationChannel[] = [];
 export const NotificationChoices = z.record(
   NotificationType,
   z.object({ in_app: z.boolean(), push: z.boolean(), email: z.boolean() }).strict(),

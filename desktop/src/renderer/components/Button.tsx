@@ -1,5 +1,6 @@
 import type { ButtonHTMLAttributes } from 'react';
 import { Spinner } from './Spinner.tsx';
+import { useT } from '../i18n/use-t.ts';
 
 interface Props extends ButtonHTMLAttributes<HTMLButtonElement> {
   variant?: 'primary' | 'secondary' | 'ghost';
@@ -17,6 +18,7 @@ export function Button({
   type = 'button',
   ...rest
 }: Props) {
+  const t = useT();
   return (
     <button
       {...rest}
@@ -25,7 +27,7 @@ export function Button({
       disabled={disabled || busy}
       aria-busy={busy || undefined}
     >
-      {busy ? <Spinner inline label={busyLabel ?? 'Working…'} /> : null}
+      {busy ? <Spinner inline label={busyLabel ?? t('common.working')} /> : null}
       <span>{busy && busyLabel ? busyLabel : children}</span>
     </button>
   );

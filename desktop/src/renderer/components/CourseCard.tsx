@@ -1,10 +1,13 @@
 import type { CourseSummary } from '@lyceum/contracts';
-import { formatDuration, formatPrice, labels, languageName } from '../lib/format.ts';
+import { useT } from '../i18n/use-t.ts';
+import { useFormat } from '../lib/format.ts';
 import { Link } from './Link.tsx';
 import { Rating } from './Rating.tsx';
 
 /** A course in a list: the whole card is one link (one Tab stop), its title is the link's name. */
 export function CourseCard({ course }: { course: CourseSummary }) {
+  const t = useT();
+  const f = useFormat();
   const instructors = course.instructors.map((i) => i.name).join(', ');
   return (
     <article className="course-card">
@@ -15,19 +18,18 @@ export function CourseCard({ course }: { course: CourseSummary }) {
       </h3>
       <p className="course-card__meta">
         <span>{course.subject}</span>
-        <span>{labels.level[course.level] ?? course.level}</span>
-        <span>{labels.type[course.type] ?? course.type}</span>
-        <span>{languageName(course.language)}</span>
+        <span>{f.label('level', course.level)}</span>
+        <span>{f.label('type', course.type)}</span>
+        <span>{f.languageName(course.language)}</span>
       </p>
       {course.excerpt ? <p className="course-card__excerpt">{course.excerpt}</p> : null}
-      <p className="course-card__by">{instructors ? `By ${instructors}` : null}</p>
+      <p className="course-card__by">{instructors ? t('course.by', { names: instructors }) : null}</p>
       <div className="course-card__footer">
         <Rating average={course.ratingAverage} count={course.ratingCount} />
         <span className="muted">
-          {course.lessonCount} {course.lessonCount === 1 ? 'lesson' : 'lessons'} ·{' '}
-          {formatDuration(course.durationMinutes)}
+          {t('course.lessons', { count: course.lessonCount })} · {f.minutes(course.durationMinutes)}
         </span>
-        <span className={course.price ? 'price' : 'price price--free'}>{formatPrice(course.price)}</span>
+        <span className={course.price ? 'price' : 'price price--free'}>{f.price(course.price)}</span>
       </div>
     </article>
   );

@@ -1,4 +1,5 @@
 import { useId } from 'react';
+import { useT } from '../i18n/use-t.ts';
 
 export interface Bucket {
   value: string;
@@ -18,6 +19,7 @@ interface Props {
  * Values with no matches stay visible but disabled, so the list does not jump around.
  */
 export function FacetGroup({ legend, buckets, selected, onChange, labelOf = (v) => v }: Props) {
+  const t = useT();
   const name = useId();
   const total = buckets.reduce((n, b) => n + b.count, 0);
   return (
@@ -30,7 +32,7 @@ export function FacetGroup({ legend, buckets, selected, onChange, labelOf = (v) 
           checked={selected === undefined}
           onChange={() => onChange(undefined)}
         />
-        <span className="facet__label">Any</span>
+        <span className="facet__label">{t('facet.any')}</span>
         <span className="facet__count">{total}</span>
       </label>
       {buckets.map((b) => (
@@ -51,7 +53,7 @@ export function FacetGroup({ legend, buckets, selected, onChange, labelOf = (v) 
           <span className="facet__label">{labelOf(b.value)}</span>
           <span className="facet__count">
             {b.count}
-            <span className="visually-hidden"> courses</span>
+            <span className="visually-hidden"> {t('facet.coursesWord', { count: b.count })}</span>
           </span>
         </label>
       ))}

@@ -4,6 +4,7 @@ import { Button } from './Button.tsx';
 import { ConnectivityIndicator } from './ConnectivityIndicator.tsx';
 import { Link } from './Link.tsx';
 import { SyncIndicator } from './SyncIndicator.tsx';
+import { useT } from '../i18n/use-t.ts';
 
 export function Header({
   user,
@@ -16,6 +17,7 @@ export function Header({
   onSignOut?: () => void;
   signingOut?: boolean;
 }) {
+  const t = useT();
   return (
     <header className="app-header">
       <Link href="/" className="app-header__brand">
@@ -25,11 +27,11 @@ export function Header({
         Lyceum
       </Link>
       {user ? (
-        <nav className="app-nav" aria-label="Main">
-          <Link href="/">Catalog</Link>
-          <Link href="/learning">My Learning</Link>
-          {user.role !== 'student' ? <Link href="/teach">Teach</Link> : null}
-          <Link href="/preferences">Preferences</Link>
+        <nav className="app-nav" aria-label={t('nav.label')}>
+          <Link href="/">{t('nav.catalog')}</Link>
+          <Link href="/learning">{t('nav.learning')}</Link>
+          {user.role !== 'student' ? <Link href="/teach">{t('nav.teach')}</Link> : null}
+          <Link href="/preferences">{t('nav.preferences')}</Link>
         </nav>
       ) : null}
       <ConnectivityIndicator status={status} />
@@ -40,12 +42,12 @@ export function Header({
             {user.name.slice(0, 1).toUpperCase()}
           </span>
           <span className="app-header__name">
-            <span className="visually-hidden">Signed in as </span>
+            <span className="visually-hidden">{t('header.signedInAs')}</span>
             {user.name}
           </span>
           {onSignOut ? (
-            <Button variant="ghost" onClick={onSignOut} busy={signingOut} busyLabel="Signing out…">
-              Sign out
+            <Button variant="ghost" onClick={onSignOut} busy={signingOut} busyLabel={t('header.signingOut')}>
+              {t('header.signOut')}
             </Button>
           ) : null}
         </div>

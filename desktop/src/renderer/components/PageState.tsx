@@ -1,5 +1,6 @@
 import type { ReactNode, RefObject } from 'react';
 import { Spinner } from './Spinner.tsx';
+import { useT } from '../i18n/use-t.ts';
 
 interface Props {
   /** The back link shown above the heading. */
@@ -9,14 +10,15 @@ interface Props {
 }
 
 /** A page still loading: a hidden heading for screen readers (focused on arrival) and a spinner. */
-export function LoadingPage({ back, heading, what }: Props & { what: string }) {
+export function LoadingPage({ back, heading, what }: Props & { what: 'course' | 'lesson' }) {
+  const label = useT()(what === 'course' ? 'page.loading.course' : 'page.loading.lesson');
   return (
     <main id="main" className="page">
       {back}
       <h1 ref={heading} tabIndex={-1} className="visually-hidden">
-        Loading {what}
+        {label}
       </h1>
-      <Spinner label={`Loading ${what}…`} />
+      <Spinner label={label} />
     </main>
   );
 }

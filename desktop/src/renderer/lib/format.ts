@@ -1,55 +1,117 @@
+import { useMemo } from 'react';
+import { useIntl, type FormatNumberOptions, type IntlShape } from 'react-intl';
 import type { CourseSummary } from '@lyceum/contracts';
 
-export function formatPrice(price: CourseSummary['price']): string {
-  if (!price) return 'Free';
-  return new Intl.NumberFormat(undefined, { style: 'currency', currency: price.currency }).format(
-    price.amountCents / 100,
-  );
+/** The named values shown as words ("beginner" → "Beginner"): a message `label.<group>.<value>` each. */
+export type LabelGroup = 'type' | 'level' | 'price' | 'kind' | 'sort';
+type Instant = string | number | Date;
+
+/**
+ * Every date, time, number and price the renderer shows, in the student's language and time zone (both come
+ * from the react-intl provider, which follows the preferences). Use it through `useFormat()`.
+ */
+export function formatter(intl: IntlShape) {
+  const t = (id: string, values?: Record<string, string | number>) => intl.formatMessage({ id }, values);
+  const at = (v: Instant) => (typeof v === 'string' ? Date.parse(v) : v);
+  const f = {
+    locale: intl.locale,
+    timeZone: intl.timeZone ?? 'UTC',
+    number: (n: number, o?: FormatNumberOptions) => intl.formatNumber(n, o),
+    /** 0.42 → "42 %" as the language writes it. */
+    percent: (ratio: number) => intl.formatNumber(ratio, { style: 'percent', maximumFractionDigits: 0 }),
+    price: (price: CourseSummary['price']) =>
+      price
+        ? intl.formatNumber(price.amountCents / 100, { style: 'currency', currency: price.currency })
+        : t('format.price.free'),
+    /** Minutes as "45 min", "1 h 20 min". */
+    minutes: (minutes: number) => {
+      if (minutes < 60) return t('format.duration.minutes', { m: minutes });
+      const h = Math.floor(minutes / 60);
+      const m = minutes % 60;
+      return m ? t('format.duration.hoursMinutes', { h, m }) : t('format.duration.hours', { h });
+    },
+    /** "Mar 2, 2026" in the chosen zone. */
+    date: (v: Instant) => intl.formatDate(at(v), { dateStyle: 'medium' }),
+    /** "Mar 2, 2026, 14:05" in the chosen zone. */
+    dateTime: (v: Instant) => intl.formatDate(at(v), { dateStyle: 'medium', timeStyle: 'short' }),
+    /** "14:05" (with seconds when asked) in the chosen zone. */
+    time: (v: Instant, seconds = false) =>
+      intl.formatTime(at(v), { timeStyle: seconds ? 'medium' : 'short' }),
+    /** "just now", "5 minutes ago", "yesterday", or the date. */
+    ago: (iso: string | null, now = Date.now()) => {
+      if (!iso) return t('format.ago.never');
+      const s = Math.round((now - Date.parse(iso)) / 1000);
+      if (s < 45) return t('format.ago.justNow');
+      const rel = (v: number, unit: 'minute' | 'hour' | 'day') =>
+        intl.formatRelativeTime(v, unit, { numeric: 'auto' });
+      if (s < 3600) return rel(-Math.round(s / 60), 'minute');
+      if (s < 86_400) return rel(-Math.round(s / 3600), 'hour');
+      if (s < 7 * 86_400) return rel(-Math.round(s / 86_400), 'day');
+      return f.date(iso);
+    },
+    /** Language tag → its name in the interface's language ("fr" → "French"), the tag itself when unknown. */
+    languageName: (tag: string) => {
+      try {
+        return intl.formatDisplayName(tag, { type: 'language' }) ?? tag;
+      } catch {
+        return tag;
+      }
+    },
+    /** The time now (or at `v`) in another zone than the chosen one, e.g. to preview a time-zone choice. */
+    timeIn: (zone: string, v: Instant = Date.now()) =>
+      new Intl.DateTimeFormat(intl.locale, { timeStyle: 'short', timeZone: zone }).format(at(v)),
+    /** A language's name in that language ("de" → "Deutsch"), for a language picker. */
+    ownLanguageName: (tag: string) => {
+      try {
+        return new Intl.DisplayNames([tag], { type: 'language' }).of(tag) ?? tag;
+      } catch {
+        return tag;
+      }
+    },
+    /** "beginner" → "Beginner" (the value itself when it has no words yet). */
+    label: (group: LabelGroup, value: string) => {
+      const id = `label.${group}.${value}`;
+      return id in intl.messages ? t(id) : value;
+    },
+  };
+  return f;
+}
+export type Format = ReturnType<typeof formatter>;
+
+/** The formatter of the current language and time zone (re-made when either changes). */
+export function useFormat(): Format {
+  const intl = useIntl();
+  return useMemo(() => formatter(intl), [intl]);
 }
 
-export function formatDuration(minutes: number): string {
-  if (minutes < 60) return `${minutes} min`;
-  const h = Math.floor(minutes / 60);
-  const m = minutes % 60;
-  return m ? `${h} h ${m} min` : `${h} h`;
+// The formatter of the latest render, for code outside components. Prefer useFormat() in components: they then
+// render again when the language or time zone changes.
+let latest: Format | null = null;
+/** Called by the i18n provider on each render. */
+export function rememberFormat(intl: IntlShape): void {
+  latest = formatter(intl);
 }
-
-/** "just now", "5 minutes ago", "yesterday", or a date. */
-export function formatAgo(iso: string | null, now = Date.now()): string {
-  if (!iso) return 'never';
-  const s = Math.round((now - Date.parse(iso)) / 1000);
-  if (s < 45) return 'just now';
-  const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
-  if (s < 3600) return rtf.format(-Math.round(s / 60), 'minute');
-  if (s < 86_400) return rtf.format(-Math.round(s / 3600), 'hour');
-  if (s < 7 * 86_400) return rtf.format(-Math.round(s / 86_400), 'day');
-  return new Date(iso).toLocaleDateString();
+function current(): Format {
+  if (!latest) throw new Error('No language yet: format inside the I18nProvider');
+  return latest;
 }
-
+/** @deprecated use `useFormat().price` */
+export const formatPrice = (price: CourseSummary['price']) => current().price(price);
+/** @deprecated use `useFormat().minutes` */
+export const formatDuration = (minutes: number) => current().minutes(minutes);
+/** @deprecated use `useFormat().ago` */
+export const formatAgo = (iso: string | null, now?: number) => current().ago(iso, now);
+/** @deprecated use `useFormat().languageName` */
+export const languageName = (tag: string) => current().languageName(tag);
+const labelGroup = (g: LabelGroup): Record<string, string> =>
+  new Proxy({} as Record<string, string>, {
+    get: (_, v) => (typeof v === 'string' ? current().label(g, v) : undefined),
+  });
+/** @deprecated use `useFormat().label(group, value)` */
 export const labels = {
-  type: { self_paced: 'Self-paced', instructor_led: 'Instructor-led', cohort: 'Cohort' } as Record<
-    string,
-    string
-  >,
-  level: { beginner: 'Beginner', intermediate: 'Intermediate', advanced: 'Advanced' } as Record<
-    string,
-    string
-  >,
-  price: { free: 'Free', paid: 'Paid' } as Record<string, string>,
-  kind: { video: 'Video', slides: 'Slides', text: 'Reading', quiz: 'Quiz' } as Record<string, string>,
-  sort: {
-    relevance: 'Best match',
-    newest: 'Newest',
-    rating: 'Highest rated',
-    popularity: 'Most popular',
-  } as Record<string, string>,
+  type: labelGroup('type'),
+  level: labelGroup('level'),
+  price: labelGroup('price'),
+  kind: labelGroup('kind'),
+  sort: labelGroup('sort'),
 };
-
-/** Language tag → its name in the user's language ("fr" → "French"), the tag itself when unknown. */
-export function languageName(tag: string): string {
-  try {
-    return new Intl.DisplayNames(undefined, { type: 'language' }).of(tag) ?? tag;
-  } catch {
-    return tag;
-  }
-}

@@ -1,18 +1,17 @@
 import { EmptyState } from '../components/EmptyState.tsx';
 import { Link } from '../components/Link.tsx';
 import { useFocusHeading } from '../lib/use-focus-heading.ts';
+import { useT } from '../i18n/use-t.ts';
 
 export function NotFound() {
-  const heading = useFocusHeading<HTMLHeadingElement>('Page not found');
+  const t = useT();
+  const heading = useFocusHeading<HTMLHeadingElement>(t('notFound.title'));
   return (
     <main id="main" className="page">
       <h1 ref={heading} tabIndex={-1}>
-        Page not found
+        {t('notFound.title')}
       </h1>
-      <EmptyState
-        title="There is nothing at this address."
-        action={<Link href="/">Go to the catalog</Link>}
-      />
+      <EmptyState title={t('notFound.body')} action={<Link href="/">{t('notFound.back')}</Link>} />
     </main>
   );
 }

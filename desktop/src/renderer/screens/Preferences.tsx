@@ -1,48 +1,42 @@
-import { useEffect, useState, type FormEvent } from 'react';
-import type { Preferences as Prefs } from '@lyceum/contracts';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { deliveredNotificationChannels, type Preferences as Prefs } from '@lyceum/contracts';
+import {
+  LOCALE_NAMES,
+  matchLocale,
+  SUPPORTED_LOCALES,
+  SYSTEM,
+  systemLocales,
+  systemTimeZone,
+  timeZones,
+} from '@lyceum/ui/i18n';
 import { Banner } from '../components/Banner.tsx';
 import { Button } from '../components/Button.tsx';
 import { Spinner } from '../components/Spinner.tsx';
+import { useLocaleSettings } from '../i18n/I18n.tsx';
+import type { MessageKey } from '../i18n/catalogues.ts';
+import { useT } from '../i18n/use-t.ts';
 import { failureMessage } from '../lib/api.ts';
+import { useFormat } from '../lib/format.ts';
 import { learningApi } from '../lib/learning-api.ts';
 import { useSync } from '../lib/sync.tsx';
 import { useFocusHeading } from '../lib/use-focus-heading.ts';
 import { useLoad } from '../lib/use-load.ts';
 
-const LOCALES = [
-  ['en', 'English'],
-  ['fr', 'Français'],
-  ['es', 'Español'],
-  ['de', 'Deutsch'],
-  ['pt-BR', 'Português (Brasil)'],
-] as const;
 const SPEEDS = [0.5, 0.75, 1, 1.25, 1.5, 1.75, 2];
-const TOPICS: Record<string, string> = {
-  course_updates: 'Course updates',
-  deadlines: 'Deadlines',
-  grades: 'Grades',
-  enrollment: 'Enrollment',
-  announcements: 'Announcements',
-};
-const CHANNELS = [
-  ['in_app', 'In the app'],
-  ['push', 'Push'],
-  ['email', 'Email'],
-] as const;
-
-function timezones(current: string): string[] {
-  const all = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : ['UTC'];
-  return all.includes(current) ? all : [current, ...all];
-}
 
 /** Preferences: editable offline; saved through the outbox like every other change. */
 export function Preferences() {
+  const t = useT();
+  const f = useFormat();
+  const { apply } = useLocaleSettings();
   const { version } = useSync();
   const { state } = useLoad(() => learningApi.preferences(), [version]);
   const [draft, setDraft] = useState<Prefs | null>(null);
   const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ tone: 'success' | 'error'; text: string } | null>(null);
-  const heading = useFocusHeading<HTMLHeadingElement>('Preferences');
+  const [message, setMessage] = useState<{ tone: 'success' | 'error'; text: MessageKey | string } | null>(
+    null,
+  );
+  const heading = useFocusHeading<HTMLHeadingElement>(t('prefs.title'));
   useEffect(() => {
     if (state.status === 'ready' && draft === null) setDraft(state.data);
   }, [state, draft]);
@@ -53,60 +47,55 @@ export function Preferences() {
     setBusy(true);
     setMessage(null);
     try {
-      setDraft(await learningApi.putPreferences(draft));
-      setMessage({ tone: 'success', text: 'Saved. Your preferences sync to your other devices.' });
+      const saved = await learningApi.putPreferences(draft);
+      setDraft(saved);
+      // The interface follows the new language and time zone at once.
+      apply(saved);
+      setMessage({ tone: 'success', text: 'prefs.saved' });
     } catch (err) {
-      setMessage({ tone: 'error', text: failureMessage(err, 'Could not save.') });
+      setMessage({ tone: 'error', text: failureMessage(err, t('prefs.saveFailed')) });
     } finally {
       setBusy(false);
     }
   };
+  const systemLanguage = LOCALE_NAMES[matchLocale(systemLocales())];
+  const translated = (SUPPORTED_LOCALES as readonly string[]).includes(draft?.locale ?? SYSTEM);
 
   return (
     <main id="main" className="page prefs">
       <h1 ref={heading} tabIndex={-1}>
-        Preferences
+        {t('prefs.title')}
       </h1>
       {state.status === 'error' ? <Banner tone="error">{state.error.message}</Banner> : null}
       {!draft ? (
         state.status === 'loading' ? (
-          <Spinner label="Loading preferences…" />
+          <Spinner label={t('prefs.loading')} />
         ) : null
       ) : (
         <form onSubmit={(e) => void save(e)} className="prefs__form">
           <label className="field">
-            <span className="field__label">Language</span>
+            <span className="field__label">{t('prefs.language')}</span>
             <select
               className="field__input"
               value={draft.locale}
               onChange={(e) => setDraft({ ...draft, locale: e.target.value })}
             >
-              {LOCALES.map(([v, l]) => (
-                <option key={v} value={v}>
-                  {l}
+              <option value={SYSTEM}>{t('prefs.language.system', { name: systemLanguage })}</option>
+              {SUPPORTED_LOCALES.map((l) => (
+                <option key={l} value={l} lang={l}>
+                  {LOCALE_NAMES[l]}
                 </option>
               ))}
-              {LOCALES.some(([v]) => v === draft.locale) ? null : (
-                <option value={draft.locale}>{draft.locale}</option>
+              {draft.locale === SYSTEM || translated ? null : (
+                <option value={draft.locale}>
+                  {t('prefs.language.untranslated', { name: f.ownLanguageName(draft.locale) })}
+                </option>
               )}
             </select>
           </label>
+          <TimeZoneField value={draft.timezone} onChange={(timezone) => setDraft({ ...draft, timezone })} />
           <label className="field">
-            <span className="field__label">Time zone</span>
-            <select
-              className="field__input"
-              value={draft.timezone}
-              onChange={(e) => setDraft({ ...draft, timezone: e.target.value })}
-            >
-              {timezones(draft.timezone).map((z) => (
-                <option key={z} value={z}>
-                  {z}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="field">
-            <span className="field__label">Playback speed</span>
+            <span className="field__label">{t('prefs.speed')}</span>
             <select
               className="field__input"
               value={draft.playbackSpeed}
@@ -114,13 +103,13 @@ export function Preferences() {
             >
               {(SPEEDS.includes(draft.playbackSpeed) ? SPEEDS : [...SPEEDS, draft.playbackSpeed]).map((s) => (
                 <option key={s} value={s}>
-                  {s}×
+                  {t('prefs.speed.value', { speed: f.number(s) })}
                 </option>
               ))}
             </select>
           </label>
           <fieldset className="field">
-            <legend className="field__label">Download quality</legend>
+            <legend className="field__label">{t('prefs.quality')}</legend>
             {(['360p', '720p', '1080p'] as const).map((q) => (
               <label key={q} className="choice">
                 <input
@@ -133,52 +122,126 @@ export function Preferences() {
               </label>
             ))}
           </fieldset>
-          <fieldset className="field">
-            <legend className="field__label">Notifications</legend>
-            <table className="prefs__table">
-              <thead>
-                <tr>
-                  <th scope="col">Topic</th>
-                  {CHANNELS.map(([c, l]) => (
-                    <th key={c} scope="col">
-                      {l}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {Object.entries(draft.notifications).map(([topic, ch]) => (
-                  <tr key={topic}>
-                    <th scope="row">{TOPICS[topic] ?? topic}</th>
-                    {CHANNELS.map(([c, l]) => (
-                      <td key={c}>
-                        <input
-                          type="checkbox"
-                          aria-label={`${TOPICS[topic] ?? topic}: ${l}`}
-                          checked={ch[c]}
-                          onChange={(e) =>
-                            setDraft({
-                              ...draft,
-                              notifications: {
-                                ...draft.notifications,
-                                [topic]: { ...ch, [c]: e.target.checked },
-                              },
-                            })
-                          }
-                        />
-                      </td>
-                    ))}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </fieldset>
-          {message ? <Banner tone={message.tone}>{message.text}</Banner> : null}
-          <Button type="submit" variant="primary" busy={busy} busyLabel="Saving…">
-            Save preferences
+          <NotificationGrid draft={draft} onChange={setDraft} />
+          {message ? (
+            <Banner tone={message.tone}>
+              {message.tone === 'success' ? t(message.text as MessageKey) : message.text}
+            </Banner>
+          ) : null}
+          <Button type="submit" variant="primary" busy={busy} busyLabel={t('prefs.saving')}>
+            {t('prefs.save')}
           </Button>
         </form>
       )}
     </main>
+  );
+}
+
+/** Every IANA zone plus UTC (whatever is chosen), narrowed by what the student types. */
+function TimeZoneField({ value, onChange }: { value: string; onChange: (zone: string) => void }) {
+  const t = useT();
+  const f = useFormat();
+  const [query, setQuery] = useState('');
+  const zones = useMemo(() => timeZones(value), [value]);
+  const words = query
+    .trim()
+    .toLowerCase()
+    .replace(/[_\s]+/g, ' ');
+  const shown = words ? zones.filter((z) => z.toLowerCase().replace(/_/g, ' ').includes(words)) : zones;
+  // The chosen zone stays an option while the list is narrowed, so the select keeps showing it.
+  const options = value === SYSTEM || shown.includes(value) ? shown : [value, ...shown];
+  const zone = value === SYSTEM ? systemTimeZone() : value;
+  return (
+    <div className="field prefs__timezone">
+      <label className="field__label" htmlFor="tz-filter">
+        {t('prefs.timezone.filter')}
+      </label>
+      <input
+        id="tz-filter"
+        className="field__input"
+        type="search"
+        value={query}
+        onChange={(e) => setQuery(e.target.value)}
+        aria-describedby="tz-filter-hint"
+        autoComplete="off"
+      />
+      <span id="tz-filter-hint" className="field__hint">
+        {t('prefs.timezone.filterHint')}
+      </span>
+      <span className="field__hint" role="status">
+        {words ? t('prefs.timezone.matches', { count: shown.length }) : null}
+      </span>
+      <label className="field__label" htmlFor="tz-select">
+        {t('prefs.timezone')}
+      </label>
+      <select
+        id="tz-select"
+        className="field__input"
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        aria-describedby="tz-now"
+      >
+        <option value={SYSTEM}>{t('prefs.timezone.system', { zone: systemTimeZone() })}</option>
+        {options.map((z) => (
+          <option key={z} value={z}>
+            {z.replace(/_/g, ' ')}
+          </option>
+        ))}
+      </select>
+      <span id="tz-now" className="field__hint">
+        {t('prefs.timezone.now', { time: f.timeIn(zone) })}
+      </span>
+    </div>
+  );
+}
+
+/**
+ * Which topics reach the student by which channel. Only channels that deliver today are offered (a setting
+ * that does nothing is not shown); with none, the grid is not drawn and the stored choices stay as they are.
+ */
+function NotificationGrid({ draft, onChange }: { draft: Prefs; onChange: (p: Prefs) => void }) {
+  const t = useT();
+  const channels = deliveredNotificationChannels;
+  if (channels.length === 0) return null;
+  const topic = (k: string) => t(`prefs.topic.${k}` as MessageKey);
+  const channel = (c: string) => t(`prefs.channel.${c}` as MessageKey);
+  return (
+    <fieldset className="field" data-testid="notification-settings">
+      <legend className="field__label">{t('prefs.notifications')}</legend>
+      <table className="prefs__table">
+        <thead>
+          <tr>
+            <th scope="col">{t('prefs.notifications.topic')}</th>
+            {channels.map((c) => (
+              <th key={c} scope="col">
+                {channel(c)}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {Object.entries(draft.notifications).map(([k, ch]) => (
+            <tr key={k}>
+              <th scope="row">{topic(k)}</th>
+              {channels.map((c) => (
+                <td key={c}>
+                  <input
+                    type="checkbox"
+                    aria-label={t('prefs.notifications.cell', { topic: topic(k), channel: channel(c) })}
+                    checked={ch[c]}
+                    onChange={(e) =>
+                      onChange({
+                        ...draft,
+                        notifications: { ...draft.notifications, [k]: { ...ch, [c]: e.target.checked } },
+                      })
+                    }
+                  />
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </fieldset>
   );
 }

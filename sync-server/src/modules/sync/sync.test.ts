@@ -63,7 +63,7 @@ describe('initial sync', () => {
       status: 'active',
       progressPercent: 0,
     });
-    expect(r.get<Preferences>('preferences', s.id)).toMatchObject({ locale: 'en' });
+    expect(r.get<Preferences>('preferences', s.id)).toMatchObject({ locale: 'system', timezone: 'system' });
     expect(r.keys('course')).toContain(course.id);
     // Another student's progress never reaches this student.
     expect(r.keys('lesson_progress')).toEqual([]);

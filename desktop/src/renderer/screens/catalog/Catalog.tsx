@@ -6,7 +6,8 @@ import { CourseCard } from '../../components/CourseCard.tsx';
 import { EmptyState } from '../../components/EmptyState.tsx';
 import { Spinner } from '../../components/Spinner.tsx';
 import { useConnectivity } from '../../lib/connectivity.tsx';
-import { formatAgo, labels } from '../../lib/format.ts';
+import { useFormat } from '../../lib/format.ts';
+import { useT } from '../../i18n/use-t.ts';
 import { lastCatalog, navigate } from '../../lib/router.ts';
 import { useFocusHeading } from '../../lib/use-focus-heading.ts';
 import { Filters } from './Filters.tsx';
@@ -14,7 +15,9 @@ import { filtersFromSearch, hasFilters, searchFromFilters, type CatalogFilters }
 import { useCatalog } from './use-catalog.ts';
 
 export function Catalog({ search }: { search: string }) {
-  const heading = useFocusHeading<HTMLHeadingElement>('Catalog');
+  const t = useT();
+  const f = useFormat();
+  const heading = useFocusHeading<HTMLHeadingElement>(t('nav.catalog'));
   const filters = filtersFromSearch(search);
   lastCatalog.search = searchFromFilters(filters);
   const [text, setText] = useState(filters.q ?? '');
@@ -28,15 +31,15 @@ export function Catalog({ search }: { search: string }) {
   // Type to search: the query follows the text after a short pause.
   useEffect(() => {
     if ((filters.q ?? '') === text.trim()) return;
-    const t = setTimeout(() => apply({ ...filters, q: text.trim() || undefined }), 250);
-    return () => clearTimeout(t);
+    const timer = setTimeout(() => apply({ ...filters, q: text.trim() || undefined }), 250);
+    return () => clearTimeout(timer);
   }, [text]);
 
   // "/" focuses the search box from anywhere on the screen.
   useEffect(() => {
     const onKey = (e: globalThis.KeyboardEvent) => {
-      const t = e.target as HTMLElement;
-      if (e.key === '/' && !/^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName)) {
+      const target = e.target as HTMLElement;
+      if (e.key === '/' && !/^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)) {
         e.preventDefault();
         input.current?.focus();
       }
@@ -79,18 +82,18 @@ export function Catalog({ search }: { search: string }) {
     <main id="main" className="catalog">
       <div className="catalog__top">
         <h1 ref={heading} tabIndex={-1} className="catalog__title">
-          Course catalog
+          {t('catalog.title')}
         </h1>
         <form role="search" className="search" onSubmit={(e) => e.preventDefault()}>
           <label htmlFor="catalog-search" className="visually-hidden">
-            Search courses
+            {t('catalog.search.label')}
           </label>
           <input
             ref={input}
             id="catalog-search"
             type="search"
             className="search__input"
-            placeholder="Search courses, subjects, instructors…  ( / )"
+            placeholder={t('catalog.search.placeholder')}
             value={text}
             onChange={(e) => setText(e.target.value)}
             onKeyDown={onSearchKey}
@@ -101,9 +104,9 @@ export function Catalog({ search }: { search: string }) {
 
       {page?.source === 'cache' ? (
         <Banner tone="warning">
-          You are offline. Showing the {page.cachedCount} {page.cachedCount === 1 ? 'course' : 'courses'}{' '}
-          saved on this device
-          {page.syncedAt ? `, last updated ${formatAgo(page.syncedAt)}` : ''}.
+          {page.syncedAt
+            ? t('catalog.offlineUpdated', { count: page.cachedCount, ago: f.ago(page.syncedAt) })
+            : t('catalog.offline', { count: page.cachedCount })}
         </Banner>
       ) : null}
 
@@ -112,10 +115,10 @@ export function Catalog({ search }: { search: string }) {
         <section className="results" aria-labelledby="results-title" aria-busy={catalog.status === 'loading'}>
           <div className="results__head">
             <h2 id="results-title" className="results__title" aria-live="polite">
-              {total === null ? 'Courses' : `${total} ${total === 1 ? 'course' : 'courses'}`}
+              {total === null ? t('catalog.results.title') : t('catalog.results.count', { count: total })}
             </h2>
             <label className="sort">
-              <span>Sort by</span>
+              <span>{t('catalog.sortBy')}</span>
               <select
                 value={sort}
                 onChange={(e) => apply({ ...filters, sort: CourseSort.parse(e.target.value) })}
@@ -124,7 +127,7 @@ export function Catalog({ search }: { search: string }) {
                   .filter((s) => s !== 'relevance' || filters.q)
                   .map((s) => (
                     <option key={s} value={s}>
-                      {labels.sort[s]}
+                      {f.label('sort', s)}
                     </option>
                   ))}
               </select>
@@ -133,23 +136,22 @@ export function Catalog({ search }: { search: string }) {
 
           {catalog.status === 'error' && catalog.error ? (
             <Banner tone="error">
-              {catalog.error.message} <Button onClick={catalog.reload}>Try again</Button>
+              {catalog.error.message} <Button onClick={catalog.reload}>{t('common.tryAgain')}</Button>
             </Banner>
           ) : null}
 
           {catalog.status === 'loading' && catalog.items.length === 0 ? (
-            <Spinner label="Loading courses…" />
+            <Spinner label={t('catalog.loading')} />
           ) : null}
 
           {catalog.status === 'ready' && catalog.items.length === 0 ? (
             page?.source === 'cache' && page.cachedCount === 0 ? (
-              <EmptyState title="No courses saved on this device yet">
-                Connect to the internet once and browse the catalog: the courses you see are kept here for
-                offline use.
+              <EmptyState title={t('catalog.empty.offline.title')}>
+                {t('catalog.empty.offline.body')}
               </EmptyState>
             ) : (
               <EmptyState
-                title="No courses match"
+                title={t('catalog.empty.title')}
                 action={
                   hasFilters(filters) || filters.q ? (
                     <Button
@@ -158,14 +160,12 @@ export function Catalog({ search }: { search: string }) {
                         apply({ sort: filters.sort });
                       }}
                     >
-                      Clear search and filters
+                      {t('catalog.empty.clear')}
                     </Button>
                   ) : null
                 }
               >
-                {filters.q
-                  ? `Nothing found for “${filters.q}”. Try fewer or shorter words.`
-                  : 'There are no published courses yet.'}
+                {filters.q ? t('catalog.empty.nothingFor', { q: filters.q }) : t('catalog.empty.none')}
               </EmptyState>
             )
           ) : null}
@@ -188,8 +188,8 @@ export function Catalog({ search }: { search: string }) {
           {catalog.moreError ? <Banner tone="error">{catalog.moreError.message}</Banner> : null}
           {page?.nextCursor && catalog.status === 'ready' ? (
             <div className="results__more">
-              <Button onClick={loadMore} busy={catalog.loadingMore} busyLabel="Loading more…">
-                Load more courses
+              <Button onClick={loadMore} busy={catalog.loadingMore} busyLabel={t('catalog.loadingMore')}>
+                {t('catalog.loadMore')}
               </Button>
             </div>
           ) : null}

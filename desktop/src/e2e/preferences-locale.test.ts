@@ -1,0 +1,161 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '@lyceum/testing';
+import { buildRenderer, rendererStale } from '../../scripts/build.ts';
+import { startCore, type Core } from '../core/core.ts';
+import { chromiumFor, shot } from '../test-support/e2e.ts';
+import { studyCourse } from '../test-support/study-course.ts';
+import { removeDir, startSyncServer, type SyncServerProcess } from '../test-support/sync-server.ts';
+
+const chromium = chromiumFor('desktop preferences e2e');
+
+// A due date the test controls: late evening in UTC is the next morning in Tokyo (UTC+9, no daylight saving).
+const DUE_AT = '2031-03-02T23:30:00.000Z';
+
+describe.skipIf(!chromium)('language, time zone and notification preferences in the desktop UI', () => {
+  let server: SyncServerProcess;
+  let core: Core;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let dataDir: string;
+
+  /** The due date as Chromium's Intl writes it in a language and zone (what the app must show). */
+  const dueAs = (locale: string, timeZone: string) =>
+    page.evaluate(
+      ([iso, l, z]) =>
+        new Intl.DateTimeFormat(l, { dateStyle: 'medium', timeStyle: 'short', timeZone: z }).format(
+          new Date(iso!),
+        ),
+      [DUE_AT, locale, timeZone],
+    );
+  const dueText = () => page.getByRole('list', { name: /Due soon|À rendre bientôt/ }).innerText();
+  const timeZoneSelect = () => page.getByRole('combobox', { name: /^(Time zone|Fuseau horaire)$/ });
+
+  beforeAll(async () => {
+    if (rendererStale()) await buildRenderer();
+    server = await startSyncServer();
+    const teacher = await server.user('instructor', 'Grace Hopper');
+    const base = studyCourse('Dated course');
+    const course = await server.publishedCourse(teacher, {
+      ...base,
+      modules: [{ title: 'Due', lessons: [{ title: 'Essay', kind: 'text', body: 'Write.', dueAt: DUE_AT }] }],
+    });
+    const student = await server.user('student', 'Sam Student');
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lyceum-prefs-e2e-'));
+    core = await startCore({ config: { serverUrl: server.url, dataDir, port: 0, requestTimeoutMs: 3000 } });
+    await core.session.signIn({ email: student.email, password: student.password });
+    await core.learning.enroll(course.id);
+    browser = await launchChromium();
+    // The "system" of this test: English, UTC.
+    context = await browser.newContext({
+      locale: 'en-US',
+      timezoneId: 'UTC',
+      viewport: { width: 1280, height: 900 },
+    });
+    page = await context.newPage();
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await core?.close();
+    await server?.stop();
+    if (server) removeDir(server.dataDir);
+    if (dataDir) removeDir(dataDir);
+  });
+
+  it('follows the system by default: English, due dates in the system zone', async () => {
+    await page.goto(core.launchUrl);
+    await page.getByRole('heading', { name: 'Course catalog' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    await page.getByRole('link', { name: 'My Learning' }).click();
+    await expect.poll(dueText).toContain(`Essay: due ${await dueAs('en', 'UTC')}`);
+  });
+
+  it('switches to French at once when Français is saved, and stays French after a reload', async () => {
+    await page.getByRole('link', { name: 'Preferences' }).click();
+    await page.getByRole('heading', { name: 'Preferences' }).waitFor();
+    await page.getByRole('combobox', { name: 'Language' }).selectOption({ label: 'Français' });
+    await page.getByRole('button', { name: 'Save preferences' }).click();
+
+    // No restart: the same page is now in French, header and navigation included.
+    await page.getByRole('heading', { level: 1, name: 'Préférences' }).waitFor();
+    await page.getByText('Enregistré. Vos préférences se synchronisent avec vos autres appareils.').waitFor();
+    const nav = page.getByRole('navigation', { name: 'Principale' });
+    await nav.getByRole('link', { name: 'Catalogue' }).waitFor();
+    await nav.getByRole('link', { name: 'Mon apprentissage' }).waitFor();
+    await page.getByRole('button', { name: 'Se déconnecter' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('fr');
+    expect(await page.title()).toBe('Préférences · Lyceum');
+    await shot(page, 'prefs-01-french');
+
+    await nav.getByRole('link', { name: 'Catalogue' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Catalogue des cours' }).waitFor();
+    await page.getByRole('heading', { name: '1 cours', exact: true }).waitFor();
+    expect(
+      await page.getByRole('searchbox', { name: 'Rechercher des cours' }).getAttribute('placeholder'),
+    ).toBe('Rechercher des cours, matières, formateurs…  ( / )');
+
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Catalogue des cours' }).waitFor();
+    // Not only remembered by this browser: the stored preference alone brings French back.
+    await page.evaluate(() => localStorage.clear());
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Catalogue des cours' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('fr');
+    expect(core.learning.preferences().locale).toBe('fr');
+  });
+
+  it('shows due dates in Asia/Tokyo once chosen, and UTC stays in the list', async () => {
+    await page.getByRole('link', { name: 'Préférences' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Préférences' }).waitFor();
+    await page.getByRole('searchbox', { name: 'Rechercher un fuseau horaire' }).fill('tokyo');
+    await page.getByText('1 fuseau horaire correspond').waitFor();
+    await timeZoneSelect().selectOption('Asia/Tokyo');
+    await page.getByRole('button', { name: 'Enregistrer les préférences' }).click();
+    await page.getByText('Enregistré.', { exact: false }).waitFor();
+    expect(core.learning.preferences().timezone).toBe('Asia/Tokyo');
+
+    await page.getByRole('searchbox', { name: 'Rechercher un fuseau horaire' }).fill('');
+    const zones = await timeZoneSelect()
+      .locator('option')
+      .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    expect(zones).toContain('UTC');
+    expect(zones).toContain('Asia/Tokyo');
+    expect(zones).toContain('Europe/Paris');
+    expect(await timeZoneSelect().inputValue()).toBe('Asia/Tokyo');
+
+    await page.getByRole('link', { name: 'Mon apprentissage' }).click();
+    const tokyo = await dueAs('fr', 'Asia/Tokyo');
+    expect(tokyo).not.toBe(await dueAs('fr', 'UTC'));
+    expect(tokyo).toContain('3 mars 2031');
+    await expect.poll(dueText).toContain(`Essay : à rendre le ${tokyo}`);
+    await shot(page, 'prefs-02-tokyo');
+
+    // And back to UTC: the list still offers it, the date follows.
+    await page.getByRole('link', { name: 'Préférences' }).click();
+    await timeZoneSelect().selectOption('UTC');
+    await page.getByRole('button', { name: 'Enregistrer les préférences' }).click();
+    await page.getByText('Enregistré.', { exact: false }).waitFor();
+    await page.getByRole('link', { name: 'Mon apprentissage' }).click();
+    await expect.poll(dueText).toContain(await dueAs('fr', 'UTC'));
+  });
+
+  it('offers no notification settings while no notification channel delivers', async () => {
+    await page.getByRole('link', { name: 'Préférences' }).click();
+    await page.getByRole('button', { name: 'Enregistrer les préférences' }).waitFor();
+    expect(await page.getByTestId('notification-settings').count()).toBe(0);
+    expect(await page.locator('main input[type="checkbox"]').count()).toBe(0);
+    expect(await page.getByText(/Notifications|E-mail|Push/).count()).toBe(0);
+    // The stored choices are kept for the notifications work.
+    expect(core.learning.preferences().notifications.deadlines).toEqual({
+      in_app: true,
+      push: true,
+      email: true,
+    });
+  });
+});

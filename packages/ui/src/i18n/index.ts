@@ -1,0 +1,15 @@
+export {
+  SUPPORTED_LOCALES,
+  LOCALE_NAMES,
+  SYSTEM,
+  matchLocale,
+  systemLocales,
+  systemTimeZone,
+  isTimeZone,
+  resolveTimeZone,
+  timeZones,
+  type SupportedLocale,
+} from './locales.ts';
+export { LocaleProvider, type Catalogue, type Catalogues } from './LocaleProvider.tsx';
+export { useUiIntl } from './use-ui-intl.ts';
+export { uiMessages } from './ui-messages.ts';
