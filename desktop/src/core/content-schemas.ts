@@ -31,10 +31,30 @@ export const CourseProgress = z.object({
 });
 export type CourseProgress = z.infer<typeof CourseProgress>;
 
+/**
+ * New or changed content of a lesson of an offline copy (the server's manifest against the stored files): waiting (not
+ * downloaded: held for an unmetered connection), downloading, or done (stored; its notice not dismissed yet).
+ */
+export const LessonUpdate = z.object({
+  lessonId: z.string(),
+  state: z.enum(['waiting', 'downloading', 'done']),
+  files: z.number().int(),
+  bytes: z.number().int(),
+  /** Kinds of the new or changed files (video, slides, …). */
+  kinds: z.array(AssetKind),
+  detectedAt: z.string(),
+  doneAt: z.string().nullable(),
+});
+export type LessonUpdate = z.infer<typeof LessonUpdate>;
+
 /** A course's offline copy as the download panel shows it. */
 export const CourseDownload = CourseProgress.extend({
   /** Bytes the copy takes on disk now (finished and partial files). */
   diskBytes: z.number().int(),
+  /** Lessons with new content (waiting, downloading, or stored and not yet acknowledged). */
+  updates: z.array(LessonUpdate),
+  /** Downloads of new content are held now ("only on Wi-Fi" and a metered connection). */
+  updatesHeld: z.boolean(),
 });
 export type CourseDownload = z.infer<typeof CourseDownload>;
 
@@ -50,8 +70,40 @@ export type DownloadList = z.infer<typeof DownloadList>;
 export const VerifyResult = z.object({
   /** Files that were missing or damaged: deleted and queued again. */
   requeued: z.array(z.string()),
+  /** The stored files were compared with the server's current manifests (false: the server could not be reached). */
+  serverChecked: z.boolean(),
+  /** Lessons whose content on the server is newer than the stored copy (now downloading, or waiting). */
+  updates: z.array(LessonUpdate),
   download: CourseDownload,
 });
+
+/** "New content in <course>: <lesson> — downloaded for offline use", until the student dismisses it. */
+export const OfflineNotice = z.object({
+  courseId: z.string(),
+  courseTitle: z.string(),
+  lessonId: z.string(),
+  lessonTitle: z.string(),
+  kinds: z.array(AssetKind),
+  bytes: z.number().int(),
+  doneAt: z.string(),
+});
+export type OfflineNotice = z.infer<typeof OfflineNotice>;
+export const OfflineNotices = z.object({ notices: z.array(OfflineNotice) });
+export type OfflineNotices = z.infer<typeof OfflineNotices>;
+
+/** Where a lesson's files stand on this device (for what the lesson screen says). */
+export const LessonOffline = z.object({
+  /** The course is kept on this device ("Available offline" is on). */
+  kept: z.boolean(),
+  /**
+   * stored: every file of the lesson is here; downloading: on their way; waiting: new content found, held for an
+   * unmetered connection; paused / failed: the download was paused or gave up; missing: not here yet.
+   */
+  state: z.enum(['stored', 'downloading', 'waiting', 'paused', 'failed', 'missing']),
+  bytesDone: z.number().int(),
+  bytesTotal: z.number().int(),
+});
+export type LessonOffline = z.infer<typeof LessonOffline>;
 export type VerifyResult = z.infer<typeof VerifyResult>;
 
 /** One file of a lesson the app can show: URLs of the local API, whether it is on this device. */
@@ -75,6 +127,7 @@ export const LessonMedia = z.object({
   /** Where the list came from: the server's manifest, or (offline) what is stored on this device. */
   source: z.enum(['server', 'device']),
   assets: z.array(MediaAsset),
+  offline: LessonOffline,
 });
 export type LessonMedia = z.infer<typeof LessonMedia>;
 

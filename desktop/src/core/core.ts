@@ -122,6 +122,7 @@ export async function startCore(opts: CoreOptions) {
       onError: opts.onError,
     });
     const analytics = createAnalytics({
+      settings,
       db: store.db,
       client,
       session,
@@ -159,6 +160,8 @@ export async function startCore(opts: CoreOptions) {
     const app: AppInfo = {
       name: 'Lyceum',
       version: opts.version ?? '0.1.0',
+    // A pulled change to a course kept offline (its structure, a lesson's files): its new content downloads.
+    sync.onCoursesChanged((ids) => void learning.contentChanged(ids).catch(() => undefined));
       mode: opts.mode ?? 'web',
       serverUrl: config.serverUrl,
     };

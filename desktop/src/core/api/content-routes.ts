@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { DownloadParams, MediaParams, WatchBody } from '../content-schemas.ts';
 import type { Downloads } from '../downloads/index.ts';
+import { DownloadSettings, NetworkReport } from '../downloads/network.ts';
 import { decodeContentPath } from '../downloads/serve.ts';
 import { CoreError } from '../errors.ts';
 import { CourseLessonParams } from '../learning-schemas.ts';
@@ -72,7 +73,14 @@ export function contentRoutes(s: { learning: LearningService; downloads: Downloa
       handler: async ({ params }) => {
         const p = lessonOf(params);
         const view = learning.lesson(p.id, p.lessonId);
-        return media.lessonMedia(p.id, p.lessonId, view.online);
+        const found = await media.lessonMedia(p.id, p.lessonId, view.online);
+        const offline = learning.offline.lessonOffline(p.id, p.lessonId);
+        // The server lists files a kept copy does not have and no download knows of: new content, look now.
+        if (offline.kept && offline.state === 'stored' && found.assets.some((a) => !a.stored)) {
+          learning.offline.checkSoon(p.id);
+          return { ...found, offline: { ...offline, state: 'missing' as const } };
+        }
+        return { ...found, offline };
       },
     },
     {
@@ -92,6 +100,32 @@ export function contentRoutes(s: { learning: LearningService; downloads: Downloa
       },
     },
     { method: 'GET', path: '/api/downloads', handler: () => learning.offline.list() },
+    {
+      method: 'GET',
+      path: '/api/downloads/notices',
+      handler: () => ({ notices: learning.offline.notices() }),
+    },
+    { method: 'GET', path: '/api/downloads/settings', handler: () => downloads.policy.view() },
+    {
+      method: 'PUT',
+      path: '/api/downloads/settings',
+      handler: ({ body }) => downloads.policy.set(parseInput(DownloadSettings, body, 'body')),
+    },
+    {
+      method: 'PUT',
+      path: '/api/downloads/network',
+      handler: ({ body }) => downloads.policy.report(parseInput(NetworkReport, body, 'body')),
+    },
+    {
+      method: 'POST',
+      path: '/api/downloads/:id/notices/dismiss',
+      handler: ({ params }) => ({ notices: learning.offline.dismissNotices(courseOf(params)) }),
+    },
+    {
+      method: 'POST',
+      path: '/api/downloads/:id/update',
+      handler: ({ params }) => learning.offline.updateNow(courseOf(params)),
+    },
     {
       method: 'GET',
       path: '/api/downloads/:id',

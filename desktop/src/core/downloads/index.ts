@@ -4,21 +4,29 @@ import { LessonManifest } from '@lyceum/contracts';
 import type { ServerClient } from '../server/client.ts';
 import type { SessionService } from '../services/session.ts';
 import type { LocalDb } from '../store/open.ts';
+import type { SettingsRepo } from '../store/settings.ts';
 import { readCourseDetail, readPreferences } from '../sync/local-state.ts';
 import type { SyncTransport } from '../sync/transport.ts';
 import { downloadManager, type DownloadManagerOptions } from './manager.ts';
 import { mediaSource } from './media.ts';
+import { networkPolicy } from './network.ts';
 import { dirSize } from './queue.ts';
 import { resolveLocalContent } from './serve.ts';
+import { offlineUpdatesService } from './updates.ts';
 
 export type { DownloadManager } from './manager.ts';
 export type { CourseProgress, LessonProgress } from './progress.ts';
 export type { LocalContent } from './serve.ts';
 export type { MediaSource } from './media.ts';
+export type { OfflineUpdates } from './updates.ts';
+export type { NetworkPolicy } from './network.ts';
 
 export type DownloadTuning = Partial<
   Pick<DownloadManagerOptions, 'fetch' | 'concurrency' | 'maxAttempts' | 'backoffMs' | 'idleMs' | 'onChange'>
->;
+> & {
+  /** How often offline copies are compared with the server besides after a pulled course change (default 10 min). */
+  updateCheckMs?: number;
+};
 
 /** The download manager wired to the core: manifests with the signed-in user's token, lessons from the local store. */
 export function createDownloads(d: {
@@ -27,6 +35,8 @@ export function createDownloads(d: {
   client: ServerClient;
   session: SessionService;
   transport: SyncTransport;
+  /** Device settings (the "only on Wi-Fi" choice). */
+  settings: SettingsRepo;
   tuning?: DownloadTuning;
   onError?: (err: unknown) => void;
 }) {
@@ -40,19 +50,21 @@ export function createDownloads(d: {
         { token, schema: LessonManifest },
       ),
     );
+  const lessonIds = async (courseId: string) => {
+    const course = readCourseDetail(d.db, courseId) ?? (await d.transport.courseDetail(courseId));
+    return course.modules
+      .flatMap((m) => m.lessons)
+      .filter((l) => !l.locked)
+      .map((l) => l.id);
+  };
+  const quality = () => readPreferences(d.db).downloadQuality;
   const manager = downloadManager({
     db: d.db,
     contentDir,
     serverUrl: d.client.baseUrl,
     fetchManifest,
-    lessonIds: async (courseId) => {
-      const course = readCourseDetail(d.db, courseId) ?? (await d.transport.courseDetail(courseId));
-      return course.modules
-        .flatMap((m) => m.lessons)
-        .filter((l) => !l.locked)
-        .map((l) => l.id);
-    },
-    quality: () => readPreferences(d.db).downloadQuality,
+    lessonIds,
+    quality,
     onError: d.onError,
     ...d.tuning,
     onChange: (courseId) => {
@@ -60,7 +72,19 @@ export function createDownloads(d: {
       for (const l of listeners) l(courseId);
     },
   });
+  // When downloads are no longer held (an unmetered connection, or the choice turned off), what waits goes.
+  const policy = networkPolicy(d.settings, () => {
+    if (policy.held()) return;
+    for (const courseId of updates.waitingCourses())
+      updates.check(courseId).catch((err: unknown) => d.onError?.(err));
+  });
+  const updates = offlineUpdatesService({ db: d.db, manager, fetchManifest, lessonIds, quality, policy });
   return Object.assign(manager, {
+    /** New and changed content of offline copies (compare with the server's manifests, notices). */
+    updates,
+    /** The "only on Wi-Fi" choice and the connection the renderer reported. */
+    policy,
+    updateCheckMs: d.tuning?.updateCheckMs,
     /** A lesson's manifest with fresh signed URLs (the signed-in user's token). */
     fetchManifest,
     /** What the streaming fallback fetches with (the tuned fetch in tests). */

@@ -50,6 +50,10 @@ export function readLessonIndex(contentDir: string, courseId: string, lessonId: 
   }
 }
 
+export function removeLessonIndex(contentDir: string, courseId: string, lessonId: string): void {
+  fs.rmSync(path.join(dirOf(contentDir, courseId), `${lessonId}.json`), { force: true });
+}
+
 export function removeLessonIndexes(contentDir: string, courseId: string): void {
   fs.rmSync(dirOf(contentDir, courseId), { recursive: true, force: true });
 }

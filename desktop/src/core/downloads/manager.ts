@@ -9,7 +9,7 @@ import { applyPlan, dirSize } from './queue.ts';
 import { downloadItems, type DownloadItem } from './tables.ts';
 import { sha256File, transferFile, type TransferFailure } from './transfer.ts';
 import { courseProgress, type CourseProgress } from './progress.ts';
-import { removeLessonIndexes, writeLessonIndex } from './lesson-index.ts';
+import { removeLessonIndex, removeLessonIndexes, writeLessonIndex } from './lesson-index.ts';
 
 export interface DownloadManagerOptions {
   db: LocalDb;
@@ -50,7 +50,10 @@ export function downloadManager(o: DownloadManagerOptions) {
   const concurrency = o.concurrency ?? 3;
   const maxAttempts = o.maxAttempts ?? 5;
   const backoffMs = o.backoffMs ?? 1000;
-  const active = new Map<number, { courseId: string; ctl: AbortController; done: Promise<void> }>();
+  const active = new Map<
+    number,
+    { courseId: string; lessonId: string; ctl: AbortController; done: Promise<void> }
+  >();
   const refreshing = new Map<string, Promise<void>>();
   const progressWrites = new Map<number, number>();
   let closed = false;
@@ -83,18 +86,17 @@ export function downloadManager(o: DownloadManagerOptions) {
     let p = refreshing.get(key);
     if (!p) {
       p = (async () => {
-        const m = await o.fetchManifest(courseId, lessonId);
-        const paused = db
-          .select({ n: sql<number>`count(*)` })
-          .from(downloadItems)
-          .where(and(eq(downloadItems.courseId, courseId), eq(downloadItems.status, 'paused')))
-          .get();
-        applyPlan(db, fileOf, courseId, lessonId, planLesson(m, o.quality()), m.expiresAt, !(paused?.n ?? 0));
-        writeLessonIndex(o.contentDir, courseId, m);
+        applyManifest(courseId, await o.fetchManifest(courseId, lessonId));
       })().finally(() => refreshing.delete(key));
       refreshing.set(key, p);
     }
     return p;
+  }
+
+  /** Bring a lesson's queue in line with its manifest (new and changed files queued unless paused, removed ones deleted). */
+  function applyManifest(courseId: string, m: LessonManifest): void {
+    applyPlan(db, fileOf, courseId, m.lessonId, planLesson(m, o.quality()), m.expiresAt, !isPaused(courseId));
+    writeLessonIndex(o.contentDir, courseId, m);
   }
 
   const sleep = (ms: number, signal: AbortSignal) =>
@@ -198,7 +200,7 @@ export function downloadManager(o: DownloadManagerOptions) {
             active.delete(next.id);
             pump();
           });
-        active.set(next.id, { courseId: next.courseId, ctl, done });
+        active.set(next.id, { courseId: next.courseId, lessonId: next.lessonId, ctl, done });
       }
     } finally {
       pumping = false;
@@ -219,7 +221,6 @@ export function downloadManager(o: DownloadManagerOptions) {
      */
     async makeAvailable(courseId: string): Promise<CourseProgress> {
       const lessons = await o.lessonIds(courseId);
-      const paused = isPaused(courseId);
       for (const lessonId of lessons) {
         let m: LessonManifest;
         try {
@@ -229,8 +230,7 @@ export function downloadManager(o: DownloadManagerOptions) {
           if (err instanceof ServerError && err.code === 'not_found' && err.status === 404) continue;
           throw err;
         }
-        applyPlan(db, fileOf, courseId, lessonId, planLesson(m, o.quality()), m.expiresAt, !paused);
-        writeLessonIndex(o.contentDir, courseId, m);
+        applyManifest(courseId, m);
       }
       pump();
       changed(courseId);
@@ -302,6 +302,49 @@ export function downloadManager(o: DownloadManagerOptions) {
       removeLessonIndexes(o.contentDir, courseId);
       changed(courseId);
     },
+
+    /** Apply a lesson's manifest (an update of the offline copy) and start on what it queued. */
+    applyLesson(courseId: string, m: LessonManifest): void {
+      applyManifest(courseId, m);
+      pump();
+      changed(courseId);
+    },
+
+    /** A lesson gone from the course (or from the server): its files, rows and index go. */
+    removeLesson(courseId: string, lessonId: string): void {
+      const rows = db
+        .select()
+        .from(downloadItems)
+        .where(and(eq(downloadItems.courseId, courseId), eq(downloadItems.lessonId, lessonId)))
+        .all();
+      for (const a of active.values()) if (a.courseId === courseId && a.lessonId === lessonId) a.ctl.abort();
+      db.delete(downloadItems)
+        .where(and(eq(downloadItems.courseId, courseId), eq(downloadItems.lessonId, lessonId)))
+        .run();
+      fs.rmSync(path.join(o.contentDir, courseId, lessonId), { recursive: true, force: true });
+      removeLessonIndex(o.contentDir, courseId, lessonId);
+      if (rows.length) changed(courseId);
+      pump();
+    },
+
+    /** The stored rows of a lesson (what its offline copy holds or is fetching). */
+    lessonRows: (courseId: string, lessonId: string): DownloadItem[] =>
+      db
+        .select()
+        .from(downloadItems)
+        .where(and(eq(downloadItems.courseId, courseId), eq(downloadItems.lessonId, lessonId)))
+        .all(),
+
+    /** The lessons that have rows in a course's offline copy. */
+    storedLessons: (courseId: string): string[] =>
+      db
+        .selectDistinct({ id: downloadItems.lessonId })
+        .from(downloadItems)
+        .where(eq(downloadItems.courseId, courseId))
+        .all()
+        .map((r) => r.id),
+
+    isPaused,
 
     /** Bytes and files done per lesson and for the course. */
     progress: (courseId: string) => courseProgress(db, courseId, progressWrites),

@@ -120,7 +120,11 @@ export function mediaSource(d: MediaSourceDeps) {
     },
 
     /** The lesson's videos, slides and attachments with local URLs; `fromServer` failing falls back to this device. */
-    async lessonMedia(courseId: string, lessonId: string, tryServer: boolean): Promise<LessonMedia> {
+    async lessonMedia(
+      courseId: string,
+      lessonId: string,
+      tryServer: boolean,
+    ): Promise<Omit<LessonMedia, 'offline'>> {
       const stored = storedFiles(courseId, lessonId);
       if (tryServer) {
         try {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { LocalDb } from '../store/open.ts';
 import type { PlannedFile } from './select.ts';
-import { downloadItems } from './tables.ts';
+import { downloadItems, type DownloadItem } from './tables.ts';
 
 const now = () => new Date().toISOString();
 
@@ -90,6 +90,35 @@ export function applyPlan(
       fs.rmSync(`${fileOf(courseId, r.relPath)}.part`, { force: true });
     }
   });
+}
+
+/** How a lesson's planned files differ from what its offline copy holds. */
+export interface PlanDiff {
+  /** Files not stored yet, and stored files the server changed (other sha256 or size). */
+  added: PlannedFile[];
+  changed: PlannedFile[];
+  /** Stored files no longer in the lesson. */
+  removed: DownloadItem[];
+  /** Assets new to the lesson, and assets gone from it. */
+  newAssets: string[];
+  goneAssets: string[];
+}
+
+export function diffPlan(existing: DownloadItem[], plan: PlannedFile[]): PlanDiff {
+  const byPath = new Map(existing.map((r) => [r.relPath, r]));
+  const planned = new Set(plan.map((p) => p.relPath));
+  const hadAssets = new Set(existing.map((r) => r.assetId));
+  const hasAssets = new Set(plan.map((p) => p.assetId));
+  return {
+    added: plan.filter((p) => !byPath.has(p.relPath)),
+    changed: plan.filter((p) => {
+      const r = byPath.get(p.relPath);
+      return r !== undefined && (r.sha256 !== p.sha256 || r.size !== p.size);
+    }),
+    removed: existing.filter((r) => !planned.has(r.relPath)),
+    newAssets: [...hasAssets].filter((a) => !hadAssets.has(a)),
+    goneAssets: [...hadAssets].filter((a) => !hasAssets.has(a)),
+  };
 }
 
 /** Bytes under a folder (0 when it does not exist). */

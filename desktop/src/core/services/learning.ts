@@ -201,6 +201,9 @@ export function learningService(d: LearningDeps) {
     /** Retry offline copies that failed or were requested offline, refresh complete ones now and then (after a sync). */
     resumeDownloads: () => offline.resumeAll(),
 
+    /** A pull changed these courses: offline copies among them fetch their new content (offline-copies.ts). */
+    contentChanged: (courseIds: string[]) => offline.contentChanged(courseIds),
+
     /** Download progress, pause/resume, verify and disk usage of offline copies. */
     offline: {
       list: signedIn(offline.list),
@@ -208,6 +211,11 @@ export function learningService(d: LearningDeps) {
       pause: signedIn(offline.pause),
       resume: signedIn(offline.resume),
       verify: signedIn(offline.verify),
+      updateNow: signedIn(offline.updateNow),
+      notices: signedIn(() => offline.notices()),
+      dismissNotices: signedIn((courseId: string) => offline.dismissNotices(courseId)),
+      lessonOffline: offline.lessonOffline,
+      checkSoon: offline.checkSoon,
     },
 
     /** Where the student is in a lesson's video and what they watched (this device's view, pending changes included). */

@@ -1,11 +1,19 @@
 import { eq } from 'drizzle-orm';
 import type { CourseDetail } from '@lyceum/contracts';
-import type { CourseDownload, CourseProgress, DownloadList } from '../content-schemas.ts';
+import type {
+  CourseDownload,
+  CourseProgress,
+  DownloadList,
+  LessonOffline,
+  LessonUpdate,
+  OfflineNotice,
+  VerifyResult,
+} from '../content-schemas.ts';
 import type { Downloads } from '../downloads/index.ts';
 import { ServerUnreachable } from '../server/client.ts';
 import type { LocalDb } from '../store/open.ts';
 import { offlineCourses } from '../store/tables.ts';
-import { readCourseDetail } from '../sync/local-state.ts';
+import { findLesson, readCourseDetail } from '../sync/local-state.ts';
 
 export interface OfflineCopiesDeps {
   db: LocalDb;
@@ -13,10 +21,11 @@ export interface OfflineCopiesDeps {
   online: () => boolean;
   /** Fetch the course as the student sees it now and store it (structure, text, quizzes). */
   storeCourse: (courseId: string) => Promise<CourseDetail>;
+  onError?: (err: unknown) => void;
 }
 
-/** A copy that is complete is planned again this often (new uploads, changed files, fresh quality choice). */
-const REPLAN_READY_MS = 15 * 60_000;
+/** A copy is compared with the server's manifests this often even when no pulled change says so (new files, quality). */
+const CHECK_MS = 10 * 60_000;
 /** A copy with failed files gets a fresh set of tries this often (after a sync). */
 const REPLAN_FAILED_MS = 5 * 60_000;
 
@@ -30,14 +39,19 @@ type Row = typeof offlineCourses.$inferSelect;
 export function countStored(
   detail: CourseDetail | null,
   progress: CourseProgress,
+  updates: LessonUpdate[] = [],
 ): { stored: number; total: number } {
   const lessons = detail?.modules.flatMap((m) => m.lessons) ?? [];
   const files = new Map(progress.lessons.map((l) => [l.lessonId, l]));
+  // A lesson with new content not downloaded yet is not (wholly) on this device, whatever else of it is.
+  const waiting = new Set(updates.filter((u) => u.state === 'waiting').map((u) => u.lessonId));
   const stored = lessons.filter((l) => {
-    if (l.kind === 'text') return l.body !== undefined && !l.locked;
-    if (l.kind === 'quiz') return l.quiz?.questions !== undefined;
+    if (waiting.has(l.id)) return false;
     const p = files.get(l.id);
-    return !l.locked && (!p || p.filesDone === p.files);
+    const filesStored = !p || p.filesDone === p.files;
+    if (l.kind === 'text') return l.body !== undefined && !l.locked && filesStored;
+    if (l.kind === 'quiz') return l.quiz?.questions !== undefined && filesStored;
+    return !l.locked && filesStored;
   }).length;
   return { stored, total: lessons.length };
 }
@@ -57,6 +71,10 @@ export function offlineCopies(d: OfflineCopiesDeps) {
   const planning = new Set<string>();
   /** When each course was last planned successfully (this run of the app). */
   const planned = new Map<string, number>();
+  /** When each course was last compared with the server's manifests (this run of the app). */
+  const checked = new Map<string, number>();
+  const checkEvery = downloads.updateCheckMs ?? CHECK_MS;
+  const { updates } = downloads;
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
   const now = () => new Date().toISOString();
 
@@ -73,9 +91,11 @@ export function offlineCopies(d: OfflineCopiesDeps) {
   function reconcile(courseId: string, afterPlan = false): void {
     const row = rowOf(courseId);
     if (!row || planning.has(courseId)) return;
+    updates.settle(courseId);
     const progress = downloads.progress(courseId);
-    if (progress.state === 'empty' && !afterPlan) return;
-    const { stored, total } = countStored(readCourseDetail(db, courseId), progress);
+    const pending = updates.list(courseId);
+    if (progress.state === 'empty' && !afterPlan && pending.length === 0) return;
+    const { stored, total } = countStored(readCourseDetail(db, courseId), progress, pending);
     const state =
       progress.state === 'failed'
         ? 'failed'
@@ -133,7 +153,24 @@ export function offlineCopies(d: OfflineCopiesDeps) {
   const withDisk = (p: CourseProgress): CourseDownload => ({
     ...p,
     diskBytes: downloads.diskUsage(p.courseId),
+    updates: updates.list(p.courseId),
+    updatesHeld: downloads.policy.held(),
   });
+
+  /** A copy that was planned (its files queued or stored, or nothing to store) follows the server's content. */
+  const followed = (courseId: string): boolean => {
+    const row = rowOf(courseId);
+    if (!row || planning.has(courseId)) return false;
+    return row.state === 'ready' || downloads.progress(courseId).state !== 'empty';
+  };
+
+  /** Compare a copy with the server's manifests; new and changed files download unless held ("only on Wi-Fi"). */
+  async function checkUpdates(courseId: string, force = false): Promise<LessonUpdate[]> {
+    const found = await updates.check(courseId, { force });
+    checked.set(courseId, Date.now());
+    reconcile(courseId);
+    return found;
+  }
 
   return {
     reconcile,
@@ -161,10 +198,32 @@ export function offlineCopies(d: OfflineCopiesDeps) {
     async disable(courseId: string): Promise<void> {
       db.delete(offlineCourses).where(eq(offlineCourses.courseId, courseId)).run();
       planned.delete(courseId);
+      checked.delete(courseId);
+      updates.forget(courseId);
       await downloads.remove(courseId);
     },
 
-    /** After a sync: plan again what failed or was requested offline, and now and then what is complete. */
+    /** A pulled change touched these courses: the ones kept offline are compared with the server at once. */
+    async contentChanged(courseIds: string[]): Promise<void> {
+      if (!d.online()) return;
+      for (const courseId of new Set(courseIds)) {
+        if (!followed(courseId)) continue;
+        await checkUpdates(courseId).catch((err: unknown) => {
+          if (!(err instanceof ServerUnreachable)) d.onError?.(err);
+        });
+      }
+    },
+
+    /** "Download now": the new content of a course, even on a metered connection. */
+    async updateNow(courseId: string): Promise<CourseDownload> {
+      if (followed(courseId)) await checkUpdates(courseId, true);
+      return withDisk(downloads.progress(courseId));
+    },
+
+    /**
+     * After a sync: plan again what failed or was requested offline; compare the others with the server now and then
+     * (the periodic check; a pulled course change checks at once).
+     */
     async resumeAll(): Promise<void> {
       if (!d.online()) return;
       const at = Date.now();
@@ -172,12 +231,15 @@ export function offlineCopies(d: OfflineCopiesDeps) {
         const state = downloads.progress(r.courseId).state;
         if (state === 'paused' || state === 'downloading') continue;
         const last = planned.get(r.courseId);
-        const due =
-          last === undefined ||
-          (r.state === 'ready' && at - last > REPLAN_READY_MS) ||
-          (r.state === 'failed' && at - last > REPLAN_FAILED_MS);
-        if (r.state === 'failed' && state === 'empty') await plan(r.courseId);
-        else if (due) await plan(r.courseId);
+        if (r.state === 'failed') {
+          if (state === 'empty' || last === undefined || at - last > REPLAN_FAILED_MS) await plan(r.courseId);
+        } else if (!followed(r.courseId)) {
+          if (last === undefined) await plan(r.courseId);
+        } else if (at - (checked.get(r.courseId) ?? 0) > checkEvery) {
+          await checkUpdates(r.courseId).catch((err: unknown) => {
+            if (!(err instanceof ServerUnreachable)) d.onError?.(err);
+          });
+        }
       }
     },
 
@@ -196,10 +258,60 @@ export function offlineCopies(d: OfflineCopiesDeps) {
       return withDisk(downloads.progress(courseId));
     },
 
-    async verify(courseId: string): Promise<{ requeued: string[]; download: CourseDownload }> {
+    /** "Check stored files": every stored file against its sha256, and (online) the copy against the server's manifests. */
+    async verify(courseId: string): Promise<VerifyResult> {
       const requeued = await downloads.verify(courseId);
+      let serverChecked = false;
+      let found: LessonUpdate[] = [];
+      if (d.online() && followed(courseId)) {
+        try {
+          found = (await checkUpdates(courseId)).filter((u) => u.state !== 'done');
+          serverChecked = true;
+        } catch (err) {
+          if (!(err instanceof ServerUnreachable)) throw err;
+        }
+      }
       reconcile(courseId);
-      return { requeued, download: withDisk(downloads.progress(courseId)) };
+      return { requeued, serverChecked, updates: found, download: withDisk(downloads.progress(courseId)) };
+    },
+
+    /** Where a lesson's files stand on this device. */
+    lessonOffline: (courseId: string, lessonId: string): LessonOffline =>
+      updates.lessonState(courseId, lessonId, rowOf(courseId) !== undefined),
+
+    /** Look again at a kept course now (a lesson showed content this device does not have). */
+    checkSoon(courseId: string): void {
+      if (!d.online() || !followed(courseId)) return;
+      void checkUpdates(courseId).catch((err: unknown) => {
+        if (!(err instanceof ServerUnreachable)) d.onError?.(err);
+      });
+    },
+
+    /** "New content in <course>: <lesson> — downloaded for offline use", for the courses kept offline. */
+    notices(): OfflineNotice[] {
+      return updates
+        .done()
+        .filter((u) => rowOf(u.courseId))
+        .map((u) => {
+          const detail = readCourseDetail(db, u.courseId);
+          const view = updates.list(u.courseId).find((l) => l.lessonId === u.lessonId);
+          return {
+            courseId: u.courseId,
+            courseTitle: detail?.title ?? 'A course',
+            lessonId: u.lessonId,
+            lessonTitle: (detail && findLesson(detail, u.lessonId)?.lesson.title) ?? 'A lesson',
+            kinds: view?.kinds ?? [],
+            bytes: u.bytes,
+            doneAt: u.doneAt ?? u.detectedAt,
+          };
+        })
+        .sort((a, b) => b.doneAt.localeCompare(a.doneAt));
+    },
+
+    /** The student read the notices of a course. */
+    dismissNotices(courseId: string): OfflineNotice[] {
+      updates.dismiss(courseId);
+      return this.notices();
     },
 
     progress: (courseId: string): CourseDownload => withDisk(downloads.progress(courseId)),
