@@ -26,6 +26,8 @@ import { learningRoutes } from './api/learning-routes.ts';
 import { ratingRoutes } from './api/rating-routes.ts';
 import { contentRoutes } from './api/content-routes.ts';
 import { analyticsRoutes } from './api/analytics-routes.ts';
+import { previewRoutes } from './api/preview-routes.ts';
+import { previewService } from './services/preview.ts';
 import { createAnalytics, type AnalyticsDeps } from './analytics/index.ts';
 import { catalogCache } from './store/catalog-cache.ts';
 import { identityRepo } from './store/identity.ts';
@@ -178,6 +180,7 @@ export async function startCore(opts: CoreOptions) {
         ...ratingRoutes({ ratings }),
         ...teachRoutes({ teaching }),
         ...contentRoutes({ learning, downloads }),
+        ...previewRoutes({ preview: previewService({ catalog, media: downloads.media }) }),
         ...analyticsRoutes({ learning, insights: analytics.insights }),
       ],
       rendererDir: opts.rendererDir === undefined ? defaultRendererDir() : opts.rendererDir,

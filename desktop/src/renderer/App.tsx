@@ -8,6 +8,7 @@ import { ConnectivityProvider, useConnectivity } from './lib/connectivity.tsx';
 import { parseRoute, useLocation } from './lib/router.ts';
 import { Catalog } from './screens/catalog/Catalog.tsx';
 import { CourseDetail } from './screens/CourseDetail.tsx';
+import { PreviewLesson } from './screens/course/PreviewLesson.tsx';
 import { LaunchRequired } from './screens/LaunchRequired.tsx';
 import { NotFound } from './screens/NotFound.tsx';
 import { SignIn } from './screens/SignIn.tsx';
@@ -100,6 +101,8 @@ function Shell() {
         <Catalog search={loc.search} />
       ) : route.name === 'course' ? (
         <CourseDetail id={route.id} />
+      ) : route.name === 'preview' ? (
+        <PreviewLesson courseId={route.id} lessonId={route.lessonId} />
       ) : route.name === 'learning' ? (
         <MyLearning />
       ) : route.name === 'study' ? (

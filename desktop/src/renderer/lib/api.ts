@@ -9,6 +9,7 @@ import {
   type SignInBody,
 } from '../../core/schemas.ts';
 import { MyRatingView, ReviewPage, type RatingBody } from '../../core/rating-schemas.ts';
+import { PreviewLesson } from '../../core/preview-schemas.ts';
 
 /** A failed call to the local API, with the machine-readable code the core (or the server behind it) answered. */
 export class ApiFailure extends Error {
@@ -91,6 +92,13 @@ export const api = {
     call(CatalogPage, 'GET', `/api/catalog${catalogParams(q)}`, undefined, signal),
   course: (id: string, signal?: AbortSignal) =>
     call(CourseView, 'GET', `/api/catalog/${encodeURIComponent(id)}`, undefined, signal),
+  /** A lesson opened from the course page: a preview for a visitor who is not enrolled (not_enrolled for the others). */
+  previewLesson: (courseId: string, lessonId: string) =>
+    call(
+      PreviewLesson,
+      'GET',
+      `/api/catalog/${encodeURIComponent(courseId)}/lessons/${encodeURIComponent(lessonId)}`,
+    ),
   /** The signed-in student's rating of a course and its average (online only: code `offline` otherwise). */
   myRating: (id: string, signal?: AbortSignal) =>
     call(MyRatingView, 'GET', `/api/catalog/${encodeURIComponent(id)}/rating`, undefined, signal),

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 export type Route =
   | { name: 'catalog' }
   | { name: 'course'; id: string }
+  | { name: 'preview'; id: string; lessonId: string }
   | { name: 'learning' }
   | { name: 'study'; id: string }
   | { name: 'lesson'; id: string; lessonId: string }
@@ -18,6 +19,8 @@ export function parseRoute(pathname: string): Route {
   if (pathname === '/' || pathname === '') return { name: 'catalog' };
   const m = /^\/courses\/([0-9a-fA-F-]{36})\/?$/.exec(pathname);
   if (m?.[1]) return { name: 'course', id: m[1] };
+  const p = new RegExp(`^/courses/${UUID}/lessons/${UUID}/?$`).exec(pathname);
+  if (p?.[1] && p[2]) return { name: 'preview', id: p[1], lessonId: p[2] };
   if (/^\/learning\/?$/.test(pathname)) return { name: 'learning' };
   if (/^\/preferences\/?$/.test(pathname)) return { name: 'preferences' };
   if (/^\/teach\/?$/.test(pathname)) return { name: 'teach' };

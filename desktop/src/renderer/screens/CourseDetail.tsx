@@ -16,11 +16,13 @@ import { useConnectivity } from '../lib/connectivity.tsx';
 import { formatAgo, formatDuration, formatPrice, labels, languageName } from '../lib/format.ts';
 import { lastCatalog } from '../lib/router.ts';
 import { useFocusHeading } from '../lib/use-focus-heading.ts';
+import { useT } from '../i18n/use-t.ts';
 
 type Load =
   { status: 'loading' } | { status: 'ready'; view: CourseView } | { status: 'error'; error: ApiFailure };
 
 export function CourseDetail({ id }: { id: string }) {
+  const t = useT();
   const [load, setLoad] = useState<Load>({ status: 'loading' });
   const [attempt, setAttempt] = useState(0);
   /** Bumped when the student rates, changes or removes their rating: the reviews load again. */
@@ -122,6 +124,7 @@ export function CourseDetail({ id }: { id: string }) {
   }
 
   const { course, source, syncedAt } = load.view;
+  const lockedLessons = course.modules.flatMap((m) => m.lessons).filter((l) => l.locked).length;
   return (
     <main id="main" className="page course">
       {back}
@@ -213,6 +216,11 @@ export function CourseDetail({ id }: { id: string }) {
       <section aria-labelledby="outline" className="course__section">
         <h2 id="outline">Course outline</h2>
         {course.modules.length === 0 ? <p className="muted">No lessons yet.</p> : null}
+        {lockedLessons > 0 ? (
+          <p className="muted" data-testid="outline-note">
+            {t('course.outline.lockedNote', { count: lockedLessons })}
+          </p>
+        ) : null}
         <ol className="modules">
           {course.modules.map((m, mi) => (
             <li key={m.id} className="module">
@@ -225,7 +233,21 @@ export function CourseDetail({ id }: { id: string }) {
                     <span className={`lesson__kind lesson__kind--${l.kind}`}>
                       {labels.kind[l.kind] ?? l.kind}
                     </span>
-                    <span className="lesson__title">{l.title}</span>
+                    <span className="lesson__title">
+                      {l.locked ? (
+                        l.title
+                      ) : (
+                        <Link
+                          href={
+                            course.viewer.enrolled
+                              ? `/learn/${course.id}/lessons/${l.id}`
+                              : `/courses/${course.id}/lessons/${l.id}`
+                          }
+                        >
+                          {l.title}
+                        </Link>
+                      )}
+                    </span>
                     <span className="lesson__meta">
                       {l.isPreview ? <span className="badge">Preview</span> : null}
                       {l.locked ? (

@@ -27,6 +27,8 @@ interface Props {
   onReport: (body: WatchBody, exiting: boolean) => Promise<unknown> | void;
   /** Player events for learning analytics (played, paused, seeked, reached the end), one session per viewing. */
   onEvent?: (event: VideoEventBody) => void;
+  /** Said under the video instead of how the lesson completes (a preview, where nothing is recorded). */
+  caption?: string;
 }
 
 /**
@@ -42,6 +44,7 @@ export function VideoPlayer({
   watched,
   onReport,
   onEvent,
+  caption,
 }: Props) {
   const videoRef = useRef<HTMLVideoElement>(null);
   const report = useRef(onReport);
@@ -266,7 +269,9 @@ export function VideoPlayer({
         </div>
       ) : null}
       <figcaption className="video-player__caption muted">
-        {percent !== null ? (
+        {caption ? (
+          <span>{caption}</span>
+        ) : percent !== null ? (
           <span data-testid="watched-percent">
             Watched {percent}% · this lesson completes once you have watched 90% of the video.
           </span>

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { LessonView } from '@lyceum/contracts';
+import { MediaAsset } from './content-schemas.ts';
+import { DataSource } from './schemas.ts';
+
+/** The media of a preview lesson: the files the app can open, and how many are still being prepared on the server. */
+export const PreviewMedia = z.object({
+  /** Where the list came from: the server's manifest, or (offline) what is stored on this device. */
+  source: z.enum(['server', 'device']),
+  assets: z.array(MediaAsset),
+  /** Files the instructor uploaded that the server is still packaging (a video right after upload). */
+  preparing: z.number().int().nonnegative(),
+});
+export type PreviewMedia = z.infer<typeof PreviewMedia>;
+
+/**
+ * A lesson open to a visitor of the course page: a preview lesson (or any lesson, for an enrolled student or the
+ * course's instructor), read from the server's course view, its files streamed from the server.
+ */
+export const PreviewLesson = z.object({
+  courseId: z.string(),
+  courseTitle: z.string(),
+  /** The visitor is enrolled: the lesson also opens in the study view, with progress. */
+  enrolled: z.boolean(),
+  module: z.object({ id: z.string(), title: z.string() }),
+  lesson: LessonView,
+  /** The course came from the server, or (offline) from the copy saved on this device. */
+  source: DataSource,
+  /** Null for text and quiz lessons. */
+  media: PreviewMedia.nullable(),
+  /** The open lessons before and after this one in the course (to move between previews). */
+  previousLessonId: z.string().nullable(),
+  nextLessonId: z.string().nullable(),
+});
+export type PreviewLesson = z.infer<typeof PreviewLesson>;
