@@ -31,5 +31,8 @@ export function searchFromFilters(f: CatalogFilters): string {
   return s ? `?${s}` : '';
 }
 
-export const hasFilters = (f: CatalogFilters) =>
-  Boolean(f.type || f.level || f.subject || f.language || f.price);
+/** How many of the filters (not the search or the sort) are set. */
+export const activeFilterCount = (f: CatalogFilters) =>
+  [f.type, f.level, f.subject, f.language, f.price].filter(Boolean).length;
+
+export const hasFilters = (f: CatalogFilters) => activeFilterCount(f) > 0;
