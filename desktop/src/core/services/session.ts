@@ -141,6 +141,12 @@ export function sessionService(deps: SessionDeps) {
   /** The server cannot be reached: a student who signed in here before signs in against the stored verifier. */
   async function signInOffline(body: SignInBody): Promise<SessionState> {
     const user = await deps.offline.verify(body.email, body.password);
+    const cached = deps.identity.load();
+    // Already signed in as this account with its tokens: keep them (the session resumes when the server is back).
+    if (cached?.refreshToken && cached.user.id === user.id) {
+      notice = null;
+      return state(cached.user, true);
+    }
     deps.identity.saveLocal(user, new Date(now()));
     deps.account.verify(user.id);
     notice = null;
