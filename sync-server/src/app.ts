@@ -1,7 +1,7 @@
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { connectDatabase, type Database } from './db/client.ts';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.ts';
@@ -23,6 +23,7 @@ import { consoleRouter } from './http/console.ts';
 import { createAnalyticsModule } from './modules/analytics/index.ts';
 import { startCollectorSources, type CollectorSources } from './modules/analytics/collector/sources/index.ts';
 import { attachSocketGateway, type SocketGateway } from './http/socket.ts';
+import { createLogger, logSettings } from './runtime/logger.ts';
 
 export interface ServerOptions {
   config: Config;
@@ -37,7 +38,7 @@ export type LyceumServer = Awaited<ReturnType<typeof createServer>>;
 /** Composition root: config → adapters (database, mail) → modules → HTTP. */
 export async function createServer(opts: ServerOptions) {
   const { config } = opts;
-  const logger = opts.logger ?? pino({ level: config.LOG_LEVEL });
+  const logger = opts.logger ?? createLogger(logSettings(config));
   let embedded: EmbeddedDatabase | null = null;
   let url = config.DATABASE_URL;
   if (!url) {
@@ -218,21 +219,20 @@ export async function createServer(opts: ServerOptions) {
       const addr = server.address() as AddressInfo;
       return `http://${host.includes(':') ? `[${host}]` : host}:${addr.port}`;
     },
-    /** Graceful shutdown: stop accepting, drain in-flight requests (10 s at most), close the pool, stop PostgreSQL. */
+    /**
+     * Graceful shutdown, each part after those that use it: stop accepting HTTP, close socket.io, drain in-flight
+     * requests (10 s at most); then the work started by listen() — the collector's sources (outbox relay, pollers,
+     * drop folder), the sequencer, the media job queue; then the analytics processor (its thread) and the stream
+     * listeners; then the pools; PostgreSQL last, when nothing is connected to it any more.
+     */
     close(): Promise<void> {
       closing ??= (async () => {
-        await media.stop();
-        await sync.stop();
+        const drained = server ? stopAccepting(server) : Promise.resolve();
         gateway?.close();
-        if (server) {
-          const s = server;
-          const done = new Promise<void>((resolve) => s.close(() => resolve()));
-          s.closeIdleConnections();
-          const timer = setTimeout(() => s.closeAllConnections(), 10_000);
-          await done;
-          clearTimeout(timer);
-        }
+        await drained;
         await sources?.stop();
+        await sync.stop();
+        await media.stop();
         await analytics.close();
         await processorDatabase.close();
         await database.close();
@@ -241,4 +241,12 @@ export async function createServer(opts: ServerOptions) {
       return closing;
     },
   };
+}
+
+/** Refuse new connections, close idle ones, and resolve when the in-flight requests are answered (or after 10 s). */
+function stopAccepting(s: http.Server): Promise<void> {
+  const done = new Promise<void>((resolve) => s.close(() => resolve()));
+  s.closeIdleConnections();
+  const timer = setTimeout(() => s.closeAllConnections(), 10_000);
+  return done.finally(() => clearTimeout(timer));
 }

@@ -21,6 +21,8 @@ export const configSchema = z.object({
   SMTP_URL: z.string().url().optional(),
   MAIL_FROM: z.string().default('Lyceum <no-reply@lyceum.local>'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `json` (one JSON object a line) or `pretty` (one readable line); unset: pretty in a terminal, JSON elsewhere. */
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   SEED_DEMO: z
     .enum(['true', 'false', '1', '0'])
     .default('true')

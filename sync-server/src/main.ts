@@ -20,15 +20,27 @@ async function buildConsoleIfStale(): Promise<string> {
   }
 }
 
+/**
+ * The first SIGINT/SIGTERM/SIGHUP, listened for from now on (a stop asked for during start-up waits for it to finish).
+ * A Ctrl-C in a terminal reaches npm, tsx and this process, and npm and tsx relay it again: the repeats are ignored
+ * (with `process.once`, the second one would kill the process in the middle of its orderly stop).
+ */
+function stopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, resolve);
+  });
+}
+
 async function main(command: string | undefined): Promise<void> {
   const config = loadConfig();
   switch (command) {
     case 'start': {
+      const stopped = stopSignal();
       const consoleNote = await buildConsoleIfStale();
       const server = await createServer({ config });
       const heapGap = heapTuningGap();
       if (heapGap) server.logger.warn(heapGap);
-      const shutdown = (signal: string) => {
+      void stopped.then((signal) => {
         server.logger.info({ signal }, 'shutting down');
         server.close().then(
           () => process.exit(0),
@@ -37,9 +49,7 @@ async function main(command: string | undefined): Promise<void> {
             process.exit(1);
           },
         );
-      };
-      process.once('SIGINT', () => shutdown('SIGINT'));
-      process.once('SIGTERM', () => shutdown('SIGTERM'));
+      });
       const seeded = config.SEED_DEMO ? await seedDemoIfEmpty(server) : false;
       const url = await server.listen();
       const lines = [
@@ -58,14 +68,14 @@ async function main(command: string | undefined): Promise<void> {
       return;
     }
     case 'processor': {
+      const stopped = stopSignal();
       const stop = await runProcessor(config);
-      const shutdown = () =>
-        void stop().then(
+      void stopped.then(() =>
+        stop().then(
           () => process.exit(0),
           () => process.exit(1),
-        );
-      process.once('SIGINT', shutdown);
-      process.once('SIGTERM', shutdown);
+        ),
+      );
       return;
     }
     case 'migrate': {

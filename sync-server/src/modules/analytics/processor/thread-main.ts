@@ -1,9 +1,9 @@
 // The analytics processor in a worker thread of the sync server (ANALYTICS_PROCESSOR=thread): its own event loop and
 // connections, so collecting (HTTP parsing, validation) and processing no longer take turns on one thread.
 import { parentPort, workerData } from 'node:worker_threads';
-import pino from 'pino';
 import type { Config } from '../../../config.ts';
 import { connectDatabase } from '../../../db/client.ts';
+import { createLogger, type LogSettings } from '../../../runtime/logger.ts';
 import { createAnalyticsStore } from '../store/index.ts';
 import { createEventStream } from '../stream/index.ts';
 import { coursesOf, subscribeProcessor, type CommittedBatch } from './group.ts';
@@ -12,14 +12,16 @@ import { createProcessor } from './index.ts';
 export interface ThreadData {
   config: Config;
   databaseUrl: string;
+  /** The server's log settings (a worker's stdout is not the terminal, so it cannot tell by itself). */
+  log: LogSettings;
 }
 export type ToThread = { type: 'stop' };
 export type FromThread = { type: 'ready' } | { type: 'stopped' } | ({ type: 'batch' } & CommittedBatch);
 
 const port = parentPort!;
-const { config, databaseUrl } = workerData as ThreadData;
+const { config, databaseUrl, log } = workerData as ThreadData;
 const post = (m: FromThread) => port.postMessage(m);
-const logger = pino({ level: config.LOG_LEVEL }).child({ component: 'analytics-processor-thread' });
+const logger = createLogger(log).child({ component: 'analytics-processor-thread' });
 const database = connectDatabase(databaseUrl, 4);
 const stream = createEventStream(config, database.pool, logger);
 const store = createAnalyticsStore(config, database.pool, logger);

@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { Config } from '../../../config.ts';
 import { WORKER_RESOURCE_LIMITS } from '../../../runtime/heap.ts';
+import { logSettings } from '../../../runtime/logger.ts';
 import type { CommittedBatch } from './group.ts';
 import type { FromThread, ThreadData, ToThread } from './thread-main.ts';
 
@@ -31,7 +32,7 @@ export function startProcessorThread(o: {
   logger: Logger;
   onBatch: (b: CommittedBatch) => void;
 }): Promise<ProcessorThread> {
-  const data: ThreadData = { config: o.config, databaseUrl: o.databaseUrl };
+  const data: ThreadData = { config: o.config, databaseUrl: o.databaseUrl, log: logSettings(o.config) };
   const worker = new Worker(bootstrap(new URL('./thread-main.ts', import.meta.url)), {
     eval: true,
     workerData: data,
