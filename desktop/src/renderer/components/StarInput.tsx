@@ -1,6 +1,8 @@
 import { useId } from 'react';
+import type { MessageKey } from '../i18n/catalogues.ts';
+import { useT } from '../i18n/use-t.ts';
 
-const WORDS = ['Poor', 'Fair', 'Good', 'Very good', 'Excellent'];
+const word = (n: number) => `stars.word.${n}` as MessageKey;
 
 /**
  * 1–5 stars as a radio group: arrow keys move between stars, each star has a spoken label ("4 stars, Very good").
@@ -10,17 +12,18 @@ export function StarInput({
   value,
   onChange,
   disabled = false,
-  legend = 'Your rating',
+  legend,
 }: {
   value: number | null;
   onChange: (stars: number) => void;
   disabled?: boolean;
   legend?: string;
 }) {
+  const t = useT();
   const name = useId();
   return (
     <fieldset className="star-input" disabled={disabled}>
-      <legend className="star-input__legend">{legend}</legend>
+      <legend className="star-input__legend">{legend ?? t('stars.legend')}</legend>
       <div className="star-input__stars">
         {[1, 2, 3, 4, 5].map((n) => (
           <label key={n} className={`star-input__star${value !== null && n <= value ? ' is-on' : ''}`}>
@@ -30,14 +33,14 @@ export function StarInput({
               value={n}
               checked={value === n}
               onChange={() => onChange(n)}
-              aria-label={`${n} ${n === 1 ? 'star' : 'stars'}, ${WORDS[n - 1]}`}
+              aria-label={t('stars.option', { count: n, word: t(word(n)) })}
               data-testid={`star-${n}`}
             />
             <span aria-hidden="true">★</span>
           </label>
         ))}
         <span className="star-input__word muted" aria-hidden="true">
-          {value ? WORDS[value - 1] : 'Choose 1 to 5 stars'}
+          {value ? t(word(value)) : t('stars.choose')}
         </span>
       </div>
     </fieldset>

@@ -27,5 +27,10 @@ const sameOnPurpose: Record<string, ('fr' | 'es')[]> = {
   'format.duration.hoursMinutes': ['fr', 'es'],
   'label.kind.quiz': ['fr'],
   'study.module': ['fr'],
+  'quiz.question': ['fr'],
+  'quiz.questionFallback': ['fr'],
+  'quiz.points': ['fr'],
+  'stars.word.5': ['fr'],
   'prefs.notifications': ['fr'],
+  'download.kind.document': ['fr'],
 };

@@ -17,8 +17,9 @@ export function formatter(intl: IntlShape) {
     locale: intl.locale,
     timeZone: intl.timeZone ?? 'UTC',
     number: (n: number, o?: FormatNumberOptions) => intl.formatNumber(n, o),
-    /** 0.42 → "42 %" as the language writes it. */
-    percent: (ratio: number) => intl.formatNumber(ratio, { style: 'percent', maximumFractionDigits: 0 }),
+    /** 0.42 → "42 %" as the language writes it (up to `digits` decimals: 0.6667 → "66.67 %" with 2). */
+    percent: (ratio: number, digits = 0) =>
+      intl.formatNumber(ratio, { style: 'percent', maximumFractionDigits: digits }),
     price: (price: CourseSummary['price']) =>
       price
         ? intl.formatNumber(price.amountCents / 100, { style: 'currency', currency: price.currency })

@@ -4,7 +4,9 @@ import type { ReviewPage } from '../../../core/rating-schemas.ts';
 import { Banner } from '../../components/Banner.tsx';
 import { Button } from '../../components/Button.tsx';
 import { Rating, Stars } from '../../components/Rating.tsx';
+import { useT } from '../../i18n/use-t.ts';
 import { api, ApiFailure, failureMessage } from '../../lib/api.ts';
+import { useFormat } from '../../lib/format.ts';
 import './reviews.css';
 
 /** Reviews fetched at a time ("Show more reviews" asks for the next page by the server's cursor). */
@@ -18,31 +20,28 @@ type Load =
 
 const isOffline = (err: unknown) => err instanceof ApiFailure && err.code === 'offline';
 
-const formatDate = (iso: string) =>
-  new Date(iso).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
-
 /** 5★ … 1★ as horizontal bars, each with its count; the average and the number of ratings above. */
 function Distribution({ page }: { page: ReviewPage }) {
+  const t = useT();
+  const f = useFormat();
   return (
     <div className="reviews__summary">
       <p className="reviews__average" data-testid="reviews-summary">
         <Rating average={page.average} count={page.count} />
       </p>
-      <ul className="reviews-dist" aria-label="Ratings by stars">
+      <ul className="reviews-dist" aria-label={t('reviews.byStars')}>
         {[5, 4, 3, 2, 1].map((n) => {
           const c = page.distribution[n - 1] ?? 0;
           const pct = page.count ? Math.round((c / page.count) * 100) : 0;
           return (
             <li key={n} className="reviews-dist__row" data-testid={`reviews-dist-${n}`}>
-              <span className="reviews-dist__label">
-                {n} {n === 1 ? 'star' : 'stars'}
-              </span>
-              <span className="reviews-dist__bar" aria-hidden="true" title={`${pct}%`}>
+              <span className="reviews-dist__label">{t('reviews.stars', { count: n })}</span>
+              <span className="reviews-dist__bar" aria-hidden="true" title={f.percent(pct / 100)}>
                 <span className="reviews-dist__fill" style={{ width: `${pct}%` }} />
               </span>
               <span className="reviews-dist__count" data-testid={`reviews-dist-count-${n}`}>
                 {c}
-                <span className="visually-hidden"> {c === 1 ? 'rating' : 'ratings'}</span>
+                <span className="visually-hidden"> {t('reviews.ratingsWord', { count: c })}</span>
               </span>
             </li>
           );
@@ -53,14 +52,16 @@ function Distribution({ page }: { page: ReviewPage }) {
 }
 
 function Review({ r }: { r: CourseRating }) {
+  const t = useT();
+  const f = useFormat();
   return (
     <li className="review" data-testid="review">
       <p className="review__head">
         <Stars stars={r.stars} spoken />
-        <span className="review__name">{r.userName || 'A student'}</span>
+        <span className="review__name">{r.userName || t('reviews.anonymous')}</span>
         <span className="review__date muted">
-          <time dateTime={r.createdAt}>{formatDate(r.createdAt)}</time>
-          {r.updatedAt !== r.createdAt ? ' (edited)' : null}
+          <time dateTime={r.createdAt}>{f.date(r.createdAt)}</time>
+          {r.updatedAt !== r.createdAt ? t('reviews.edited') : null}
         </span>
       </p>
       {r.review ? <p className="review__text">{r.review}</p> : null}
@@ -82,6 +83,7 @@ export function CourseReviews({
   online: boolean;
   refreshKey: number;
 }) {
+  const t = useT();
   const [load, setLoad] = useState<Load>({ status: 'loading' });
   const [more, setMore] = useState<{ busy: boolean; error: string | null }>({ busy: false, error: null });
   /** Bumped by every first-page load, so that a "Show more" answer from before a refresh is dropped. */
@@ -103,7 +105,7 @@ export function CourseReviews({
         setLoad(
           isOffline(err)
             ? { status: 'offline' }
-            : { status: 'error', message: failureMessage(err, 'The reviews could not be loaded.') },
+            : { status: 'error', message: failureMessage(err, t('reviews.loadFailed')) },
         );
       },
     );
@@ -129,33 +131,30 @@ export function CourseReviews({
       if (gen !== generation.current) return;
       setMore({
         busy: false,
-        error: isOffline(err)
-          ? 'More reviews need a connection. You are offline right now.'
-          : failureMessage(err, 'More reviews could not be loaded.'),
+        error: isOffline(err) ? t('reviews.moreOffline') : failureMessage(err, t('reviews.moreFailed')),
       });
     }
   };
 
   const body = () => {
-    if (!online || load.status === 'offline')
-      return <p className="muted">Reviews need a connection. You are offline right now.</p>;
-    if (load.status === 'loading') return <p className="muted">Loading reviews…</p>;
+    if (!online || load.status === 'offline') return <p className="muted">{t('reviews.offline')}</p>;
+    if (load.status === 'loading') return <p className="muted">{t('reviews.loading')}</p>;
     if (load.status === 'error') return <Banner tone="error">{load.message}</Banner>;
     const { page } = load;
-    if (page.count === 0 && page.items.length === 0) return <p className="muted">No reviews yet.</p>;
+    if (page.count === 0 && page.items.length === 0) return <p className="muted">{t('reviews.none')}</p>;
     const cursor = page.nextCursor;
     return (
       <>
         <Distribution page={page} />
-        <ol className="reviews__list" aria-label="Reviews, newest first">
+        <ol className="reviews__list" aria-label={t('reviews.listLabel')}>
           {page.items.map((r) => (
             <Review key={r.userId} r={r} />
           ))}
         </ol>
         {cursor ? (
           <div>
-            <Button onClick={() => void showMore(cursor)} busy={more.busy} busyLabel="Loading…">
-              Show more reviews
+            <Button onClick={() => void showMore(cursor)} busy={more.busy} busyLabel={t('common.loading')}>
+              {t('reviews.showMore')}
             </Button>
           </div>
         ) : null}
@@ -166,7 +165,7 @@ export function CourseReviews({
 
   return (
     <section aria-labelledby="reviews-heading" className="course__section reviews">
-      <h2 id="reviews-heading">Reviews</h2>
+      <h2 id="reviews-heading">{t('reviews.title')}</h2>
       {body()}
     </section>
   );

@@ -4,6 +4,8 @@ import { Banner } from '../../components/Banner.tsx';
 import { Button } from '../../components/Button.tsx';
 import { Stars } from '../../components/Rating.tsx';
 import { StarInput } from '../../components/StarInput.tsx';
+import type { MessageKey } from '../../i18n/catalogues.ts';
+import { useT } from '../../i18n/use-t.ts';
 import { api, failureMessage } from '../../lib/api.ts';
 
 const REVIEW_MAX = 5000;
@@ -24,13 +26,14 @@ export function RateCourse({
   online: boolean;
   onRated: (view: MyRatingView) => void;
 }) {
+  const t = useT();
   const [load, setLoad] = useState<Load>({ status: 'loading' });
   const [editing, setEditing] = useState(false);
   const [stars, setStars] = useState<number | null>(null);
   const [review, setReview] = useState('');
   const [busy, setBusy] = useState<'save' | 'remove' | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useState<MessageKey | null>(null);
   const reviewId = useId();
 
   useEffect(() => {
@@ -46,13 +49,13 @@ export function RateCourse({
       },
       (err: unknown) => {
         if (!ctrl.signal.aborted)
-          setLoad({ status: 'error', message: failureMessage(err, 'Your rating could not be loaded.') });
+          setLoad({ status: 'error', message: failureMessage(err, t('rate.loadFailed')) });
       },
     );
     return () => ctrl.abort();
   }, [courseId, online]);
 
-  const done = (view: MyRatingView, message: string) => {
+  const done = (view: MyRatingView, message: MessageKey) => {
     setLoad({ status: 'ready', view });
     setEditing(view.mine === null);
     setStars(view.mine?.stars ?? null);
@@ -64,16 +67,16 @@ export function RateCourse({
   const save = async (e: FormEvent) => {
     e.preventDefault();
     if (stars === null) {
-      setError('Choose from 1 to 5 stars.');
+      setError(t('rate.chooseStars'));
       return;
     }
     setBusy('save');
     setError(null);
     setNotice(null);
     try {
-      done(await api.rate(courseId, { stars, review }), 'Thank you: your rating is saved.');
+      done(await api.rate(courseId, { stars, review }), 'rate.saved');
     } catch (err) {
-      setError(failureMessage(err, 'Your rating could not be saved.'));
+      setError(failureMessage(err, t('rate.saveFailed')));
     } finally {
       setBusy(null);
     }
@@ -84,39 +87,38 @@ export function RateCourse({
     setError(null);
     setNotice(null);
     try {
-      done(await api.removeRating(courseId), 'Your rating was removed.');
+      done(await api.removeRating(courseId), 'rate.removed');
     } catch (err) {
-      setError(failureMessage(err, 'Your rating could not be removed.'));
+      setError(failureMessage(err, t('rate.removeFailed')));
     } finally {
       setBusy(null);
     }
   };
 
   const body = () => {
-    if (!online) return <p className="muted">Rating needs a connection. You are offline right now.</p>;
-    if (load.status === 'loading') return <p className="muted">Loading your rating…</p>;
+    if (!online) return <p className="muted">{t('rate.offline')}</p>;
+    if (load.status === 'loading') return <p className="muted">{t('rate.loading')}</p>;
     if (load.status === 'error') return <Banner tone="error">{load.message}</Banner>;
     const mine = load.view.mine;
     if (mine && !editing)
       return (
         <div className="my-rating" data-testid="my-rating">
           <p className="my-rating__stars">
-            <Stars stars={mine.stars} /> You gave this course {mine.stars}{' '}
-            {mine.stars === 1 ? 'star' : 'stars'}.
+            <Stars stars={mine.stars} /> {t('rate.youGave', { count: mine.stars })}
           </p>
           {mine.review ? <blockquote className="my-rating__review">{mine.review}</blockquote> : null}
           <div className="my-rating__actions">
             <Button onClick={() => setEditing(true)} disabled={busy !== null}>
-              Change rating
+              {t('rate.change')}
             </Button>
             <Button
               variant="ghost"
               onClick={() => void remove()}
               busy={busy === 'remove'}
-              busyLabel="Removing…"
+              busyLabel={t('rate.removing')}
               disabled={busy !== null}
             >
-              Remove rating
+              {t('rate.remove')}
             </Button>
           </div>
         </div>
@@ -133,7 +135,7 @@ export function RateCourse({
         />
         <div className="field">
           <label className="field__label" htmlFor={reviewId}>
-            Review <span className="muted">(optional)</span>
+            {t('rate.review')} <span className="muted">{t('rate.optional')}</span>
           </label>
           <textarea
             id={reviewId}
@@ -142,13 +144,13 @@ export function RateCourse({
             maxLength={REVIEW_MAX}
             value={review}
             onChange={(e) => setReview(e.target.value)}
-            placeholder="What did you think of this course?"
+            placeholder={t('rate.reviewPlaceholder')}
             disabled={busy !== null}
           />
         </div>
         <div className="my-rating__actions">
-          <Button type="submit" variant="primary" busy={busy === 'save'} busyLabel="Saving…">
-            {mine ? 'Update rating' : 'Submit rating'}
+          <Button type="submit" variant="primary" busy={busy === 'save'} busyLabel={t('rate.saving')}>
+            {mine ? t('rate.update') : t('rate.submit')}
           </Button>
           {mine ? (
             <Button
@@ -161,7 +163,7 @@ export function RateCourse({
                 setError(null);
               }}
             >
-              Cancel
+              {t('common.cancel')}
             </Button>
           ) : null}
         </div>
@@ -171,10 +173,10 @@ export function RateCourse({
 
   return (
     <section aria-labelledby="rate-heading" className="course__section rate-course">
-      <h2 id="rate-heading">Rate this course</h2>
+      <h2 id="rate-heading">{t('rate.title')}</h2>
       {body()}
       {error ? <Banner tone="error">{error}</Banner> : null}
-      {notice ? <Banner tone="success">{notice}</Banner> : null}
+      {notice ? <Banner tone="success">{t(notice)}</Banner> : null}
     </section>
   );
 }

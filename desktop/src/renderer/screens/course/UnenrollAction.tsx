@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Banner } from '../../components/Banner.tsx';
 import { Button } from '../../components/Button.tsx';
+import { useT } from '../../i18n/use-t.ts';
 import { failureMessage } from '../../lib/api.ts';
 import { learningApi } from '../../lib/learning-api.ts';
 
@@ -16,6 +17,7 @@ export function UnenrollAction({
   online: boolean;
   onLeft: () => void;
 }) {
+  const t = useT();
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -33,7 +35,7 @@ export function UnenrollAction({
       setConfirming(false);
       onLeft();
     } catch (err) {
-      setError(failureMessage(err, 'Could not leave the course.'));
+      setError(failureMessage(err, t('unenroll.failed')));
     } finally {
       setBusy(false);
     }
@@ -43,21 +45,20 @@ export function UnenrollAction({
     return (
       <div className="unenroll">
         <Button variant="ghost" onClick={() => setConfirming(true)} disabled={!online}>
-          Leave course
+          {t('unenroll.leave')}
         </Button>
-        {!online ? <p className="muted">Leaving a course needs a connection.</p> : null}
+        {!online ? <p className="muted">{t('unenroll.needsConnection')}</p> : null}
       </div>
     );
 
   return (
     <div className="unenroll unenroll--confirm" role="group" aria-labelledby={`leave-${courseId}`}>
       <p id={`leave-${courseId}`} ref={question} tabIndex={-1} className="unenroll__question">
-        Leave “{title}”? You will no longer be enrolled, and files downloaded for offline study are removed
-        from this device. Your progress is kept: enroll again later to continue where you stopped.
+        {t('unenroll.question', { title })}
       </p>
       <div className="unenroll__buttons">
-        <Button variant="primary" onClick={() => void leave()} busy={busy} busyLabel="Leaving…">
-          Yes, leave course
+        <Button variant="primary" onClick={() => void leave()} busy={busy} busyLabel={t('unenroll.leaving')}>
+          {t('unenroll.confirm')}
         </Button>
         <Button
           onClick={() => {
@@ -66,7 +67,7 @@ export function UnenrollAction({
           }}
           disabled={busy}
         >
-          Cancel
+          {t('common.cancel')}
         </Button>
       </div>
       {error ? <Banner tone="error">{error}</Banner> : null}

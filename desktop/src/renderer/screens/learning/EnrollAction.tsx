@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Banner } from '../../components/Banner.tsx';
 import { Button } from '../../components/Button.tsx';
 import { Link } from '../../components/Link.tsx';
+import { useT } from '../../i18n/use-t.ts';
 import { failureMessage } from '../../lib/api.ts';
 import { learningApi } from '../../lib/learning-api.ts';
 import { navigate } from '../../lib/router.ts';
@@ -16,14 +17,15 @@ export function EnrollAction({
   enrolled: boolean;
   online: boolean;
 }) {
+  const t = useT();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   if (enrolled)
     return (
       <p className="enroll">
-        <span className="badge badge--success">You are enrolled</span>{' '}
+        <span className="badge badge--success">{t('enroll.enrolled')}</span>{' '}
         <Link href={`/learn/${courseId}`} className="button button--primary" data-testid="study-link">
-          Study this course
+          {t('enroll.study')}
         </Link>
       </p>
     );
@@ -34,7 +36,7 @@ export function EnrollAction({
       await learningApi.enroll(courseId);
       navigate(`/learn/${courseId}`);
     } catch (err) {
-      setError(failureMessage(err, 'Could not enroll.'));
+      setError(failureMessage(err, t('enroll.failed')));
       setBusy(false);
     }
   };
@@ -44,12 +46,12 @@ export function EnrollAction({
         variant="primary"
         onClick={() => void enroll()}
         busy={busy}
-        busyLabel="Enrolling…"
+        busyLabel={t('enroll.enrolling')}
         disabled={!online}
       >
-        Enroll
+        {t('enroll.enroll')}
       </Button>
-      {!online ? <p className="muted">Enrolling needs a connection. You are offline right now.</p> : null}
+      {!online ? <p className="muted">{t('enroll.needsConnection')}</p> : null}
       {error ? <Banner tone="error">{error}</Banner> : null}
     </div>
   );

@@ -6,7 +6,8 @@ import { Link } from '../../components/Link.tsx';
 import { Markdown } from '../../components/Markdown.tsx';
 import { LoadingPage, UnavailablePage } from '../../components/PageState.tsx';
 import { failureMessage } from '../../lib/api.ts';
-import { labels } from '../../lib/format.ts';
+import { useT } from '../../i18n/use-t.ts';
+import { useFormat } from '../../lib/format.ts';
 import { learningApi } from '../../lib/learning-api.ts';
 import { useSync } from '../../lib/sync.tsx';
 import { useFocusHeading } from '../../lib/use-focus-heading.ts';
@@ -16,6 +17,8 @@ import { Quiz } from './Quiz.tsx';
 
 /** The lesson player: text lessons (safe Markdown) with "mark complete", quizzes, videos and slides. */
 export function Lesson({ courseId, lessonId }: { courseId: string; lessonId: string }) {
+  const t = useT();
+  const f = useFormat();
   const { version } = useSync();
   const { state, set, reload } = useLoad(
     () => learningApi.lesson(courseId, lessonId),
@@ -23,18 +26,18 @@ export function Lesson({ courseId, lessonId }: { courseId: string; lessonId: str
   );
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const title = state.status === 'ready' ? state.data.lesson.title : 'Lesson';
+  const title = state.status === 'ready' ? state.data.lesson.title : t('lesson.fallbackTitle');
   const heading = useFocusHeading<HTMLHeadingElement>(title, `${lessonId}:${state.status === 'loading'}`);
   const back = (
     <Link href={`/learn/${courseId}`} className="back-link">
       <span aria-hidden="true">← </span>
-      {state.status === 'ready' ? state.data.courseTitle : 'Course'}
+      {state.status === 'ready' ? state.data.courseTitle : t('lesson.fallbackCourse')}
     </Link>
   );
   if (state.status === 'loading') return <LoadingPage back={back} heading={heading} what="lesson" />;
   if (state.status === 'error')
     return (
-      <UnavailablePage back={back} heading={heading} title="Lesson not available">
+      <UnavailablePage back={back} heading={heading} title={t('lesson.unavailable')}>
         <EmptyState title={state.error.message} />
       </UnavailablePage>
     );
@@ -45,7 +48,7 @@ export function Lesson({ courseId, lessonId }: { courseId: string; lessonId: str
     try {
       set(await learningApi.complete(courseId, lessonId));
     } catch (err) {
-      setError(failureMessage(err, 'Could not save.'));
+      setError(failureMessage(err, t('lesson.saveFailed')));
     } finally {
       setBusy(false);
     }
@@ -54,14 +57,14 @@ export function Lesson({ courseId, lessonId }: { courseId: string; lessonId: str
     <main id="main" className="page lesson-player">
       {back}
       <p className="course__eyebrow">
-        {d.module.title} · {labels.kind[d.lesson.kind] ?? d.lesson.kind}
+        {d.module.title} · {f.label('kind', d.lesson.kind)}
       </p>
       <h1 ref={heading} tabIndex={-1}>
         {d.lesson.title}
       </h1>
       {d.status.completed ? (
         <p className="badge badge--success" data-testid="lesson-completed">
-          Completed
+          {t('lesson.completed')}
         </p>
       ) : null}
       {d.lesson.kind === 'text' ? (
@@ -70,9 +73,7 @@ export function Lesson({ courseId, lessonId }: { courseId: string; lessonId: str
             <Markdown source={d.lesson.body} />
           </article>
         ) : (
-          <Banner tone="warning">
-            This lesson's text is not on this device yet. Connect once to download it.
-          </Banner>
+          <Banner tone="warning">{t('lesson.textMissing')}</Banner>
         )
       ) : null}
       {d.lesson.kind === 'quiz' ? <Quiz data={d} onSubmitted={set} /> : null}
@@ -89,8 +90,13 @@ export function Lesson({ courseId, lessonId }: { courseId: string; lessonId: str
       {error ? <Banner tone="error">{error}</Banner> : null}
       <div className="lesson-player__actions">
         {d.lesson.kind !== 'quiz' && d.lesson.kind !== 'video' && !d.status.completed ? (
-          <Button variant="primary" onClick={() => void complete()} busy={busy} busyLabel="Saving…">
-            Mark complete
+          <Button
+            variant="primary"
+            onClick={() => void complete()}
+            busy={busy}
+            busyLabel={t('lesson.saving')}
+          >
+            {t('lesson.markComplete')}
           </Button>
         ) : null}
         {d.previousLessonId ? (
@@ -98,12 +104,12 @@ export function Lesson({ courseId, lessonId }: { courseId: string; lessonId: str
             href={`/learn/${courseId}/lessons/${d.previousLessonId}`}
             className="button button--secondary"
           >
-            Previous lesson
+            {t('lesson.previous')}
           </Link>
         ) : null}
         {d.nextLessonId ? (
           <Link href={`/learn/${courseId}/lessons/${d.nextLessonId}`} className="button button--secondary">
-            Next lesson
+            {t('lesson.next')}
           </Link>
         ) : null}
       </div>

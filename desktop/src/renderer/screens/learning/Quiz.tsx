@@ -4,7 +4,8 @@ import type { AttemptView, StudyLesson } from '../../../core/learning-schemas.ts
 import { Banner } from '../../components/Banner.tsx';
 import { Button } from '../../components/Button.tsx';
 import { failureMessage } from '../../lib/api.ts';
-import { formatAgo } from '../../lib/format.ts';
+import { useT } from '../../i18n/use-t.ts';
+import { useFormat } from '../../lib/format.ts';
 import { learningApi } from '../../lib/learning-api.ts';
 
 type Answers = Record<string, GivenAnswer>;
@@ -20,13 +21,12 @@ function Question({
   value: GivenAnswer | undefined;
   onChange: (v: GivenAnswer | undefined) => void;
 }) {
+  const t = useT();
   const name = `q-${q.id}`;
   const legend = (
     <legend>
-      <span className="question__number">Question {n}</span> {q.prompt}{' '}
-      <span className="muted">
-        ({q.points} {q.points === 1 ? 'point' : 'points'})
-      </span>
+      <span className="question__number">{t('quiz.question', { n })}</span> {q.prompt}{' '}
+      <span className="muted">{t('quiz.points', { count: q.points })}</span>
     </legend>
   );
   switch (q.type) {
@@ -35,8 +35,8 @@ function Question({
       const options =
         q.type === 'true_false'
           ? [
-              { id: 'true', text: 'True', v: true as GivenAnswer },
-              { id: 'false', text: 'False', v: false as GivenAnswer },
+              { id: 'true', text: t('quiz.true'), v: true as GivenAnswer },
+              { id: 'false', text: t('quiz.false'), v: false as GivenAnswer },
             ]
           : q.options.map((o) => ({ id: o.id, text: o.text, v: o.id as GivenAnswer }));
       return (
@@ -56,7 +56,7 @@ function Question({
       return (
         <fieldset className="question">
           {legend}
-          <p className="muted">Choose every answer that applies.</p>
+          <p className="muted">{t('quiz.chooseEvery')}</p>
           {q.options.map((o) => (
             <label key={o.id} className="choice">
               <input
@@ -80,7 +80,7 @@ function Question({
           {legend}
           <label className="field">
             <span className="field__label">
-              {q.type === 'numeric' ? 'Your answer (a number)' : 'Your answer'}
+              {q.type === 'numeric' ? t('quiz.answerNumber') : t('quiz.answer')}
             </span>
             <input
               className="field__input"
@@ -88,11 +88,11 @@ function Question({
               inputMode={q.type === 'numeric' ? 'decimal' : 'text'}
               value={typeof value === 'string' || typeof value === 'number' ? String(value) : ''}
               onChange={(e) => {
-                const t = e.target.value;
+                const text = e.target.value;
                 if (q.type === 'numeric') {
-                  const num = Number(t.trim().replace(',', '.'));
-                  onChange(t.trim() === '' ? undefined : Number.isFinite(num) ? num : t);
-                } else onChange(t === '' ? undefined : t);
+                  const num = Number(text.trim().replace(',', '.'));
+                  onChange(text.trim() === '' ? undefined : Number.isFinite(num) ? num : text);
+                } else onChange(text === '' ? undefined : text);
               }}
             />
           </label>
@@ -110,19 +110,19 @@ export function AttemptResult({
   online: boolean;
   questions: QuestionView[];
 }) {
+  const t = useT();
+  const f = useFormat();
   if (a.state === 'rejected')
     return (
       <Banner tone="error">
-        This attempt was refused by the server: {a.rejection?.message ?? 'no reason given'}
+        {t('quiz.refused', { reason: a.rejection?.message ?? t('quiz.noReason') })}
       </Banner>
     );
   if (!a.grade)
     return (
       <Banner tone="info">
         <span data-testid="attempt-pending">
-          {online
-            ? 'Submitted. Your result appears as soon as the server has graded it.'
-            : "Saved on this device. It will be graded when you're back online."}
+          {online ? t('quiz.submittedOnline') : t('quiz.savedOffline')}
         </span>
       </Banner>
     );
@@ -130,19 +130,27 @@ export function AttemptResult({
   return (
     <div className="attempt" data-testid="attempt-result">
       <p className={a.grade.passed ? 'badge badge--success' : 'badge'}>
-        {a.grade.passed ? 'Passed' : 'Not passed'}: {a.grade.score} / {a.grade.maxScore} ({a.grade.percent}%)
+        {t(a.grade.passed ? 'quiz.passed' : 'quiz.notPassed', {
+          score: f.number(a.grade.score),
+          max: f.number(a.grade.maxScore),
+          percent: f.percent(a.grade.percent / 100, 2),
+        })}
       </p>
       <p className="muted">
         {a.gradedBy === 'device'
           ? a.state === 'pending'
-            ? 'Graded on this device; it syncs to the server later.'
-            : 'Graded on this device.'
-          : `Graded by the server${a.attemptNumber ? ` (attempt ${a.attemptNumber})` : ''}.`}
+            ? t('quiz.gradedDevicePending')
+            : t('quiz.gradedDevice')
+          : a.attemptNumber
+            ? t('quiz.gradedServerAttempt', { n: a.attemptNumber })
+            : t('quiz.gradedServer')}
       </p>
       <ul className="attempt__results">
         {a.grade.results.map((r) => (
           <li key={r.questionId}>
-            {r.correct ? '✓ Correct' : '✗ Incorrect'}: {prompt.get(r.questionId) ?? 'Question'}
+            {t(r.correct ? 'quiz.correct' : 'quiz.incorrect', {
+              prompt: prompt.get(r.questionId) ?? t('quiz.questionFallback'),
+            })}
             {r.feedback ? <span className="muted"> — {r.feedback}</span> : null}
           </li>
         ))}
@@ -153,13 +161,14 @@ export function AttemptResult({
 
 /** A quiz lesson: every question type, submitted through the outbox (graded on the device when the quiz allows it). */
 export function Quiz({ data, onSubmitted }: { data: StudyLesson; onSubmitted: (d: StudyLesson) => void }) {
+  const t = useT();
+  const f = useFormat();
   const quiz = data.lesson.quiz;
   const [answers, setAnswers] = useState<Answers>({});
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [startedAt] = useState(() => new Date().toISOString());
-  if (!quiz?.questions)
-    return <Banner tone="warning">The questions of this quiz are not on this device.</Banner>;
+  if (!quiz?.questions) return <Banner tone="warning">{t('quiz.missing')}</Banner>;
   const questions = quiz.questions;
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -169,7 +178,7 @@ export function Quiz({ data, onSubmitted }: { data: StudyLesson; onSubmitted: (d
       onSubmitted(await learningApi.submitAttempt(data.courseId, data.lesson.id, { answers, startedAt }));
       setAnswers({});
     } catch (err) {
-      setError(failureMessage(err, 'The attempt could not be saved.'));
+      setError(failureMessage(err, t('quiz.saveFailed')));
     } finally {
       setBusy(false);
     }
@@ -179,15 +188,19 @@ export function Quiz({ data, onSubmitted }: { data: StudyLesson; onSubmitted: (d
   return (
     <div className="quiz">
       <p className="muted">
-        {quiz.graded ? 'Graded quiz' : 'Practice quiz'} · pass mark {quiz.passingPercent}% ·{' '}
-        {data.attemptsRemaining === null ? 'unlimited attempts' : `${data.attemptsRemaining} attempts left`}
+        {t('quiz.summary', {
+          graded: String(quiz.graded),
+          passMark: f.percent(quiz.passingPercent / 100),
+          remaining: data.attemptsRemaining === null ? 'unlimited' : 'limited',
+          left: data.attemptsRemaining ?? 0,
+        })}
       </p>
       {latest ? <AttemptResult a={latest} online={data.online} questions={questions} /> : null}
       {exhausted ? (
-        <Banner tone="warning">You have used every attempt this quiz allows.</Banner>
+        <Banner tone="warning">{t('quiz.exhausted')}</Banner>
       ) : (
         <form onSubmit={(e) => void submit(e)} className="quiz__form" aria-label={data.lesson.title}>
-          {latest ? <h2 className="quiz__again">Take it again</h2> : null}
+          {latest ? <h2 className="quiz__again">{t('quiz.again')}</h2> : null}
           {questions.map((q, i) => (
             <Question
               key={q.id}
@@ -205,23 +218,25 @@ export function Quiz({ data, onSubmitted }: { data: StudyLesson; onSubmitted: (d
             />
           ))}
           {error ? <Banner tone="error">{error}</Banner> : null}
-          <Button type="submit" variant="primary" busy={busy} busyLabel="Submitting…">
-            Submit answers
+          <Button type="submit" variant="primary" busy={busy} busyLabel={t('quiz.submitting')}>
+            {t('quiz.submit')}
           </Button>
         </form>
       )}
       {data.attempts.length > 1 ? (
         <details className="quiz__history">
-          <summary>Earlier attempts ({data.attempts.length - 1})</summary>
+          <summary>{t('quiz.earlier', { count: data.attempts.length - 1 })}</summary>
           <ul>
             {data.attempts.slice(1).map((a) => (
               <li key={a.id}>
-                {formatAgo(a.submittedAt)}:{' '}
-                {a.grade
-                  ? `${a.grade.percent}%`
-                  : a.state === 'rejected'
-                    ? 'refused'
-                    : 'waiting to be graded'}
+                {t('quiz.earlierItem', {
+                  when: f.ago(a.submittedAt),
+                  result: a.grade
+                    ? f.percent(a.grade.percent / 100, 2)
+                    : a.state === 'rejected'
+                      ? t('quiz.earlierRefused')
+                      : t('quiz.earlierWaiting'),
+                })}
               </li>
             ))}
           </ul>
