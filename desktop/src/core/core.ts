@@ -26,6 +26,8 @@ import { learningRoutes } from './api/learning-routes.ts';
 import { ratingRoutes } from './api/rating-routes.ts';
 import { contentRoutes } from './api/content-routes.ts';
 import { analyticsRoutes } from './api/analytics-routes.ts';
+import { lessonSearchRoutes } from './api/lesson-search-routes.ts';
+import { lessonSearchService } from './services/lesson-search.ts';
 import { previewRoutes } from './api/preview-routes.ts';
 import { previewService } from './services/preview.ts';
 import { createAnalytics, type AnalyticsDeps } from './analytics/index.ts';
@@ -182,6 +184,9 @@ export async function startCore(opts: CoreOptions) {
         ...contentRoutes({ learning, downloads }),
         ...previewRoutes({ preview: previewService({ catalog, media: downloads.media }) }),
         ...analyticsRoutes({ learning, insights: analytics.insights }),
+        ...lessonSearchRoutes({
+          lessons: lessonSearchService({ db: store.db, prepareUser: () => sync.prepare() }),
+        }),
       ],
       rendererDir: opts.rendererDir === undefined ? defaultRendererDir() : opts.rendererDir,
       onError: opts.onError,

@@ -2,7 +2,7 @@ import { CoreError } from '../errors.ts';
 import type { CatalogPage, CatalogQuery, CourseView } from '../schemas.ts';
 import { ServerError, ServerUnreachable, type ServerClient } from '../server/client.ts';
 import type { CatalogCache } from '../store/catalog-cache.ts';
-import { searchCachedCatalog } from '../store/catalog-search.ts';
+import { searchCachedCatalogTolerant } from '../store/catalog-search.ts';
 import type { LocalDb } from '../store/open.ts';
 import type { ConnectivityMonitor } from './connectivity.ts';
 import { decodeCatalogCursor, encodeCatalogCursor } from './cursor.ts';
@@ -18,12 +18,19 @@ export interface CatalogDeps {
 
 /** Catalog reads: from the server when it answers (and cached as they pass), from the local cache when it does not. */
 export function catalogService(deps: CatalogDeps) {
-  function fromCache(query: CatalogQuery, offset: number): CatalogPage {
-    const r = searchCachedCatalog(deps.db, { ...query, offset, limit: query.limit });
+  /** "Did you mean …?" of a search, when it has one. */
+  const spelling = (r: { suggestion?: string; suggestionApplied?: boolean }) =>
+    r.suggestion === undefined
+      ? {}
+      : { suggestion: r.suggestion, suggestionApplied: r.suggestionApplied ?? false };
+
+  async function fromCache(query: CatalogQuery, offset: number): Promise<CatalogPage> {
+    const r = await searchCachedCatalogTolerant(deps.db, { ...query, offset, limit: query.limit });
     const counts = deps.cache.counts();
     return {
       items: r.items,
       facets: r.facets,
+      ...spelling(r),
       nextCursor: r.hasMore ? encodeCatalogCursor({ o: offset + r.items.length }) : null,
       source: 'cache',
       offline: true,
@@ -49,6 +56,7 @@ export function catalogService(deps: CatalogDeps) {
         return {
           items: res.items,
           facets: res.facets,
+          ...spelling(res),
           nextCursor: res.nextCursor
             ? encodeCatalogCursor({ s: res.nextCursor, o: offset + res.items.length })
             : null,

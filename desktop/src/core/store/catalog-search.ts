@@ -4,10 +4,12 @@ import {
   CourseSummary,
   CourseType,
   queryWords,
+  withSpellingSuggestion,
   type CourseFacets,
   type CourseSort,
 } from '@lyceum/contracts';
 import type { CatalogQuery } from '../schemas.ts';
+import { cachedCorrections } from './catalog-words.ts';
 import type { LocalDb } from './open.ts';
 import { ftsMatch } from './words.ts';
 
@@ -32,6 +34,11 @@ export interface LocalSearchResult {
   items: CourseSummary[];
   hasMore: boolean;
   facets: CourseFacets;
+  /** Courses the words found before the facet filters. */
+  total: number;
+  /** "Did you mean …?", as the server's (see searchCachedCatalogTolerant). */
+  suggestion?: string;
+  suggestionApplied?: boolean;
 }
 
 const FACETS: Facet[] = ['type', 'level', 'subject', 'language', 'price'];
@@ -129,5 +136,27 @@ export function searchCachedCatalog(db: LocalDb, input: LocalSearchInput): Local
     items: rows.slice(0, input.limit).map((r) => CourseSummary.parse(JSON.parse(r.summary_json))),
     hasMore: rows.length > input.limit,
     facets: foldFacets(groups, filters),
+    total: groups.reduce((n, g) => n + g.n, 0),
   };
+}
+
+/**
+ * searchCachedCatalog with the server's typo tolerance (@lyceum/contracts spelling.ts): when the words find fewer
+ * than FEW_RESULTS cached courses, misspelled words are corrected from the cached courses' words; the correction is
+ * suggested when it finds more, and searched instead when the words as typed found nothing.
+ */
+export async function searchCachedCatalogTolerant(
+  db: LocalDb,
+  input: LocalSearchInput,
+): Promise<LocalSearchResult> {
+  const counted = (r: LocalSearchResult) => ({ result: r, total: r.total });
+  const out = await withSpellingSuggestion(
+    input.q,
+    counted(searchCachedCatalog(db, input)),
+    (words) => cachedCorrections(db, words),
+    (q) => counted(searchCachedCatalog(db, { ...input, q })),
+  );
+  return out.suggestion === undefined
+    ? out.result
+    : { ...out.result, suggestion: out.suggestion, suggestionApplied: out.suggestionApplied ?? false };
 }

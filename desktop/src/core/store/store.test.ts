@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { detail, summary } from '../../test-support/factories.ts';
 import { catalogCache } from './catalog-cache.ts';
 import { searchCachedCatalog, type LocalSearchInput } from './catalog-search.ts';
+import { defaultMigrationsDir } from './migrate.ts';
 import { openStore, type Store } from './open.ts';
 import { settingsRepo } from './settings.ts';
 import { z } from 'zod';
@@ -28,7 +29,13 @@ describe('local store', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lyceum-store-'));
     const file = path.join(dir, 'lyceum.db');
     const first = open(file);
-    expect(first.applied).toEqual([
+    // Every committed migration, in name order (each helper's new one included without editing this list).
+    const committed = fs
+      .readdirSync(defaultMigrationsDir())
+      .filter((f) => /^\d{4}_[\w-]+\.sql$/.test(f))
+      .sort();
+    expect(first.applied).toEqual(committed);
+    expect(committed.slice(0, 4)).toEqual([
       '0001_local_store.sql',
       '0002_sync.sql',
       '0003_downloads.sql',
@@ -53,6 +60,8 @@ describe('local store', () => {
         'preferences',
         'offline_courses',
         'download_items',
+        'lesson_texts',
+        'lesson_search',
       ]),
     );
     settingsRepo(first.db).set('ui.sort', 'rating');

@@ -11,6 +11,8 @@ import { useT } from '../../i18n/use-t.ts';
 import { lastCatalog, navigate } from '../../lib/router.ts';
 import { useFocusHeading } from '../../lib/use-focus-heading.ts';
 import { Filters } from './Filters.tsx';
+import { LessonHits } from './LessonHits.tsx';
+import { SpellingSuggestion } from './SpellingSuggestion.tsx';
 import { filtersFromSearch, hasFilters, searchFromFilters, type CatalogFilters } from './query.ts';
 import { useCatalog } from './use-catalog.ts';
 
@@ -133,6 +135,8 @@ export function Catalog({ search }: { search: string }) {
               </select>
             </label>
           </div>
+          <SpellingSuggestion page={page} filters={filters} onPick={setText} />
+          <LessonHits q={filters.q} />
 
           {catalog.status === 'error' && catalog.error ? (
             <Banner tone="error">

@@ -1,0 +1,167 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { CourseDetail } from '@lyceum/contracts';
+import { launchChromium } from '@lyceum/testing';
+import { chromiumFor, shot } from '../test-support/e2e.ts';
+import { buildRenderer, rendererStale } from '../../scripts/build.ts';
+import { startCore, type Core } from '../core/core.ts';
+import {
+  removeDir,
+  startSyncServer,
+  type CourseInput,
+  type SyncServerProcess,
+} from '../test-support/sync-server.ts';
+
+const chromium = chromiumFor('desktop search e2e');
+
+const course = (title: string, tags: string[], lessons: CourseInput['modules']): CourseInput => ({
+  title,
+  description: `${title}, for the search tests.`,
+  subject: 'Science',
+  tags,
+  modules: lessons,
+});
+
+/** A course whose lessons hold words no course title, tag or description has. */
+const biology = course(
+  'Biology Basics',
+  ['biology'],
+  [
+    {
+      title: 'Plants',
+      lessons: [
+        {
+          title: 'Plants and light',
+          kind: 'text',
+          body: '# Light\n\nLeaves turn sunlight into sugar through **photosynthesis**, in the chloroplasts.',
+        },
+        {
+          title: 'Check your plants',
+          kind: 'quiz',
+          quiz: {
+            graded: false,
+            deviceGradable: true,
+            questions: [
+              {
+                type: 'true_false',
+                prompt: 'Chlorophyll makes leaves green.',
+                answer: { type: 'true_false', value: true },
+              },
+            ],
+          },
+        },
+      ],
+    },
+  ],
+);
+const oneLesson: CourseInput['modules'] = [
+  { title: 'Start', lessons: [{ title: 'Welcome', kind: 'text', body: 'Welcome.' }] },
+];
+
+describe.skipIf(!chromium)('search: typos and inside stored lessons (web mode in Chromium)', () => {
+  let server: SyncServerProcess;
+  let core: Core;
+  let browser: Browser;
+  let page: Page;
+  let dataDir: string;
+  let bio: CourseDetail;
+
+  const cardTitles = async () => (await page.locator('.course-card__link').allInnerTexts()).sort();
+  const searchFor = async (text: string) => {
+    await page.getByRole('searchbox', { name: 'Search courses' }).fill(text);
+    await page.waitForURL((u) => u.searchParams.get('q') === text);
+  };
+
+  beforeAll(async () => {
+    if (rendererStale()) await buildRenderer();
+    server = await startSyncServer();
+    const teacher = await server.user('instructor', 'Sam Teacher');
+    await server.publishedCourse(teacher, course('Python for Data Science', ['python'], oneLesson));
+    await server.publishedCourse(teacher, course('Introduction to Python', ['python'], oneLesson));
+    await server.publishedCourse(teacher, course('Statistics Essentials', ['statistics'], oneLesson));
+    bio = await server.publishedCourse(teacher, biology);
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lyceum-desktop-search-'));
+    core = await startCore({
+      config: { serverUrl: server.url, dataDir, port: 0, requestTimeoutMs: 3000 },
+      sync: { offlinePingMs: 1000, debounceMs: 200 },
+    });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await core?.close();
+    await server?.stop();
+    if (server) removeDir(server.dataDir);
+    if (dataDir) removeDir(dataDir);
+  });
+
+  it('online, "pyhton" shows the Python courses and offers "python"; the link runs that search', async () => {
+    const student = await server.user('student', 'Sofia Search');
+    await page.goto(core.launchUrl);
+    await page.getByLabel('Email').fill(student.email);
+    await page.getByLabel('Password').fill(student.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Course catalog' }).waitFor();
+
+    await searchFor('pyhton');
+    const didYouMean = page.getByRole('link', { name: 'python', exact: true });
+    await didYouMean.waitFor();
+    expect(await page.locator('.spelling').innerText()).toBe(
+      'No course matches “pyhton”. Showing courses for “python”. Did you mean python?',
+    );
+    await expect.poll(cardTitles).toEqual(['Introduction to Python', 'Python for Data Science']);
+    await page.getByRole('heading', { name: '2 courses' }).waitFor();
+    await shot(page, '40-did-you-mean');
+
+    await didYouMean.click();
+    await page.waitForURL((u) => u.searchParams.get('q') === 'python');
+    expect(await page.getByRole('searchbox', { name: 'Search courses' }).inputValue()).toBe('python');
+    await expect.poll(() => page.locator('.spelling').count()).toBe(0);
+    await expect.poll(cardTitles).toEqual(['Introduction to Python', 'Python for Data Science']);
+
+    await searchFor('statistcs');
+    await expect.poll(cardTitles).toEqual(['Statistics Essentials']);
+    await page.getByRole('link', { name: 'statistics', exact: true }).waitFor();
+  });
+
+  it('offline, finds a word inside a stored lesson and opens the lesson; typos still corrected', async () => {
+    await page.goto(`${core.url}/courses/${bio.id}`);
+    await page.getByRole('button', { name: 'Enroll' }).click();
+    await page.waitForURL(`${core.url}/learn/${bio.id}`);
+    await server.stop();
+    await page.goto(`${core.url}/`);
+    await page.getByText(/You are offline/).waitFor({ timeout: 15_000 });
+
+    await searchFor('photosynthesis');
+    const hits = page.getByRole('region', { name: /In your courses/ });
+    await hits.getByRole('heading', { name: 'In your courses: 1 lesson' }).waitFor();
+    expect(await hits.locator('mark').allInnerTexts()).toEqual(['photosynthesis']);
+    expect(await hits.locator('.lesson-hit__snippet').innerText()).toContain(
+      'Leaves turn sunlight into sugar through photosynthesis, in the chloroplasts.',
+    );
+    expect(await hits.locator('.lesson-hit__where').innerText()).toContain('Biology Basics');
+    // No course has the word itself.
+    await page.getByText('No courses match').waitFor();
+    await shot(page, '41-lesson-hit-offline');
+
+    // A quiz question is found too.
+    await searchFor('chlorophyll');
+    await hits.getByRole('link', { name: 'Check your plants' }).waitFor();
+
+    await searchFor('photosynthesis');
+    await hits.getByRole('link', { name: 'Plants and light' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Plants and light' }).waitFor();
+    await page.getByText(/Leaves turn sunlight into sugar/).waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/learn/${bio.id}/lessons/${bio.modules[0]!.lessons[0]!.id}`);
+
+    // The cached catalog answers typos offline in the same way.
+    await page.goto(`${core.url}/?q=pyhton`);
+    await page.getByRole('link', { name: 'python', exact: true }).waitFor();
+    await expect.poll(cardTitles).toEqual(['Introduction to Python', 'Python for Data Science']);
+  });
+});
