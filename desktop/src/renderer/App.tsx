@@ -19,6 +19,7 @@ import { Preferences } from './screens/Preferences.tsx';
 import { TeachCourse } from './screens/teach/TeachCourse.tsx';
 import { TeachCourses } from './screens/teach/TeachCourses.tsx';
 import { SyncProvider } from './lib/sync.tsx';
+import { useNetworkReport } from './lib/network-report.ts';
 import { I18nProvider, useLocaleSettings } from './i18n/I18n.tsx';
 import { useT } from './i18n/use-t.ts';
 
@@ -33,6 +34,8 @@ function Shell() {
   const [signingOut, setSigningOut] = useState(false);
   const { status } = useConnectivity();
   const loc = useLocation();
+  // Offline copies' updates may wait for Wi-Fi: the core learns what kind of connection this is.
+  useNetworkReport();
   const t = useT();
   const { reload: reloadLocale } = useLocaleSettings();
   const signedIn = boot.status === 'ready' && boot.session.signedIn;

@@ -4,6 +4,7 @@ import {
   CourseDownload,
   DownloadList,
   LessonMedia,
+  OfflineNotices,
   VerifyResult,
   WatchState,
   type WatchBody,
@@ -16,6 +17,11 @@ import {
   type AttemptBody,
 } from '../../core/learning-schemas.ts';
 import { SyncStatus } from '../../core/sync/status.ts';
+import {
+  DownloadSettingsView,
+  type DownloadSettings,
+  type NetworkReport,
+} from '../../core/downloads/network.ts';
 import { call } from './api.ts';
 
 const enc = encodeURIComponent;
@@ -72,6 +78,16 @@ export const learningApi = {
   verifyDownload: (courseId: string) => call(VerifyResult, 'POST', `/api/downloads/${enc(courseId)}/verify`),
   removeDownload: (courseId: string) =>
     changed(call(CourseDownload, 'DELETE', `/api/downloads/${enc(courseId)}`)),
+  /** "Download now": new content of an offline copy, even on a metered connection. */
+  updateDownload: (courseId: string) =>
+    call(CourseDownload, 'POST', `/api/downloads/${enc(courseId)}/update`),
+  offlineNotices: () => call(OfflineNotices, 'GET', '/api/downloads/notices'),
+  dismissOfflineNotices: (courseId: string) =>
+    call(OfflineNotices, 'POST', `/api/downloads/${enc(courseId)}/notices/dismiss`),
+  downloadSettings: () => call(DownloadSettingsView, 'GET', '/api/downloads/settings'),
+  putDownloadSettings: (s: DownloadSettings) =>
+    call(DownloadSettingsView, 'PUT', '/api/downloads/settings', s),
+  reportNetwork: (r: NetworkReport) => call(DownloadSettingsView, 'PUT', '/api/downloads/network', r),
   preferences: () => call(Preferences, 'GET', '/api/preferences'),
   putPreferences: (p: z.infer<typeof Preferences>) =>
     changed(call(Preferences, 'PUT', '/api/preferences', p)),

@@ -21,6 +21,7 @@ import { learningApi } from '../lib/learning-api.ts';
 import { useSync } from '../lib/sync.tsx';
 import { useFocusHeading } from '../lib/use-focus-heading.ts';
 import { useLoad } from '../lib/use-load.ts';
+import { DownloadSettings } from './learning/DownloadSettings.tsx';
 
 const SPEEDS = [0.5, 0.75, 1, 1.25, 1.5, 1.75, 2];
 
@@ -133,6 +134,7 @@ export function Preferences() {
           </Button>
         </form>
       )}
+      <DownloadSettings />
     </main>
   );
 }

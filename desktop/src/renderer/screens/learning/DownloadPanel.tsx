@@ -1,25 +1,55 @@
 import { useEffect, useRef, useState } from 'react';
-import type { CourseDownload } from '../../../core/content-schemas.ts';
+import type { CourseDownload, VerifyResult } from '../../../core/content-schemas.ts';
 import type { StudyCourse as StudyCourseData } from '../../../core/learning-schemas.ts';
 import { Banner } from '../../components/Banner.tsx';
 import { Button } from '../../components/Button.tsx';
 import { Spinner } from '../../components/Spinner.tsx';
+import { useT } from '../../i18n/use-t.ts';
 import { failureMessage } from '../../lib/api.ts';
 import { learningApi } from '../../lib/learning-api.ts';
 import { formatBytes } from '../../lib/media-format.ts';
+import { NoticeList, UpdateSummary, useLessonList } from './OfflineUpdates.tsx';
 import { ProgressBar } from './ProgressBar.tsx';
 import '../../styles/media.css';
 
 const POLL_MS = 700;
+/** Between downloads: new content can start downloading in the background at any time. */
+const IDLE_POLL_MS = 3000;
 
+type T = ReturnType<typeof useT>;
+
+/** What the copy holds, in one line: never "Ready" while a lesson is missing or has new content waiting. */
 function stateLine(
+  t: T,
   offline: NonNullable<NonNullable<StudyCourseData['enrollment']>['offline']>,
   dl: CourseDownload | null,
 ) {
-  if (dl?.state === 'paused') return 'Paused. Resume to finish the download.';
-  if (offline.state === 'ready') return 'Ready: every lesson works without a connection.';
-  if (offline.state === 'downloading') return 'Downloading…';
-  return `Not finished: ${offline.error ?? 'the download failed'}`;
+  const waiting = dl?.updates.some((u) => u.state === 'waiting') ?? false;
+  const missing = offline.totalItems - offline.storedItems;
+  if (dl?.state === 'paused') return t('download.state.paused');
+  if (offline.state === 'failed')
+    return t('download.state.failed', { error: offline.error ?? t('download.state.failedDefault') });
+  if (offline.state === 'downloading' || dl?.state === 'downloading')
+    return dl?.updates.some((u) => u.state === 'downloading')
+      ? t('download.state.downloadingNew')
+      : t('download.state.downloading');
+  if (missing > 0 || waiting) return t('download.state.incomplete', { count: Math.max(missing, 1) });
+  return t('download.state.ready');
+}
+
+/** "Check stored files": the stored files' check, then the comparison with the server's current content. */
+function verifyMessage(t: T, r: VerifyResult, lessons: string, held: boolean): string {
+  const files = r.requeued.length
+    ? t('download.verify.requeued', { count: r.requeued.length })
+    : t('download.verify.intact');
+  if (!r.serverChecked) return `${files} ${t('download.verify.noServer')}`;
+  if (!r.updates.length) return `${files} ${t('download.verify.current')}`;
+  const what = t('download.verify.newContent', { count: r.updates.length, lessons });
+  const next =
+    r.updates.some((u) => u.state === 'waiting') && held
+      ? t('download.updates.heldForWifi')
+      : t('download.verify.downloadingNow');
+  return `${files} ${what} ${next}`;
 }
 
 /**
@@ -33,6 +63,8 @@ export function DownloadPanel({
   data: StudyCourseData;
   onChange: (d: StudyCourseData) => void;
 }) {
+  const t = useT();
+  const lessonList = useLessonList();
   const courseId = data.course.id;
   const offline = data.enrollment?.offline ?? null;
   const enabled = offline !== null;
@@ -63,16 +95,22 @@ export function DownloadPanel({
     const again = (ms = POLL_MS) => {
       timer = setTimeout(() => void tick(), ms);
     };
+    let seen = '';
     const tick = async () => {
       try {
         const next = await learningApi.download(courseId);
         if (!live) return;
         setDl(next);
         if (next.state === 'downloading') return again();
-        const course = await learningApi.course(courseId);
-        if (!live) return;
-        changeRef.current(course);
-        if (course.enrollment?.offline?.state === 'downloading' && next.state !== 'paused') again();
+        // Settled, or something changed in the background (new content found, stored): the course's figures follow.
+        const key = `${next.state}|${next.filesDone}/${next.files}|${next.updates.map((u) => u.lessonId + u.state).join()}`;
+        if (key !== seen) {
+          const course = await learningApi.course(courseId);
+          if (!live) return;
+          changeRef.current(course);
+          seen = course.enrollment?.offline?.state === 'downloading' ? '' : key;
+        }
+        again(seen === '' ? POLL_MS : IDLE_POLL_MS);
       } catch {
         if (live) again(POLL_MS * 4);
       }
@@ -84,6 +122,7 @@ export function DownloadPanel({
     };
   }, [courseId, enabled, kick]);
 
+  const titles = new Map(data.course.modules.flatMap((m) => m.lessons.map((l) => [l.id, l.title] as const)));
   const run = async (what: string, action: () => Promise<void>) => {
     if (busy) return;
     setBusy(what);
@@ -92,7 +131,7 @@ export function DownloadPanel({
     try {
       await action();
     } catch (err) {
-      setError(failureMessage(err, 'That did not work. Try again.'));
+      setError(failureMessage(err, t('download.error')));
     } finally {
       setBusy(null);
     }
@@ -113,12 +152,22 @@ export function DownloadPanel({
     run('verify', async () => {
       const r = await learningApi.verifyDownload(courseId);
       setDl(r.download);
-      setNotice(
-        r.requeued.length
-          ? `${r.requeued.length} damaged or missing ${r.requeued.length === 1 ? 'file is' : 'files are'} downloaded again.`
-          : 'Every stored file is intact.',
+      const lessons = lessonList(
+        r.updates.map((u) => ({ title: titles.get(u.lessonId) ?? t('download.aLesson'), ...u })),
       );
-      if (r.requeued.length) setKick((n) => n + 1);
+      setNotice(verifyMessage(t, r, lessons, r.download.updatesHeld));
+      if (r.requeued.length || r.updates.length) setKick((n) => n + 1);
+    });
+  const downloadNow = () =>
+    run('update', async () => {
+      setDl(await learningApi.updateDownload(courseId));
+      onChange(await learningApi.course(courseId));
+      setKick((n) => n + 1);
+    });
+  const dismiss = () =>
+    run('dismiss', async () => {
+      await learningApi.dismissOfflineNotices(courseId);
+      setDl(await learningApi.download(courseId));
     });
   const remove = () =>
     run('remove', async () => {
@@ -129,11 +178,18 @@ export function DownloadPanel({
     });
 
   const shown = busy === 'toggle' ? !enabled : enabled;
-  const titles = new Map(data.course.modules.flatMap((m) => m.lessons.map((l) => [l.id, l.title] as const)));
   const lessons = (dl?.lessons ?? []).filter((l) => l.files > 0);
+  const notices = (dl?.updates ?? [])
+    .filter((u) => u.state === 'done')
+    .map((u) => ({
+      ...u,
+      courseId,
+      courseTitle: data.course.title,
+      lessonTitle: titles.get(u.lessonId) ?? t('download.aLesson'),
+    }));
   return (
     <section className="offline-toggle download-panel" aria-labelledby="offline-h">
-      <h2 id="offline-h">Available offline</h2>
+      <h2 id="offline-h">{t('download.title')}</h2>
       <label className="switch">
         <input
           ref={switchRef}
@@ -144,49 +200,70 @@ export function DownloadPanel({
           aria-busy={busy === 'toggle' || undefined}
           data-testid="offline-toggle"
         />
-        <span>Keep this course on this device</span>
+        <span>{t('download.keep')}</span>
       </label>
       {busy === 'toggle' ? (
-        <Spinner inline label={enabled ? 'Removing the offline copy…' : 'Preparing the download…'} />
+        <Spinner inline label={enabled ? t('download.removing') : t('download.preparing')} />
       ) : null}
       {offline ? (
         <>
-          <ProgressBar
-            value={offline.storedItems}
-            max={Math.max(1, offline.totalItems)}
-            label={`${offline.storedItems} of ${offline.totalItems} lessons stored`}
-          />
+          <NoticeList notices={notices} onDismiss={() => void dismiss()} />
+          <div data-testid="lessons-stored">
+            <ProgressBar
+              value={offline.storedItems}
+              max={Math.max(1, offline.totalItems)}
+              label={t('download.lessonsStored', { stored: offline.storedItems, total: offline.totalItems })}
+            />
+          </div>
           {dl && dl.bytesTotal > 0 ? (
             <div data-testid="download-overall">
               <ProgressBar
                 value={dl.bytesDone}
                 max={dl.bytesTotal}
-                label={`${formatBytes(dl.bytesDone)} of ${formatBytes(dl.bytesTotal)} of videos and files`}
+                label={t('download.bytes', {
+                  done: formatBytes(dl.bytesDone),
+                  total: formatBytes(dl.bytesTotal),
+                })}
               />
             </div>
           ) : null}
           <p className="muted" data-testid="offline-state" aria-live="polite">
-            {stateLine(offline, dl)}
+            {stateLine(t, offline, dl)}
           </p>
           {dl ? (
+            <UpdateSummary
+              updates={dl.updates}
+              held={dl.updatesHeld}
+              titles={titles}
+              busy={busy === 'update'}
+              onDownloadNow={() => void downloadNow()}
+            />
+          ) : null}
+          {dl ? (
             <p className="muted download-panel__disk" data-testid="download-disk">
-              Uses {formatBytes(dl.diskBytes)} on this device.
+              {t('download.disk', { size: formatBytes(dl.diskBytes) })}
             </p>
           ) : null}
           {lessons.length ? (
             <details className="download-panel__lessons" open={dl?.state !== 'done'}>
-              <summary>Lessons with videos and files</summary>
+              <summary>{t('download.lessons')}</summary>
               <ul>
                 {lessons.map((l) => (
                   <li key={l.lessonId} data-testid="download-lesson">
-                    <span className="download-panel__lesson-title">{titles.get(l.lessonId) ?? 'Lesson'}</span>
+                    <span className="download-panel__lesson-title">
+                      {titles.get(l.lessonId) ?? t('download.aLesson')}
+                    </span>
                     <ProgressBar
                       value={l.bytesDone}
                       max={Math.max(1, l.bytesTotal)}
-                      label={`${l.filesDone} of ${l.files} files · ${formatBytes(l.bytesTotal)}`}
+                      label={t('download.files', {
+                        done: l.filesDone,
+                        count: l.files,
+                        size: formatBytes(l.bytesTotal),
+                      })}
                     />
                     {l.errors.length ? (
-                      <ul className="download-panel__errors" aria-label="Why files failed">
+                      <ul className="download-panel__errors" aria-label={t('download.whyFailed')}>
                         {l.errors.map((e) => (
                           <li key={e}>{e}</li>
                         ))}
@@ -199,8 +276,8 @@ export function DownloadPanel({
           ) : null}
           <div className="download-panel__actions">
             {dl?.state === 'downloading' ? (
-              <Button onClick={() => void pause()} busy={busy === 'pause'} busyLabel="Pausing…">
-                Pause download
+              <Button onClick={() => void pause()} busy={busy === 'pause'} busyLabel={t('download.pausing')}>
+                {t('download.pause')}
               </Button>
             ) : null}
             {dl?.state === 'paused' || offline.state === 'failed' ? (
@@ -208,37 +285,41 @@ export function DownloadPanel({
                 variant="primary"
                 onClick={() => void resume()}
                 busy={busy === 'resume'}
-                busyLabel="Resuming…"
+                busyLabel={t('download.resuming')}
               >
-                {dl?.state === 'paused' ? 'Resume download' : 'Try again'}
+                {dl?.state === 'paused' ? t('download.resume') : t('download.tryAgain')}
               </Button>
             ) : null}
-            {dl && dl.filesDone > 0 ? (
-              <Button onClick={() => void verify()} busy={busy === 'verify'} busyLabel="Checking…">
-                Check stored files
+            {dl && (dl.filesDone > 0 || offline.state === 'ready') ? (
+              <Button
+                onClick={() => void verify()}
+                busy={busy === 'verify'}
+                busyLabel={t('download.checking')}
+              >
+                {t('download.check')}
               </Button>
             ) : null}
             {confirming ? (
               <span
                 className="download-panel__confirm"
                 role="group"
-                aria-label="Confirm removal"
+                aria-label={t('download.confirmRemoval')}
                 onKeyDown={(e) => {
                   if (e.key === 'Escape') cancel();
                 }}
               >
-                <span>Remove {formatBytes(dl?.diskBytes ?? 0)} from this device?</span>
+                <span>{t('download.removeQuestion', { size: formatBytes(dl?.diskBytes ?? 0) })}</span>
                 <Button
                   variant="primary"
                   onClick={() => void remove()}
                   busy={busy === 'remove'}
-                  busyLabel="Removing…"
+                  busyLabel={t('download.removingShort')}
                   autoFocus
                 >
-                  Remove
+                  {t('download.remove')}
                 </Button>
                 <Button variant="ghost" onClick={cancel}>
-                  Cancel
+                  {t('download.cancel')}
                 </Button>
               </span>
             ) : (
@@ -250,17 +331,19 @@ export function DownloadPanel({
                 }}
                 autoFocus={refocus}
               >
-                Remove offline copy
+                {t('download.removeCopy')}
               </Button>
             )}
           </div>
         </>
       ) : (
-        <p className="muted">
-          Videos, slides and files are downloaded too, so you can study without a connection.
-        </p>
+        <p className="muted">{t('download.explain')}</p>
       )}
-      {notice ? <Banner tone="success">{notice}</Banner> : null}
+      {notice ? (
+        <Banner tone="success">
+          <span data-testid="verify-result">{notice}</span>
+        </Banner>
+      ) : null}
       {error ? <Banner tone="error">{error}</Banner> : null}
     </section>
   );

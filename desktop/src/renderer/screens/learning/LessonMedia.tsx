@@ -1,6 +1,11 @@
 import { useCallback, useState } from 'react';
 import type { WatchedInterval } from '@lyceum/contracts';
-import type { MediaAsset, WatchBody, WatchState } from '../../../core/content-schemas.ts';
+import type {
+  LessonMedia as Media,
+  MediaAsset,
+  WatchBody,
+  WatchState,
+} from '../../../core/content-schemas.ts';
 import type { StudyLesson } from '../../../core/learning-schemas.ts';
 import { Banner } from '../../components/Banner.tsx';
 import { Button } from '../../components/Button.tsx';
@@ -8,6 +13,7 @@ import { EmptyState } from '../../components/EmptyState.tsx';
 import { Spinner } from '../../components/Spinner.tsx';
 import { SlidesViewer } from '../../components/media/SlidesViewer.tsx';
 import { VideoPlayer } from '../../components/media/VideoPlayer.tsx';
+import { useT } from '../../i18n/use-t.ts';
 import { analyticsApi } from '../../lib/analytics-api.ts';
 import { learningApi } from '../../lib/learning-api.ts';
 import { useLoad } from '../../lib/use-load.ts';
@@ -15,7 +21,42 @@ import '../../styles/media.css';
 
 const isPdf = (a: MediaAsset) => a.contentType === 'application/pdf';
 
+type T = ReturnType<typeof useT>;
+
+/** Where the lesson's files come from and, for a course kept offline, where its copy of them stands. */
+function sourceLine(t: T, m: Media): string {
+  const { offline } = m;
+  if (m.assets.every((a) => a.stored)) return t('lessonMedia.stored');
+  if (m.source === 'device')
+    return offline.state === 'waiting'
+      ? `${t('lessonMedia.partial')} ${t('lessonMedia.waitingWifi')}`
+      : t('lessonMedia.partial');
+  if (!offline.kept) return t('lessonMedia.streaming');
+  const percent = offline.bytesTotal ? Math.floor((100 * offline.bytesDone) / offline.bytesTotal) : 0;
+  switch (offline.state) {
+    case 'downloading':
+      return t('lessonMedia.streamingWhileDownloading', { percent });
+    case 'waiting':
+      return t('lessonMedia.streamingWaiting');
+    case 'paused':
+      return t('lessonMedia.streamingPaused');
+    case 'failed':
+      return t('lessonMedia.streamingFailed');
+    default:
+      return t('lessonMedia.streamingNew');
+  }
+}
+
+/** Offline, with none of the lesson's files here: why, for a course kept offline. */
+function missingBody(t: T, m: Media): string {
+  if (!m.offline.kept) return t('lessonMedia.notHere.body');
+  if (m.offline.state === 'waiting') return t('lessonMedia.notHere.waiting');
+  if (m.offline.state === 'downloading') return t('lessonMedia.notHere.downloading');
+  return t('lessonMedia.notHere.notYet');
+}
+
 function Video({ d, asset, onCompleted }: { d: StudyLesson; asset: MediaAsset; onCompleted: () => void }) {
+  const t = useT();
   const { state } = useLoad(
     () =>
       Promise.all([
@@ -38,7 +79,7 @@ function Video({ d, asset, onCompleted }: { d: StudyLesson; asset: MediaAsset; o
     },
     [d.courseId, d.lesson.id, completed, onCompleted],
   );
-  if (state.status === 'loading') return <Spinner label="Loading the video…" />;
+  if (state.status === 'loading') return <Spinner label={t('lessonMedia.loadingVideo')} />;
   if (state.status === 'error') return <Banner tone="error">{state.error.message}</Banner>;
   const [saved, prefs] = state.data;
   const current = watch ?? saved;
@@ -58,15 +99,16 @@ function Video({ d, asset, onCompleted }: { d: StudyLesson; asset: MediaAsset; o
 
 /** The media of a video or slides lesson: the player, the slides, attachments; where they come from. */
 export function LessonMedia({ d, onCompleted }: { d: StudyLesson; onCompleted: () => void }) {
+  const t = useT();
   const { state, reload } = useLoad(
     () => learningApi.lessonMedia(d.courseId, d.lesson.id),
     [d.courseId, d.lesson.id],
   );
-  if (state.status === 'loading') return <Spinner label="Looking for this lesson's media…" />;
+  if (state.status === 'loading') return <Spinner label={t('lessonMedia.loading')} />;
   if (state.status === 'error')
     return (
       <Banner tone="error">
-        {state.error.message} <Button onClick={reload}>Try again</Button>
+        {state.error.message} <Button onClick={reload}>{t('common.tryAgain')}</Button>
       </Banner>
     );
   const { assets, source } = state.data;
@@ -75,14 +117,12 @@ export function LessonMedia({ d, onCompleted }: { d: StudyLesson; onCompleted: (
       <EmptyState
         title={
           source === 'device'
-            ? 'This lesson is not on this device'
-            : `No ${d.lesson.kind === 'video' ? 'video' : 'slides'} in this lesson yet`
+            ? t('lessonMedia.notHere.title')
+            : t(d.lesson.kind === 'video' ? 'lessonMedia.none.video' : 'lessonMedia.none.slides')
         }
       >
-        <p>
-          {source === 'device'
-            ? 'Connect to the internet to open it, or make the course available offline while connected.'
-            : 'The instructor has not added them yet, or they are still being prepared.'}
+        <p data-testid="media-missing">
+          {source === 'device' ? missingBody(t, state.data) : t('lessonMedia.none.body')}
         </p>
       </EmptyState>
     );
@@ -93,11 +133,7 @@ export function LessonMedia({ d, onCompleted }: { d: StudyLesson; onCompleted: (
   return (
     <div className="lesson-media">
       <p className={`media-source ${stored ? 'media-source--device' : ''}`} data-testid="media-source">
-        {stored
-          ? 'On this device: works without a connection.'
-          : source === 'server'
-            ? 'Streaming from the server. Make the course available offline to keep it on this device.'
-            : 'Part of this lesson is on this device; the rest needs a connection.'}
+        {sourceLine(t, state.data)}
       </p>
       {videos.map((a) => (
         <Video key={a.assetId} d={d} asset={a} onCompleted={onCompleted} />
@@ -107,14 +143,14 @@ export function LessonMedia({ d, onCompleted }: { d: StudyLesson; onCompleted: (
       ))}
       {others.length ? (
         <section aria-labelledby="attachments-h" className="attachments">
-          <h2 id="attachments-h">Attachments</h2>
+          <h2 id="attachments-h">{t('lessonMedia.attachments')}</h2>
           <ul>
             {others.map((a) => (
               <li key={a.assetId}>
                 <a href={a.url} download={a.name}>
                   {a.name}
                 </a>{' '}
-                {a.stored ? <span className="badge">On this device</span> : null}
+                {a.stored ? <span className="badge">{t('lessonMedia.onDevice')}</span> : null}
               </li>
             ))}
           </ul>

@@ -8,6 +8,7 @@ import { learningApi } from '../../lib/learning-api.ts';
 import { useSync } from '../../lib/sync.tsx';
 import { useFocusHeading } from '../../lib/use-focus-heading.ts';
 import { useLoad } from '../../lib/use-load.ts';
+import { OfflineNotices } from './OfflineUpdates.tsx';
 import { ProgressBar } from './ProgressBar.tsx';
 
 /** My Learning: enrolled courses with progress, where to continue, what is due. Works offline from the local store. */
@@ -27,6 +28,7 @@ export function MyLearning() {
       {state.status === 'ready' && !state.data.online ? (
         <Banner tone="info">{t('learning.offline')}</Banner>
       ) : null}
+      <OfflineNotices />
       {state.status === 'ready' && state.data.items.length === 0 ? (
         <EmptyState
           title={t('learning.empty.title')}
@@ -70,11 +72,16 @@ export function MyLearning() {
                 </ul>
               ) : null}
               <p className="muted">
-                {c.offline?.state === 'ready'
-                  ? t('learning.availableOffline')
-                  : c.structureStored
-                    ? t('learning.saved')
-                    : t('learning.notSaved')}
+                {c.offline?.state === 'ready' && c.offline.storedItems < c.offline.totalItems
+                  ? t('download.card.incomplete', {
+                      stored: c.offline.storedItems,
+                      total: c.offline.totalItems,
+                    })
+                  : c.offline?.state === 'ready'
+                    ? t('learning.availableOffline')
+                    : c.structureStored
+                      ? t('learning.saved')
+                      : t('learning.notSaved')}
                 {c.lastActivityAt ? t('learning.lastStudied', { ago: f.ago(c.lastActivityAt) }) : ''}
               </p>
             </li>
