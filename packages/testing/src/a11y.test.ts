@@ -28,9 +28,20 @@ describe.skipIf(!findChromium())('expectNoSeriousA11yViolations', () => {
     const error = await expectNoSeriousA11yViolations(tab, 'badge page').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
     const message = (error as Error).message;
-    expect(message).toContain('"badge page"');
+    expect(message).toContain('"badge page (light)"');
     expect(message).toContain('color-contrast');
     expect(message).toContain('class="badge"');
+  });
+
+  it('checks dark mode too, says which, and gives the page its own scheme back', async () => {
+    const themed =
+      '<style>p{color:#222;background:#fff}@media (prefers-color-scheme: dark){p{color:#444;background:#333}}</style>';
+    await tab.setContent(`${page}${themed}<p>Only readable in light mode</p></main></body></html>`);
+    await expectNoSeriousA11yViolations(tab, 'light only', { schemes: ['light'] });
+    const error = await expectNoSeriousA11yViolations(tab, 'themed').catch((e: unknown) => e);
+    expect((error as Error).message).toContain('"themed (dark)"');
+    expect((error as Error).message).not.toContain('"themed (light)"');
+    expect(await tab.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches)).toBe(false);
   });
 
   it('fails on an unlabelled form field unless it is excluded', async () => {

@@ -8,7 +8,14 @@ export interface A11yCheckOptions {
   exclude?: string[];
   /** Limit the check to these parts of the page. */
   include?: string[];
+  /**
+   * The colour schemes to check the page in (`prefers-color-scheme`); both by default. The page's own scheme is
+   * checked first and put back afterwards.
+   */
+  schemes?: ColorScheme[];
 }
+
+export type ColorScheme = 'light' | 'dark';
 
 const failingImpacts = new Set(['serious', 'critical']);
 
@@ -40,8 +47,8 @@ async function settled(page: Page): Promise<void> {
 }
 
 /**
- * Runs axe-core on the page as it is now and throws when it finds a serious or critical violation,
- * listing each (rule, elements, why) under `label` — the screen's name in the failure message.
+ * Runs axe-core on the page as it is now, in light and in dark mode, and throws when it finds a serious or critical
+ * violation, listing each (rule, elements, why) under `label` — the screen's name in the failure message.
  * Violations of lower impact are printed but do not fail.
  */
 export async function expectNoSeriousA11yViolations(
@@ -49,6 +56,27 @@ export async function expectNoSeriousA11yViolations(
   label: string,
   options: A11yCheckOptions = {},
 ): Promise<void> {
+  const own: ColorScheme = (await page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches))
+    ? 'dark'
+    : 'light';
+  const wanted = options.schemes ?? ['light', 'dark'];
+  const schemes = [...wanted.filter((s) => s === own), ...wanted.filter((s) => s !== own)];
+  const failures: string[] = [];
+  try {
+    for (const scheme of schemes) {
+      if (scheme !== own) await page.emulateMedia({ colorScheme: scheme });
+      const name = schemes.length > 1 ? `${label} (${scheme})` : label;
+      const failing = await analyze(page, name, options);
+      if (failing) failures.push(failing);
+    }
+  } finally {
+    if (schemes.some((s) => s !== own)) await page.emulateMedia({ colorScheme: own });
+  }
+  if (failures.length > 0) throw new Error(failures.join('\n'));
+}
+
+/** One axe run: the failure text for serious/critical violations, or null; the rest is printed. */
+async function analyze(page: Page, name: string, options: A11yCheckOptions): Promise<string | null> {
   await settled(page);
   // Legacy mode runs axe inside the page itself: the tests open pages with browser.newPage(), whose
   // context cannot open the extra page the default (cross-frame) mode needs.
@@ -59,10 +87,9 @@ export async function expectNoSeriousA11yViolations(
   const failing = violations.filter((v) => failingImpacts.has(v.impact ?? ''));
   const minor = violations.filter((v) => !failingImpacts.has(v.impact ?? ''));
   if (minor.length > 0)
-    console.log(`[a11y] ${label}: ${minor.length} minor/moderate issue(s)\n${formatA11yViolations(minor)}`);
-  if (failing.length > 0)
-    throw new Error(
-      `Accessibility (axe) on "${label}": ${failing.length} serious or critical violation(s)\n` +
-        formatA11yViolations(failing),
-    );
+    console.log(`[a11y] ${name}: ${minor.length} minor/moderate issue(s)\n${formatA11yViolations(minor)}`);
+  return failing.length > 0
+    ? `Accessibility (axe) on "${name}": ${failing.length} serious or critical violation(s)\n` +
+        formatA11yViolations(failing)
+    : null;
 }
