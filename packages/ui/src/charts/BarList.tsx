@@ -1,4 +1,5 @@
 import { ChartFrame, type Datum } from './Frame.tsx';
+import { useUiIntl } from '../i18n/use-ui-intl.ts';
 import { formatValue, type ValueFormat } from './format.ts';
 import { niceMax } from './scale.ts';
 
@@ -14,6 +15,7 @@ export function BarList(p: {
   limit?: number;
   tone?: 'accent' | 'warn';
 }) {
+  const { locale } = useUiIntl();
   const rows = (p.keepOrder ? [...p.data] : [...p.data].sort((a, b) => b.value - a.value)).slice(
     0,
     p.limit ?? 10,
@@ -33,7 +35,7 @@ export function BarList(p: {
           const y = i * rowH;
           return (
             <g key={`${d.label}-${i}`} transform={`translate(0 ${y})`}>
-              <title>{`${d.label}: ${formatValue(d.value, p.format)}${d.detail ? ` (${d.detail})` : ''}`}</title>
+              <title>{`${d.label}: ${formatValue(d.value, p.format, locale)}${d.detail ? ` (${d.detail})` : ''}`}</title>
               <text className="lx-label" x={0} y={rowH / 2 + 5}>
                 {d.label.length > 28 ? `${d.label.slice(0, 27)}…` : d.label}
               </text>
@@ -48,7 +50,7 @@ export function BarList(p: {
                 rx={3}
               />
               <text className="lx-value" x={556} y={rowH / 2 + 5}>
-                {formatValue(d.value, p.format)}
+                {formatValue(d.value, p.format, locale)}
               </text>
             </g>
           );

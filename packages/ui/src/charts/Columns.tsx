@@ -1,4 +1,5 @@
 import { ChartFrame, type Datum } from './Frame.tsx';
+import { useUiIntl } from '../i18n/use-ui-intl.ts';
 import { formatValue, type ValueFormat } from './format.ts';
 import { niceMax, ticks } from './scale.ts';
 
@@ -12,6 +13,7 @@ export function Columns(p: {
   funnel?: boolean;
   tone?: 'accent' | 'warn';
 }) {
+  const { locale } = useUiIntl();
   const W = 600;
   const H = 220;
   const left = 44;
@@ -28,16 +30,16 @@ export function Columns(p: {
           <g key={t}>
             <line className="lx-grid" x1={left} x2={W} y1={y(t)} y2={y(t)} />
             <text className="lx-axis" x={left - 6} y={y(t) + 4} textAnchor="end">
-              {formatValue(t, p.format === 'percent' ? 'percent' : 'count')}
+              {formatValue(t, p.format === 'percent' ? 'percent' : 'count', locale)}
             </text>
           </g>
         ))}
         {p.data.map((d, i) => {
           const x = left + i * slot + (slot - bw) / 2;
-          const share = p.funnel && first > 0 ? ` · ${Math.round((d.value / first) * 100)}%` : '';
+          const share = p.funnel && first > 0 ? formatValue(d.value / first, 'percent', locale) : '';
           return (
             <g key={`${d.label}-${i}`}>
-              <title>{`${d.label}: ${formatValue(d.value, p.format)}${share}`}</title>
+              <title>{`${d.label}: ${formatValue(d.value, p.format, locale)}${share ? ` · ${share}` : ''}`}</title>
               <rect
                 className="lx-bar"
                 data-value={d.value}
@@ -52,7 +54,7 @@ export function Columns(p: {
               </text>
               {p.funnel && i > 0 ? (
                 <text className="lx-value" x={x + bw / 2} y={y(d.value) - 6} textAnchor="middle">
-                  {share.slice(3)}
+                  {share}
                 </text>
               ) : null}
             </g>

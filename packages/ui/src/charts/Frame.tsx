@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { useUiIntl } from '../i18n/use-ui-intl.ts';
 import { formatValue, type ValueFormat } from './format.ts';
 
 export interface Datum {
@@ -21,6 +22,8 @@ export function ChartFrame(p: {
   empty?: string;
   children: ReactNode;
 }) {
+  const intl = useUiIntl();
+  const t = (id: string) => intl.formatMessage({ id });
   const empty = p.data.length === 0;
   return (
     <figure className="lx-chart">
@@ -29,17 +32,17 @@ export function ChartFrame(p: {
         {p.subtitle ? <span className="lx-chart-subtitle">{p.subtitle}</span> : null}
       </figcaption>
       {empty ? (
-        <p className="lx-chart-empty">{p.empty ?? 'No data in this time range yet.'}</p>
+        <p className="lx-chart-empty">{p.empty ?? t('ui.chart.empty')}</p>
       ) : (
         <>
           <div aria-hidden="true">{p.children}</div>
           <details className="lx-chart-data">
-            <summary>Show data</summary>
+            <summary>{t('ui.chart.showData')}</summary>
             <table>
               <thead>
                 <tr>
-                  <th scope="col">Item</th>
-                  <th scope="col">{p.valueHeader ?? 'Value'}</th>
+                  <th scope="col">{t('ui.chart.item')}</th>
+                  <th scope="col">{p.valueHeader ?? t('ui.chart.value')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -47,7 +50,7 @@ export function ChartFrame(p: {
                   <tr key={`${d.label}-${i}`}>
                     <th scope="row">{d.label}</th>
                     <td>
-                      {formatValue(d.value, p.format)}
+                      {formatValue(d.value, p.format, intl.locale)}
                       {d.detail ? ` (${d.detail})` : ''}
                     </td>
                   </tr>

@@ -1,4 +1,5 @@
 import { ChartFrame } from './Frame.tsx';
+import { useUiIntl } from '../i18n/use-ui-intl.ts';
 import { formatValue, type ValueFormat } from './format.ts';
 import { areaPath, linear, linePath, niceMax, ticks } from './scale.ts';
 
@@ -19,6 +20,7 @@ export function TimeSeries(p: {
   /** How a point's time is labelled (default: date, or time of day when the range is under 2 days). */
   timeLabel?: (t: number) => string;
 }) {
+  const intl = useUiIntl();
   const W = 600;
   const H = 200;
   const left = 44;
@@ -30,10 +32,10 @@ export function TimeSeries(p: {
   const label =
     p.timeLabel ??
     ((t: number) =>
-      new Date(t).toLocaleString(
-        'en',
-        short ? { hour: '2-digit', minute: '2-digit' } : { month: 'short', day: 'numeric' },
-      ));
+      // Times of day in the app's time zone; whole days are UTC days (as the figures count them).
+      short
+        ? intl.formatTime(t, { hour: '2-digit', minute: '2-digit' })
+        : intl.formatDate(t, { month: 'short', day: 'numeric', timeZone: 'UTC' }));
   const max = niceMax(Math.max(0, ...pts.map((d) => d.v)));
   const x = linear(t0, t1, left, W - 4);
   const y = linear(0, max, H - bottom, 6);
@@ -41,13 +43,13 @@ export function TimeSeries(p: {
   const data = pts.map((d) => ({ label: label(d.t), value: d.v }));
   const xTicks = pts.length > 1 ? [t0, (t0 + t1) / 2, t1] : [t0];
   return (
-    <ChartFrame title={p.title} subtitle={p.subtitle} data={data} format={p.format} valueHeader="Value">
+    <ChartFrame title={p.title} subtitle={p.subtitle} data={data} format={p.format}>
       <svg className="lx-series" viewBox={`0 0 ${W} ${H}`} width="100%">
         {ticks(max, 4, p.format === undefined || p.format === 'count').map((t) => (
           <g key={t}>
             <line className="lx-grid" x1={left} x2={W} y1={y(t)} y2={y(t)} />
             <text className="lx-axis" x={left - 6} y={y(t) + 4} textAnchor="end">
-              {formatValue(t, p.format === 'percent' ? 'percent' : 'count')}
+              {formatValue(t, p.format === 'percent' ? 'percent' : 'count', intl.locale)}
             </text>
           </g>
         ))}

@@ -1,22 +1,39 @@
 /** Number formats shared by the charts and their data tables. */
 export type ValueFormat = 'count' | 'percent' | 'seconds' | 'decimal' | 'rate';
 
-const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
-const whole = new Intl.NumberFormat('en', { maximumFractionDigits: 0 });
+const formats = new Map<string, Intl.NumberFormat>();
+/** One cached Intl.NumberFormat per language and style. */
+function numberFormat(locale: string, style: 'compact' | 'whole' | 'tenths' | 'hundredths' | 'percent') {
+  const key = `${locale}|${style}`;
+  let nf = formats.get(key);
+  if (!nf) {
+    nf = new Intl.NumberFormat(
+      locale,
+      style === 'compact'
+        ? { notation: 'compact', maximumFractionDigits: 1 }
+        : style === 'percent'
+          ? { style: 'percent', maximumFractionDigits: 1 }
+          : { maximumFractionDigits: style === 'whole' ? 0 : style === 'tenths' ? 1 : 2 },
+    );
+    formats.set(key, nf);
+  }
+  return nf;
+}
 
-export function formatValue(v: number, f: ValueFormat = 'count'): string {
+/** A chart value as the language writes it (`locale`: the app's language, English by default). */
+export function formatValue(v: number, f: ValueFormat = 'count', locale = 'en'): string {
   if (!Number.isFinite(v)) return '—';
   switch (f) {
     case 'percent':
-      return `${Math.round(v * 1000) / 10}%`;
+      return numberFormat(locale, 'percent').format(v);
     case 'seconds':
       return formatDuration(v);
     case 'decimal':
-      return (Math.round(v * 100) / 100).toString();
+      return numberFormat(locale, 'hundredths').format(v);
     case 'rate':
-      return `${v >= 100 ? whole.format(v) : Math.round(v * 10) / 10}/s`;
+      return `${numberFormat(locale, v >= 100 ? 'whole' : 'tenths').format(v)}/s`;
     default:
-      return Math.abs(v) >= 10_000 ? compact.format(v) : whole.format(v);
+      return numberFormat(locale, Math.abs(v) >= 10_000 ? 'compact' : 'whole').format(v);
   }
 }
 

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useUiText } from '../i18n/use-ui-intl.ts';
 import { PRESETS, type Preset, type RangeChoice } from './range.ts';
 
 const day = (offsetDays = 0) => new Date(Date.now() - offsetDays * 86_400_000).toISOString().slice(0, 10);
@@ -17,6 +18,7 @@ export function RangePicker(p: {
   onChange: (r: RangeChoice) => void;
   classes?: RangePickerClasses;
 }) {
+  const t = useUiText();
   const c = p.classes ?? {};
   const [from, setFrom] = useState(() => day(6));
   const [to, setTo] = useState(() => day());
@@ -28,7 +30,7 @@ export function RangePicker(p: {
     ok: (v: string) => boolean,
   ) => (
     <label className={c.field}>
-      <span className={c.label}>{label}</span>
+      <span className={c.label}>{t(label === 'From' ? 'ui.range.from' : 'ui.range.to')}</span>
       <input
         className={c.input}
         type="date"
@@ -48,9 +50,9 @@ export function RangePicker(p: {
   );
   return (
     <fieldset className={c.fieldset}>
-      <legend className="lx-visually-hidden">Time range</legend>
+      <legend className="lx-visually-hidden">{t('ui.range.label')}</legend>
       <label className={c.field}>
-        <span className={c.label}>Time range</span>
+        <span className={c.label}>{t('ui.range.label')}</span>
         <select
           className={c.input}
           value={custom ? 'custom' : p.value.kind === 'preset' ? p.value.last : '7d'}
@@ -64,10 +66,10 @@ export function RangePicker(p: {
         >
           {PRESETS.map((o) => (
             <option key={o.value} value={o.value}>
-              {o.label}
+              {t(o.message)}
             </option>
           ))}
-          <option value="custom">Custom dates…</option>
+          <option value="custom">{t('ui.range.custom')}</option>
         </select>
       </label>
       {custom ? (

@@ -1,6 +1,9 @@
 import type { CourseFunnel, DailyPoint, LessonInsight, QuestionInsight } from '@lyceum/contracts';
 import type { Datum } from '../charts/Frame.tsx';
 import type { SeriesPoint } from '../charts/TimeSeries.tsx';
+import { englishIntl, uiText, type UiText } from '../i18n/use-ui-intl.ts';
+
+const english: UiText = (id, values) => uiText(englishIntl())(id, values);
 
 /** Chart data from insight figures, shared by the admin console and the desktop Insights screen. */
 
@@ -10,9 +13,9 @@ export const dailyEvents = (daily: readonly DailyPoint[]): SeriesPoint[] =>
 
 type FunnelCounts = Pick<CourseFunnel, 'enrolled' | 'started' | 'completedLesson' | 'completedCourse'>;
 
-/** The funnel's steps (summed over the given courses); none when nobody was enrolled. */
-export function funnelSteps(funnels: readonly FunnelCounts[]): Datum[] {
-  const t = funnels.reduce(
+/** The funnel's steps (summed over the given courses); none when nobody was enrolled. `t`: the app's language. */
+export function funnelSteps(funnels: readonly FunnelCounts[], t: UiText = english): Datum[] {
+  const sum = funnels.reduce(
     (s, f) => ({
       enrolled: s.enrolled + f.enrolled,
       started: s.started + f.started,
@@ -21,25 +24,38 @@ export function funnelSteps(funnels: readonly FunnelCounts[]): Datum[] {
     }),
     { enrolled: 0, started: 0, completedLesson: 0, completedCourse: 0 },
   );
-  if (!t.enrolled) return [];
+  if (!sum.enrolled) return [];
   return [
-    { label: 'Enrolled', value: t.enrolled },
-    { label: 'Started', value: t.started },
-    { label: 'Lesson done', value: t.completedLesson },
-    { label: 'Course done', value: t.completedCourse },
+    { label: t('ui.funnel.enrolled'), value: sum.enrolled },
+    { label: t('ui.funnel.started'), value: sum.started },
+    { label: t('ui.funnel.lessonDone'), value: sum.completedLesson },
+    { label: t('ui.funnel.courseDone'), value: sum.completedCourse },
   ];
 }
 
 /** Questions with a difficulty, as bars of the share right on the first answer (in the given order). */
-export function questionBars(questions: readonly QuestionInsight[], name: (id: string) => string): Datum[] {
+export function questionBars(
+  questions: readonly QuestionInsight[],
+  name: (id: string) => string,
+  t: UiText = english,
+  locale = 'en',
+): Datum[] {
   return questions
     .filter((q) => q.difficulty !== null)
     .map((q) => ({
       label: name(q.questionId),
       value: q.difficulty ?? 0,
-      detail: `${q.correctFirst} of ${q.respondents} right${
-        q.discrimination === null ? '' : `, discrimination ${q.discrimination.toFixed(2)}`
-      }`,
+      detail:
+        q.discrimination === null
+          ? t('ui.question.right', { right: q.correctFirst, of: q.respondents })
+          : t('ui.question.rightDiscrimination', {
+              right: q.correctFirst,
+              of: q.respondents,
+              discrimination: new Intl.NumberFormat(locale, {
+                minimumFractionDigits: 2,
+                maximumFractionDigits: 2,
+              }).format(q.discrimination),
+            }),
     }));
 }
 
@@ -48,6 +64,7 @@ export function worstDropOffs(
   lessons: readonly Pick<LessonInsight, 'lessonId' | 'dropOff' | 'viewingSessions'>[],
   lessonName: (id: string) => string,
   limit = 8,
+  t: UiText = english,
 ): Datum[] {
   const points: Datum[] = [];
   for (const l of lessons) {
@@ -55,9 +72,9 @@ export function worstDropOffs(
     l.dropOff.slice(0, -1).forEach((n, i) => {
       if (n > 0)
         points.push({
-          label: `${lessonName(l.lessonId)} · ${i * 5}–${i * 5 + 5}%`,
+          label: t('ui.dropOff.label', { lesson: lessonName(l.lessonId), from: i * 5, to: i * 5 + 5 }),
           value: n / l.viewingSessions,
-          detail: `${n} of ${l.viewingSessions} viewing sessions stopped here`,
+          detail: t('ui.dropOff.detail', { stopped: n, of: l.viewingSessions }),
         });
     });
   }

@@ -1,14 +1,12 @@
 import type { InsightQuery } from '@lyceum/contracts';
+import { englishIntl, uiText, type UiText } from '../i18n/use-ui-intl.ts';
 
 /** Time ranges of the insight screens (admin console and desktop Insights). */
 export type Preset = NonNullable<InsightQuery['last']>;
-export const PRESETS: { value: Preset; label: string }[] = [
-  { value: '1h', label: 'Last hour' },
-  { value: '24h', label: 'Last 24 hours' },
-  { value: '7d', label: 'Last 7 days' },
-  { value: '30d', label: 'Last 30 days' },
-  { value: '365d', label: 'Last year' },
-];
+/** Each preset with its message (`ui.range.last.*`). */
+export const PRESETS: { value: Preset; message: string }[] = (
+  ['1h', '24h', '7d', '30d', '365d'] as const
+).map((value) => ({ value, message: `ui.range.last.${value}` }));
 
 export type RangeChoice = { kind: 'preset'; last: Preset } | { kind: 'custom'; from: string; to: string };
 
@@ -21,8 +19,8 @@ export function rangeQuery(r: RangeChoice): Pick<InsightQuery, 'last' | 'from' |
   return { from: from.toISOString(), to: to.toISOString() };
 }
 
-/** The words for a range ("last 7 days", "2026-03-02 to 2026-03-09"). */
-export function describeRange(r: RangeChoice): string {
-  if (r.kind === 'preset') return (PRESETS.find((p) => p.value === r.last)?.label ?? r.last).toLowerCase();
-  return `${r.from} to ${r.to}`;
+/** The words for a range ("last 7 days", "2026-03-02 to 2026-03-09") in the app's language (`t`). */
+export function describeRange(r: RangeChoice, t: UiText = (id, v) => uiText(englishIntl())(id, v)): string {
+  if (r.kind === 'preset') return t(`ui.range.last.${r.last}`).toLocaleLowerCase();
+  return t('ui.range.between', { from: r.from, to: r.to });
 }

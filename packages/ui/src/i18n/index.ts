@@ -11,5 +11,5 @@ export {
   type SupportedLocale,
 } from './locales.ts';
 export { LocaleProvider, type Catalogue, type Catalogues } from './LocaleProvider.tsx';
-export { useUiIntl } from './use-ui-intl.ts';
+export { englishIntl, uiText, useUiIntl, useUiText, type UiText } from './use-ui-intl.ts';
 export { uiMessages } from './ui-messages.ts';
