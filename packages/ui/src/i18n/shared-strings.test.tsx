@@ -13,7 +13,11 @@ const none = { en: {}, fr: {}, es: {} };
 
 describe('shared components in the app’s language', () => {
   it('draw their own words in the provider’s language, English without one', () => {
-    const frame = <ChartFrame title="Completion" data={[]} />;
+    const frame = (
+      <ChartFrame title="Completion" data={[]}>
+        <svg />
+      </ChartFrame>
+    );
     expect(renderToStaticMarkup(frame)).toContain('No data in this time range yet.');
     const fr = renderToStaticMarkup(
       <LocaleProvider locale="fr" timeZone="UTC" catalogues={none}>
