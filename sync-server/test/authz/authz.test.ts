@@ -70,6 +70,9 @@ describe('authorization of every route', () => {
         const query = req.query ? `?${new URLSearchParams(req.query).toString()}` : '';
         const token = who === 'anon' ? undefined : world.accounts[who as Exclude<CallerKind, 'anon'>].token;
         const res = await t.api(op.method, fillPath(op.path, req.params) + query, { token, body: req.body });
+        // A password change ends every session of the account, the caller's too; it answers with a new one.
+        if (op.operationId === 'changePassword' && res.status === 200 && who !== 'anon')
+          world.accounts[who].token = (res.body as { accessToken: string }).accessToken;
         const want = c.expect[who];
         const ok = Array.isArray(want) ? want.includes(res.status) : res.status === want;
         if (!ok)
