@@ -127,6 +127,8 @@ export const LessonMedia = z.object({
   /** Where the list came from: the server's manifest, or (offline) what is stored on this device. */
   source: z.enum(['server', 'device']),
   assets: z.array(MediaAsset),
+  /** Files of the lesson the server is still packaging (a video right after its upload); 0 offline. */
+  preparing: z.number().int().nonnegative(),
   offline: LessonOffline,
 });
 export type LessonMedia = z.infer<typeof LessonMedia>;

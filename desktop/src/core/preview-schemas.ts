@@ -1,16 +1,10 @@
 import { z } from 'zod';
 import { LessonView } from '@lyceum/contracts';
-import { MediaAsset } from './content-schemas.ts';
+import { LessonMedia } from './content-schemas.ts';
 import { DataSource } from './schemas.ts';
 
-/** The media of a preview lesson: the files the app can open, and how many are still being prepared on the server. */
-export const PreviewMedia = z.object({
-  /** Where the list came from: the server's manifest, or (offline) what is stored on this device. */
-  source: z.enum(['server', 'device']),
-  assets: z.array(MediaAsset),
-  /** Files the instructor uploaded that the server is still packaging (a video right after upload). */
-  preparing: z.number().int().nonnegative(),
-});
+/** The media of a preview lesson: what the lesson screen gets, without the state of an offline copy. */
+export const PreviewMedia = LessonMedia.pick({ source: true, assets: true, preparing: true });
 export type PreviewMedia = z.infer<typeof PreviewMedia>;
 
 /**

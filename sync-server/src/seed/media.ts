@@ -10,7 +10,7 @@ import { runFfmpeg } from '../modules/media/ffmpeg.ts';
 import { slidesPdf } from './pdf.ts';
 
 /** The demo's source clips: small and short, so that packaging every demo video fits the first start. */
-export const DEMO_CLIP = { width: 640, height: 360, seconds: 5 } as const;
+export const DEMO_CLIP = { width: 426, height: 240, seconds: 4 } as const;
 
 const FONT_CANDIDATES = [
   '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf',
@@ -38,8 +38,8 @@ function captions(title: string, font: string | null): string {
   const face = font ? `fontfile=${font}:` : '';
   const box = 'fontcolor=white:box=1:boxcolor=black@0.6';
   return [
-    `drawtext=${face}text='${title}':fontsize=34:${box}:boxborderw=12:x=(w-text_w)/2:y=h*0.12`,
-    `drawtext=${face}text='%{pts\\:hms}':fontsize=26:${box}:boxborderw=8:x=(w-text_w)/2:y=h*0.78`,
+    `drawtext=${face}text='${title}':fontsize=22:${box}:boxborderw=8:x=(w-text_w)/2:y=h*0.12`,
+    `drawtext=${face}text='%{pts\\:hms}':fontsize=18:${box}:boxborderw=6:x=(w-text_w)/2:y=h*0.78`,
   ].join(',');
 }
 

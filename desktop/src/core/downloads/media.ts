@@ -136,7 +136,8 @@ export function mediaSource(d: MediaSourceDeps) {
               const paths = new Set(a.files.map((f) => f.path));
               return describe(courseId, lessonId, a, a.entry!, (p) => paths.has(p), stored.get(a.id));
             });
-          return { courseId, lessonId, source: 'server', assets };
+          const preparing = m.assets.filter((a) => a.status === 'uploading' || a.status === 'processing');
+          return { courseId, lessonId, source: 'server', assets, preparing: preparing.length };
         } catch {
           // Offline, or the server refused: show what this device has.
         }
@@ -148,7 +149,7 @@ export function mediaSource(d: MediaSourceDeps) {
         if (!a.entry || !files?.has(a.entry)) continue;
         assets.push(describe(courseId, lessonId, a, a.entry, (p) => files.get(p) === true, files));
       }
-      return { courseId, lessonId, source: 'device', assets };
+      return { courseId, lessonId, source: 'device', assets, preparing: 0 };
     },
   };
 }

@@ -11,13 +11,7 @@ import type { CatalogService } from './catalog.ts';
 export function previewService(d: { catalog: CatalogService; media: MediaSource }) {
   async function mediaOf(courseId: string, lessonId: string, online: boolean): Promise<PreviewMedia> {
     const m = await d.media.lessonMedia(courseId, lessonId, online);
-    let preparing = 0;
-    if (m.source === 'server') {
-      const manifest = await d.media.manifest(courseId, lessonId).catch(() => null);
-      preparing =
-        manifest?.assets.filter((a) => a.status === 'uploading' || a.status === 'processing').length ?? 0;
-    }
-    return { source: m.source, assets: m.assets, preparing };
+    return { source: m.source, assets: m.assets, preparing: m.preparing };
   }
 
   return {

@@ -118,11 +118,17 @@ export function LessonMedia({ d, onCompleted }: { d: StudyLesson; onCompleted: (
         title={
           source === 'device'
             ? t('lessonMedia.notHere.title')
-            : t(d.lesson.kind === 'video' ? 'lessonMedia.none.video' : 'lessonMedia.none.slides')
+            : state.data.preparing > 0
+              ? t('preview.media.preparing')
+              : t(d.lesson.kind === 'video' ? 'lessonMedia.none.video' : 'lessonMedia.none.slides')
         }
       >
         <p data-testid="media-missing">
-          {source === 'device' ? missingBody(t, state.data) : t('lessonMedia.none.body')}
+          {source === 'device'
+            ? missingBody(t, state.data)
+            : state.data.preparing > 0
+              ? t('preview.media.preparingHint')
+              : t('lessonMedia.none.body')}
         </p>
       </EmptyState>
     );
