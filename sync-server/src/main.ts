@@ -58,7 +58,7 @@ async function main(command: string | undefined): Promise<void> {
         `  API docs:   ${url}/api/docs/`,
         `  Admin:      ${url}/admin/${consoleNote}`,
         `  Data dir:   ${config.dataDir}${config.DATABASE_URL ? '' : ' (embedded PostgreSQL)'}`,
-        seeded ? '  Demo data was created on this first start.' : '',
+        ...(seeded ? ['  Demo data was created on this first start.'] : []),
         '',
         '  Demo logins:',
         ...demoLogins.map((d) => `    ${d.role.padEnd(11)} ${d.email.padEnd(28)} ${d.password}`),
