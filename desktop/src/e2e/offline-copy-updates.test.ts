@@ -1,0 +1,177 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { CourseDetail } from '@lyceum/contracts';
+import { launchChromium } from '@lyceum/testing';
+import { chromiumFor, shot } from '../test-support/e2e.ts';
+import { buildRenderer, rendererStale } from '../../scripts/build.ts';
+import { startCore, type Core } from '../core/core.ts';
+import { makeVideo, tinyPdf, uploadFile, waitAssetReady } from '../test-support/content.ts';
+import {
+  removeDir,
+  startSyncServer,
+  type Account,
+  type SyncServerProcess,
+} from '../test-support/sync-server.ts';
+
+const chromium = chromiumFor('desktop offline-copy-updates e2e');
+
+/**
+ * What a student sees when the instructor adds content to a course they keep offline: the copy follows by itself
+ * (the sync server's poke → pull → compare with the lesson manifests → download) and says so; on a metered connection
+ * with "only on Wi-Fi" the panel says what waits and why, and "Download now" fetches it.
+ */
+describe.skipIf(!chromium)('offline copy updates (web mode in Chromium)', () => {
+  let server: SyncServerProcess;
+  let core: Core;
+  let browser: Browser;
+  let page: Page;
+  let dataDir: string;
+  let teacher: Account;
+  let student: Account;
+  let course: CourseDetail;
+  const lessonId = (title: string) =>
+    course.modules.flatMap((m) => m.lessons).find((l) => l.title === title)!.id;
+  const panel = () => page.getByRole('region', { name: 'Available offline' });
+
+  beforeAll(async () => {
+    if (rendererStale()) await buildRenderer();
+    server = await startSyncServer();
+    teacher = await server.user('instructor', 'Ines Instructor');
+    student = await server.user('student', 'Sam Student');
+    course = await server.publishedCourse(teacher, {
+      title: 'Fresh offline',
+      description: 'Its offline copy follows new uploads.',
+      subject: 'Testing',
+      modules: [
+        {
+          title: 'Only module',
+          lessons: [
+            { title: 'Read first', kind: 'text', body: 'Welcome.' },
+            { title: 'Deck', kind: 'slides' },
+            { title: 'Later video', kind: 'video' },
+            { title: 'Handout', kind: 'slides' },
+          ],
+        },
+      ],
+    });
+    await uploadFile(server, teacher.token, course.id, {
+      lessonId: lessonId('Deck'),
+      kind: 'slides',
+      name: 'deck.pdf',
+      bytes: tinyPdf('Deck'),
+    });
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lyceum-desktop-updates-'));
+    // Default triggers: the server's socket.io poke starts the sync that brings the change.
+    core = await startCore({
+      config: { serverUrl: server.url, dataDir, port: 0, requestTimeoutMs: 5000 },
+      sync: { debounceMs: 200 },
+    });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await core?.close();
+    await server?.stop();
+    if (server) removeDir(server.dataDir);
+    if (dataDir) removeDir(dataDir);
+  });
+
+  it('keeps the course offline: 4 of 4 lessons stored, ready', async () => {
+    await page.goto(core.launchUrl);
+    await page.getByLabel('Email').fill(student.email);
+    await page.getByLabel('Password').fill(student.password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('heading', { name: 'Course catalog' }).waitFor();
+    await page.goto(`${core.url}/courses/${course.id}`);
+    await page.getByRole('button', { name: 'Enroll' }).click();
+    await page.waitForURL(`${core.url}/learn/${course.id}`);
+    await page.getByRole('switch', { name: 'Keep this course on this device' }).check();
+    await expect
+      .poll(() => page.getByTestId('offline-state').innerText(), { timeout: 30_000 })
+      .toBe('Ready: every lesson works without a connection.');
+    await panel().getByText('4 of 4 lessons stored').waitFor();
+    expect(await page.getByTestId('offline-notice').count()).toBe(0);
+  });
+
+  it('downloads a video the instructor added, in the background, and tells the student', async () => {
+    const clip = await uploadFile(server, teacher.token, course.id, {
+      lessonId: lessonId('Later video'),
+      kind: 'video',
+      name: 'later.mp4',
+      bytes: await makeVideo(2),
+    });
+    await waitAssetReady(server, teacher.token, clip.id, 90_000);
+    // Nothing is clicked: the panel (still open) follows.
+    const notice = page.getByTestId('offline-notice');
+    await notice.waitFor({ timeout: 60_000 });
+    expect(await notice.innerText()).toMatch(
+      /^New content in Fresh offline: Later video \(video, [\d.]+ (KB|MB)\) — downloaded for offline use\.$/,
+    );
+    await panel().getByText('4 of 4 lessons stored').waitFor();
+    expect(await page.getByTestId('offline-state').innerText()).toBe(
+      'Ready: every lesson works without a connection.',
+    );
+    await shot(page, '30-offline-copy-new-content');
+
+    // The lesson says where it plays from: this device.
+    await page.getByRole('link', { name: 'Later video', exact: true }).click();
+    await expect
+      .poll(() => page.getByTestId('media-source').innerText(), { timeout: 15_000 })
+      .toBe('On this device: works without a connection.');
+
+    // My Learning tells it too, until dismissed.
+    await page.goto(`${core.url}/learning`);
+    const mine = page.getByTestId('offline-notice');
+    await mine.waitFor();
+    expect(await mine.innerText()).toContain('New content in Fresh offline: Later video');
+    await page.getByRole('button', { name: 'Dismiss' }).click();
+    await expect.poll(() => page.getByTestId('offline-notice').count()).toBe(0);
+  }, 150_000);
+
+  it('on a metered connection, new content waits for Wi-Fi, the panel says so, and "Download now" fetches it', async () => {
+    // The platform says cellular (as Chromium does on Android / ChromeOS): the app reports it to the core.
+    await page.addInitScript(() => {
+      const connection = Object.assign(new EventTarget(), { type: 'cellular', saveData: false });
+      Object.defineProperty(navigator, 'connection', { configurable: true, get: () => connection });
+    });
+    await page.goto(`${core.url}/learn/${course.id}`);
+    await expect.poll(() => core.downloads.policy.view().held, { timeout: 10_000 }).toBe(true);
+
+    await uploadFile(server, teacher.token, course.id, {
+      lessonId: lessonId('Handout'),
+      kind: 'slides',
+      name: 'handout.pdf',
+      bytes: tinyPdf('Handout'),
+    });
+    const updates = page.getByTestId('offline-updates');
+    await updates.waitFor({ timeout: 60_000 });
+    expect(await updates.innerText()).toMatch(
+      /1 lesson has new content to download: Handout \(slides, [\d.]+ (B|KB)\)\. It waits for Wi-Fi or another unmetered connection/,
+    );
+    await panel().getByText('3 of 4 lessons stored').waitFor();
+    expect(await page.getByTestId('offline-state').innerText()).toMatch(/^Not everything is on this device/);
+    await shot(page, '31-offline-copy-waits-for-wifi');
+
+    // The lesson says the truth too.
+    await page.getByRole('link', { name: 'Handout', exact: true }).click();
+    await expect
+      .poll(() => page.getByTestId('media-source').innerText(), { timeout: 15_000 })
+      .toBe("Streaming from the server: this lesson's new content waits for Wi-Fi to download.");
+
+    await page.goto(`${core.url}/learn/${course.id}`);
+    await page.getByRole('button', { name: 'Download now' }).click();
+    const notice = page.getByTestId('offline-notice');
+    await notice.waitFor({ timeout: 30_000 });
+    expect(await notice.innerText()).toContain('New content in Fresh offline: Handout (slides,');
+    await panel().getByText('4 of 4 lessons stored').waitFor();
+    expect(await page.getByTestId('offline-state').innerText()).toBe(
+      'Ready: every lesson works without a connection.',
+    );
+    expect(await page.getByTestId('offline-updates').count()).toBe(0);
+  }, 120_000);
+});
