@@ -2,6 +2,6 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'sync-server', 'desktop', 'scripts'],
+    projects: ['packages/*', 'sync-server', 'sync-server/console', 'desktop', 'scripts'],
   },
 });

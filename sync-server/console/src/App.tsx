@@ -3,6 +3,8 @@ import type { AuthResponse } from '@lyceum/contracts';
 import { client } from './api.ts';
 import { Dashboard } from './dashboard/Dashboard.tsx';
 import { SignIn } from './SignIn.tsx';
+import { useT, type MessageKey } from './i18n/catalogues.ts';
+import { LanguagePicker } from './i18n/I18n.tsx';
 
 type Me = AuthResponse['user'];
 const ME_KEY = 'lyceum.console.user';
@@ -18,6 +20,7 @@ function storedMe(): Me | null {
 
 /** The admin console: sign in as an admin, then the live analytics dashboard. */
 export function App() {
+  const t = useT();
   const [me, setMe] = useState<Me | null>(storedMe);
   const signOut = async () => {
     await client.logout();
@@ -36,17 +39,18 @@ export function App() {
   return (
     <div className="shell">
       <header className="topbar">
-        <span className="brand">Lyceum admin</span>
-        <nav aria-label="Console">
+        <span className="brand">{t('console.brand')}</span>
+        <nav aria-label={t('console.nav.label')}>
           <a href="/admin/" aria-current="page">
-            Analytics
+            {t('console.nav.analytics')}
           </a>
-          <a href="/api/docs/">API docs</a>
+          <a href="/api/docs/">{t('console.nav.apiDocs')}</a>
         </nav>
+        <LanguagePicker />
         <span className="who">
-          {me.name} <span className="muted">({me.role})</span>
+          {me.name} <span className="muted">({t(`console.role.${me.role}` as MessageKey)})</span>
           <button type="button" className="button ghost" onClick={() => void signOut()}>
-            Sign out
+            {t('console.signOut')}
           </button>
         </span>
       </header>

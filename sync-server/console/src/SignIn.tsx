@@ -1,9 +1,12 @@
 import { useState, type FormEvent } from 'react';
 import type { AuthResponse } from '@lyceum/contracts';
 import { client, describeError } from './api.ts';
+import { useT } from './i18n/catalogues.ts';
+import { LanguagePicker } from './i18n/I18n.tsx';
 
 /** Admin sign-in. Other roles are told plainly that the console is for admins. */
 export function SignIn(p: { onSignedIn: (user: AuthResponse['user']) => void }) {
+  const t = useT();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -17,14 +20,12 @@ export function SignIn(p: { onSignedIn: (user: AuthResponse['user']) => void }) 
       const auth = await client.login(email, password);
       if (auth.user.role !== 'admin') {
         await client.logout();
-        setError(
-          'This console is for administrators. Instructors find their course insights in the desktop app.',
-        );
+        setError(t('signin.notAdmin'));
         return;
       }
       p.onSignedIn(auth.user);
     } catch (err) {
-      setError(describeError(err));
+      setError(describeError(err, t));
     } finally {
       setBusy(false);
     }
@@ -33,10 +34,10 @@ export function SignIn(p: { onSignedIn: (user: AuthResponse['user']) => void }) 
   return (
     <main className="signin" id="main">
       <form onSubmit={(e) => void submit(e)} aria-labelledby="signin-title" noValidate>
-        <h1 id="signin-title">Lyceum admin</h1>
-        <p className="muted">Sign in with an administrator account.</p>
+        <h1 id="signin-title">{t('signin.title')}</h1>
+        <p className="muted">{t('signin.intro')}</p>
         <label>
-          Email
+          {t('signin.email')}
           <input
             type="email"
             autoComplete="username"
@@ -46,7 +47,7 @@ export function SignIn(p: { onSignedIn: (user: AuthResponse['user']) => void }) 
           />
         </label>
         <label>
-          Password
+          {t('signin.password')}
           <input
             type="password"
             autoComplete="current-password"
@@ -61,9 +62,10 @@ export function SignIn(p: { onSignedIn: (user: AuthResponse['user']) => void }) 
           </p>
         ) : null}
         <button type="submit" className="button primary" disabled={busy || !email || !password}>
-          {busy ? 'Signing in…' : 'Sign in'}
+          {busy ? t('signin.submitting') : t('signin.submit')}
         </button>
       </form>
+      <LanguagePicker />
     </main>
   );
 }

@@ -1,4 +1,6 @@
 import { LyceumClient, LyceumApiError, type Session } from '@lyceum/client';
+import type { Translate } from '@lyceum/ui/i18n';
+import type { MessageKey } from './i18n/catalogues.ts';
 
 /** The console's client of the sync server (same origin), its session kept for this browser tab only. */
 const KEY = 'lyceum.console.session';
@@ -23,11 +25,8 @@ export const client = new LyceumClient({
 
 export const accessToken = () => client.transport.session?.accessToken ?? null;
 
-/** A readable sentence for any failure. */
-export function describeError(err: unknown): string {
-  if (err instanceof LyceumApiError)
-    return err.code === 'network'
-      ? 'The server cannot be reached. Check the connection and try again.'
-      : err.message;
+/** A readable sentence for any failure (the server's own message, or ours in the console's language). */
+export function describeError(err: unknown, t: Translate<MessageKey>): string {
+  if (err instanceof LyceumApiError) return err.code === 'network' ? t('error.network') : err.message;
   return err instanceof Error ? err.message : String(err);
 }

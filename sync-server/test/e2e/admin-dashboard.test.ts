@@ -94,4 +94,24 @@ describe.skipIf(!chromium)('admin console: the live analytics dashboard in Chrom
     await page.getByLabel('To', { exact: true }).fill('2020-01-31');
     await expect.poll(async () => Number(await tile('Events').getAttribute('data-value'))).toBe(0);
   });
+
+  it('speaks French once Français is picked, at once and after a reload, charts included', async () => {
+    await page.getByRole('combobox', { name: 'Language' }).selectOption({ label: 'Français' });
+    await page.getByRole('heading', { name: 'Statistiques d’apprentissage' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('fr');
+    await page.getByRole('combobox', { name: 'Période' }).selectOption('7d');
+    await expect
+      .poll(async () => Number(await tile('Événements').getAttribute('data-value')))
+      .toBeGreaterThanOrEqual(3);
+    await page.locator('.lx-chart-title', { hasText: 'Événements par jour' }).waitFor();
+    await page.getByText('Afficher les données').first().waitFor();
+    await page.getByRole('button', { name: 'Se déconnecter' }).waitFor();
+
+    await page.reload();
+    await page.getByRole('heading', { name: 'Statistiques d’apprentissage' }).waitFor();
+    await page.getByRole('combobox', { name: 'Langue' }).selectOption({ label: 'Español' });
+    await page.getByRole('heading', { name: 'Analíticas de aprendizaje' }).waitFor();
+    await page.getByRole('combobox', { name: 'Idioma' }).selectOption({ index: 0 });
+    await page.getByRole('heading', { name: 'Learning analytics' }).waitFor();
+  });
 });

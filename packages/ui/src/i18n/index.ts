@@ -13,3 +13,4 @@ export {
 export { LocaleProvider, type Catalogue, type Catalogues } from './LocaleProvider.tsx';
 export { englishIntl, uiText, useUiIntl, useUiText, type UiText } from './use-ui-intl.ts';
 export { uiMessages } from './ui-messages.ts';
+export { createUseT, type MessageValues, type Translate } from './use-t.ts';

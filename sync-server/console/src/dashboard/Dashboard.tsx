@@ -14,11 +14,17 @@ import {
   type RangeChoice,
 } from '@lyceum/ui';
 import { LyceumApiError } from '@lyceum/client';
+import { useUiText } from '@lyceum/ui/i18n';
+import { useIntl } from 'react-intl';
+import { useT } from '../i18n/catalogues.ts';
 import { client, describeError } from '../api.ts';
 import { useLive } from './use-live.ts';
 
 /** The live analytics dashboard: figures for a time range, fetched again whenever the server says they changed. */
 export function Dashboard(p: { onSignedOut: () => void }) {
+  const t = useT();
+  const ui = useUiText();
+  const intl = useIntl();
   const [range, setRange] = useState<RangeChoice>({ kind: 'preset', last: '7d' });
   const [courseId, setCourseId] = useState<string | null>(null);
   const [data, setData] = useState<DashboardData | null>(null);
@@ -35,9 +41,9 @@ export function Dashboard(p: { onSignedOut: () => void }) {
       setUpdatedAt(new Date());
     } catch (err) {
       if (err instanceof LyceumApiError && err.status === 401) p.onSignedOut();
-      else setError(describeError(err));
+      else setError(describeError(err, t));
     }
-  }, [range, courseId, p]);
+  }, [range, courseId, p, t]);
 
   useEffect(() => {
     void load();
@@ -56,30 +62,32 @@ export function Dashboard(p: { onSignedOut: () => void }) {
   if (!data)
     return error ? (
       <div role="alert" className="panel error">
-        <p>The dashboard could not be loaded: {error}</p>
+        <p>{t('dashboard.loadFailed', { error })}</p>
         <button type="button" className="button" onClick={() => void load()}>
-          Try again
+          {t('dashboard.tryAgain')}
         </button>
       </div>
     ) : (
       <p className="panel" role="status">
-        Loading the figures…
+        {t('dashboard.loading')}
       </p>
     );
 
   const o = data.overview;
   const ratings = data.ratings.overall;
-  const courseOptions = Object.entries(data.names.courses).sort((a, b) => a[1].localeCompare(b[1]));
+  const courseOptions = Object.entries(data.names.courses).sort((a, b) =>
+    a[1].localeCompare(b[1], intl.locale),
+  );
 
   return (
     <div className="dashboard">
       <div className="toolbar">
-        <h1>Learning analytics</h1>
+        <h1>{t('dashboard.title')}</h1>
         <RangePicker value={range} onChange={setRange} classes={{ fieldset: 'range', field: 'field' }} />
         <label className="field">
-          Course
+          {t('dashboard.course')}
           <select value={courseId ?? ''} onChange={(e) => setCourseId(e.target.value || null)}>
-            <option value="">All courses</option>
+            <option value="">{t('dashboard.allCourses')}</option>
             {courseOptions.map(([id, title]) => (
               <option key={id} value={id}>
                 {title}
@@ -88,54 +96,64 @@ export function Dashboard(p: { onSignedOut: () => void }) {
           </select>
         </label>
         <p className={`live live-${live}`} role="status">
-          {live === 'live' ? 'Live' : live === 'connecting' ? 'Connecting…' : 'Not live (retrying)'}
-          {updatedAt ? ` · updated ${updatedAt.toLocaleTimeString()}` : ''}
+          {live === 'live'
+            ? t('dashboard.live')
+            : live === 'connecting'
+              ? t('dashboard.connecting')
+              : t('dashboard.notLive')}
+          {updatedAt
+            ? t('dashboard.updated', { time: intl.formatTime(updatedAt, { timeStyle: 'medium' }) })
+            : ''}
         </p>
       </div>
       {error ? (
         <p role="alert" className="panel error">
-          Showing the last figures received: {error}
+          {t('dashboard.stale', { error })}
         </p>
       ) : null}
 
-      <section className="tiles" aria-label="Headline figures">
-        <StatTile label="Active learners now" value={o.activeLearnersNow} hint="in the last 5 minutes" />
+      <section className="tiles" aria-label={t('dashboard.headline')}>
         <StatTile
-          label="Events per second"
+          label={t('dashboard.activeNow')}
+          value={o.activeLearnersNow}
+          hint={t('dashboard.last5min')}
+        />
+        <StatTile
+          label={t('dashboard.eventsPerSecond')}
           value={o.eventsPerSecond}
           format="decimal"
-          hint="over the last minute"
+          hint={t('dashboard.lastMinute')}
         />
-        <StatTile label="Events" value={o.totals.events} hint="in the range" />
-        <StatTile label="Learners" value={o.totals.learners} />
-        <StatTile label="Active learning time" value={o.totals.activeSeconds} format="seconds" />
+        <StatTile label={t('dashboard.events')} value={o.totals.events} hint={t('dashboard.inRange')} />
+        <StatTile label={t('dashboard.learners')} value={o.totals.learners} />
+        <StatTile label={t('dashboard.activeTime')} value={o.totals.activeSeconds} format="seconds" />
         <StatTile
-          label="Average rating"
+          label={t('dashboard.averageRating')}
           value={ratings.mean}
           format="decimal"
-          hint={`${ratings.count} ratings`}
+          hint={t('dashboard.ratingsCount', { count: ratings.count })}
         />
       </section>
 
       <div className="grid">
         <section className="panel wide">
           <TimeSeries
-            title="Events per day"
-            subtitle="Event time: offline work counts on the day it happened"
+            title={t('dashboard.eventsPerDay')}
+            subtitle={t('dashboard.eventsPerDay.sub')}
             points={dailyEvents(data.daily)}
           />
         </section>
         <section className="panel">
           <Columns
-            title="Completion funnel"
-            subtitle="Learners active in the range, by how far they got"
+            title={t('dashboard.funnel')}
+            subtitle={t('dashboard.funnel.sub')}
             funnel
-            data={funnelSteps(data.funnel)}
+            data={funnelSteps(data.funnel, ui)}
           />
         </section>
         <section className="panel">
           <BarList
-            title="Completion rate per course"
+            title={t('dashboard.completionRate')}
             format="percent"
             max={1}
             data={data.funnel
@@ -143,62 +161,74 @@ export function Dashboard(p: { onSignedOut: () => void }) {
               .map((f) => ({
                 label: name.course(f.courseId),
                 value: f.completionRate ?? 0,
-                detail: `${f.completedCourse} of ${f.enrolled} learners`,
+                detail: t('dashboard.completionDetail', { done: f.completedCourse, count: f.enrolled }),
               }))}
           />
         </section>
         <section className="panel">
           <BarList
-            title="Engagement per course"
-            subtitle="Mean learner score, 0–100"
+            title={t('dashboard.engagement')}
+            subtitle={t('dashboard.engagement.sub')}
             format="decimal"
             max={100}
             data={data.engagement.courses.map((c) => ({
               label: name.course(c.courseId),
               value: c.avgScore,
-              detail: `${c.learners} learners`,
+              detail: t('dashboard.learnersCount', { count: c.learners }),
             }))}
           />
         </section>
         <section className="panel">
           <Columns
-            title="Ratings"
-            subtitle={ratings.mean === null ? undefined : `Mean ${ratings.mean.toFixed(2)} of 5`}
+            title={t('dashboard.ratings')}
+            subtitle={
+              ratings.mean === null
+                ? undefined
+                : t('dashboard.ratings.mean', {
+                    mean: intl.formatNumber(ratings.mean, {
+                      minimumFractionDigits: 2,
+                      maximumFractionDigits: 2,
+                    }),
+                  })
+            }
             data={ratings.count ? ratings.histogram.map((n, i) => ({ label: `${i + 1} ★`, value: n })) : []}
           />
         </section>
         <section className="panel">
           <BarList
-            title="Worst drop-off points"
-            subtitle="Share of viewing sessions that stopped in that part of the video"
+            title={t('dashboard.dropOff')}
+            subtitle={t('dashboard.dropOff.sub')}
             format="percent"
             max={1}
             tone="warn"
             keepOrder
-            data={worstDropOffs(data.lessons, name.lesson)}
+            data={worstDropOffs(data.lessons, name.lesson, 8, ui)}
           />
         </section>
         <section className="panel">
           <BarList
-            title="Hardest questions"
-            subtitle="Share correct on the first answer (lowest first)"
+            title={t('dashboard.hardest')}
+            subtitle={t('dashboard.hardest.sub')}
             format="percent"
             max={1}
             tone="warn"
             keepOrder
-            data={questionBars(data.questions, name.question)}
+            data={questionBars(data.questions, name.question, ui, intl.locale)}
           />
         </section>
         <section className="panel">
           <BarList
-            title="Most engaged learners"
+            title={t('dashboard.engaged')}
             format="decimal"
             max={100}
             keepOrder
             data={data.engagement.students.map((s) => ({
               label: data.names.learners[s.actor] ?? s.actor,
               value: s.score,
-              detail: `${Math.round(s.activeSeconds / 60)} active min, ${s.lessonsCompleted} lessons`,
+              detail: t('dashboard.engagedDetail', {
+                minutes: Math.round(s.activeSeconds / 60),
+                count: s.lessonsCompleted,
+              }),
             }))}
           />
         </section>
