@@ -1,17 +1,25 @@
 import type { Connectivity } from '../../core/schemas.ts';
-import { formatAgo } from '../lib/format.ts';
+import { useT } from '../i18n/use-t.ts';
+import { useFormat } from '../lib/format.ts';
 
 /** Always visible: whether the app reaches the server, and what the user is looking at when it does not. */
 export function ConnectivityIndicator({ status }: { status: Connectivity | null }) {
+  const t = useT();
+  const f = useFormat();
   const state = status === null ? 'checking' : status.online ? 'online' : 'offline';
-  const text = state === 'checking' ? 'Connecting…' : state === 'online' ? 'Online' : 'Offline';
+  const text =
+    state === 'checking'
+      ? t('connectivity.checking')
+      : state === 'online'
+        ? t('connectivity.online')
+        : t('connectivity.offline');
   // Said after "Offline"; folded away visually in laptop-sized windows so the header stays on one line.
-  const more = state === 'offline' ? ' — showing saved catalog' : '';
+  const more = state === 'offline' ? t('connectivity.offlineMore') : '';
   const detail =
     status && !status.online
-      ? `Last connected ${formatAgo(status.lastContactAt)}`
+      ? t('connectivity.lastConnected', { ago: f.ago(status.lastContactAt) })
       : status?.online
-        ? `Connected to ${new URL(status.serverUrl).host}`
+        ? t('connectivity.connectedTo', { host: new URL(status.serverUrl).host })
         : '';
   return (
     <div

@@ -13,7 +13,7 @@ import { UnenrollAction } from './course/UnenrollAction.tsx';
 import { LoadingPage } from '../components/PageState.tsx';
 import { api, asFailure, type ApiFailure } from '../lib/api.ts';
 import { useConnectivity } from '../lib/connectivity.tsx';
-import { formatAgo, formatDuration, formatPrice, labels, languageName } from '../lib/format.ts';
+import { useFormat } from '../lib/format.ts';
 import { lastCatalog } from '../lib/router.ts';
 import { useFocusHeading } from '../lib/use-focus-heading.ts';
 import { useT } from '../i18n/use-t.ts';
@@ -23,6 +23,7 @@ type Load =
 
 export function CourseDetail({ id }: { id: string }) {
   const t = useT();
+  const f = useFormat();
   const [load, setLoad] = useState<Load>({ status: 'loading' });
   const [attempt, setAttempt] = useState(0);
   /** Bumped when the student rates, changes or removes their rating: the reviews load again. */
@@ -32,8 +33,8 @@ export function CourseDetail({ id }: { id: string }) {
     load.status === 'ready'
       ? load.view.course.title
       : load.status === 'error'
-        ? 'Course unavailable'
-        : 'Loading course';
+        ? t('courseDetail.unavailable')
+        : t('courseDetail.loading');
   const heading = useFocusHeading<HTMLHeadingElement>(title, `${id}:${load.status}`);
 
   useEffect(() => {
@@ -87,7 +88,8 @@ export function CourseDetail({ id }: { id: string }) {
 
   const back = (
     <Link href={`/${lastCatalog.search}`} className="back-link">
-      <span aria-hidden="true">← </span>Back to catalog
+      <span aria-hidden="true">← </span>
+      {t('courseDetail.back')}
     </Link>
   );
 
@@ -100,24 +102,20 @@ export function CourseDetail({ id }: { id: string }) {
         {back}
         <h1 ref={heading} tabIndex={-1}>
           {code === 'not_cached'
-            ? 'Not saved on this device'
+            ? t('courseDetail.notCached')
             : code === 'not_found'
-              ? 'Course not found'
-              : 'Course unavailable'}
+              ? t('courseDetail.notFound')
+              : t('courseDetail.unavailable')}
         </h1>
         <EmptyState
-          title={
-            code === 'not_cached'
-              ? 'You are offline, and this course has not been opened here before.'
-              : message
-          }
+          title={code === 'not_cached' ? t('courseDetail.notCached.title') : message}
           action={
-            code === 'not_found' ? null : <Button onClick={() => setAttempt((n) => n + 1)}>Try again</Button>
+            code === 'not_found' ? null : (
+              <Button onClick={() => setAttempt((n) => n + 1)}>{t('common.tryAgain')}</Button>
+            )
           }
         >
-          {code === 'not_cached'
-            ? 'Open it once while connected and it will be available offline afterwards.'
-            : null}
+          {code === 'not_cached' ? t('courseDetail.notCached.body') : null}
         </EmptyState>
       </main>
     );
@@ -129,42 +127,41 @@ export function CourseDetail({ id }: { id: string }) {
     <main id="main" className="page course">
       {back}
       {source === 'cache' ? (
-        <Banner tone="warning">
-          You are offline. This is the copy saved on this device {formatAgo(syncedAt)}.
-        </Banner>
+        <Banner tone="warning">{t('courseDetail.cached', { ago: f.ago(syncedAt) })}</Banner>
       ) : null}
       <header className="course__header">
         <p className="course__eyebrow">
-          {course.subject} · {labels.level[course.level]} · {labels.type[course.type]} ·{' '}
-          {languageName(course.language)}
+          {course.subject} · {f.label('level', course.level)} · {f.label('type', course.type)} ·{' '}
+          {f.languageName(course.language)}
         </p>
         <h1 ref={heading} tabIndex={-1} className="course__title">
           {course.title}
         </h1>
         <p className="course__by">
-          {course.instructors.length ? `Taught by ${course.instructors.map((i) => i.name).join(', ')}` : null}
+          {course.instructors.length
+            ? t('courseDetail.taughtBy', { names: course.instructors.map((i) => i.name).join(', ') })
+            : null}
         </p>
         <dl className="course__facts">
           <div>
-            <dt>Rating</dt>
+            <dt>{t('courseDetail.rating')}</dt>
             <dd data-testid="course-rating" aria-live="polite">
               <Rating average={course.ratingAverage} count={course.ratingCount} />
             </dd>
           </div>
           <div>
-            <dt>Price</dt>
-            <dd className={course.price ? 'price' : 'price price--free'}>{formatPrice(course.price)}</dd>
+            <dt>{t('courseDetail.price')}</dt>
+            <dd className={course.price ? 'price' : 'price price--free'}>{f.price(course.price)}</dd>
           </div>
           <div>
-            <dt>Length</dt>
+            <dt>{t('courseDetail.length')}</dt>
             <dd>
-              {course.lessonCount} {course.lessonCount === 1 ? 'lesson' : 'lessons'} ·{' '}
-              {formatDuration(course.durationMinutes)}
+              {t('course.lessons', { count: course.lessonCount })} · {f.minutes(course.durationMinutes)}
             </dd>
           </div>
           <div>
-            <dt>Students</dt>
-            <dd>{course.enrollmentCount}</dd>
+            <dt>{t('courseDetail.students')}</dt>
+            <dd>{f.number(course.enrollmentCount)}</dd>
           </div>
         </dl>
         <EnrollAction courseId={course.id} enrolled={course.viewer.enrolled} online={source === 'server'} />
@@ -184,13 +181,13 @@ export function CourseDetail({ id }: { id: string }) {
 
       {course.description ? (
         <section aria-labelledby="about" className="course__section">
-          <h2 id="about">About this course</h2>
+          <h2 id="about">{t('courseDetail.about')}</h2>
           <p className="course__description">{course.description}</p>
           {course.tags.length ? (
-            <ul className="tags" aria-label="Tags">
-              {course.tags.map((t) => (
-                <li key={t} className="tag">
-                  {t}
+            <ul className="tags" aria-label={t('courseDetail.tags')}>
+              {course.tags.map((tag) => (
+                <li key={tag} className="tag">
+                  {tag}
                 </li>
               ))}
             </ul>
@@ -199,7 +196,7 @@ export function CourseDetail({ id }: { id: string }) {
       ) : null}
 
       <section aria-labelledby="prereq" className="course__section">
-        <h2 id="prereq">Prerequisites</h2>
+        <h2 id="prereq">{t('courseDetail.prerequisites')}</h2>
         {course.prerequisites.length ? (
           <ul className="prereqs">
             {course.prerequisites.map((p) => (
@@ -209,13 +206,13 @@ export function CourseDetail({ id }: { id: string }) {
             ))}
           </ul>
         ) : (
-          <p className="muted">None: you can start right away.</p>
+          <p className="muted">{t('courseDetail.noPrerequisites')}</p>
         )}
       </section>
 
       <section aria-labelledby="outline" className="course__section">
-        <h2 id="outline">Course outline</h2>
-        {course.modules.length === 0 ? <p className="muted">No lessons yet.</p> : null}
+        <h2 id="outline">{t('courseDetail.outline')}</h2>
+        {course.modules.length === 0 ? <p className="muted">{t('courseDetail.noLessons')}</p> : null}
         {lockedLessons > 0 ? (
           <p className="muted" data-testid="outline-note">
             {t('course.outline.lockedNote', { count: lockedLessons })}
@@ -225,14 +222,12 @@ export function CourseDetail({ id }: { id: string }) {
           {course.modules.map((m, mi) => (
             <li key={m.id} className="module">
               <h3 className="module__title">
-                <span className="module__number">Module {mi + 1}</span> {m.title}
+                <span className="module__number">{t('study.module', { n: mi + 1 })}</span> {m.title}
               </h3>
               <ol className="lessons">
                 {m.lessons.map((l) => (
                   <li key={l.id} className="lesson">
-                    <span className={`lesson__kind lesson__kind--${l.kind}`}>
-                      {labels.kind[l.kind] ?? l.kind}
-                    </span>
+                    <span className={`lesson__kind lesson__kind--${l.kind}`}>{f.label('kind', l.kind)}</span>
                     <span className="lesson__title">
                       {l.locked ? (
                         l.title
@@ -249,9 +244,9 @@ export function CourseDetail({ id }: { id: string }) {
                       )}
                     </span>
                     <span className="lesson__meta">
-                      {l.isPreview ? <span className="badge">Preview</span> : null}
+                      {l.isPreview ? <span className="badge">{t('courseDetail.preview')}</span> : null}
                       {l.locked ? (
-                        <span className="lesson__locked" title="Enroll to open this lesson">
+                        <span className="lesson__locked" title={t('courseDetail.lockedTitle')}>
                           <svg
                             viewBox="0 0 16 16"
                             width="14"
@@ -264,11 +259,11 @@ export function CourseDetail({ id }: { id: string }) {
                               d="M4 7V5a4 4 0 1 1 8 0v2h1v8H3V7h1Zm2 0h4V5a2 2 0 1 0-4 0v2Z"
                             />
                           </svg>
-                          Locked
+                          {t('courseDetail.locked')}
                         </span>
                       ) : null}
                       {l.durationMinutes ? (
-                        <span className="muted">{formatDuration(l.durationMinutes)}</span>
+                        <span className="muted">{f.minutes(l.durationMinutes)}</span>
                       ) : null}
                     </span>
                   </li>

@@ -2,16 +2,21 @@ import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { PDFDocumentProxy } from 'pdfjs-dist';
 import { Button } from '../Button.tsx';
 import { Spinner } from '../Spinner.tsx';
+import type { MessageKey } from '../../i18n/catalogues.ts';
+import { useT } from '../../i18n/use-t.ts';
 import { loadPdf } from './pdf.ts';
 
 type Loaded =
-  { status: 'loading' } | { status: 'ready'; doc: PDFDocumentProxy } | { status: 'error'; message: string };
+  | { status: 'loading' }
+  | { status: 'ready'; doc: PDFDocumentProxy }
+  | { status: 'error'; message: MessageKey };
 
 /**
  * Slides (a PDF) drawn in the app with pdf.js, one page at a time, fitted to the width: previous/next buttons, a
  * page number field, and the keyboard (arrows, Page Up/Down, Home/End) while the slide has focus.
  */
 export function SlidesViewer({ src, title }: { src: string; title: string }) {
+  const t = useT();
   const [state, setState] = useState<Loaded>({ status: 'loading' });
   const [page, setPage] = useState(1);
   const [rendering, setRendering] = useState(false);
@@ -36,9 +41,7 @@ export function SlidesViewer({ src, title }: { src: string; title: string }) {
         const offline = err instanceof Error && /503|offline|fetch/i.test(err.message);
         setState({
           status: 'error',
-          message: offline
-            ? 'The slides could not be loaded: they are not on this device and the server cannot be reached.'
-            : 'The slides could not be opened.',
+          message: offline ? 'slides.offline' : 'slides.failed',
         });
       },
     );
@@ -114,14 +117,14 @@ export function SlidesViewer({ src, title }: { src: string; title: string }) {
   };
 
   return (
-    <section className="slides" aria-label={`Slides: ${title}`} data-testid="slides">
+    <section className="slides" aria-label={t('slides.label', { title })} data-testid="slides">
       <div
         ref={frameRef}
         className="slides__frame"
         tabIndex={0}
         role="group"
         aria-busy={rendering || state.status === 'loading' || undefined}
-        aria-label={pages ? `Slide ${page} of ${pages}` : 'Slides'}
+        aria-label={pages ? t('slides.position', { page, pages }) : t('slides.slides')}
         onKeyDown={onKey}
       >
         {state.status === 'ready' ? (
@@ -129,23 +132,23 @@ export function SlidesViewer({ src, title }: { src: string; title: string }) {
         ) : null}
         {state.status === 'loading' ? (
           <div className="slides__overlay">
-            <Spinner label="Opening the slides…" />
+            <Spinner label={t('slides.opening')} />
           </div>
         ) : null}
         {state.status === 'error' ? (
           <div className="slides__error" role="alert">
-            <p>{state.message}</p>
-            <Button onClick={() => setAttempt((n) => n + 1)}>Try again</Button>
+            <p>{t(state.message)}</p>
+            <Button onClick={() => setAttempt((n) => n + 1)}>{t('common.tryAgain')}</Button>
           </div>
         ) : null}
       </div>
       {state.status === 'ready' ? (
         <div className="slides__controls">
-          <Button onClick={() => go(page - 1)} disabled={page <= 1} aria-label="Previous slide">
-            <span aria-hidden="true">←</span> Previous
+          <Button onClick={() => go(page - 1)} disabled={page <= 1} aria-label={t('slides.previousLabel')}>
+            <span aria-hidden="true">←</span> {t('slides.previous')}
           </Button>
           <label className="slides__page">
-            <span>Slide</span>
+            <span>{t('slides.slide')}</span>
             <input
               type="number"
               min={1}
@@ -155,15 +158,15 @@ export function SlidesViewer({ src, title }: { src: string; title: string }) {
                 const n = Number(e.target.value);
                 if (Number.isInteger(n)) go(n);
               }}
-              aria-label="Slide number"
+              aria-label={t('slides.number')}
             />
-            <span>of {pages}</span>
+            <span>{t('slides.of', { pages })}</span>
           </label>
-          <Button onClick={() => go(page + 1)} disabled={page >= pages} aria-label="Next slide">
-            Next <span aria-hidden="true">→</span>
+          <Button onClick={() => go(page + 1)} disabled={page >= pages} aria-label={t('slides.nextLabel')}>
+            {t('slides.next')} <span aria-hidden="true">→</span>
           </Button>
           <span className="visually-hidden" aria-live="polite">
-            Slide {page} of {pages}
+            {t('slides.position', { page, pages })}
           </span>
         </div>
       ) : null}

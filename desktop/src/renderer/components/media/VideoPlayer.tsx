@@ -6,6 +6,9 @@ import { formatClock } from '../../lib/media-format.ts';
 import { watchTracker } from '../../lib/watch-tracker.ts';
 import { Button } from '../Button.tsx';
 import { Spinner } from '../Spinner.tsx';
+import type { MessageKey } from '../../i18n/catalogues.ts';
+import { useT } from '../../i18n/use-t.ts';
+import { useFormat } from '../../lib/format.ts';
 
 /** How often watching is reported while the video plays. */
 const REPORT_EVERY_MS = 10_000;
@@ -52,7 +55,9 @@ export function VideoPlayer({
   const events = useRef(onEvent);
   events.current = onEvent;
   const [engine, setEngine] = useState<Engine>('loading');
-  const [error, setError] = useState<string | null>(null);
+  const t = useT();
+  const f = useFormat();
+  const [error, setError] = useState<MessageKey | null>(null);
   const [duration, setDuration] = useState(0);
   const [live, setLive] = useState<WatchedInterval[]>([]);
   const [attempt, setAttempt] = useState(0);
@@ -186,11 +191,7 @@ export function VideoPlayer({
               hls.recoverMediaError();
               return;
             }
-            setError(
-              data.type === Hls.ErrorTypes.NETWORK_ERROR
-                ? 'The video could not be loaded: it is not on this device and the server cannot be reached.'
-                : 'The video could not be played.',
-            );
+            setError(data.type === Hls.ErrorTypes.NETWORK_ERROR ? 'video.offline' : 'video.failed');
             hls.stopLoad();
           });
           hls.loadSource(src);
@@ -204,9 +205,9 @@ export function VideoPlayer({
             video.load();
           };
           setEngine('native');
-        } else setError('This system cannot play streaming video.');
+        } else setError('video.unsupported');
       } catch {
-        if (!cancelled) setError('The video player could not be loaded.');
+        if (!cancelled) setError('video.playerFailed');
       }
     })();
 
@@ -252,20 +253,20 @@ export function VideoPlayer({
           playsInline
           preload="metadata"
           poster={poster ?? undefined}
-          aria-label={`Video: ${title}`}
+          aria-label={t('video.label', { title })}
           data-testid="lesson-video"
           onKeyDown={onKey}
         />
         {engine === 'loading' && !error ? (
           <div className="video-player__overlay">
-            <Spinner label="Loading the player…" />
+            <Spinner label={t('video.loading')} />
           </div>
         ) : null}
       </div>
       {error ? (
         <div className="video-player__error" role="alert">
-          <p>{error}</p>
-          <Button onClick={() => setAttempt((n) => n + 1)}>Try again</Button>
+          <p>{t(error)}</p>
+          <Button onClick={() => setAttempt((n) => n + 1)}>{t('common.tryAgain')}</Button>
         </div>
       ) : null}
       <figcaption className="video-player__caption muted">
@@ -273,20 +274,20 @@ export function VideoPlayer({
           <span>{caption}</span>
         ) : percent !== null ? (
           <span data-testid="watched-percent">
-            Watched {percent}% · this lesson completes once you have watched 90% of the video.
+            {t('video.watched', { percent: f.percent(percent / 100) })}
           </span>
         ) : (
-          <span>This lesson completes once you have watched 90% of the video.</span>
+          <span>{t('video.completesAt')}</span>
         )}
         {startAt && startAt > 1 && duration > 0 ? (
           <span>
             {' '}
             {startAt < duration - 3
-              ? `Resumed at ${formatClock(startAt)}.`
-              : 'Watched to the end before: starts over.'}
+              ? t('video.resumed', { time: formatClock(startAt) })
+              : t('video.startsOver')}
           </span>
         ) : null}
-        <span className="visually-hidden"> Keys: Space to play or pause, arrows to skip 5 seconds.</span>
+        <span className="visually-hidden">{t('video.keys')}</span>
       </figcaption>
     </figure>
   );

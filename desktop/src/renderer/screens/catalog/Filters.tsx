@@ -2,7 +2,8 @@ import { useId, useRef, useState, type KeyboardEvent } from 'react';
 import type { CourseFacets } from '@lyceum/contracts';
 import { Button } from '../../components/Button.tsx';
 import { FacetGroup } from '../../components/FacetGroup.tsx';
-import { labels, languageName } from '../../lib/format.ts';
+import { useT } from '../../i18n/use-t.ts';
+import { useFormat } from '../../lib/format.ts';
 import { activeFilterCount, type CatalogFilters } from './query.ts';
 
 interface Props {
@@ -17,6 +18,8 @@ interface Props {
  * come first; Escape inside the open filters folds them and gives focus back to the toggle.
  */
 export function Filters({ facets, filters, onChange }: Props) {
+  const t = useT();
+  const f = useFormat();
   const set = (k: keyof CatalogFilters) => (v: string | undefined) => onChange({ ...filters, [k]: v });
   const [open, setOpen] = useState(false);
   const bodyId = useId();
@@ -35,7 +38,7 @@ export function Filters({ facets, filters, onChange }: Props) {
     <aside className={open ? 'filters filters--open' : 'filters'} aria-labelledby="filters-title">
       <div className="filters__head">
         <h2 id="filters-title" className="filters__title">
-          Filters
+          {t('filters.title')}
         </h2>
         <button
           ref={toggle}
@@ -45,11 +48,11 @@ export function Filters({ facets, filters, onChange }: Props) {
           aria-controls={bodyId}
           onClick={() => setOpen((o) => !o)}
         >
-          Filters{active ? ` (${active} active)` : ''}
+          {t('filters.toggle', { active })}
         </button>
         {active > 0 ? (
           <Button variant="ghost" onClick={() => onChange({ q: filters.q, sort: filters.sort })}>
-            Clear all
+            {t('filters.clearAll')}
           </Button>
         ) : null}
       </div>
@@ -57,42 +60,42 @@ export function Filters({ facets, filters, onChange }: Props) {
         {facets ? (
           <>
             <FacetGroup
-              legend="Price"
+              legend={t('filters.price')}
               buckets={facets.price}
               selected={filters.price}
               onChange={set('price')}
-              labelOf={(v) => labels.price[v] ?? v}
+              labelOf={(v) => f.label('price', v)}
             />
             <FacetGroup
-              legend="Level"
+              legend={t('filters.level')}
               buckets={facets.level}
               selected={filters.level}
               onChange={set('level')}
-              labelOf={(v) => labels.level[v] ?? v}
+              labelOf={(v) => f.label('level', v)}
             />
             <FacetGroup
-              legend="Type"
+              legend={t('filters.type')}
               buckets={facets.type}
               selected={filters.type}
               onChange={set('type')}
-              labelOf={(v) => labels.type[v] ?? v}
+              labelOf={(v) => f.label('type', v)}
             />
             <FacetGroup
-              legend="Subject"
+              legend={t('filters.subject')}
               buckets={facets.subject}
               selected={filters.subject}
               onChange={set('subject')}
             />
             <FacetGroup
-              legend="Language"
+              legend={t('filters.language')}
               buckets={facets.language}
               selected={filters.language}
               onChange={set('language')}
-              labelOf={languageName}
+              labelOf={f.languageName}
             />
           </>
         ) : (
-          <p className="muted">Loading filters…</p>
+          <p className="muted">{t('filters.loading')}</p>
         )}
       </div>
     </aside>

@@ -9,7 +9,7 @@ import { SlidesViewer } from '../../components/media/SlidesViewer.tsx';
 import { VideoPlayer } from '../../components/media/VideoPlayer.tsx';
 import { useT } from '../../i18n/use-t.ts';
 import { api } from '../../lib/api.ts';
-import { labels } from '../../lib/format.ts';
+import { useFormat } from '../../lib/format.ts';
 import { useFocusHeading } from '../../lib/use-focus-heading.ts';
 import { useLoad } from '../../lib/use-load.ts';
 import '../../styles/media.css';
@@ -102,6 +102,7 @@ function Body({ d }: { d: Preview }) {
  */
 export function PreviewLesson({ courseId, lessonId }: { courseId: string; lessonId: string }) {
   const t = useT();
+  const f = useFormat();
   const { state } = useLoad(() => api.previewLesson(courseId, lessonId), [courseId, lessonId]);
   const title = state.status === 'ready' ? state.data.lesson.title : t('preview.title');
   const heading = useFocusHeading<HTMLHeadingElement>(title, `${lessonId}:${state.status}`);
@@ -136,7 +137,7 @@ export function PreviewLesson({ courseId, lessonId }: { courseId: string; lesson
     <main id="main" className="page lesson-player">
       {back}
       <p className="course__eyebrow">
-        {d.module.title} · {labels.kind[d.lesson.kind] ?? d.lesson.kind}
+        {d.module.title} · {f.label('kind', d.lesson.kind)}
       </p>
       <h1 ref={heading} tabIndex={-1}>
         {d.lesson.title}
