@@ -126,8 +126,9 @@ export async function seedDemoIfEmpty(server: LyceumServer, opts: SeedOptions = 
     courses.set(spec.title, await server.catalog.service.getCourse({ id: admin, role: 'admin' }, created.id));
     ownerOf.set(created.id, owners[spec.by]!);
   }
-  const media = { videos: 0, slides: 0 };
+  const media = { videos: 0, slides: 0, mediaMs: 0 };
   if (clips) {
+    const started = Date.now();
     try {
       const made = await clips;
       for (const course of courses.values()) {
@@ -138,6 +139,7 @@ export async function seedDemoIfEmpty(server: LyceumServer, opts: SeedOptions = 
     } catch (err) {
       server.logger.warn({ err }, 'demo media could not be made; the demo lessons have no videos or slides');
     }
+    media.mediaMs = Date.now() - started;
   }
   for (const plan of studyPlan) {
     const course = courses.get(plan.title);
