@@ -2,30 +2,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { Upload } from '@lyceum/contracts';
 import type { TestServer } from '../../../test/harness.ts';
+import { slidesPdf } from '../../seed/pdf.ts';
 
 export const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-/** A small, valid one-page PDF, written by hand (cross-reference offsets computed). */
-export function tinyPdf(text = 'Hello'): Buffer {
-  const objs = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
-    `<< /Length ${`BT /F1 24 Tf 20 100 Td (${text}) Tj ET`.length} >>\nstream\nBT /F1 24 Tf 20 100 Td (${text}) Tj ET\nendstream`,
-    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
-  ];
-  let out = '%PDF-1.4\n';
-  const offsets: number[] = [];
-  objs.forEach((o, i) => {
-    offsets.push(Buffer.byteLength(out));
-    out += `${i + 1} 0 obj\n${o}\nendobj\n`;
-  });
-  const xref = Buffer.byteLength(out);
-  out += `xref\n0 ${objs.length + 1}\n0000000000 65535 f \n`;
-  for (const off of offsets) out += `${String(off).padStart(10, '0')} 00000 n \n`;
-  out += `trailer\n<< /Size ${objs.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(out, 'latin1');
-}
+/** A small, valid one-page PDF (the demo seed's generator). */
+export const tinyPdf = (text = 'Hello'): Buffer => slidesPdf([{ heading: text }]);
 
 /** Bytes that start with an ISO-BMFF `ftyp` box (enough for type detection as video/mp4), padded to `size`. */
 export function mp4Like(size = 4096): Buffer {
