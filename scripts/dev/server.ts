@@ -65,11 +65,14 @@ export function syncServer(o: { root: string; tsx: string; relay: OutputRelay })
       proc = p;
       o.relay.attach(p.child.stdout);
       p.child.stderr?.pipe(process.stderr, { end: false });
+      let ready = false;
       void p.exited.then((code) => {
         if (proc === p) proc = null;
-        if (!stopping) crash(code);
+        // Ending before it was ready is a failed start (start() rejects), not a crash of a running server.
+        if (ready && !stopping) crash(code);
       });
       url = await waitReady(p);
+      ready = true;
       return url;
     },
     /** Stop it (the desktop app keeps running and finds itself offline). */
