@@ -12,13 +12,14 @@ import { PreviewLesson } from './screens/course/PreviewLesson.tsx';
 import { LaunchRequired } from './screens/LaunchRequired.tsx';
 import { NotFound } from './screens/NotFound.tsx';
 import { SignIn } from './screens/SignIn.tsx';
+import { SyncSignIn } from './components/SyncSignIn.tsx';
 import { Lesson } from './screens/learning/Lesson.tsx';
 import { MyLearning } from './screens/learning/MyLearning.tsx';
 import { StudyCourse } from './screens/learning/StudyCourse.tsx';
 import { Preferences } from './screens/Preferences.tsx';
 import { TeachCourse } from './screens/teach/TeachCourse.tsx';
 import { TeachCourses } from './screens/teach/TeachCourses.tsx';
-import { SyncProvider } from './lib/sync.tsx';
+import { SyncProvider, useSync } from './lib/sync.tsx';
 import { useNetworkReport } from './lib/network-report.ts';
 import { I18nProvider, useLocaleSettings } from './i18n/I18n.tsx';
 import { useT } from './i18n/use-t.ts';
@@ -59,6 +60,12 @@ function Shell() {
     addEventListener('focus', load);
     return () => removeEventListener('focus', load);
   }, [load]);
+  // The core ended the session while the app was open (e.g. the password was reset elsewhere): show the sign-in.
+  const { status: syncStatus } = useSync();
+  const coreSignedOut = signedIn && syncStatus !== null && !syncStatus.signedIn;
+  useEffect(() => {
+    if (coreSignedOut) load();
+  }, [coreSignedOut, load]);
 
   const signOut = async () => {
     setSigningOut(true);
@@ -97,7 +104,15 @@ function Shell() {
         status={status ?? session.connectivity}
         onSignOut={session.signedIn ? signOut : undefined}
         signingOut={signingOut}
+        offlineSignIn={session.offlineSignIn}
       />
+      {session.signedIn && session.syncSignInRequired ? (
+        <SyncSignIn
+          session={session}
+          online={(status ?? session.connectivity).online}
+          onSignedIn={(s) => setBoot({ status: 'ready', session: s })}
+        />
+      ) : null}
       {!session.signedIn || !session.user ? (
         <SignIn notice={session.notice} onSignedIn={(s) => setBoot({ status: 'ready', session: s })} />
       ) : route.name === 'catalog' ? (

@@ -1,8 +1,8 @@
 import type { User } from '@lyceum/contracts';
 import type { Connectivity } from '../../core/schemas.ts';
-import { Button } from './Button.tsx';
 import { ConnectivityIndicator } from './ConnectivityIndicator.tsx';
 import { Link } from './Link.tsx';
+import { SignOutButton } from './SignOutButton.tsx';
 import { SyncIndicator } from './SyncIndicator.tsx';
 import { useT } from '../i18n/use-t.ts';
 
@@ -11,11 +11,14 @@ export function Header({
   status,
   onSignOut,
   signingOut,
+  offlineSignIn = false,
 }: {
   user: User | null;
   status: Connectivity | null;
   onSignOut?: () => void;
   signingOut?: boolean;
+  /** This device can sign the user in again without a connection (said in the offline sign-out warning). */
+  offlineSignIn?: boolean;
 }) {
   const t = useT();
   return (
@@ -46,9 +49,12 @@ export function Header({
             {user.name}
           </span>
           {onSignOut ? (
-            <Button variant="ghost" onClick={onSignOut} busy={signingOut} busyLabel={t('header.signingOut')}>
-              {t('header.signOut')}
-            </Button>
+            <SignOutButton
+              offline={status !== null && !status.online}
+              offlineSignIn={offlineSignIn}
+              busy={signingOut}
+              onSignOut={onSignOut}
+            />
           ) : null}
         </div>
       ) : null}

@@ -7,7 +7,15 @@ interface Props extends InputHTMLAttributes<HTMLInputElement> {
 }
 
 /** A labelled input with its hint and error tied to it for screen readers. */
-export function TextField({ label, error, hint, id, className, ...rest }: Props) {
+export function TextField({
+  label,
+  error,
+  hint,
+  id,
+  className,
+  'aria-describedby': describedBy,
+  ...rest
+}: Props) {
   const auto = useId();
   const inputId = id ?? auto;
   const hintId = hint ? `${inputId}-hint` : undefined;
@@ -27,7 +35,7 @@ export function TextField({ label, error, hint, id, className, ...rest }: Props)
         id={inputId}
         className="field__input"
         aria-invalid={error ? true : undefined}
-        aria-describedby={[hintId, errorId].filter(Boolean).join(' ') || undefined}
+        aria-describedby={[hintId, errorId, describedBy].filter(Boolean).join(' ') || undefined}
       />
       {error ? (
         <p className="field__error" id={errorId}>

@@ -17,6 +17,8 @@ export class ApiFailure extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The error's details as answered (e.g. the fields that failed validation, a weak password's problems). */
+    readonly details?: unknown,
   ) {
     super(message);
     this.name = 'ApiFailure';
@@ -66,7 +68,7 @@ export async function call<S extends z.ZodType>(
   if (!res.ok) {
     const e = LocalErrorBody.safeParse(json);
     throw e.success
-      ? new ApiFailure(res.status, e.data.error.code, e.data.error.message)
+      ? new ApiFailure(res.status, e.data.error.code, e.data.error.message, e.data.error.details)
       : new ApiFailure(res.status, 'internal', `Unexpected answer (${res.status})`);
   }
   return schema.parse(json);

@@ -3,17 +3,43 @@ import type { SessionState } from '../../core/schemas.ts';
 import { Banner } from '../components/Banner.tsx';
 import { Button } from '../components/Button.tsx';
 import { TextField } from '../components/TextField.tsx';
+import { useT } from '../i18n/use-t.ts';
 import { api, ApiFailure } from '../lib/api.ts';
+import { useConnectivity } from '../lib/connectivity.tsx';
 import { useFocusHeading } from '../lib/use-focus-heading.ts';
+import { CreateAccount } from './CreateAccount.tsx';
+import { ForgotPassword } from './ForgotPassword.tsx';
+import '../styles/account.css';
 
-const messages: Record<string, string> = {
-  invalid_credentials: 'That email and password do not match an account.',
-  offline: 'You are offline. Signing in needs a connection the first time; after that Lyceum works offline.',
-  account_disabled: 'This account is disabled. Contact your administrator.',
-  account_locked: 'Too many failed attempts: this account is locked for a while. Try again later.',
-  too_many_attempts: 'Too many attempts. Wait a minute and try again.',
-};
+export const looksLikeEmail = (v: string) => /^\S+@\S+\.\S+$/.test(v.trim());
 
+type T = ReturnType<typeof useT>;
+
+/** What to say about a failed sign-in, online or checked on this device (offline). */
+function signInError(t: T, err: unknown): string {
+  if (!(err instanceof ApiFailure)) return t('signIn.error.generic');
+  const d = (err.details ?? {}) as { attemptsLeft?: number; retryAfterSeconds?: number; reason?: string };
+  switch (err.code) {
+    case 'invalid_credentials':
+      if (d.retryAfterSeconds) return t('signIn.error.offlineLocked', { seconds: d.retryAfterSeconds });
+      if (typeof d.attemptsLeft === 'number') return t('signIn.error.offlineWrong', { left: d.attemptsLeft });
+      return t('signIn.error.invalidCredentials');
+    case 'offline':
+      return d.reason === 'not_on_this_device' ? t('signIn.error.offlineFirst') : t('signIn.error.offline');
+    case 'account_disabled':
+      return t('signIn.error.accountDisabled');
+    case 'account_locked':
+      return t('signIn.error.accountLocked');
+    case 'too_many_attempts':
+      return d.retryAfterSeconds
+        ? t('signIn.error.offlineLocked', { seconds: d.retryAfterSeconds })
+        : t('signIn.error.tooManyAttempts');
+    default:
+      return err.message;
+  }
+}
+
+/** Sign in (online, or offline on a device where the account signed in before), create an account, or reset a password. */
 export function SignIn({
   notice,
   onSignedIn,
@@ -21,7 +47,45 @@ export function SignIn({
   notice: SessionState['notice'];
   onSignedIn: (s: SessionState) => void;
 }) {
-  const heading = useFocusHeading<HTMLHeadingElement>('Sign in');
+  const [view, setView] = useState<'sign-in' | 'create' | 'forgot'>('sign-in');
+  const [resetDone, setResetDone] = useState(false);
+  if (view === 'create') return <CreateAccount onSignedIn={onSignedIn} onBack={() => setView('sign-in')} />;
+  if (view === 'forgot')
+    return (
+      <ForgotPassword
+        onBack={(changed) => {
+          setResetDone(changed);
+          setView('sign-in');
+        }}
+      />
+    );
+  return (
+    <SignInForm
+      notice={notice}
+      resetDone={resetDone}
+      onSignedIn={onSignedIn}
+      onCreate={() => setView('create')}
+      onForgot={() => setView('forgot')}
+    />
+  );
+}
+
+function SignInForm({
+  notice,
+  resetDone,
+  onSignedIn,
+  onCreate,
+  onForgot,
+}: {
+  notice: SessionState['notice'];
+  resetDone: boolean;
+  onSignedIn: (s: SessionState) => void;
+  onCreate: () => void;
+  onForgot: () => void;
+}) {
+  const t = useT();
+  const heading = useFocusHeading<HTMLHeadingElement>(t('signIn.submit'));
+  const { status } = useConnectivity();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
@@ -31,9 +95,8 @@ export function SignIn({
   async function submit(e: FormEvent) {
     e.preventDefault();
     const problems: typeof fieldErrors = {};
-    if (!/^\S+@\S+\.\S+$/.test(email.trim()))
-      problems.email = 'Enter the email address of your account, like name@example.com.';
-    if (!password) problems.password = 'Enter your password.';
+    if (!looksLikeEmail(email)) problems.email = t('signIn.error.emailInvalid');
+    if (!password) problems.password = t('signIn.error.passwordMissing');
     setFieldErrors(problems);
     if (problems.email || problems.password) return;
     setBusy(true);
@@ -41,9 +104,7 @@ export function SignIn({
     try {
       onSignedIn(await api.signIn({ email: email.trim(), password }));
     } catch (err) {
-      setError(
-        err instanceof ApiFailure ? (messages[err.code] ?? err.message) : 'Something went wrong. Try again.',
-      );
+      setError(signInError(t, err));
       setBusy(false);
     }
   }
@@ -52,18 +113,21 @@ export function SignIn({
     <main id="main" className="sign-in">
       <div className="sign-in__panel">
         <h1 ref={heading} tabIndex={-1} className="sign-in__title">
-          Sign in to Lyceum
+          {t('signIn.title')}
         </h1>
-        <p className="muted">
-          Sign in once while online. Afterwards your saved courses open even without a connection.
-        </p>
+        <p className="muted">{t('signIn.intro')}</p>
+        {resetDone ? <Banner tone="success">{t('forgot.done')}</Banner> : null}
         {notice === 'session_expired' ? (
-          <Banner tone="warning">Your session has ended. Please sign in again.</Banner>
+          <Banner tone="warning">{t('signIn.notice.sessionExpired')}</Banner>
         ) : null}
+        {notice === 'password_changed' ? (
+          <Banner tone="warning">{t('signIn.notice.passwordChanged')}</Banner>
+        ) : null}
+        {status && !status.online ? <Banner tone="info">{t('signIn.offlineNote')}</Banner> : null}
         {error ? <Banner tone="error">{error}</Banner> : null}
         <form onSubmit={submit} noValidate className="sign-in__form">
           <TextField
-            label="Email"
+            label={t('signIn.email')}
             type="email"
             name="email"
             autoComplete="username"
@@ -73,7 +137,7 @@ export function SignIn({
             required
           />
           <TextField
-            label="Password"
+            label={t('signIn.password')}
             type="password"
             name="password"
             autoComplete="current-password"
@@ -82,10 +146,18 @@ export function SignIn({
             error={fieldErrors.password}
             required
           />
-          <Button type="submit" variant="primary" busy={busy} busyLabel="Signing in…">
-            Sign in
+          <Button type="submit" variant="primary" busy={busy} busyLabel={t('signIn.submitting')}>
+            {t('signIn.submit')}
           </Button>
         </form>
+        <div className="sign-in__links">
+          <button type="button" className="link-button" onClick={onForgot}>
+            {t('signIn.forgot')}
+          </button>
+          <button type="button" className="link-button" onClick={onCreate}>
+            {t('signIn.create')}
+          </button>
+        </div>
       </div>
     </main>
   );
