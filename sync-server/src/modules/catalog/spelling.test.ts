@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CourseSearchResult, ErrorBody } from '@lyceum/contracts';
+import { LyceumClient } from '@lyceum/client';
 import { startTestServer, type TestServer } from '../../../test/harness.ts';
 import { standaloneCatalog, type StandaloneCatalog } from './test-support.ts';
 
@@ -199,5 +200,29 @@ describe('the word list follows the catalog', () => {
       { word: 'statistics', courses: 1 },
     ]);
     expect(after.rows).toEqual(rows);
+  });
+});
+
+describe('contract', () => {
+  it('the OpenAPI document and the typed client carry the suggestion', async () => {
+    type Schema = { $ref?: string; properties?: Record<string, unknown> };
+    const doc = (
+      await t.api<{
+        paths: Record<
+          string,
+          Record<string, { responses: Record<string, { content: Record<string, { schema: Schema }> }> }>
+        >;
+        components: { schemas: Record<string, Schema> };
+      }>('GET', '/api/openapi.json')
+    ).body;
+    let schema = doc.paths['/api/v1/courses']!.get!.responses['200']!.content['application/json']!.schema;
+    if (schema.$ref) schema = doc.components.schemas[schema.$ref.split('/').pop()!]!;
+    expect(Object.keys(schema.properties ?? {})).toEqual(
+      expect.arrayContaining(['items', 'facets', 'suggestion', 'suggestionApplied']),
+    );
+    const client = new LyceumClient({ baseUrl: t.url });
+    const r = await client.call('searchCourses', { query: { q: 'statistcs' } });
+    expect(r).toMatchObject({ suggestion: 'statistics', suggestionApplied: true });
+    expect(r.items.map((i) => i.title)).toEqual(['Statistics Essentials']);
   });
 });
