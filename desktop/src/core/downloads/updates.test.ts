@@ -140,23 +140,21 @@ describe('an offline copy follows its course (real sync server, real ffmpeg)', (
     expect(rowsOf(lesson.later)).toEqual([]);
 
     // The sync pulls the course's change (the lesson's asset became ready); nothing else is asked of the device.
-    const found = await until(
-      'the new content is noticed',
+    await until(
+      'the new video is downloaded after the pull',
       async () => {
         await core.sync.syncNow();
-        return core.learning.offline.progress(course.id).updates;
+        return rowsOf(lesson.later).map((r) => r.status);
       },
-      (u) => u.length > 0,
+      (s) => s.length > 0 && s.every((x) => x === 'done'),
     );
-    expect(found).toMatchObject([{ lessonId: lesson.later, kinds: ['video'] }]);
-    expect(found[0]!.bytes).toBeGreaterThan(10_000);
-    expect(['downloading', 'done']).toContain(found[0]!.state);
-
     const done = await until(
-      'the new video is stored',
+      'the panel reports the new content',
       () => core.learning.offline.progress(course.id),
       (p) => p.updates[0]?.state === 'done',
     );
+    expect(done.updates).toMatchObject([{ lessonId: lesson.later, kinds: ['video'], state: 'done' }]);
+    expect(done.updates[0]!.bytes).toBeGreaterThan(10_000);
     expect(done.state).toBe('done');
     const files = rowsOf(lesson.later);
     expect(files.some((r) => r.relPath.endsWith('/hls/master.m3u8'))).toBe(true);

@@ -166,8 +166,9 @@ export function offlineCopies(d: OfflineCopiesDeps) {
 
   /** Compare a copy with the server's manifests; new and changed files download unless held ("only on Wi-Fi"). */
   async function checkUpdates(courseId: string, force = false): Promise<LessonUpdate[]> {
-    const found = await updates.check(courseId, { force });
+    // Marked at the start: the periodic check after the same sync does not run it a second time.
     checked.set(courseId, Date.now());
+    const found = await updates.check(courseId, { force });
     reconcile(courseId);
     return found;
   }
