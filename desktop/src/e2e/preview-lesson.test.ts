@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { CourseDetail } from '@lyceum/contracts';
-import { launchChromium } from '@lyceum/testing';
+import { expectNoSeriousA11yViolations, launchChromium } from '@lyceum/testing';
 import { buildRenderer, rendererStale } from '../../scripts/build.ts';
 import { startCore, type Core } from '../core/core.ts';
 import { makeVideo, pagesPdf, uploadFile, waitAssetReady } from '../test-support/content.ts';
@@ -104,6 +104,7 @@ describe.skipIf(!chromium)('preview lessons for a visitor who is not enrolled', 
     expect(await page.locator('.lesson-player__body strong').innerText()).toBe('previews');
     expect(await page.getByTestId('preview-note').innerText()).toContain('Preview: open to everyone');
     await shot(page, 'preview-01-text');
+    await expectNoSeriousA11yViolations(page, 'text preview');
     // Back to the course with the link above the heading.
     await page.getByRole('link', { name: course.title }).first().click();
     await page.getByRole('heading', { level: 1, name: course.title }).waitFor();
@@ -126,6 +127,7 @@ describe.skipIf(!chromium)('preview lessons for a visitor who is not enrolled', 
     await page.getByText('Transcript: hello visitors.').waitFor();
     await page.getByText('Preview: what you watch here is not recorded').waitFor();
     await shot(page, 'preview-02-video');
+    await expectNoSeriousA11yViolations(page, 'video preview');
     // Nothing was recorded: the visitor is still not enrolled and has no progress on this device.
     expect((await core.learning.list()).items).toHaveLength(0);
   });
@@ -142,6 +144,7 @@ describe.skipIf(!chromium)('preview lessons for a visitor who is not enrolled', 
     // The last open lesson: no way on to the locked ones.
     expect(await page.getByRole('link', { name: 'Next lesson' }).count()).toBe(0);
     await shot(page, 'preview-03-slides');
+    await expectNoSeriousA11yViolations(page, 'slides preview');
   });
 
   it('keeps a lesson that is not a preview locked, with a note that says why', async () => {
@@ -149,6 +152,7 @@ describe.skipIf(!chromium)('preview lessons for a visitor who is not enrolled', 
     const locked = outlineItem('The secret lesson');
     await locked.getByText('Locked').waitFor();
     expect(await locked.getByRole('link').count()).toBe(0);
+    await expectNoSeriousA11yViolations(page, 'course outline with preview links');
     expect(await page.getByTestId('outline-note').innerText()).toMatch(
       /1 lesson is locked: enroll in the course to open it/,
     );
@@ -157,5 +161,6 @@ describe.skipIf(!chromium)('preview lessons for a visitor who is not enrolled', 
     await page.getByRole('heading', { level: 1, name: 'Enroll to open this lesson' }).waitFor();
     expect(await page.getByText('Only for enrolled students.').count()).toBe(0);
     await shot(page, 'preview-04-locked');
+    await expectNoSeriousA11yViolations(page, 'locked preview');
   });
 });
