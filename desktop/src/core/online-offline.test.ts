@@ -260,7 +260,7 @@ describe('desktop core against a real sync server', () => {
     expect(r.body).toMatchObject({ signedIn: false, user: null, notice: 'session_expired' });
   });
 
-  it('signs out: identity and per-user details go, the public catalog stays', async () => {
+  it('signs out: identity goes; the student details stay for them (sync/account-data.test.ts), the catalog too', async () => {
     const again = await local<SessionState>('POST', '/api/session', {
       email: student.email,
       password: student.password,
@@ -270,7 +270,10 @@ describe('desktop core against a real sync server', () => {
     const out = await local<SessionState>('DELETE', '/api/session');
     expect(out.body).toMatchObject({ signedIn: false, user: null, notice: null });
     expect(core.store.sqlite.prepare('SELECT count(*) AS n FROM identity').get()).toEqual({ n: 0 });
-    expect(core.store.sqlite.prepare('SELECT count(*) AS n FROM course_details').get()).toEqual({ n: 0 });
+    // Kept for this student's next sign-in (the sync cursor still matches them); never shown to another account.
+    expect(
+      core.store.sqlite.prepare('SELECT viewer_id FROM course_details WHERE id = ?').get(courses[1]!.id),
+    ).toEqual({ viewer_id: student.id });
     expect(core.store.sqlite.prepare('SELECT count(*) AS n FROM course_summaries').get()).toEqual({ n: 3 });
   });
 });
