@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { CourseDetail, Preferences, QuizAttemptList, StudentCourseProgress } from '@lyceum/contracts';
-import { launchChromium } from '@lyceum/testing';
+import { expectNoSeriousA11yViolations, launchChromium } from '@lyceum/testing';
 import { chromiumFor, shot } from '../test-support/e2e.ts';
 import { buildRenderer, rendererStale } from '../../scripts/build.ts';
 import { startCore, type Core } from '../core/core.ts';
@@ -72,6 +72,7 @@ describe.skipIf(!chromium)('offline study end to end (web mode in Chromium)', ()
     await page.getByRole('heading', { name: 'Course catalog' }).waitFor();
     await page.getByRole('link', { name: 'My Learning' }).click();
     await page.getByText('You are not enrolled in any course yet').waitFor();
+    await expectNoSeriousA11yViolations(page, 'My Learning, empty');
     await page.goto(`${core.url}/courses/${course.id}`);
     await page.getByRole('button', { name: 'Enroll' }).click();
     await page.waitForURL(`${core.url}/learn/${course.id}`);
@@ -80,6 +81,7 @@ describe.skipIf(!chromium)('offline study end to end (web mode in Chromium)', ()
     await expect.poll(() => page.getByTestId('offline-state').innerText()).toContain('Ready');
     await page.getByText('4 of 4 lessons stored').waitFor();
     await expect.poll(summary, { timeout: 15_000 }).toBe('All changes synced');
+    await expectNoSeriousA11yViolations(page, 'study course, kept offline');
     await shot(page, '10-study-course');
   });
 
@@ -93,6 +95,7 @@ describe.skipIf(!chromium)('offline study end to end (web mode in Chromium)', ()
     expect(await page.locator('.lesson-player__body').innerText()).toContain('<script>alert(1)</script>');
     await page.getByRole('button', { name: 'Mark complete' }).click();
     await page.getByTestId('lesson-completed').waitFor();
+    await expectNoSeriousA11yViolations(page, 'text lesson, completed');
     await page.getByRole('link', { name: 'Next lesson' }).click();
     await page.getByRole('heading', { level: 1, name: 'Read more' }).waitFor();
     await backToCourse();
@@ -102,6 +105,7 @@ describe.skipIf(!chromium)('offline study end to end (web mode in Chromium)', ()
     await page.getByRole('button', { name: 'Submit answers' }).click();
     await expect.poll(() => page.getByTestId('attempt-result').innerText()).toContain('Passed: 2 / 2 (100%)');
     await page.getByText('Graded on this device; it syncs to the server later.').waitFor();
+    await expectNoSeriousA11yViolations(page, 'practice quiz, graded on the device');
     await shot(page, '11-practice-offline');
     expect(core.sync.status().pending).toBe(2);
     await expect
@@ -120,12 +124,15 @@ describe.skipIf(!chromium)('offline study end to end (web mode in Chromium)', ()
     expect(await page.getByTestId('learning-item').innerText()).toContain('50%');
     await page.getByRole('link', { name: course.title }).click();
     await page.getByRole('heading', { level: 1, name: course.title }).waitFor();
+    await expectNoSeriousA11yViolations(page, 'study course with lessons done');
     await openLesson('Exam');
+    await expectNoSeriousA11yViolations(page, 'graded quiz');
     await page.getByLabel('Your answer (a number)').fill('3.14');
     await page.getByLabel('Your answer', { exact: true }).fill(' paris ');
     await page.getByRole('checkbox', { name: '2', exact: true }).check();
     await page.getByRole('button', { name: 'Submit answers' }).click();
-    await page.getByText("It will be graded when you’re back online.").waitFor();
+    await page.getByText('It will be graded when you’re back online.').waitFor();
+    await expectNoSeriousA11yViolations(page, 'graded quiz, waiting for the server');
     await shot(page, '12-graded-queued');
     await backToCourse();
     await openLesson('Read more');
@@ -135,12 +142,14 @@ describe.skipIf(!chromium)('offline study end to end (web mode in Chromium)', ()
     await page.getByLabel('Playback speed').selectOption('1.5');
     await page.getByRole('button', { name: 'Save preferences' }).click();
     await page.getByText('Saved.', { exact: false }).waitFor();
+    await expectNoSeriousA11yViolations(page, 'preferences, saved');
     await expect
       .poll(summary, { timeout: 15_000 })
       .toBe("Offline — 2 lessons, 2 quiz attempts, and your preferences will sync when you're back online");
     await page.getByTestId('sync-indicator').getByRole('button').first().click();
     await page.getByRole('button', { name: 'Sync now' }).waitFor();
     expect(await page.getByRole('button', { name: 'Sync now' }).isDisabled()).toBe(true);
+    await expectNoSeriousA11yViolations(page, 'sync details, offline');
     await shot(page, '13-sync-panel-offline');
   });
 
@@ -153,6 +162,7 @@ describe.skipIf(!chromium)('offline study end to end (web mode in Chromium)', ()
       .poll(() => page.getByTestId('attempt-result').innerText(), { timeout: 10_000 })
       .toContain('Passed: 2 / 3 (66.67%)');
     await page.getByText(/Graded by the server/).waitFor();
+    await expectNoSeriousA11yViolations(page, 'graded quiz, graded by the server');
     await shot(page, '14-graded-by-server');
 
     const outbox = core.store.sqlite
@@ -197,6 +207,7 @@ describe.skipIf(!chromium)('offline study end to end (web mode in Chromium)', ()
 
     await page.getByRole('link', { name: 'My Learning' }).click();
     await expect.poll(() => page.getByTestId('learning-item').innerText()).toContain('100%');
+    await expectNoSeriousA11yViolations(page, 'My Learning, course completed');
   });
 
   it('is usable by keyboard and readable at 200% zoom on the study screens', async () => {
@@ -225,6 +236,7 @@ describe.skipIf(!chromium)('offline study end to end (web mode in Chromium)', ()
       await page.locator('h1').first().waitFor();
       await page.waitForLoadState('networkidle');
       expect(await overflow(), p).toBeLessThanOrEqual(0);
+      await expectNoSeriousA11yViolations(page, `${p} at 200 % zoom`);
     }
     await shot(page, '15-zoom-preferences');
   });

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '@lyceum/testing';
+import { expectNoSeriousA11yViolations, launchChromium } from '@lyceum/testing';
 import { chromiumFor, shot } from '../test-support/e2e.ts';
 import { buildRenderer, rendererStale } from '../../scripts/build.ts';
 import { startCore, type Core } from '../core/core.ts';
@@ -78,6 +78,7 @@ describe.skipIf(!chromium)('desktop web mode in Chromium', () => {
   it('refuses a page opened without the launch link', async () => {
     await page.goto(core.url + '/');
     await page.getByRole('heading', { name: 'Open Lyceum from its link' }).waitFor();
+    await expectNoSeriousA11yViolations(page, 'launch link required');
   });
 
   it('signs in from the launch link', async () => {
@@ -88,6 +89,7 @@ describe.skipIf(!chromium)('desktop web mode in Chromium', () => {
     await page.getByLabel('Password').fill('wrong-password-123');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByText('That email and password do not match an account.').waitFor();
+    await expectNoSeriousA11yViolations(page, 'sign-in with an error');
     await page.getByLabel('Password').fill(student.password);
     await shot(page, '01-sign-in');
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -100,6 +102,7 @@ describe.skipIf(!chromium)('desktop web mode in Chromium', () => {
     await page.getByRole('heading', { name: '23 courses' }).waitFor();
     const cards = page.locator('.course-card');
     await expect.poll(() => cards.count()).toBe(20);
+    await expectNoSeriousA11yViolations(page, 'catalog');
     await shot(page, '02-catalog');
     await page.getByRole('button', { name: 'Load more courses' }).click();
     await expect.poll(() => cards.count()).toBe(23);
@@ -137,6 +140,7 @@ describe.skipIf(!chromium)('desktop web mode in Chromium', () => {
     await page.getByRole('heading', { name: /Module 2\s+Working with data/ }).waitFor();
     expect(await page.locator('.lesson').count()).toBe(3);
     expect(await page.locator('.course__facts').innerText()).toContain('Free');
+    await expectNoSeriousA11yViolations(page, 'course page');
     await shot(page, '03-course');
   });
 
@@ -150,15 +154,18 @@ describe.skipIf(!chromium)('desktop web mode in Chromium', () => {
     await page.getByRole('heading', { name: '1 course', exact: true }).waitFor();
     await page.getByLabel('Search courses').fill('');
     await page.getByRole('heading', { name: '23 courses' }).waitFor();
+    await expectNoSeriousA11yViolations(page, 'catalog offline');
     await shot(page, '04-offline-catalog');
     await page.getByLabel('Search courses').fill('python');
     await page.getByRole('link', { name: 'Python for data science' }).click();
     await page.getByText(/This is the copy saved on this device/).waitFor();
     expect(await page.locator('.lesson').count()).toBe(3);
+    await expectNoSeriousA11yViolations(page, 'course page offline');
     await page.getByRole('link', { name: 'Back to catalog' }).click();
     await page.getByLabel('Search courses').fill('statistics');
     await page.getByRole('link', { name: 'Advanced statistics' }).click();
     await page.getByRole('heading', { level: 1, name: 'Not saved on this device' }).waitFor();
+    await expectNoSeriousA11yViolations(page, 'course not saved on this device');
     await shot(page, '05-offline-not-saved');
   });
 
@@ -179,6 +186,7 @@ describe.skipIf(!chromium)('desktop web mode in Chromium', () => {
     const filters = await page.locator('.filters').boundingBox();
     const results = await page.locator('.results').boundingBox();
     expect(results!.y).toBeGreaterThan(filters!.y + filters!.height - 1);
+    await expectNoSeriousA11yViolations(page, 'catalog at 200 % zoom');
     await shot(page, '06-zoom-catalog');
     await page.getByLabel('Search courses').fill('python');
     await page.getByRole('link', { name: 'Python for data science' }).click();
