@@ -23,9 +23,10 @@ const tsx = createRequire(import.meta.url).resolve('tsx/cli');
 const args = new Set(process.argv.slice(2));
 const desktopOnly = args.has('--desktop-only');
 const say = (line: string) => process.stdout.write(`  ${line}\n`);
+const requested = process.env.LOG_FORMAT;
 const log = logSettings({
   LOG_LEVEL: 'info',
-  LOG_FORMAT: process.env.LOG_FORMAT === 'json' ? 'json' : undefined,
+  LOG_FORMAT: requested === 'json' || requested === 'pretty' ? requested : undefined,
 });
 const relay = new OutputRelay((text) => process.stdout.write(text), {
   ...log,
