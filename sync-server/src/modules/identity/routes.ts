@@ -72,7 +72,13 @@ export function identityRoutes(
       access: 'public',
       body: RefreshRequest,
       response: AuthResponse,
-      errors: ['invalid_token', 'token_expired', 'refresh_token_reused', 'account_disabled'],
+      errors: [
+        'invalid_token',
+        'token_expired',
+        'refresh_token_reused',
+        'session_revoked',
+        'account_disabled',
+      ],
       handler: ({ body, req }) => sessions.refresh(body.refreshToken, req.get('user-agent')),
     }),
     route({
