@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { CourseDetail } from '@lyceum/contracts';
-import { launchChromium } from '@lyceum/testing';
+import { expectNoSeriousA11yViolations, launchChromium } from '@lyceum/testing';
 import { chromiumFor, shot } from '../test-support/e2e.ts';
 import { buildRenderer, rendererStale } from '../../scripts/build.ts';
 import { startCore, type Core } from '../core/core.ts';
@@ -117,6 +117,7 @@ describe.skipIf(!chromium)('search: typos and inside stored lessons (web mode in
     await expect.poll(cardTitles).toEqual(['Introduction to Python', 'Python for Data Science']);
     await page.getByRole('heading', { name: '2 courses' }).waitFor();
     await shot(page, '40-did-you-mean');
+    await expectNoSeriousA11yViolations(page, 'catalog with a spelling suggestion');
 
     await didYouMean.click();
     await page.waitForURL((u) => u.searchParams.get('q') === 'python');
@@ -148,6 +149,7 @@ describe.skipIf(!chromium)('search: typos and inside stored lessons (web mode in
     // No course has the word itself.
     await page.getByText('No courses match').waitFor();
     await shot(page, '41-lesson-hit-offline');
+    await expectNoSeriousA11yViolations(page, 'catalog with lessons found offline');
 
     // A quiz question is found too.
     await searchFor('chlorophyll');

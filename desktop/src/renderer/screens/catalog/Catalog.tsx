@@ -135,7 +135,11 @@ export function Catalog({ search }: { search: string }) {
               </select>
             </label>
           </div>
-          <SpellingSuggestion page={page} filters={filters} onPick={setText} />
+          <SpellingSuggestion
+            page={catalog.status === 'ready' ? page : null}
+            filters={filters}
+            onPick={setText}
+          />
           <LessonHits q={filters.q} />
 
           {catalog.status === 'error' && catalog.error ? (
