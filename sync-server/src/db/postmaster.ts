@@ -66,6 +66,29 @@ export async function clearPreviousRun(root: string, dataDir: string): Promise<v
   await fs.rm(pidFile, { force: true });
 }
 
+/** Each running PostgreSQL's synchronous fast-shutdown request. */
+const running = new Set<() => void>();
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+let watching = false;
+
+/**
+ * A script that does not handle Ctrl-C itself (a bench) would die of it and leave its PostgreSQL running (it is in a
+ * group of its own): then stop each PostgreSQL and die of the signal as before. A process that handles the signal
+ * (the server, vitest) stops them itself, in order.
+ */
+function watchSignals(): void {
+  if (watching) return;
+  watching = true;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (process.listenerCount(signal) > 1) return;
+    for (const s of SIGNALS) process.off(s, onSignal);
+    watching = false;
+    for (const stop of running) stop();
+    process.kill(process.pid, signal);
+  };
+  for (const s of SIGNALS) process.on(s, onSignal);
+}
+
 function postgresUserIds(): { uid: number; gid: number } {
   const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
   return { uid: id('-u'), gid: id('-g') };
@@ -100,6 +123,8 @@ export async function startPostmaster(o: {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
   };
   process.on('exit', onExit);
+  running.add(onExit);
+  watchSignals();
   await new Promise<void>((resolve, reject) => {
     let output = '';
     child.stderr.on('data', (chunk: Buffer) => {
@@ -116,6 +141,7 @@ export async function startPostmaster(o: {
     stop() {
       stopping ??= (async () => {
         process.off('exit', onExit);
+        running.delete(onExit);
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
         await exited;
         await fs.rm(path.join(o.root, OWNER_FILE), { force: true });
