@@ -85,7 +85,7 @@ describe('pending changes in the student terms', () => {
     const done = outbox.append(user, attempt(exam));
     const refused = outbox.append(user, attempt(exam));
     outbox.append(user, attempt(exam));
-    outbox.settle({ id: done.id, status: 'applied', result: null });
+    outbox.settle({ id: done.id, status: 'applied', duplicate: false, result: null });
     outbox.settle({ id: refused.id, status: 'rejected', code: 'attempts_exhausted', message: 'No more' });
     const s = status(outbox);
     expect(s.pendingByKind.quizAttempts).toBe(1);
