@@ -84,7 +84,7 @@ export function correctedQuery(q: string, corrections: ReadonlyMap<string, strin
     .split(/([^\p{L}\p{M}\p{N}]+)/u)
     .map((part) => {
       const key = textWords(part)[0];
-      const fix = key !== undefined && key.length === [...part].length ? corrections.get(key) : undefined;
+      const fix = key === undefined ? undefined : corrections.get(key);
       if (fix === undefined) return part;
       return /^\p{Lu}/u.test(part) ? fix.charAt(0).toUpperCase() + fix.slice(1) : fix;
     })
