@@ -113,5 +113,6 @@ describe.skipIf(!hasScript)('npm start in a terminal', () => {
     ).toEqual([]);
     expect(fs.existsSync(pidFile)).toBe(false);
     expect(await listening(desktopPort)).toBe(false);
+    fs.rmSync(dataDir, { recursive: true, force: true });
   }, 420_000);
 });

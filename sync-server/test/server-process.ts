@@ -27,7 +27,7 @@ export interface ServerProcess {
   interrupt: (signal?: NodeJS.Signals) => void;
   /** Resolves with the exit code (or signal name) once the process has ended. */
   exited: Promise<number | string>;
-  /** Kill whatever is left (after a failed test). */
+  /** Kill whatever is left (after a failed test) and remove the data dir. */
   kill: () => void;
 }
 
@@ -103,6 +103,7 @@ export async function startServerProcess(o: {
           /* gone */
         }
       }
+      fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
