@@ -31,6 +31,9 @@ const sameOnPurpose: Record<string, ('fr' | 'es')[]> = {
   'quiz.questionFallback': ['fr'],
   'quiz.points': ['fr'],
   'stars.word.5': ['fr'],
+  'teach.formats.slides': ['fr', 'es'],
+  'insights.questionFallback': ['fr'],
+  'insights.engagement': ['fr'],
   'prefs.notifications': ['fr'],
   'download.kind.document': ['fr'],
 };

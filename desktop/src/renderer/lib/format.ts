@@ -58,6 +58,18 @@ export function formatter(intl: IntlShape) {
         return tag;
       }
     },
+    /** A size in bytes as the language writes it ("12.4 MB", "12,4 Mo"). */
+    bytes: (n: number) => {
+      const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte', 'terabyte'] as const;
+      const i = n > 0 ? Math.min(units.length - 1, Math.floor(Math.log(n) / Math.log(1024))) : 0;
+      const v = n > 0 ? n / 1024 ** i : 0;
+      return intl.formatNumber(v, {
+        style: 'unit',
+        unit: units[i],
+        unitDisplay: 'short',
+        maximumFractionDigits: i === 0 || v >= 10 ? 0 : 1,
+      });
+    },
     /** The time now (or at `v`) in another zone than the chosen one, e.g. to preview a time-zone choice. */
     timeIn: (zone: string, v: Instant = Date.now()) =>
       new Intl.DateTimeFormat(intl.locale, { timeStyle: 'short', timeZone: zone }).format(at(v)),

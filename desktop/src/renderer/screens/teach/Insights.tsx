@@ -7,9 +7,13 @@ import { Link } from '../../components/Link.tsx';
 import { Spinner } from '../../components/Spinner.tsx';
 import { analyticsApi } from '../../lib/analytics-api.ts';
 import { asFailure, type ApiFailure } from '../../lib/api.ts';
+import { useT } from '../../i18n/use-t.ts';
+import { useFormat } from '../../lib/format.ts';
 import { useFocusHeading } from '../../lib/use-focus-heading.ts';
 import { InsightsCharts } from './InsightsCharts.tsx';
 import { RangePicker, describeRange, rangeQuery, type RangeChoice } from '@lyceum/ui';
+import { useUiText } from '@lyceum/ui/i18n';
+import { useIntl } from 'react-intl';
 import '@lyceum/ui/charts.css';
 import './Insights.css';
 import './teach.css';
@@ -19,37 +23,28 @@ const REFRESH_MS = 10_000;
 
 /** The Teach course screen's two views, as links (each view has its own address). */
 export function TeachTabs({ courseId, current }: { courseId: string; current: 'files' | 'insights' }) {
+  const t = useT();
   const tabs = [
-    { id: 'files', label: 'Lessons and files', href: `/teach/${courseId}` },
-    { id: 'insights', label: 'Insights', href: `/teach/${courseId}?view=insights` },
+    { id: 'files', label: t('insights.tab.files'), href: `/teach/${courseId}` },
+    { id: 'insights', label: t('insights.tab.insights'), href: `/teach/${courseId}?view=insights` },
   ] as const;
   return (
-    <nav className="teach-tabs" aria-label="Course views">
+    <nav className="teach-tabs" aria-label={t('insights.tabs')}>
       <ul>
-        {tabs.map((t) => (
-          <li key={t.id}>
+        {tabs.map((tab) => (
+          <li key={tab.id}>
             <Link
-              href={t.href}
-              className={`teach-tabs__link${t.id === current ? ' teach-tabs__link--current' : ''}`}
-              aria-current={t.id === current ? 'page' : undefined}
+              href={tab.href}
+              className={`teach-tabs__link${tab.id === current ? ' teach-tabs__link--current' : ''}`}
+              aria-current={tab.id === current ? 'page' : undefined}
             >
-              {t.label}
+              {tab.label}
             </Link>
           </li>
         ))}
       </ul>
     </nav>
   );
-}
-
-function ago(seconds: number): string {
-  if (seconds < 60) return 'less than a minute';
-  const m = Math.round(seconds / 60);
-  if (m < 60) return `${m} ${m === 1 ? 'minute' : 'minutes'}`;
-  const h = Math.round(m / 60);
-  if (h < 48) return `${h} ${h === 1 ? 'hour' : 'hours'}`;
-  const d = Math.round(h / 24);
-  return `${d} days`;
 }
 
 const sameRange = (a: RangeChoice, b: RangeChoice) => JSON.stringify(a) === JSON.stringify(b);
@@ -65,12 +60,16 @@ interface Shown {
  * every 10 s while the page is visible), or the last copy fetched, with its age, when the server cannot be reached.
  */
 export function Insights({ courseId }: { courseId: string }) {
+  const t = useT();
+  const f = useFormat();
+  const ui = useUiText();
+  const intl = useIntl();
   const [range, setRange] = useState<RangeChoice>({ kind: 'preset', last: '7d' });
   const [shown, setShown] = useState<Shown | null>(null);
   const [error, setError] = useState<ApiFailure | null>(null);
   const [loading, setLoading] = useState(true);
   const latest = useRef(0);
-  const heading = useFocusHeading<HTMLHeadingElement>('Insights', courseId);
+  const heading = useFocusHeading<HTMLHeadingElement>(t('insights.title'), courseId);
 
   const load = useCallback(async () => {
     const n = ++latest.current;
@@ -112,11 +111,12 @@ export function Insights({ courseId }: { courseId: string }) {
   return (
     <main id="main" className="page teach insights">
       <Link href="/teach" className="back-link">
-        <span aria-hidden="true">← </span>All my courses
+        <span aria-hidden="true">← </span>
+        {t('teach.backToCourses')}
       </Link>
       {title ? <p className="course__eyebrow">{title}</p> : null}
       <h1 ref={heading} tabIndex={-1}>
-        Insights
+        {t('insights.title')}
       </h1>
       <TeachTabs courseId={courseId} current="insights" />
 
@@ -133,40 +133,48 @@ export function Insights({ courseId }: { courseId: string }) {
         />
         <p className="insights-toolbar__status muted" data-testid="insights-status">
           {loading && (!shown || stale)
-            ? `Loading the figures for ${describeRange(range)}…`
+            ? t('insights.loadingRange', { range: describeRange(range, ui) })
             : stale || !data
               ? ''
               : data.source === 'cache'
-                ? `Offline copy from ${new Date(data.fetchedAt).toLocaleString()}`
-                : `Updated ${shown?.at.toLocaleTimeString() ?? ''} · refreshes every ${REFRESH_MS / 1000} s`}
+                ? t('insights.offlineCopy', { when: f.dateTime(data.fetchedAt) })
+                : t('insights.updated', {
+                    time: shown ? f.time(shown.at, true) : '',
+                    seconds: REFRESH_MS / 1000,
+                  })}
         </p>
         <Button
           onClick={() => void load()}
           busy={loading && shown !== null && !stale}
-          busyLabel="Refreshing…"
+          busyLabel={t('insights.refreshing')}
         >
-          Refresh now
+          {t('insights.refresh')}
         </Button>
       </div>
 
       {data?.offline && !stale ? (
         <Banner tone="warning">
-          The server cannot be reached: these figures were fetched {ago(data.ageSeconds)} ago. They update
-          when you are back online.
+          {t('insights.offline', {
+            ago:
+              data.ageSeconds < 60
+                ? t('insights.age.lessThanMinute')
+                : data.ageSeconds < 3600
+                  ? intl.formatRelativeTime(-Math.round(data.ageSeconds / 60), 'minute')
+                  : data.ageSeconds < 48 * 3600
+                    ? intl.formatRelativeTime(-Math.round(data.ageSeconds / 3600), 'hour')
+                    : intl.formatRelativeTime(-Math.round(data.ageSeconds / 86_400), 'day'),
+          })}
         </Banner>
       ) : null}
       {error && shown && !stale && error.code !== 'offline' ? (
-        <Banner tone="error">Showing the last figures received. {error.message}</Banner>
+        <Banner tone="error">{t('insights.stale', { error: error.message })}</Banner>
       ) : null}
 
-      {!shown && loading ? <Spinner label="Loading the insights…" /> : null}
+      {!shown && loading ? <Spinner label={t('insights.loading')} /> : null}
       {!shown && !loading && error ? <InsightsError error={error} retry={() => void load()} /> : null}
       {shown && stale && error ? <InsightsError error={error} retry={() => void load()} /> : null}
       {shown && empty && !stale ? (
-        <Banner tone="info">
-          No learner activity in {describeRange(shown.range)} yet. Students&apos; activity shows here within
-          seconds of reaching the server; work done offline arrives when their device reconnects.
-        </Banner>
+        <Banner tone="info">{t('insights.empty', { range: describeRange(shown.range, ui) })}</Banner>
       ) : null}
       {data && !(stale && error) ? (
         <div
@@ -181,27 +189,26 @@ export function Insights({ courseId }: { courseId: string }) {
 }
 
 function InsightsError({ error, retry }: { error: ApiFailure; retry: () => void }) {
+  const t = useT();
   if (error.code === 'offline')
     return (
-      <EmptyState title="Insights need a connection" action={<Button onClick={retry}>Try again</Button>}>
-        <p>
-          They come from the server, which cannot be reached right now, and this range was not fetched on this
-          device before. Figures you have looked at are kept here for when you are offline.
-        </p>
+      <EmptyState
+        title={t('insights.needConnection')}
+        action={<Button onClick={retry}>{t('common.tryAgain')}</Button>}
+      >
+        <p>{t('insights.needConnection.body')}</p>
       </EmptyState>
     );
   if (error.code === 'forbidden' || error.code === 'not_found')
     return (
       <Banner tone="error">
-        {error.code === 'forbidden'
-          ? 'Only the instructors of this course can see its insights.'
-          : 'This course does not exist (any more).'}
+        {error.code === 'forbidden' ? t('insights.forbidden') : t('teach.course.notFound')}
       </Banner>
     );
   return (
     <div className="teach__error">
-      <Banner tone="error">The insights could not be loaded: {error.message}</Banner>
-      <Button onClick={retry}>Try again</Button>
+      <Banner tone="error">{t('insights.failed', { error: error.message })}</Banner>
+      <Button onClick={retry}>{t('common.tryAgain')}</Button>
     </div>
   );
 }

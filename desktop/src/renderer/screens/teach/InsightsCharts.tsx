@@ -9,14 +9,19 @@ import {
   questionBars,
   worstDropOffs,
 } from '@lyceum/ui';
-
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+import { useUiText } from '@lyceum/ui/i18n';
+import { useIntl } from 'react-intl';
+import { useT } from '../../i18n/use-t.ts';
 
 /** One course's insights as tiles and charts (the admin console's dashboard, for one course). */
 export function InsightsCharts({ data, courseId }: { data: Dashboard; courseId: string }) {
+  const t = useT();
+  const ui = useUiText();
+  const intl = useIntl();
   const n = data.names;
-  const lessonName = (id: string) => n.lessons[id] ?? `Lesson ${id.slice(0, 8)}`;
-  const questionName = (id: string) => n.questions[id] ?? `Question ${id.slice(0, 8)}`;
+  const lessonName = (id: string) => n.lessons[id] ?? t('insights.lessonFallback', { id: id.slice(0, 8) });
+  const questionName = (id: string) =>
+    n.questions[id] ?? t('insights.questionFallback', { id: id.slice(0, 8) });
   const o = data.overview;
   const funnel = data.funnel.find((f) => f.courseId === courseId) ?? null;
   const engagement = data.engagement.courses.find((c) => c.courseId === courseId) ?? null;
@@ -26,52 +31,60 @@ export function InsightsCharts({ data, courseId }: { data: Dashboard; courseId: 
 
   return (
     <>
-      <section className="insights-tiles" aria-label="Headline figures">
-        <StatTile label="Active learners now" value={o.activeLearnersNow} hint="in the last 5 minutes" />
-        <StatTile label="Learners" value={o.totals.learners} hint="active in the range" />
-        <StatTile label="Active learning time" value={o.totals.activeSeconds} format="seconds" />
-        <StatTile label="Lesson completions" value={o.totals.lessonCompletions} />
+      <section className="insights-tiles" aria-label={t('insights.headline')}>
+        <StatTile label={t('insights.activeNow')} value={o.activeLearnersNow} hint={t('insights.last5min')} />
         <StatTile
-          label="Course completion rate"
+          label={t('insights.learners')}
+          value={o.totals.learners}
+          hint={t('insights.activeInRange')}
+        />
+        <StatTile label={t('insights.activeTime')} value={o.totals.activeSeconds} format="seconds" />
+        <StatTile label={t('insights.lessonCompletions')} value={o.totals.lessonCompletions} />
+        <StatTile
+          label={t('insights.completionRate')}
           value={funnel?.completionRate ?? null}
           format="percent"
-          hint={funnel ? `${funnel.completedCourse} of ${plural(funnel.enrolled, 'learner')}` : undefined}
+          hint={
+            funnel
+              ? t('insights.ofLearners', { done: funnel.completedCourse, count: funnel.enrolled })
+              : undefined
+          }
         />
-        <StatTile label="Quiz answers" value={o.totals.quizAnswers} />
+        <StatTile label={t('insights.quizAnswers')} value={o.totals.quizAnswers} />
         <StatTile
-          label="Average rating"
+          label={t('insights.averageRating')}
           value={ratings.mean}
           format="decimal"
-          hint={plural(ratings.count, 'rating')}
+          hint={t('insights.ratings', { count: ratings.count })}
         />
         <StatTile
-          label="Engagement"
+          label={t('insights.engagement')}
           value={engagement?.avgScore ?? null}
           format="decimal"
-          hint="mean learner score, 0–100"
+          hint={t('insights.engagement.hint')}
         />
       </section>
 
       <div className="insights-grid">
         <section className="insights-panel">
           <TimeSeries
-            title="Events per day"
-            subtitle="Event time: work done offline counts on the day it happened"
+            title={t('insights.eventsPerDay')}
+            subtitle={t('insights.eventsPerDay.sub')}
             points={dailyEvents(data.daily)}
           />
         </section>
         <section className="insights-panel">
           <Columns
-            title="Completion funnel"
-            subtitle="Learners active in the range, by how far they got"
+            title={t('insights.funnel')}
+            subtitle={t('insights.funnel.sub')}
             funnel
-            data={funnelSteps(funnel ? [funnel] : [])}
+            data={funnelSteps(funnel ? [funnel] : [], ui)}
           />
         </section>
         <section className="insights-panel">
           <BarList
-            title="Completion per lesson"
-            subtitle="Share of the lesson's learners who completed it"
+            title={t('insights.perLesson')}
+            subtitle={t('insights.perLesson.sub')}
             format="percent"
             max={1}
             limit={50}
@@ -80,43 +93,52 @@ export function InsightsCharts({ data, courseId }: { data: Dashboard; courseId: 
               .map((l) => ({
                 label: lessonName(l.lessonId),
                 value: l.completionRate ?? 0,
-                detail: `${l.completed} of ${plural(l.started, 'learner')} completed`,
+                detail: t('insights.perLesson.detail', { done: l.completed, count: l.started }),
               }))}
           />
         </section>
         <section className="insights-panel">
           <BarList
-            title="Worst drop-off points"
-            subtitle="Share of viewing sessions that stopped in that part of the video"
+            title={t('insights.dropOff')}
+            subtitle={t('insights.dropOff.sub')}
             format="percent"
             max={1}
             tone="warn"
             keepOrder
-            data={worstDropOffs(lessons, lessonName)}
+            data={worstDropOffs(lessons, lessonName, 8, ui)}
           />
         </section>
         <section className="insights-panel">
           <BarList
-            title="Hardest questions"
-            subtitle="Share right on the first answer (lowest first)"
+            title={t('insights.hardest')}
+            subtitle={t('insights.hardest.sub')}
             format="percent"
             max={1}
             tone="warn"
             keepOrder
-            data={questionBars(questions, questionName)}
+            data={questionBars(questions, questionName, ui, intl.locale)}
           />
         </section>
         <section className="insights-panel">
           <Columns
-            title="Ratings"
-            subtitle={ratings.mean === null ? undefined : `Mean ${ratings.mean.toFixed(2)} of 5`}
+            title={t('insights.ratingsChart')}
+            subtitle={
+              ratings.mean === null
+                ? undefined
+                : t('insights.ratings.mean', {
+                    mean: intl.formatNumber(ratings.mean, {
+                      minimumFractionDigits: 2,
+                      maximumFractionDigits: 2,
+                    }),
+                  })
+            }
             data={ratings.count ? ratings.histogram.map((v, i) => ({ label: `${i + 1} ★`, value: v })) : []}
           />
         </section>
         <section className="insights-panel">
           <BarList
-            title="Time spent per lesson"
-            subtitle="Active learning time, all learners together"
+            title={t('insights.timePerLesson')}
+            subtitle={t('insights.timePerLesson.sub')}
             format="seconds"
             limit={50}
             data={lessons
@@ -124,21 +146,24 @@ export function InsightsCharts({ data, courseId }: { data: Dashboard; courseId: 
               .map((l) => ({
                 label: lessonName(l.lessonId),
                 value: l.timeSpentSeconds,
-                detail: plural(l.started, 'learner'),
+                detail: t('insights.learnersCount', { count: l.started }),
               }))}
           />
         </section>
         <section className="insights-panel">
           <BarList
-            title="Most engaged learners"
-            subtitle="Engagement score, 0–100"
+            title={t('insights.engaged')}
+            subtitle={t('insights.engaged.sub')}
             format="decimal"
             max={100}
             keepOrder
             data={data.engagement.students.map((s) => ({
               label: n.learners[s.actor] ?? s.actor,
               value: s.score,
-              detail: `${Math.round(s.activeSeconds / 60)} active min, ${plural(s.lessonsCompleted, 'lesson')} completed`,
+              detail: t('insights.engaged.detail', {
+                minutes: Math.round(s.activeSeconds / 60),
+                count: s.lessonsCompleted,
+              }),
             }))}
           />
         </section>

@@ -9,8 +9,10 @@ import type {
 import { Banner } from '../../components/Banner.tsx';
 import { Button } from '../../components/Button.tsx';
 import { Spinner } from '../../components/Spinner.tsx';
-import { labels } from '../../lib/format.ts';
-import { formatBytes, formatClock, kindText } from './format.ts';
+import { useT } from '../../i18n/use-t.ts';
+import { useFormat } from '../../lib/format.ts';
+import { formatClock } from '../../lib/media-format.ts';
+import { kindText } from './format.ts';
 import { Meter } from './Meter.tsx';
 import { useLessonUpload, type LocalStep } from './use-lesson-upload.ts';
 
@@ -24,29 +26,36 @@ interface Shown {
 
 /** The file a lesson has on the server (or the one just made ready here): poster, length, status. */
 function MediaCard({ media, kind }: { media: Shown; kind: TeachUploadKind }) {
+  const t = useT();
   return (
     <div className="teach-media" data-testid="teach-media">
       {media.posterUrl ? (
-        <img className="teach-media__poster" src={media.posterUrl} alt={`First frames of ${media.name}`} />
+        <img
+          className="teach-media__poster"
+          src={media.posterUrl}
+          alt={t('teach.media.posterAlt', { name: media.name })}
+        />
       ) : null}
       <div className="teach-media__text">
         <p className="teach-media__name">{media.name}</p>
         {media.status === 'ready' ? (
           <p>
-            <span className="badge badge--success">Ready</span>
+            <span className="badge badge--success">{t('teach.media.ready')}</span>
             {kind === 'video' && media.durationSeconds !== null ? (
               <span className="teach-media__duration" data-testid="teach-duration">
                 {' '}
-                Length {formatClock(media.durationSeconds)}
+                {t('teach.media.length', { time: formatClock(media.durationSeconds) })}
               </span>
             ) : null}
           </p>
         ) : media.status === 'failed' ? (
-          <p className="teach-error">Could not be used: {media.failureReason ?? 'unknown reason'}</p>
+          <p className="teach-error">
+            {t('teach.media.failed', { reason: media.failureReason ?? t('teach.unknownReason') })}
+          </p>
         ) : media.status === 'processing' ? (
-          <p className="muted">Being processed on the server…</p>
+          <p className="muted">{t('teach.media.processing')}</p>
         ) : (
-          <p className="muted">Upload not finished</p>
+          <p className="muted">{t('teach.media.unfinished')}</p>
         )}
       </div>
     </div>
@@ -67,9 +76,16 @@ function Progress({
   onRetry: () => void;
   onCancel: () => void;
 }) {
-  if (step.status === 'checking') return <Spinner inline label={`Checking “${step.name}”…`} />;
+  const t = useT();
+  if (step.status === 'checking')
+    return <Spinner inline label={t('teach.upload.checking', { name: step.name })} />;
   if (step.status === 'sending')
-    return <Meter label={`Preparing “${step.name}”`} value={(100 * step.sent) / Math.max(1, step.total)} />;
+    return (
+      <Meter
+        label={t('teach.upload.preparing', { name: step.name })}
+        value={(100 * step.sent) / Math.max(1, step.total)}
+      />
+    );
   if (step.status === 'error') return <Banner tone="error">{step.message}</Banner>;
   if (!upload) return null;
   return (
@@ -77,16 +93,20 @@ function Progress({
       {upload.phase === 'uploading' || upload.phase === 'processing' ? (
         <>
           <p className="teach-progress__name">{upload.name}</p>
-          <Meter label="Upload" value={upload.uploadPercent} testId="upload-progress" />
+          <Meter label={t('teach.upload.upload')} value={upload.uploadPercent} testId="upload-progress" />
           {upload.phase === 'processing' && upload.packagingPercent !== null ? (
-            <Meter label="Processing video" value={upload.packagingPercent} testId="packaging-progress" />
+            <Meter
+              label={t('teach.upload.processing')}
+              value={upload.packagingPercent}
+              testId="packaging-progress"
+            />
           ) : null}
           {upload.waiting ? <Banner tone="warning">{upload.waiting}</Banner> : null}
           {pollError ? <Banner tone="warning">{pollError}</Banner> : null}
           {upload.phase === 'uploading' ? (
             <p>
               <Button variant="ghost" onClick={onCancel}>
-                Cancel upload
+                {t('teach.upload.cancel')}
               </Button>
             </p>
           ) : null}
@@ -95,11 +115,14 @@ function Progress({
       {upload.phase === 'failed' ? (
         <div className="teach-failed" data-testid="upload-failed">
           <Banner tone="error">
-            Uploading “{upload.name}” failed: {upload.error?.message ?? 'unknown reason'}
+            {t('teach.upload.failed', {
+              name: upload.name,
+              reason: upload.error?.message ?? t('teach.unknownReason'),
+            })}
           </Banner>
           {upload.canRetry ? (
             <Button variant="primary" onClick={onRetry}>
-              Try again
+              {t('common.tryAgain')}
             </Button>
           ) : null}
         </div>
@@ -120,6 +143,8 @@ export function LessonMedia({
   limits: TeachLimits;
   onSettled: () => void;
 }) {
+  const t = useT();
+  const f = useFormat();
   const kind = lesson.accepts ?? 'document';
   const text = kindText[kind];
   const { upload, step, pollError, busy, start, retry, cancel } = useLessonUpload(
@@ -139,11 +164,11 @@ export function LessonMedia({
         : null;
   const announce =
     upload?.phase === 'ready'
-      ? `“${upload.name}” is ready.`
+      ? t('teach.announce.ready', { name: upload.name })
       : upload?.phase === 'failed'
-        ? `Uploading “${upload.name}” failed.`
+        ? t('teach.announce.failed', { name: upload.name })
         : upload?.phase === 'processing'
-          ? `“${upload.name}” is uploaded and being processed.`
+          ? t('teach.announce.processing', { name: upload.name })
           : '';
 
   const drop = (e: DragEvent<HTMLLIElement>) => {
@@ -167,16 +192,16 @@ export function LessonMedia({
     >
       <div className="teach-lesson__head">
         <h3 className="teach-lesson__title">{lesson.title}</h3>
-        <span className="badge">{labels.kind[lesson.kind] ?? lesson.kind}</span>
+        <span className="badge">{f.label('kind', lesson.kind)}</span>
       </div>
       {!lesson.accepts ? (
-        <p className="muted">Nothing to upload for this kind of lesson.</p>
+        <p className="muted">{t('teach.nothingToUpload')}</p>
       ) : (
         <>
           {shown ? (
             <MediaCard media={shown} kind={kind} />
           ) : busy ? null : (
-            <p className="muted">No {text.noun} yet.</p>
+            <p className="muted">{t('teach.noFile', { kind })}</p>
           )}
           <p className="visually-hidden" aria-live="polite">
             {announce}
@@ -191,8 +216,8 @@ export function LessonMedia({
           {!busy ? (
             <div className="teach-pick">
               <label htmlFor={inputId} className="teach-pick__label">
-                {shown ? `Replace with ${text.file}` : `Choose ${text.file}`}
-                <span className="visually-hidden"> for {lesson.title}</span>
+                {t(shown ? 'teach.replace' : 'teach.choose', { kind })}
+                <span className="visually-hidden">{t('teach.forLesson', { title: lesson.title })}</span>
               </label>
               <input
                 id={inputId}
@@ -207,7 +232,7 @@ export function LessonMedia({
                 }}
               />
               <p id={`${inputId}-hint`} className="muted teach-pick__hint">
-                {text.hint}, up to {formatBytes(limits[kind])}. You can also drop the file on this lesson.
+                {t('teach.hint', { formats: t(text.formats), size: f.bytes(limits[kind]) })}
               </p>
             </div>
           ) : null}

@@ -4,6 +4,7 @@ import { EmptyState } from '../../components/EmptyState.tsx';
 import { Link } from '../../components/Link.tsx';
 import { LoadingPage, UnavailablePage } from '../../components/PageState.tsx';
 import { useLocation } from '../../lib/router.ts';
+import { useT } from '../../i18n/use-t.ts';
 import { teachApi } from '../../lib/teach-api.ts';
 import { useFocusHeading } from '../../lib/use-focus-heading.ts';
 import { useLoad } from '../../lib/use-load.ts';
@@ -23,17 +24,19 @@ export function TeachCourse({ id }: { id: string }) {
 
 /** The course's modules and lessons, each with its file and an upload control. */
 function TeachCourseFiles({ id }: { id: string }) {
+  const t = useT();
   const { state, reload } = useLoad(() => teachApi.course(id), [id]);
   const title =
     state.status === 'ready'
       ? state.data.course.title
       : state.status === 'error'
-        ? 'Course unavailable'
-        : 'Loading course';
+        ? t('courseDetail.unavailable')
+        : t('courseDetail.loading');
   const heading = useFocusHeading<HTMLHeadingElement>(title, `${id}:${state.status}`);
   const back = (
     <Link href="/teach" className="back-link">
-      <span aria-hidden="true">← </span>All my courses
+      <span aria-hidden="true">← </span>
+      {t('teach.backToCourses')}
     </Link>
   );
 
@@ -41,18 +44,18 @@ function TeachCourseFiles({ id }: { id: string }) {
   if (state.status === 'error') {
     const { code, message } = state.error;
     return (
-      <UnavailablePage back={back} heading={heading} title="Course unavailable">
+      <UnavailablePage back={back} heading={heading} title={t('courseDetail.unavailable')}>
         <TeachTabs courseId={id} current="files" />
         <Banner tone="error">
           {code === 'forbidden'
-            ? 'Only the instructors of this course can upload its files.'
+            ? t('teach.course.forbidden')
             : code === 'not_found'
-              ? 'This course does not exist (any more).'
+              ? t('teach.course.notFound')
               : message}
         </Banner>
         {code !== 'forbidden' && code !== 'not_found' ? (
           <p>
-            <Button onClick={reload}>Try again</Button>
+            <Button onClick={reload}>{t('common.tryAgain')}</Button>
           </p>
         ) : null}
       </UnavailablePage>
@@ -67,21 +70,16 @@ function TeachCourseFiles({ id }: { id: string }) {
         {course.title}
       </h1>
       <TeachTabs courseId={course.id} current="files" />
-      <p className="muted teach__intro">
-        Choose a file for a video or slides lesson. Videos are uploaded, then processed on the server into
-        streaming quality levels; the page shows both steps.
-      </p>
+      <p className="muted teach__intro">{t('teach.course.intro')}</p>
       {modules.length === 0 ? (
-        <EmptyState title="This course has no lessons yet">
-          Add modules and lessons to the course first.
-        </EmptyState>
+        <EmptyState title={t('teach.course.noLessons.title')}>{t('teach.course.noLessons.body')}</EmptyState>
       ) : null}
       {modules.map((m, i) => (
         <section key={m.id} className="teach-module" aria-labelledby={`teach-module-${m.id}`}>
           <h2 id={`teach-module-${m.id}`} className="teach-module__title">
-            <span className="muted">Module {i + 1}</span> {m.title}
+            <span className="muted">{t('study.module', { n: i + 1 })}</span> {m.title}
           </h2>
-          {m.lessons.length === 0 ? <p className="muted">No lessons in this module.</p> : null}
+          {m.lessons.length === 0 ? <p className="muted">{t('teach.module.noLessons')}</p> : null}
           <ul className="teach-lessons">
             {m.lessons.map((l) => (
               <LessonMedia key={l.id} courseId={course.id} lesson={l} limits={limits} onSettled={reload} />

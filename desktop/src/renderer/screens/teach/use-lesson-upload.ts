@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { TeachUpload } from '../../../core/services/teaching-schemas.ts';
+import { useT } from '../../i18n/use-t.ts';
 import { ApiFailure, failureMessage } from '../../lib/api.ts';
 import { teachApi, type SendTarget } from '../../lib/teach-api.ts';
 
@@ -23,6 +24,7 @@ export function useLessonUpload(
   initial: TeachUpload | null,
   onSettled: () => void,
 ) {
+  const t = useT();
   const [upload, setUpload] = useState<TeachUpload | null>(initial);
   const [step, setStep] = useState<LocalStep>({ status: 'idle' });
   const [pollError, setPollError] = useState<string | null>(null);
@@ -57,7 +59,8 @@ export function useLessonUpload(
 
   const start = useCallback(
     async (file: File) => {
-      if (file.size === 0) return setStep({ status: 'error', message: `“${file.name}” is empty.` });
+      if (file.size === 0)
+        return setStep({ status: 'error', message: t('teach.upload.empty', { name: file.name }) });
       setStep({ status: 'checking', name: file.name });
       const target = { courseId, lessonId, kind };
       try {
@@ -72,7 +75,7 @@ export function useLessonUpload(
         setStep({ status: 'error', message: failureMessage(err) });
       }
     },
-    [courseId, lessonId, kind],
+    [courseId, lessonId, kind, t],
   );
 
   const retry = useCallback(async () => {
