@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { closestWord, correctedQuery, editDistance, maxEdits } from '@lyceum/contracts';
 import { summary } from '../../test-support/factories.ts';
 import { catalogCache } from './catalog-cache.ts';
 import { searchCachedCatalogTolerant, type LocalSearchInput } from './catalog-search.ts';
@@ -89,5 +90,49 @@ describe('offline catalog search with typos', () => {
     expect(words.get('programming')).toBe(2);
     expect(words.has('kotlin')).toBe(false);
     expect(words.has('pyton')).toBe(false);
+  });
+});
+
+describe('the shared spelling rules (@lyceum/contracts)', () => {
+  it('counts insertions, deletions, substitutions and swaps of neighbours as one edit each', () => {
+    expect(editDistance('pyhton', 'python')).toBe(1);
+    expect(editDistance('statistcs', 'statistics')).toBe(1);
+    expect(editDistance('kitten', 'sitting')).toBe(3);
+    expect(editDistance('café', 'cafe')).toBe(1);
+    expect(editDistance('', 'abc')).toBe(3);
+    // Stops early past the limit.
+    expect(editDistance('abcdefgh', 'zyxwvuts', 2)).toBe(3);
+    expect(editDistance('a', 'abcdef', 2)).toBe(3);
+  });
+
+  it('allows no edit under 3 letters or for numbers, 1 up to 5 letters, 2 beyond', () => {
+    expect([
+      maxEdits('py'),
+      maxEdits('2024'),
+      maxEdits('jva'),
+      maxEdits('pyton'),
+      maxEdits('pyhton'),
+    ]).toEqual([0, 0, 1, 1, 2]);
+  });
+
+  it('picks the fewest edits, then the most used word', () => {
+    const known = [
+      { word: 'python', courses: 3 },
+      { word: 'pylon', courses: 9 },
+      { word: 'pythons', courses: 1 },
+    ];
+    expect(closestWord('pyhton', known)).toBe('python');
+    // One edit from both python and pylon: the word more courses use wins.
+    expect(closestWord('pyton', known)).toBe('pylon');
+    expect(closestWord('xyz', known)).toBeNull();
+  });
+
+  it('rewrites the query as typed', () => {
+    const fixes = new Map([
+      ['pyhton', 'python'],
+      ['beginers', 'beginners'],
+    ]);
+    expect(correctedQuery('Pyhton for beginers!', fixes)).toBe('Python for beginners!');
+    expect(correctedQuery('  pyhton, PYHTON  ', fixes)).toBe('python, Python');
   });
 });
