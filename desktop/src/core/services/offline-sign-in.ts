@@ -71,13 +71,17 @@ export function offlineSignIn(deps: { verifiers: OfflineVerifierRepo; now?: () =
 
     /** Tell the server about the sessions signed out offline (kept for later while it is unreachable). */
     async flushRevocations(logout: (refreshToken: string) => Promise<unknown>): Promise<void> {
-      for (const pending of deps.verifiers.pendingRevocations()) {
-        try {
-          await logout(pending.token);
-        } catch (err) {
-          if (err instanceof ServerUnreachable) return;
+      try {
+        for (const pending of deps.verifiers.pendingRevocations()) {
+          try {
+            await logout(pending.token);
+          } catch (err) {
+            if (err instanceof ServerUnreachable) return;
+          }
+          pending.done();
         }
-        pending.done();
+      } catch {
+        // Best effort (e.g. the store closed meanwhile): the queue is tried again at the next contact.
       }
     },
 

@@ -15,6 +15,9 @@ export const accountApi = {
   confirmReset: (body: ResetConfirmBody) => call(ResetConfirmed, 'POST', '/api/password-reset/confirm', body),
 };
 
+/** Whether a typed email looks like one (the server checks it for real). */
+export const looksLikeEmail = (v: string) => /^\S+@\S+\.\S+$/.test(v.trim());
+
 /** A weak password's problems, in the server's words (details.problems of `weak_password`). */
 export function passwordProblems(err: unknown): string[] {
   if (!(err instanceof ApiFailure) || err.code !== 'weak_password') return [];

@@ -5,10 +5,14 @@ import { Button } from '../components/Button.tsx';
 import { PasswordProblems, PasswordRules } from '../components/PasswordRules.tsx';
 import { TextField } from '../components/TextField.tsx';
 import { useT } from '../i18n/use-t.ts';
-import { accountApi, fieldErrors as serverFieldErrors, passwordProblems } from '../lib/account-api.ts';
+import {
+  accountApi,
+  looksLikeEmail,
+  fieldErrors as serverFieldErrors,
+  passwordProblems,
+} from '../lib/account-api.ts';
 import { ApiFailure } from '../lib/api.ts';
 import { useFocusHeading } from '../lib/use-focus-heading.ts';
-import { looksLikeEmail } from './SignIn.tsx';
 
 type Fields = { name?: string; email?: string; password?: string };
 

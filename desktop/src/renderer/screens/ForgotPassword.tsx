@@ -4,10 +4,9 @@ import { Button } from '../components/Button.tsx';
 import { PasswordProblems, PasswordRules } from '../components/PasswordRules.tsx';
 import { TextField } from '../components/TextField.tsx';
 import { useT } from '../i18n/use-t.ts';
-import { accountApi, fieldErrors, passwordProblems } from '../lib/account-api.ts';
+import { accountApi, looksLikeEmail, fieldErrors, passwordProblems } from '../lib/account-api.ts';
 import { ApiFailure } from '../lib/api.ts';
 import { useFocusHeading } from '../lib/use-focus-heading.ts';
-import { looksLikeEmail } from './SignIn.tsx';
 
 type T = ReturnType<typeof useT>;
 

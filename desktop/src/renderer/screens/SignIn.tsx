@@ -4,14 +4,13 @@ import { Banner } from '../components/Banner.tsx';
 import { Button } from '../components/Button.tsx';
 import { TextField } from '../components/TextField.tsx';
 import { useT } from '../i18n/use-t.ts';
+import { looksLikeEmail } from '../lib/account-api.ts';
 import { api, ApiFailure } from '../lib/api.ts';
 import { useConnectivity } from '../lib/connectivity.tsx';
 import { useFocusHeading } from '../lib/use-focus-heading.ts';
 import { CreateAccount } from './CreateAccount.tsx';
 import { ForgotPassword } from './ForgotPassword.tsx';
 import '../styles/account.css';
-
-export const looksLikeEmail = (v: string) => /^\S+@\S+\.\S+$/.test(v.trim());
 
 type T = ReturnType<typeof useT>;
 
