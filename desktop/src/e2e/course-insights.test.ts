@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { verbName, type CourseDetail } from '@lyceum/contracts';
-import { launchChromium } from '@lyceum/testing';
+import { expectNoSeriousA11yViolations, launchChromium } from '@lyceum/testing';
 import { buildRenderer, rendererStale } from '../../scripts/build.ts';
 import { startCore, type Core } from '../core/core.ts';
 import { makeVideo, uploadFile, waitAssetReady } from '../test-support/content.ts';
@@ -181,6 +181,7 @@ describe.skipIf(!chromium)("an instructor sees a course's learning insights (web
     expect(await tile('Learners')).toBe('1');
     expect(await tile('Quiz answers')).toBe('2');
     await page.getByText('Field recording', { exact: true }).first().waitFor();
+    await expectNoSeriousA11yViolations(page, 'insights');
     await shot(page, 'insights-01-figures');
     const perLesson = page.getByRole('figure', { name: /Completion per lesson/ });
     await perLesson.getByText('Show data').click();
@@ -189,6 +190,7 @@ describe.skipIf(!chromium)("an instructor sees a course's learning insights (web
     const hardest = page.getByRole('figure', { name: /Hardest questions/ });
     await hardest.getByText('Show data').click();
     expect(await hardest.locator('tbody tr').count()).toBe(2);
+    await expectNoSeriousA11yViolations(page, 'insights with the data tables open');
     expect(cspErrors).toEqual([]);
   });
 
@@ -217,9 +219,11 @@ describe.skipIf(!chromium)("an instructor sees a course's learning insights (web
     proxy.setDown(true);
     await page.getByRole('button', { name: 'Refresh now' }).click();
     await page.getByText(/The server cannot be reached: these figures were fetched/).waitFor();
+    await expectNoSeriousA11yViolations(page, 'insights offline, last figures');
     expect(await tile('Lesson completions')).toBe('3');
     await page.getByRole('combobox', { name: 'Time range' }).selectOption('365d');
     await page.getByRole('heading', { name: 'Insights need a connection' }).waitFor();
+    await expectNoSeriousA11yViolations(page, 'insights offline, range never fetched');
     await shot(page, 'insights-02-offline');
     proxy.setDown(false);
     await page.getByRole('button', { name: 'Try again' }).click();
@@ -235,6 +239,7 @@ describe.skipIf(!chromium)("an instructor sees a course's learning insights (web
       () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
     );
     expect(overflow).toBeLessThanOrEqual(0);
+    await expectNoSeriousA11yViolations(page, 'insights at 200 % zoom');
     await shot(page, 'insights-03-zoom');
     await page.setViewportSize({ width: 1280, height: 900 });
   });

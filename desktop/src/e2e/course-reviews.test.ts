@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { CourseDetail } from '@lyceum/contracts';
-import { launchChromium } from '@lyceum/testing';
+import { expectNoSeriousA11yViolations, launchChromium } from '@lyceum/testing';
 import { buildRenderer, rendererStale } from '../../scripts/build.ts';
 import { startCore, type Core } from '../core/core.ts';
 import { chromiumFor, shot } from '../test-support/e2e.ts';
@@ -99,6 +99,7 @@ describe.skipIf(!chromium)("other students' reviews on the course screen", () =>
     const silent = reviews().filter({ hasText: 'Filler 10' });
     await silent.getByRole('img', { name: '1 out of 5 stars' }).waitFor();
     expect(await silent.locator('.review__text').count()).toBe(0);
+    await expectNoSeriousA11yViolations(page, 'course page with reviews');
     await shotReviews('reviews-01-list');
 
     await page.getByRole('button', { name: 'Show more reviews' }).click();
@@ -111,6 +112,7 @@ describe.skipIf(!chromium)("other students' reviews on the course screen", () =>
 
     await openCourse(unrated);
     await page.getByText('No reviews yet.').waitFor();
+    await expectNoSeriousA11yViolations(page, 'course page without reviews');
     expect(await reviews().count()).toBe(0);
   });
 
@@ -140,6 +142,7 @@ describe.skipIf(!chromium)("other students' reviews on the course screen", () =>
     await page.getByText('You gave this course 5 stars.').waitFor();
     await expect.poll(bars).toEqual([3, 2, 2, 3, 2]);
     await reviews().first().getByRole('img', { name: '5 out of 5 stars' }).waitFor();
+    await expectNoSeriousA11yViolations(page, "course page with the student's own rating");
     expect(await reviews().first().innerText()).toMatch(/Sam Student[\s\S]*\(edited\)/);
     expect(await reviews().filter({ hasText: 'Sam Student' }).count()).toBe(1);
   });
@@ -161,6 +164,7 @@ describe.skipIf(!chromium)("other students' reviews on the course screen", () =>
       await page.getByText('Reviews need a connection').waitFor();
       await page.getByRole('heading', { level: 2, name: 'Course outline' }).waitFor();
       expect(await page.getByRole('alert').count()).toBe(0);
+      await expectNoSeriousA11yViolations(page, 'course page offline, reviews need a connection');
       await shotReviews('reviews-03-offline');
     } finally {
       proxy.setDown(false);

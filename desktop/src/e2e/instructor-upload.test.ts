@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { AssetList, CourseDetail } from '@lyceum/contracts';
-import { launchChromium } from '@lyceum/testing';
+import { expectNoSeriousA11yViolations, launchChromium } from '@lyceum/testing';
 import { chromiumFor, shot } from '../test-support/e2e.ts';
 import { buildRenderer, rendererStale } from '../../scripts/build.ts';
 import { startCore, type Core } from '../core/core.ts';
@@ -84,6 +84,7 @@ describe.skipIf(!chromium)(
       await signIn(teacher);
       await mainNav().getByRole('link', { name: 'Teach' }).click();
       await page.getByRole('heading', { level: 1, name: 'Teach' }).waitFor();
+      await expectNoSeriousA11yViolations(page, 'teach: my courses');
       await expect
         .poll(() => page.getByTestId('teach-courses').innerText())
         .toContain('Documentary filmmaking');
@@ -99,6 +100,7 @@ describe.skipIf(!chromium)(
       );
       await page.getByLabel('Choose a PDF file for Course slides').waitFor();
       expect(await page.getByText('Nothing to upload for this kind of lesson.').count()).toBe(1);
+      await expectNoSeriousA11yViolations(page, 'teach: a course');
       await shot(page, 'teach-01-course');
       await page.getByRole('link', { name: 'All my courses' }).click();
     });
@@ -122,6 +124,7 @@ describe.skipIf(!chromium)(
       await expect
         .poll(() => poster.evaluate((img) => (img as HTMLImageElement).naturalWidth))
         .toBeGreaterThan(0);
+      await expectNoSeriousA11yViolations(page, 'teach: video ready');
       await shot(page, 'teach-03-ready');
       console.log(
         `[instructor-upload] upload bar values ${JSON.stringify(result.uploadPercents)}; packaging values ${JSON.stringify(result.packagingPercents)}`,
@@ -147,6 +150,7 @@ describe.skipIf(!chromium)(
         () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
       );
       expect(overflow).toBeLessThanOrEqual(0);
+      await expectNoSeriousA11yViolations(page, 'teach: a course at 200 % zoom');
       await shot(page, 'teach-04-zoom');
       await page.setViewportSize({ width: 1280, height: 900 });
     });
@@ -159,6 +163,7 @@ describe.skipIf(!chromium)(
       expect(await mainNav().getByRole('link', { name: 'Teach' }).count()).toBe(0);
       await page.goto(`${core.url}/teach`);
       await page.getByText('Only instructors can upload course files.').waitFor();
+      await expectNoSeriousA11yViolations(page, 'teach, opened by a student');
       await page.goto(`${core.url}/teach/${course.id}`);
       await page.getByText('Only the instructors of this course can upload its files.').waitFor();
     });

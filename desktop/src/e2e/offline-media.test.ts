@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { CourseDetail, StudentCourseProgress } from '@lyceum/contracts';
-import { launchChromium } from '@lyceum/testing';
+import { expectNoSeriousA11yViolations, launchChromium } from '@lyceum/testing';
 import { chromiumFor, shot } from '../test-support/e2e.ts';
 import { buildRenderer, rendererStale } from '../../scripts/build.ts';
 import { startCore, type Core } from '../core/core.ts';
@@ -159,6 +159,7 @@ describe.skipIf(!chromium)('offline media end to end (web mode in Chromium)', ()
     expect(dl).toMatchObject({ state: 'done', filesFailed: 0 });
     expect(dl.bytesDone).toBe(dl.bytesTotal);
     await expect.poll(summary, { timeout: 15_000 }).toBe('All changes synced');
+    await expectNoSeriousA11yViolations(page, 'study course with media, downloaded');
     await shot(page, '20-offline-media-downloaded');
   });
 
@@ -182,6 +183,7 @@ describe.skipIf(!chromium)('offline media end to end (web mode in Chromium)', ()
     console.log(
       `[offline-media] currentTime ${await video.evaluate((v: HTMLVideoElement) => v.currentTime)} s from the local copy`,
     );
+    await expectNoSeriousA11yViolations(page, 'video lesson, offline');
     await shot(page, '21-video-offline');
     // Watch to the end, twice as fast; the lesson completes (more than 90% watched).
     await video.evaluate((v: HTMLVideoElement) => {
@@ -224,6 +226,7 @@ describe.skipIf(!chromium)('offline media end to end (web mode in Chromium)', ()
     await page.keyboard.press('Home');
     await page.getByRole('group', { name: 'Slide 1 of 2' }).waitFor();
     expect(media.filter((m) => m.url.endsWith('.pdf')).every((m) => m.source === 'device')).toBe(true);
+    await expectNoSeriousA11yViolations(page, 'slides lesson, offline');
     await shot(page, '22-slides-offline');
   });
 
@@ -266,6 +269,7 @@ describe.skipIf(!chromium)('offline media end to end (web mode in Chromium)', ()
     await page.getByRole('button', { name: 'Remove offline copy' }).focus();
     await page.keyboard.press('Enter');
     await page.getByRole('group', { name: 'Confirm removal' }).waitFor();
+    await expectNoSeriousA11yViolations(page, 'removing the offline copy');
     // Escape cancels and gives the focus back; Enter on the focused "Remove" confirms.
     await page.keyboard.press('Escape');
     await expect
@@ -298,6 +302,7 @@ describe.skipIf(!chromium)('offline media end to end (web mode in Chromium)', ()
     const streamed = media.slice(mark);
     expect(streamed.some((m) => m.url.endsWith('.m4s'))).toBe(true);
     expect(streamed.every((m) => m.source === 'server')).toBe(true);
+    await expectNoSeriousA11yViolations(page, 'video lesson, streaming');
     await shot(page, '23-video-streaming');
   });
 
@@ -315,6 +320,7 @@ describe.skipIf(!chromium)('offline media end to end (web mode in Chromium)', ()
       await page.locator('h1').first().waitFor();
       await page.waitForLoadState('networkidle');
       expect(await overflow(), p).toBeLessThanOrEqual(0);
+      await expectNoSeriousA11yViolations(page, `${p} at 200 % zoom`);
     }
     await page.getByTestId('slides-canvas').waitFor();
     await shot(page, '24-slides-narrow');

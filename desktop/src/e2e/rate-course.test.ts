@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { CourseDetail, CourseRating, MyEnrollmentList } from '@lyceum/contracts';
-import { launchChromium } from '@lyceum/testing';
+import { expectNoSeriousA11yViolations, launchChromium } from '@lyceum/testing';
 import { buildRenderer, rendererStale } from '../../scripts/build.ts';
 import { startCore, type Core } from '../core/core.ts';
 import { chromiumFor, shot } from '../test-support/e2e.ts';
@@ -66,6 +66,7 @@ describe.skipIf(!chromium)('rating and leaving a course in the desktop UI', () =
     await page.getByText('Choose from 1 to 5 stars.').waitFor();
     await page.getByRole('radio', { name: /^4 stars/ }).check();
     await page.getByRole('textbox', { name: /^Review/ }).fill('Clear lessons, good quizzes.');
+    await expectNoSeriousA11yViolations(page, 'rating form, filled in');
     await shot(page, 'rate-01-form');
     await page.getByRole('button', { name: 'Submit rating' }).click();
     await page.getByText('You gave this course 4 stars.').waitFor();
@@ -75,6 +76,7 @@ describe.skipIf(!chromium)('rating and leaving a course in the desktop UI', () =
       stars: 4,
       review: 'Clear lessons, good quizzes.',
     });
+    await expectNoSeriousA11yViolations(page, 'course rated');
     await shot(page, 'rate-02-rated');
 
     await page.getByRole('button', { name: 'Change rating' }).click();
@@ -97,6 +99,7 @@ describe.skipIf(!chromium)('rating and leaving a course in the desktop UI', () =
     await page.getByText(/Your progress is kept/).waitFor();
     await page.getByRole('button', { name: 'Cancel' }).click();
     await page.getByRole('button', { name: 'Leave course' }).click();
+    await expectNoSeriousA11yViolations(page, 'leave the course, confirming');
     await shot(page, 'rate-03-leave');
     await page.getByRole('button', { name: 'Yes, leave course' }).click();
     await page.getByRole('button', { name: 'Enroll' }).waitFor();
