@@ -75,13 +75,18 @@ describe.skipIf(!serverHasSync)('the local data of an account and its sync curso
     const course = await studiedOn(d, student);
     expectFullyThere(d, course);
 
+    expect(d.sync.status().phase).toBe('synced');
+
     await d.session.signOut();
     expect(d.learning.list().items).toEqual([]);
     await signIn(d, student);
-    // Before any sync (offline right after signing in, say), the device already holds the course.
+    // Before any sync (offline right after signing in, say), the device already holds the course; whether it is
+    // up to date is not known until a sync since the sign-in finished.
     expectFullyThere(d, course);
+    expect(d.sync.status()).toMatchObject({ phase: 'checking', confirmed: false });
     await d.sync.syncNow();
     expectFullyThere(d, course);
+    expect(d.sync.status()).toMatchObject({ phase: 'synced', confirmed: true });
   });
 
   it('another account in between: the first one gets everything back, not the changes after its old cursor', async () => {

@@ -35,6 +35,8 @@ export type SyncStateRow = typeof syncState.$inferSelect;
 export function accountData(o: { db: LocalDb; cache: CatalogCache; settings: SettingsRepo }) {
   const { db } = o;
   const now = () => new Date().toISOString();
+  /** Sign-ins (and starts) checked by verify(): what was known before one is not known after it. */
+  let signIns = 0;
 
   /** The synced tables only: callers pair this with the cursors. */
   function clearTables(): void {
@@ -93,12 +95,16 @@ export function accountData(o: { db: LocalDb; cache: CatalogCache; settings: Set
 
     cursor: (userId: string): string | null => row(userId)?.cursor ?? null,
 
+    /** How many sign-ins verify() has seen in this run of the app. */
+    signIns: (): number => signIns,
+
     /**
      * After a sign-in (or at start, signed in): the tables become the user's, and unless they are known to match the
      * user's cursor, the cursor is cleared so that the next sync pulls everything (replacing what is held).
      * Returns whether a full pull is due.
      */
     verify(userId: string): boolean {
+      signIns += 1;
       const state = api.stateFor(userId);
       if (state.cursor !== null && !structuresComplete()) {
         db.update(syncState)
@@ -112,14 +118,17 @@ export function accountData(o: { db: LocalDb; cache: CatalogCache; settings: Set
 
     /**
      * Apply one pulled page with its new cursor, in one transaction: a page from a null cursor (a full pull) replaces
-     * the synced tables. `apply` writes the page's changes (and replays pending mutations).
+     * the synced tables. `apply` writes the page's changes (and replays pending mutations). Returns false, applying
+     * nothing, when the stored cursor is no longer the one the page was asked from (a sign-in cleared it meanwhile).
      */
-    applyPage(userId: string, from: string | null, to: string, apply: () => void): void {
-      db.transaction(() => {
+    applyPage(userId: string, from: string | null, to: string, apply: () => void): boolean {
+      return db.transaction(() => {
         if (api.owner() !== userId) throw new Error('Another account signed in during the sync');
+        if ((row(userId)?.cursor ?? null) !== from) return false;
         if (from === null) clearTables();
         apply();
         db.update(syncState).set({ cursor: to, updatedAt: now() }).where(eq(syncState.userId, userId)).run();
+        return true;
       });
     },
 

@@ -52,7 +52,7 @@ export function syncEngine(o: SyncEngineOptions) {
   let lastError: string | null = null;
   let lastAttemptAt: string | null = null;
   /** The last sync that reached the server and finished (this run of the app): when, and for whom. */
-  let confirmed: { at: number; userId: string } | null = null;
+  let confirmed: { at: number; userId: string; session: number } | null = null;
   let timer: NodeJS.Timeout | null = null;
   let pingTimer: NodeJS.Timeout | null = null;
   let debounce: NodeJS.Timeout | null = null;
@@ -188,6 +188,7 @@ export function syncEngine(o: SyncEngineOptions) {
   async function pull(userId: string, deviceId: string, startCursor: string | null): Promise<void> {
     let cursor = startCursor;
     let resynced = false;
+    let restarts = 0;
     for (;;) {
       const page = await o.transport.pull({ deviceId, cursor, limit: o.pullLimit ?? 500 });
       if (page.resyncRequired) {
@@ -199,7 +200,7 @@ export function syncEngine(o: SyncEngineOptions) {
         continue;
       }
       const now = new Date().toISOString();
-      o.account.applyPage(userId, cursor, page.cursor, () => {
+      const applied = o.account.applyPage(userId, cursor, page.cursor, () => {
         const ctx = {
           db,
           cache: o.cache,
@@ -211,6 +212,12 @@ export function syncEngine(o: SyncEngineOptions) {
         for (const change of page.changes) applyChange(ctx, change);
         replayPending(userId);
       });
+      if (!applied) {
+        // The stored cursor changed under this pull (a sign-in asked for a full pull): go on from the stored one.
+        if (++restarts > 2) throw new Error('The sync cursor kept changing during the sync');
+        cursor = o.account.cursor(userId);
+        continue;
+      }
       cursor = page.cursor;
       changed();
       const courses = page.changes.filter((c) => c.entity === 'course_detail' && c.op === 'upsert');
@@ -223,13 +230,14 @@ export function syncEngine(o: SyncEngineOptions) {
     const userId = o.session.currentUserId();
     if (!userId) return;
     const state = stateFor(userId);
+    const session = o.account.signIns();
     lastAttemptAt = new Date().toISOString();
     try {
       await push(userId, state.deviceId);
       await pull(userId, state.deviceId, o.account.cursor(userId));
       lastError = null;
       setState(userId, { lastSyncAt: new Date().toISOString(), lastError: null });
-      confirmed = { at: Date.now(), userId };
+      confirmed = { at: Date.now(), userId, session };
       ensureSocket(userId);
     } catch (err) {
       confirmed = null;
@@ -327,9 +335,13 @@ export function syncEngine(o: SyncEngineOptions) {
         lastAttemptAt,
         lastError: lastError === 'offline' ? null : lastError,
         socketConnected: socket?.connected() ?? false,
-        // Known only when a sync finished for this user after the connection last came back.
+        // Known only when a sync finished for this user, since their last sign-in and since the connection came back.
         confirmed:
-          confirmed !== null && confirmed.userId === userId && since !== null && confirmed.at >= since,
+          confirmed !== null &&
+          confirmed.userId === userId &&
+          confirmed.session === o.account.signIns() &&
+          since !== null &&
+          confirmed.at >= since,
       });
     },
     dismiss(id: string): boolean {
