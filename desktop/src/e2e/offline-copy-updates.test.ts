@@ -110,7 +110,7 @@ describe.skipIf(!chromium)('offline copy updates (web mode in Chromium)', () => 
     const notice = page.getByTestId('offline-notice');
     await notice.waitFor({ timeout: 60_000 });
     expect(await notice.innerText()).toMatch(
-      /^New content in Fresh offline: Later video \(video, [\d.]+ (KB|MB)\) — downloaded for offline use\.$/,
+      /^New content in Fresh offline: Later video \(video, [\d.,]+\s?\S+\) — downloaded for offline use\.$/,
     );
     await panel().getByText('4 of 4 lessons stored').waitFor();
     expect(await page.getByTestId('offline-state').innerText()).toBe(
@@ -151,7 +151,7 @@ describe.skipIf(!chromium)('offline copy updates (web mode in Chromium)', () => 
     const updates = page.getByTestId('offline-updates');
     await updates.waitFor({ timeout: 60_000 });
     expect(await updates.innerText()).toMatch(
-      /1 lesson has new content to download: Handout \(slides, [\d.]+ (B|KB)\)\. It waits for Wi-Fi or another unmetered connection/,
+      /1 lesson has new content to download: Handout \(slides, [\d.,]+\s?\S+\)\. It waits for Wi-Fi or another unmetered connection/,
     );
     await panel().getByText('3 of 4 lessons stored').waitFor();
     expect(await page.getByTestId('offline-state').innerText()).toMatch(/^Not everything is on this device/);
@@ -162,6 +162,14 @@ describe.skipIf(!chromium)('offline copy updates (web mode in Chromium)', () => 
     await expect
       .poll(() => page.getByTestId('media-source').innerText(), { timeout: 15_000 })
       .toBe("Streaming from the server: this lesson's new content waits for Wi-Fi to download.");
+
+    // Preferences: the device setting that holds it, and what the connection is.
+    await page.goto(`${core.url}/preferences`);
+    const wifiOnly = page.getByRole('checkbox', {
+      name: 'Download updates only on Wi-Fi (not on metered connections)',
+    });
+    expect(await wifiOnly.isChecked()).toBe(true);
+    await page.getByText('This connection is metered: updates of offline courses wait for Wi-Fi.').waitFor();
 
     await page.goto(`${core.url}/learn/${course.id}`);
     await page.getByRole('button', { name: 'Download now' }).click();
