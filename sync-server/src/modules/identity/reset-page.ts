@@ -27,7 +27,7 @@ input[type=password]{width:100%;font:inherit;padding:.5rem .6rem;border:1px soli
 input:focus-visible,button:focus-visible,a:focus-visible{outline:3px solid #1d4ed8;outline-offset:2px}
 button{margin-top:1.25rem;font:inherit;font-weight:600;padding:.6rem 1.2rem;border:0;border-radius:6px;background:#1d4ed8;color:#fff;cursor:pointer}
 .rules{margin:.25rem 0 0;padding-left:1.25rem;color:#344054}
-.notice{padding:.75rem 1rem;border-radius:6px;margin:0 0 1rem}
+.notice{padding:.75rem 1rem;border-radius:6px;margin:0 0 1rem}.notice p{margin:0 0 .25rem}.notice p:last-child{margin:0}
 .error{background:#fef3f2;border:1px solid #b42318;color:#7a271a}
 .ok{background:#ecfdf3;border:1px solid #067647;color:#054f31}
 a{color:#1d4ed8}
