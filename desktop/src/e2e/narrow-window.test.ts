@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { CourseDetail } from '@lyceum/contracts';
-import { launchChromium } from '@lyceum/testing';
+import { expectNoSeriousA11yViolations, launchChromium } from '@lyceum/testing';
 import { buildRenderer, rendererStale } from '../../scripts/build.ts';
 import { startCore, type Core } from '../core/core.ts';
 import { chromiumFor, shot } from '../test-support/e2e.ts';
@@ -95,6 +95,7 @@ describe.skipIf(!chromium)('narrow windows: courses first, filters behind a togg
     expect(await toggle(page).getAttribute('aria-expanded')).toBe('false');
     expect(await page.getByRole('radiogroup', { name: 'Price' }).count()).toBe(0);
     expect(await page.getByRole('group', { name: 'Price' }).isVisible()).toBe(false);
+    await expectNoSeriousA11yViolations(page, 'catalog at 800 px, filters folded');
     await shot(page, 'narrow-01-800');
   });
 
@@ -122,6 +123,7 @@ describe.skipIf(!chromium)('narrow windows: courses first, filters behind a togg
     await page.keyboard.press('Enter');
     expect(await toggle(page).getAttribute('aria-expanded')).toBe('true');
     expect(await price.isVisible()).toBe(true);
+    await expectNoSeriousA11yViolations(page, 'catalog at 200 % zoom, filters open');
     // Into the filters: the first option of Price, then arrow to "Free".
     await page.keyboard.press('Tab');
     expect(
@@ -177,6 +179,7 @@ describe.skipIf(!chromium)('narrow windows: courses first, filters behind a togg
       .poll(() => page.getByTestId('connectivity').innerText(), { timeout: 15_000 })
       .toContain('Offline');
     await expect.poll(() => page.getByTestId('sync-summary').innerText(), { timeout: 15_000 }).toMatch(/1/);
+    await expectNoSeriousA11yViolations(page, 'catalog offline at 1280 px');
     await shot(page, 'narrow-04-header-offline');
     expect((await header.boundingBox())!.height).toBe(online);
     expect(await oneLine()).toBeLessThan(4);
