@@ -2,7 +2,7 @@ import { useId, useRef, useState, type KeyboardEvent } from 'react';
 import { useIntl } from 'react-intl';
 import { useT } from '../i18n/use-t.ts';
 import { useConnectivity } from '../lib/connectivity.tsx';
-import { formatAgo } from '../lib/format.ts';
+import { useFormat } from '../lib/format.ts';
 import { useSync } from '../lib/sync.tsx';
 import { syncSummary } from '../lib/sync-summary.ts';
 import { Button } from './Button.tsx';
@@ -16,6 +16,7 @@ export function SyncIndicator() {
   const connectivity = useConnectivity().status;
   const intl = useIntl();
   const t = useT();
+  const f = useFormat();
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
   const panelId = useId();
@@ -63,7 +64,7 @@ export function SyncIndicator() {
             {online ? t('sync.panel.online') : t('sync.panel.offline')} ·{' '}
             <span data-testid="sync-last">
               {t('sync.panel.lastSync', {
-                when: status.lastSyncAt ? formatAgo(status.lastSyncAt) : t('sync.panel.notYet'),
+                when: status.lastSyncAt ? f.ago(status.lastSyncAt) : t('sync.panel.notYet'),
               })}
             </span>
           </p>
@@ -87,7 +88,7 @@ export function SyncIndicator() {
                     <p>
                       {t('sync.panel.refusedWhat', {
                         what: r.what,
-                        when: formatAgo(r.createdAt),
+                        when: f.ago(r.createdAt),
                         message: r.message,
                       })}
                     </p>

@@ -8,7 +8,7 @@ import {
   type SupportedLocale,
 } from '@lyceum/ui/i18n';
 import { useIntl } from 'react-intl';
-import { rememberFormat } from '../lib/format.ts';
+import { rememberIntl } from './current.ts';
 import { learningApi } from '../lib/learning-api.ts';
 import { useSync } from '../lib/sync.tsx';
 import { catalogues } from './catalogues.ts';
@@ -73,15 +73,15 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   return (
     <Ctx.Provider value={{ choice, locale, timeZone, apply, reload }}>
       <LocaleProvider locale={locale} timeZone={timeZone} catalogues={catalogues}>
-        <RememberFormat />
+        <RememberIntl />
         {children}
       </LocaleProvider>
     </Ctx.Provider>
   );
 }
 
-function RememberFormat() {
-  rememberFormat(useIntl());
+function RememberIntl() {
+  rememberIntl(useIntl());
   return null;
 }
 

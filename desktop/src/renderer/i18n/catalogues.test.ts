@@ -34,6 +34,7 @@ const sameOnPurpose: Record<string, ('fr' | 'es')[]> = {
   'teach.formats.slides': ['fr', 'es'],
   'insights.questionFallback': ['fr'],
   'insights.engagement': ['fr'],
+  'format.bytes': ['es'],
   'prefs.notifications': ['fr'],
   'download.kind.document': ['fr'],
 };

@@ -10,8 +10,12 @@ import {
 } from '../../core/schemas.ts';
 import { MyRatingView, ReviewPage, type RatingBody } from '../../core/rating-schemas.ts';
 import { PreviewLesson } from '../../core/preview-schemas.ts';
+import { localError } from '../i18n/errors.ts';
 
-/** A failed call to the local API, with the machine-readable code the core (or the server behind it) answered. */
+/**
+ * A failed call to the local API, with the machine-readable code the core (or the server behind it) answered; its
+ * message is in the interface's language when it is not English (see localError).
+ */
 export class ApiFailure extends Error {
   constructor(
     readonly status: number,
@@ -20,7 +24,7 @@ export class ApiFailure extends Error {
     /** The error's details as answered (e.g. the fields that failed validation, a weak password's problems). */
     readonly details?: unknown,
   ) {
-    super(message);
+    super(localError(code, message));
     this.name = 'ApiFailure';
   }
 }

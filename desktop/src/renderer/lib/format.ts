@@ -61,13 +61,14 @@ export function formatter(intl: IntlShape) {
     /** A size in bytes as the language writes it ("12.4 MB", "12,4 Mo"). */
     bytes: (n: number) => {
       const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte', 'terabyte'] as const;
-      const i = n > 0 ? Math.min(units.length - 1, Math.floor(Math.log(n) / Math.log(1024))) : 0;
-      const v = n > 0 ? n / 1024 ** i : 0;
+      const i = n >= 1024 ? Math.min(units.length - 1, Math.floor(Math.log(n) / Math.log(1024))) : 0;
+      if (i === 0) return t('format.bytes', { count: Math.max(0, Math.round(n)) });
+      const v = n / 1024 ** i;
       return intl.formatNumber(v, {
         style: 'unit',
         unit: units[i],
         unitDisplay: 'short',
-        maximumFractionDigits: i === 0 || v >= 10 ? 0 : 1,
+        maximumFractionDigits: v >= 10 ? 0 : 1,
       });
     },
     /** The time now (or at `v`) in another zone than the chosen one, e.g. to preview a time-zone choice. */
@@ -96,35 +97,3 @@ export function useFormat(): Format {
   const intl = useIntl();
   return useMemo(() => formatter(intl), [intl]);
 }
-
-// The formatter of the latest render, for code outside components. Prefer useFormat() in components: they then
-// render again when the language or time zone changes.
-let latest: Format | null = null;
-/** Called by the i18n provider on each render. */
-export function rememberFormat(intl: IntlShape): void {
-  latest = formatter(intl);
-}
-function current(): Format {
-  if (!latest) throw new Error('No language yet: format inside the I18nProvider');
-  return latest;
-}
-/** @deprecated use `useFormat().price` */
-export const formatPrice = (price: CourseSummary['price']) => current().price(price);
-/** @deprecated use `useFormat().minutes` */
-export const formatDuration = (minutes: number) => current().minutes(minutes);
-/** @deprecated use `useFormat().ago` */
-export const formatAgo = (iso: string | null, now?: number) => current().ago(iso, now);
-/** @deprecated use `useFormat().languageName` */
-export const languageName = (tag: string) => current().languageName(tag);
-const labelGroup = (g: LabelGroup): Record<string, string> =>
-  new Proxy({} as Record<string, string>, {
-    get: (_, v) => (typeof v === 'string' ? current().label(g, v) : undefined),
-  });
-/** @deprecated use `useFormat().label(group, value)` */
-export const labels = {
-  type: labelGroup('type'),
-  level: labelGroup('level'),
-  price: labelGroup('price'),
-  kind: labelGroup('kind'),
-  sort: labelGroup('sort'),
-};

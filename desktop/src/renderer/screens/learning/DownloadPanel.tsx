@@ -7,7 +7,7 @@ import { Spinner } from '../../components/Spinner.tsx';
 import { useT } from '../../i18n/use-t.ts';
 import { failureMessage } from '../../lib/api.ts';
 import { learningApi } from '../../lib/learning-api.ts';
-import { formatBytes } from '../../lib/media-format.ts';
+import { useFormat } from '../../lib/format.ts';
 import { NoticeList, UpdateSummary, useLessonList } from './OfflineUpdates.tsx';
 import { ProgressBar } from './ProgressBar.tsx';
 import '../../styles/media.css';
@@ -64,6 +64,7 @@ export function DownloadPanel({
   onChange: (d: StudyCourseData) => void;
 }) {
   const t = useT();
+  const f = useFormat();
   const lessonList = useLessonList();
   const courseId = data.course.id;
   const offline = data.enrollment?.offline ?? null;
@@ -221,8 +222,8 @@ export function DownloadPanel({
                 value={dl.bytesDone}
                 max={dl.bytesTotal}
                 label={t('download.bytes', {
-                  done: formatBytes(dl.bytesDone),
-                  total: formatBytes(dl.bytesTotal),
+                  done: f.bytes(dl.bytesDone),
+                  total: f.bytes(dl.bytesTotal),
                 })}
               />
             </div>
@@ -241,7 +242,7 @@ export function DownloadPanel({
           ) : null}
           {dl ? (
             <p className="muted download-panel__disk" data-testid="download-disk">
-              {t('download.disk', { size: formatBytes(dl.diskBytes) })}
+              {t('download.disk', { size: f.bytes(dl.diskBytes) })}
             </p>
           ) : null}
           {lessons.length ? (
@@ -259,7 +260,7 @@ export function DownloadPanel({
                       label={t('download.files', {
                         done: l.filesDone,
                         count: l.files,
-                        size: formatBytes(l.bytesTotal),
+                        size: f.bytes(l.bytesTotal),
                       })}
                     />
                     {l.errors.length ? (
@@ -308,7 +309,7 @@ export function DownloadPanel({
                   if (e.key === 'Escape') cancel();
                 }}
               >
-                <span>{t('download.removeQuestion', { size: formatBytes(dl?.diskBytes ?? 0) })}</span>
+                <span>{t('download.removeQuestion', { size: f.bytes(dl?.diskBytes ?? 0) })}</span>
                 <Button
                   variant="primary"
                   onClick={() => void remove()}

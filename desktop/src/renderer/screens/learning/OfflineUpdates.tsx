@@ -4,7 +4,7 @@ import type { LessonUpdate, OfflineNotice } from '../../../core/content-schemas.
 import { Banner } from '../../components/Banner.tsx';
 import { Button } from '../../components/Button.tsx';
 import { useT } from '../../i18n/use-t.ts';
-import { formatBytes } from '../../lib/media-format.ts';
+import { useFormat } from '../../lib/format.ts';
 import { learningApi } from '../../lib/learning-api.ts';
 import { useSync } from '../../lib/sync.tsx';
 import { useLoad } from '../../lib/use-load.ts';
@@ -19,6 +19,7 @@ const KIND_KEYS = {
 /** "Lesson X (video, 12 MB)" for each lesson, joined as the language joins a list. */
 export function useLessonList() {
   const t = useT();
+  const f = useFormat();
   const intl = useIntl();
   return (items: { title: string; kinds: AssetKind[]; bytes: number }[]) =>
     intl.formatList(
@@ -29,7 +30,7 @@ export function useLessonList() {
             i.kinds.map((k) => t(KIND_KEYS[k])),
             { type: 'unit' },
           ),
-          size: formatBytes(i.bytes),
+          size: f.bytes(i.bytes),
         }),
       ),
       { type: 'conjunction' },
