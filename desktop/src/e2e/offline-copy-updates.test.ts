@@ -133,7 +133,15 @@ describe.skipIf(!chromium)('offline copy updates (web mode in Chromium)', () => 
     await expect.poll(() => page.getByTestId('offline-notice').count()).toBe(0);
   }, 150_000);
 
-  it('on a metered connection, new content waits for Wi-Fi, the panel says so, and "Download now" fetches it', async () => {
+  /** What the platform says of the connection (the stub the page was given), and the change event. */
+  const connectionIs = (type: 'cellular' | 'wifi') =>
+    page.evaluate((t) => {
+      const c = (navigator as Navigator & { connection: EventTarget & { type: string } }).connection;
+      c.type = t;
+      c.dispatchEvent(new Event('change'));
+    }, type);
+
+  it('on a metered connection, new content waits for Wi-Fi and everything says so; on Wi-Fi it downloads', async () => {
     // The platform says cellular (as Chromium does on Android / ChromeOS): the app reports it to the core.
     await page.addInitScript(() => {
       const connection = Object.assign(new EventTarget(), { type: 'cellular', saveData: false });
@@ -157,12 +165,6 @@ describe.skipIf(!chromium)('offline copy updates (web mode in Chromium)', () => 
     expect(await page.getByTestId('offline-state').innerText()).toMatch(/^Not everything is on this device/);
     await shot(page, '31-offline-copy-waits-for-wifi');
 
-    // The lesson says the truth too.
-    await page.getByRole('link', { name: 'Handout', exact: true }).click();
-    await expect
-      .poll(() => page.getByTestId('media-source').innerText(), { timeout: 15_000 })
-      .toBe("Streaming from the server: this lesson's new content waits for Wi-Fi to download.");
-
     // Preferences: the device setting that holds it, and what the connection is.
     await page.goto(`${core.url}/preferences`);
     const wifiOnly = page.getByRole('checkbox', {
@@ -171,8 +173,16 @@ describe.skipIf(!chromium)('offline copy updates (web mode in Chromium)', () => 
     expect(await wifiOnly.isChecked()).toBe(true);
     await page.getByText('This connection is metered: updates of offline courses wait for Wi-Fi.').waitFor();
 
-    await page.goto(`${core.url}/learn/${course.id}`);
-    await page.getByRole('button', { name: 'Download now' }).click();
+    // The lesson says the truth too, and follows when the connection becomes Wi-Fi.
+    await page.goto(`${core.url}/learn/${course.id}/lessons/${lessonId('Handout')}`);
+    const line = () => page.getByTestId('media-source').innerText();
+    await expect
+      .poll(line, { timeout: 15_000 })
+      .toBe("Streaming from the server: this lesson's new content waits for Wi-Fi to download.");
+    await connectionIs('wifi');
+    await expect.poll(line, { timeout: 30_000 }).toBe('On this device: works without a connection.');
+
+    await page.getByRole('link', { name: 'Fresh offline' }).first().click();
     const notice = page.getByTestId('offline-notice');
     await notice.waitFor({ timeout: 30_000 });
     expect(await notice.innerText()).toContain('New content in Fresh offline: Handout (slides,');
@@ -181,5 +191,28 @@ describe.skipIf(!chromium)('offline copy updates (web mode in Chromium)', () => 
       'Ready: every lesson works without a connection.',
     );
     expect(await page.getByTestId('offline-updates').count()).toBe(0);
+    await page.getByRole('button', { name: 'Dismiss' }).click();
+    await expect.poll(() => page.getByTestId('offline-notice').count()).toBe(0);
+  }, 120_000);
+
+  it('"Download now" fetches what waits for Wi-Fi at once', async () => {
+    await connectionIs('cellular');
+    await expect.poll(() => core.downloads.policy.view().held, { timeout: 10_000 }).toBe(true);
+    await uploadFile(server, teacher.token, course.id, {
+      lessonId: lessonId('Deck'),
+      kind: 'slides',
+      name: 'deck-2.pdf',
+      bytes: tinyPdf('Deck, part two'),
+    });
+    await page.getByTestId('offline-updates').waitFor({ timeout: 60_000 });
+    await panel().getByText('3 of 4 lessons stored').waitFor();
+    await page.getByRole('button', { name: 'Download now' }).click();
+    const notice = page.getByTestId('offline-notice');
+    await notice.waitFor({ timeout: 30_000 });
+    expect(await notice.innerText()).toContain('New content in Fresh offline: Deck (slides,');
+    await panel().getByText('4 of 4 lessons stored').waitFor();
+    expect(await page.getByTestId('offline-state').innerText()).toBe(
+      'Ready: every lesson works without a connection.',
+    );
   }, 120_000);
 });

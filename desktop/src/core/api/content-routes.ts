@@ -85,6 +85,15 @@ export function contentRoutes(s: { learning: LearningService; downloads: Downloa
     },
     {
       method: 'GET',
+      path: '/api/learning/:id/lessons/:lessonId/offline',
+      handler: ({ params }) => {
+        const p = lessonOf(params);
+        learning.lesson(p.id, p.lessonId);
+        return learning.offline.lessonOffline(p.id, p.lessonId);
+      },
+    },
+    {
+      method: 'GET',
       path: '/api/learning/:id/lessons/:lessonId/watch',
       handler: ({ params }) => {
         const p = lessonOf(params);

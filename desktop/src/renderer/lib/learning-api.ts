@@ -4,6 +4,7 @@ import {
   CourseDownload,
   DownloadList,
   LessonMedia,
+  LessonOffline,
   OfflineNotices,
   VerifyResult,
   WatchState,
@@ -55,6 +56,9 @@ export const learningApi = {
     changed(call(StudyLesson, 'POST', `${lessonPath(courseId, lessonId)}/attempts`, body)),
   lessonMedia: (courseId: string, lessonId: string) =>
     call(LessonMedia, 'GET', `${lessonPath(courseId, lessonId)}/media`),
+  /** Where a lesson's files stand on this device (local only: cheap to poll). */
+  lessonOffline: (courseId: string, lessonId: string) =>
+    call(LessonOffline, 'GET', `${lessonPath(courseId, lessonId)}/offline`),
   watchState: (courseId: string, lessonId: string) =>
     call(WatchState, 'GET', `${lessonPath(courseId, lessonId)}/watch`),
   watch: (courseId: string, lessonId: string, body: WatchBody) =>

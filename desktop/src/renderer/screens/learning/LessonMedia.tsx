@@ -1,7 +1,8 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { WatchedInterval } from '@lyceum/contracts';
 import type {
   LessonMedia as Media,
+  LessonOffline,
   MediaAsset,
   WatchBody,
   WatchState,
@@ -45,6 +46,42 @@ function sourceLine(t: T, m: Media): string {
     default:
       return t('lessonMedia.streamingNew');
   }
+}
+
+const LIVE_MS = 2000;
+const moving = (o: LessonOffline) =>
+  o.kept && (o.state === 'downloading' || o.state === 'missing' || o.state === 'waiting');
+
+/**
+ * While the lesson's files are on their way (or wait for Wi-Fi), follow where their copy stands (the player keeps playing: only the
+ * line above it changes).
+ */
+function useLiveOffline(m: Media | null): Media | null {
+  const [live, setLive] = useState<LessonOffline | null>(null);
+  const start = m !== null && moving(m.offline);
+  const courseId = m?.courseId;
+  const lessonId = m?.lessonId;
+  useEffect(() => {
+    setLive(null);
+    if (!start || !courseId || !lessonId) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let on = true;
+    const tick = async () => {
+      const o = await learningApi.lessonOffline(courseId, lessonId).catch(() => null);
+      if (!on) return;
+      // "stored" with nothing planned yet only means the check has not queued the files: keep what was said.
+      if (o && !(o.state === 'stored' && o.bytesTotal === 0)) setLive(o);
+      if (!o || moving(o) || o.bytesTotal === 0) timer = setTimeout(() => void tick(), LIVE_MS);
+    };
+    timer = setTimeout(() => void tick(), LIVE_MS);
+    return () => {
+      on = false;
+      clearTimeout(timer);
+    };
+  }, [start, courseId, lessonId]);
+  if (!m || !live) return m;
+  const stored = live.state === 'stored';
+  return { ...m, offline: live, assets: stored ? m.assets.map((a) => ({ ...a, stored: true })) : m.assets };
 }
 
 /** Offline, with none of the lesson's files here: why, for a course kept offline. */
@@ -104,6 +141,7 @@ export function LessonMedia({ d, onCompleted }: { d: StudyLesson; onCompleted: (
     () => learningApi.lessonMedia(d.courseId, d.lesson.id),
     [d.courseId, d.lesson.id],
   );
+  const live = useLiveOffline(state.status === 'ready' ? state.data : null);
   if (state.status === 'loading') return <Spinner label={t('lessonMedia.loading')} />;
   if (state.status === 'error')
     return (
@@ -135,11 +173,12 @@ export function LessonMedia({ d, onCompleted }: { d: StudyLesson; onCompleted: (
   const videos = assets.filter((a) => a.kind === 'video' && a.contentType.includes('mpegurl'));
   const slides = assets.filter((a) => !videos.includes(a) && isPdf(a));
   const others = assets.filter((a) => !videos.includes(a) && !slides.includes(a));
-  const stored = assets.every((a) => a.stored);
+  const shown = live ?? state.data;
+  const stored = shown.assets.every((a) => a.stored);
   return (
     <div className="lesson-media">
       <p className={`media-source ${stored ? 'media-source--device' : ''}`} data-testid="media-source">
-        {sourceLine(t, state.data)}
+        {sourceLine(t, shown)}
       </p>
       {videos.map((a) => (
         <Video key={a.assetId} d={d} asset={a} onCompleted={onCompleted} />
