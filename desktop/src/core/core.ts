@@ -125,6 +125,11 @@ export async function startCore(opts: CoreOptions) {
       tuning: opts.downloads,
       onError: opts.onError,
     });
+    // Another account signed in: the previous one's offline files leave the device with its offline copies.
+    account.onAccountSwitch(() => {
+      for (const c of downloads.courses())
+        void downloads.remove(c.courseId).catch((err) => opts.onError?.(err));
+    });
     const analytics = createAnalytics({
       settings,
       db: store.db,

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CourseDetail } from '@lyceum/contracts';
 import { deviceFleet, type Device } from '../../test-support/devices.ts';
+import { tinyPdf, uploadFile, waitAssetReady } from '../../test-support/content.ts';
 import { lessonsOf, studyCourse } from '../../test-support/study-course.ts';
 import {
   removeDir,
@@ -110,6 +111,43 @@ describe.skipIf(!serverHasSync)('the local data of an account and its sync curso
     expect(item).toMatchObject({ structureStored: true, completedLessons: 1, requiredLessons: 4 });
     // The other account's switch removed the offline copy (nothing of one account shows to another).
     expect(item?.offline).toBeNull();
+  });
+
+  it("another account signing in: the previous one's offline files leave the device", async () => {
+    const first = await server.user('student');
+    const second = await server.user('student');
+    const course = await server.publishedCourse(teacher, {
+      title: 'Slides kept offline',
+      description: 'One deck.',
+      subject: 'Testing',
+      modules: [{ title: 'Read', lessons: [{ title: 'Deck', kind: 'slides' }] }],
+    });
+    const lessonId = course.modules[0]!.lessons[0]!.id;
+    const asset = await uploadFile(server, teacher.token, course.id, {
+      lessonId,
+      kind: 'slides',
+      name: 'deck.pdf',
+      bytes: tinyPdf('Mine'),
+    });
+    await waitAssetReady(server, teacher.token, asset.id);
+    const { d } = await fleet.open();
+    await signIn(d, first);
+    await d.learning.enroll(course.id);
+    await d.learning.setOffline(course.id, true);
+    await d.downloads.idle();
+    expect(d.downloads.courses().map((c) => c.courseId)).toEqual([course.id]);
+    expect(d.downloads.diskUsage(course.id)).toBeGreaterThan(0);
+
+    // The same student again: the files stay.
+    await d.session.signOut();
+    await signIn(d, first);
+    expect(d.downloads.diskUsage(course.id)).toBeGreaterThan(0);
+    await d.session.signOut();
+
+    await signIn(d, second);
+    await expect.poll(() => d.downloads.courses().length).toBe(0);
+    expect(d.downloads.diskUsage(course.id)).toBe(0);
+    expect(d.learning.offline.list().courses).toEqual([]);
   });
 
   it('local data that does not match the cursor (course structures lost) is pulled again in full at sign-in', async () => {

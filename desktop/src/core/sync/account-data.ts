@@ -37,6 +37,8 @@ export function accountData(o: { db: LocalDb; cache: CatalogCache; settings: Set
   const now = () => new Date().toISOString();
   /** Sign-ins (and starts) checked by verify(): what was known before one is not known after it. */
   let signIns = 0;
+  /** Told when the tables were handed to another account (the previous one's offline files must go too). */
+  const switchListeners = new Set<() => void>();
 
   /** The synced tables only: callers pair this with the cursors. */
   function clearTables(): void {
@@ -83,6 +85,7 @@ export function accountData(o: { db: LocalDb; cache: CatalogCache; settings: Set
           api.clear({ offlineCopies: true });
           o.settings.set(OWNER, userId);
         });
+        for (const l of switchListeners) l();
       }
       const found = row(userId);
       if (found) return found;
@@ -94,6 +97,12 @@ export function accountData(o: { db: LocalDb; cache: CatalogCache; settings: Set
     },
 
     cursor: (userId: string): string | null => row(userId)?.cursor ?? null,
+
+    /** Called after another account's data was cleared for a new one (see stateFor). */
+    onAccountSwitch(l: () => void): () => void {
+      switchListeners.add(l);
+      return () => switchListeners.delete(l);
+    },
 
     /** How many sign-ins verify() has seen in this run of the app. */
     signIns: (): number => signIns,
