@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { LYCEUM_ACCOUNT_HOME, VERBS, activityIri } from '@lyceum/contracts';
-import { findChromium, launchChromium } from '@lyceum/testing';
+import { expectNoSeriousA11yViolations, findChromium, launchChromium } from '@lyceum/testing';
 import { ensureConsoleBuilt } from '../../console/build.ts';
 import { startTestServer, type TestServer } from '../harness.ts';
 
@@ -53,12 +53,14 @@ describe.skipIf(!chromium)('admin console: the live analytics dashboard in Chrom
     await page.getByLabel('Password').fill(student.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => page.getByRole('alert').innerText()).toContain('for administrators');
+    await expectNoSeriousA11yViolations(page, 'console sign-in, refused');
 
     await page.getByLabel('Email').fill(admin.email);
     await page.getByLabel('Password').fill(admin.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Learning analytics' }).waitFor();
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'Live' }).count()).toBe(1);
+    await expectNoSeriousA11yViolations(page, 'console dashboard');
   });
 
   it('updates its figures within 2 seconds of events arriving, without a reload', async () => {
@@ -82,6 +84,7 @@ describe.skipIf(!chromium)('admin console: the live analytics dashboard in Chrom
     console.log(`[admin dashboard e2e] events visible on the dashboard ${tookMs} ms after the upload`);
     expect(Number(await tile('Active learners now').getAttribute('data-value'))).toBeGreaterThanOrEqual(1);
     await expect.poll(() => page.locator('.lx-chart-title', { hasText: 'Events per day' }).count()).toBe(1);
+    await expectNoSeriousA11yViolations(page, 'console dashboard with figures');
   });
 
   it('changes the range with the picker and keeps the figures consistent', async () => {
