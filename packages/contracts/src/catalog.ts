@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, IsoDateTime, Limit } from './common.ts';
+import { Id, IsoDateTime, Limit, Text } from './common.ts';
 import { AnswerKey, QuestionOption, QuestionType } from './quiz.ts';
 
 export const CourseType = z.enum(['self_paced', 'instructor_led', 'cohort']);
@@ -13,7 +13,7 @@ export type LessonKind = z.infer<typeof LessonKind>;
 export const CourseSort = z.enum(['relevance', 'newest', 'rating', 'popularity']);
 export type CourseSort = z.infer<typeof CourseSort>;
 
-export const Currency = z.string().regex(/^[A-Z]{3}$/, 'ISO 4217 currency code such as USD');
+export const Currency = Text().regex(/^[A-Z]{3}$/, 'ISO 4217 currency code such as USD');
 /** A paid course's price; a free course has price null. */
 export const Price = z
   .object({ amountCents: z.number().int().min(1).max(100_000_000), currency: Currency })
@@ -21,12 +21,13 @@ export const Price = z
   .meta({ id: 'Price' });
 export type Price = z.infer<typeof Price>;
 
-export const LanguageTag = z
-  .string()
-  .regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'BCP 47 language tag such as en or pt-BR');
+export const LanguageTag = Text().regex(
+  /^[a-z]{2,3}(-[A-Z]{2})?$/,
+  'BCP 47 language tag such as en or pt-BR',
+);
 
 export const QuestionFeedback = z
-  .object({ correct: z.string().max(2000).optional(), incorrect: z.string().max(2000).optional() })
+  .object({ correct: Text().max(2000).optional(), incorrect: Text().max(2000).optional() })
   .strict();
 
 // ---------- writing a course ----------
@@ -36,7 +37,7 @@ export const QuestionInput = z
   .object({
     id: Id.optional(),
     type: QuestionType,
-    prompt: z.string().trim().min(1).max(5000),
+    prompt: Text().trim().min(1).max(5000),
     /** Choices of single/multiple choice questions (ids are yours to pick, unique within the question). */
     options: z.array(QuestionOption.strict()).max(20).default([]),
     answer: AnswerKey,
@@ -64,14 +65,14 @@ export type QuizInput = z.infer<typeof QuizInput>;
 export const LessonInput = z
   .object({
     id: Id.optional(),
-    title: z.string().trim().min(1).max(200),
+    title: Text().trim().min(1).max(200),
     kind: LessonKind,
     durationMinutes: z.number().int().min(0).max(10_000).default(0),
     isPreview: z.boolean().default(false),
     required: z.boolean().default(true),
     dueAt: IsoDateTime.nullable().default(null),
     /** The text of a text lesson (Markdown); notes or a transcript for other kinds. */
-    body: z.string().max(200_000).default(''),
+    body: Text().max(200_000).default(''),
     /** Only for kind 'quiz' (settings default when left out). */
     quiz: QuizInput.optional(),
   })
@@ -81,17 +82,17 @@ export type LessonInput = z.infer<typeof LessonInput>;
 export const ModuleInput = z
   .object({
     id: Id.optional(),
-    title: z.string().trim().min(1).max(200),
+    title: Text().trim().min(1).max(200),
     lessons: z.array(LessonInput).max(200).default([]),
   })
   .strict();
 export type ModuleInput = z.infer<typeof ModuleInput>;
 
 const courseFields = {
-  title: z.string().trim().min(1).max(200),
-  description: z.string().max(20_000),
-  subject: z.string().trim().min(1).max(100),
-  tags: z.array(z.string().trim().min(1).max(40)).max(20),
+  title: Text().trim().min(1).max(200),
+  description: Text().max(20_000),
+  subject: Text().trim().min(1).max(100),
+  tags: z.array(Text().trim().min(1).max(40)).max(20),
   language: LanguageTag,
   type: CourseType,
   level: CourseLevel,
@@ -137,19 +138,19 @@ export type CoursePatch = z.infer<typeof CoursePatch>;
 
 // ---------- reading courses ----------
 
-export const InstructorRef = z.object({ id: Id, name: z.string() });
+export const InstructorRef = z.object({ id: Id, name: Text() });
 
 export const CourseSummary = z
   .object({
     id: Id,
-    title: z.string(),
+    title: Text(),
     /** The start of the description. */
-    excerpt: z.string(),
-    subject: z.string(),
-    tags: z.array(z.string()),
+    excerpt: Text(),
+    subject: Text(),
+    tags: z.array(Text()),
     level: CourseLevel,
     type: CourseType,
-    language: z.string(),
+    language: Text(),
     status: CourseStatus,
     price: Price.nullable(),
     instructors: z.array(InstructorRef),
@@ -158,7 +159,7 @@ export const CourseSummary = z
     ratingAverage: z.number(),
     ratingCount: z.number().int(),
     enrollmentCount: z.number().int(),
-    coverImageUrl: z.string().nullable(),
+    coverImageUrl: Text().nullable(),
     publishedAt: IsoDateTime.nullable(),
     updatedAt: IsoDateTime,
   })
@@ -167,25 +168,25 @@ export type CourseSummary = z.infer<typeof CourseSummary>;
 
 export const CourseSearchQuery = z
   .object({
-    q: z.string().max(200).optional(),
+    q: Text().max(200).optional(),
     type: CourseType.optional(),
     level: CourseLevel.optional(),
-    subject: z.string().trim().min(1).max(100).optional(),
-    language: z.string().trim().min(1).max(20).optional(),
-    tag: z.string().trim().min(1).max(40).optional(),
+    subject: Text().trim().min(1).max(100).optional(),
+    language: Text().trim().min(1).max(20).optional(),
+    tag: Text().trim().min(1).max(40).optional(),
     price: z.enum(['free', 'paid']).optional(),
     minDuration: z.coerce.number().int().min(0).optional(),
     maxDuration: z.coerce.number().int().min(0).optional(),
     instructor: Id.optional(),
     /** Default: relevance when q has words, newest otherwise. */
     sort: CourseSort.optional(),
-    cursor: z.string().max(500).optional(),
+    cursor: Text().max(500).optional(),
     limit: Limit,
   })
   .strict();
 export type CourseSearchQuery = z.infer<typeof CourseSearchQuery>;
 
-export const FacetBucket = z.object({ value: z.string(), count: z.number().int() });
+export const FacetBucket = z.object({ value: Text(), count: z.number().int() });
 /** Counts per value over the query and the other filters (a facet's own filter does not narrow it). */
 export const CourseFacets = z
   .object({
@@ -200,13 +201,13 @@ export type CourseFacets = z.infer<typeof CourseFacets>;
 
 export const CourseSearchResult = z.object({
   items: z.array(CourseSummary),
-  nextCursor: z.string().nullable(),
+  nextCursor: Text().nullable(),
   facets: CourseFacets,
   /**
    * "Did you mean …?": q with its misspelled words corrected from the catalog's titles, subjects and tags, when the
    * words as typed find few or no courses and the correction finds more ("pyhton" → "python").
    */
-  suggestion: z.string().optional(),
+  suggestion: Text().optional(),
   /** True when q as typed found nothing: the items, facets and cursor are those of the suggestion. */
   suggestionApplied: z.boolean().optional(),
 });
@@ -216,7 +217,7 @@ export type CourseSearchResult = z.infer<typeof CourseSearchResult>;
 export const QuestionView = z.object({
   id: Id,
   type: QuestionType,
-  prompt: z.string(),
+  prompt: Text(),
   options: z.array(QuestionOption),
   points: z.number(),
   answer: AnswerKey.optional(),
@@ -238,7 +239,7 @@ export const QuizView = z.object({
 
 export const LessonView = z.object({
   id: Id,
-  title: z.string(),
+  title: Text(),
   kind: LessonKind,
   durationMinutes: z.number().int(),
   isPreview: z.boolean(),
@@ -246,19 +247,19 @@ export const LessonView = z.object({
   dueAt: IsoDateTime.nullable(),
   /** True when the caller may see only the outline of this lesson (not enrolled, not a preview). */
   locked: z.boolean(),
-  body: z.string().optional(),
+  body: Text().optional(),
   quiz: QuizView.optional(),
 });
 export type LessonView = z.infer<typeof LessonView>;
 
-export const ModuleView = z.object({ id: Id, title: z.string(), lessons: z.array(LessonView) });
+export const ModuleView = z.object({ id: Id, title: Text(), lessons: z.array(LessonView) });
 
 export const CourseDetail = CourseSummary.extend({
-  description: z.string(),
+  description: Text(),
   ownerId: Id,
   version: z.number().int(),
   createdAt: IsoDateTime,
-  prerequisites: z.array(z.object({ id: Id, title: z.string() })),
+  prerequisites: z.array(z.object({ id: Id, title: Text() })),
   modules: z.array(ModuleView),
   /** What the caller may do and see. */
   viewer: z.object({ canEdit: z.boolean(), enrolled: z.boolean(), contentUnlocked: z.boolean() }),
@@ -266,14 +267,14 @@ export const CourseDetail = CourseSummary.extend({
 export type CourseDetail = z.infer<typeof CourseDetail>;
 
 export const TeachingQuery = z
-  .object({ status: CourseStatus.optional(), cursor: z.string().max(500).optional(), limit: Limit })
+  .object({ status: CourseStatus.optional(), cursor: Text().max(500).optional(), limit: Limit })
   .strict();
-export const CourseList = z.object({ items: z.array(CourseSummary), nextCursor: z.string().nullable() });
+export const CourseList = z.object({ items: z.array(CourseSummary), nextCursor: Text().nullable() });
 
 // ---------- ratings ----------
 
 export const RatingInput = z
-  .object({ stars: z.number().int().min(1).max(5), review: z.string().trim().max(5000).default('') })
+  .object({ stars: z.number().int().min(1).max(5), review: Text().trim().max(5000).default('') })
   .strict();
 export type RatingInput = z.infer<typeof RatingInput>;
 
@@ -281,19 +282,19 @@ export const CourseRating = z
   .object({
     courseId: Id,
     userId: Id,
-    userName: z.string(),
+    userName: Text(),
     stars: z.number().int().min(1).max(5),
-    review: z.string(),
+    review: Text(),
     createdAt: IsoDateTime,
     updatedAt: IsoDateTime,
   })
   .meta({ id: 'CourseRating' });
 export type CourseRating = z.infer<typeof CourseRating>;
 
-export const RatingListQuery = z.object({ cursor: z.string().max(500).optional(), limit: Limit }).strict();
+export const RatingListQuery = z.object({ cursor: Text().max(500).optional(), limit: Limit }).strict();
 export const RatingList = z.object({
   items: z.array(CourseRating),
-  nextCursor: z.string().nullable(),
+  nextCursor: Text().nullable(),
   average: z.number(),
   count: z.number().int(),
   /** How many ratings gave 1, 2, 3, 4 and 5 stars. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, IsoDateTime } from './common.ts';
+import { Id, IsoDateTime, Text } from './common.ts';
 
 /** What an uploaded file is for; decides which detected types are accepted and the size limit. */
 export const AssetKind = z.enum(['video', 'slides', 'document', 'attachment']);
@@ -9,7 +9,7 @@ export type AssetKind = z.infer<typeof AssetKind>;
 export const AssetStatus = z.enum(['uploading', 'ready', 'processing', 'failed']);
 export type AssetStatus = z.infer<typeof AssetStatus>;
 
-export const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex sha256');
+export const Sha256Hex = Text().regex(/^[0-9a-f]{64}$/, 'a lowercase hex sha256');
 
 export const Asset = z
   .object({
@@ -17,13 +17,13 @@ export const Asset = z
     courseId: Id,
     lessonId: Id.nullable(),
     kind: AssetKind,
-    originalName: z.string(),
+    originalName: Text(),
     /** Detected from the bytes, not the file name; null until the upload completes. */
-    mimeType: z.string().nullable(),
+    mimeType: Text().nullable(),
     size: z.number().int().nonnegative(),
     sha256: Sha256Hex,
     status: AssetStatus,
-    failureReason: z.string().nullable(),
+    failureReason: Text().nullable(),
     createdBy: Id,
     createdAt: IsoDateTime,
     updatedAt: IsoDateTime,
@@ -38,7 +38,7 @@ export type AssetList = z.infer<typeof AssetList>;
 export const UploadStart = z
   .object({
     kind: AssetKind,
-    name: z.string().min(1).max(255),
+    name: Text().min(1).max(255),
     size: z.number().int().positive(),
     sha256: Sha256Hex,
     lessonId: Id.optional(),
@@ -85,12 +85,12 @@ export type AttachAsset = z.infer<typeof AttachAsset>;
 export const ContentFile = z
   .object({
     /** Relative to the asset's root, '/'-separated (e.g. `hls/720p/seg-00001.m4s`). */
-    path: z.string(),
+    path: Text(),
     size: z.number().int().nonnegative(),
     sha256: Sha256Hex,
-    contentType: z.string(),
+    contentType: Text(),
     /** A short-lived signed URL (absolute path on the server, or on the CDN when one is configured). */
-    url: z.string(),
+    url: Text(),
   })
   .meta({ id: 'ContentFile' });
 export type ContentFile = z.infer<typeof ContentFile>;
@@ -99,16 +99,16 @@ export const ManifestAsset = z
   .object({
     id: Id,
     kind: AssetKind,
-    originalName: z.string(),
-    mimeType: z.string().nullable(),
+    originalName: Text(),
+    mimeType: Text().nullable(),
     status: AssetStatus,
     /** The file to open first: the HLS master playlist of a packaged video, else the uploaded file; null while not ready. */
-    entry: z.string().nullable(),
+    entry: Text().nullable(),
     /**
      * A signed URL of the entry whose signature is in the path (`/content/t/<exp>/<sig>/assets/<id>/…`), so the
      * relative URIs of HLS playlists resolve to signed URLs too: what a streaming player (hls.js) opens. Null while not ready.
      */
-    streamUrl: z.string().nullable(),
+    streamUrl: Text().nullable(),
     files: z.array(ContentFile),
   })
   .meta({ id: 'ManifestAsset' });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, IsoDateTime } from './common.ts';
+import { Id, IsoDateTime, Text } from './common.ts';
 import { Email } from './identity.ts';
 
 export const EnrollmentStatus = z.enum(['active', 'completed', 'dropped']);
@@ -26,14 +26,12 @@ export const Enrollment = z
 export type Enrollment = z.infer<typeof Enrollment>;
 
 /** Where to continue studying. */
-export const NextLesson = z
-  .object({ lessonId: Id, moduleId: Id, title: z.string() })
-  .meta({ id: 'NextLesson' });
+export const NextLesson = z.object({ lessonId: Id, moduleId: Id, title: Text() }).meta({ id: 'NextLesson' });
 export type NextLesson = z.infer<typeof NextLesson>;
 
 export const DueItem = z.object({
   lessonId: Id,
-  title: z.string(),
+  title: Text(),
   dueAt: IsoDateTime,
   overdue: z.boolean(),
 });
@@ -41,13 +39,13 @@ export type DueItem = z.infer<typeof DueItem>;
 
 /** Details of a prerequisites_missing error. */
 export const MissingPrerequisites = z.object({
-  missing: z.array(z.object({ id: Id, title: z.string() })),
+  missing: z.array(z.object({ id: Id, title: Text() })),
 });
 export type MissingPrerequisites = z.infer<typeof MissingPrerequisites>;
 
 /** One row of "My Learning". */
 export const MyEnrollment = Enrollment.extend({
-  course: z.object({ id: Id, title: z.string(), status: z.enum(['draft', 'published', 'archived']) }),
+  course: z.object({ id: Id, title: Text(), status: z.enum(['draft', 'published', 'archived']) }),
   progressPercent: z.number(),
   completedLessons: z.number().int(),
   requiredLessons: z.number().int(),
@@ -66,8 +64,8 @@ export type MyEnrollmentList = z.infer<typeof MyEnrollmentList>;
 export const RosterEntry = z
   .object({
     userId: Id,
-    name: z.string(),
-    email: z.string(),
+    name: Text(),
+    email: Text(),
     status: EnrollmentStatus,
     source: EnrollmentSource,
     enrolledAt: IsoDateTime,

@@ -49,6 +49,7 @@ export const errorStatus = {
   too_many_attempts: 429,
   internal: 500,
   not_ready: 503,
+  unavailable: 503,
   collector_busy: 503,
 } as const;
 

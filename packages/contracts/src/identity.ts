@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { Id, IsoDateTime, Limit, Role } from './common.ts';
+import { Id, IsoDateTime, Limit, Role, storableText, Text } from './common.ts';
 
-export const Email = z.string().trim().toLowerCase().pipe(z.email().max(254));
+export const Email = Text().trim().toLowerCase().pipe(z.email().max(254));
 
 /** Minimum strength is enforced on the server (length, variety, not the email); this is only the shape. */
-export const Password = z.string().min(1).max(256);
+export const Password = Text().min(1).max(256);
 
 /** The password rules the server enforces, in words, for every screen that asks for a new password. */
 export const passwordRules = [
@@ -17,11 +17,11 @@ export const passwordRules = [
 export const User = z
   .object({
     id: Id,
-    email: z.string(),
-    name: z.string(),
+    email: Text(),
+    name: Text(),
     role: Role,
-    bio: z.string(),
-    avatarUrl: z.string().nullable(),
+    bio: Text(),
+    avatarUrl: Text().nullable(),
     disabled: z.boolean(),
     createdAt: IsoDateTime,
   })
@@ -29,28 +29,26 @@ export const User = z
 export type User = z.infer<typeof User>;
 
 export const SignupRequest = z
-  .object({ email: Email, password: Password, name: z.string().trim().min(1).max(120) })
+  .object({ email: Email, password: Password, name: Text().trim().min(1).max(120) })
   .strict();
 export const LoginRequest = z.object({ email: Email, password: Password }).strict();
-export const RefreshRequest = z.object({ refreshToken: z.string().min(10).max(200) }).strict();
-export const LogoutRequest = z.object({ refreshToken: z.string().min(10).max(200).optional() }).strict();
+export const RefreshRequest = z.object({ refreshToken: Text().min(10).max(200) }).strict();
+export const LogoutRequest = z.object({ refreshToken: Text().min(10).max(200).optional() }).strict();
 
 export const AuthResponse = z
-  .object({ user: User, accessToken: z.string(), refreshToken: z.string(), expiresIn: z.number().int() })
+  .object({ user: User, accessToken: Text(), refreshToken: Text(), expiresIn: z.number().int() })
   .meta({ id: 'AuthResponse' });
 export type AuthResponse = z.infer<typeof AuthResponse>;
 
 export const PasswordResetRequest = z.object({ email: Email }).strict();
-export const PasswordResetConfirm = z
-  .object({ token: z.string().min(10).max(200), password: Password })
-  .strict();
+export const PasswordResetConfirm = z.object({ token: Text().min(10).max(200), password: Password }).strict();
 export const ChangePasswordRequest = z.object({ currentPassword: Password, newPassword: Password }).strict();
 
 export const ProfilePatch = z
   .object({
-    name: z.string().trim().min(1).max(120).optional(),
-    bio: z.string().max(2000).optional(),
-    avatarUrl: z.url().max(500).nullable().optional(),
+    name: Text().trim().min(1).max(120).optional(),
+    bio: Text().max(2000).optional(),
+    avatarUrl: z.url().check(storableText).max(500).nullable().optional(),
   })
   .strict();
 
@@ -78,10 +76,10 @@ export const Preferences = z
     /** "system": the device's language. */
     locale: z.union([
       z.literal('system'),
-      z.string().regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'BCP 47 language tag such as en or pt-BR, or system'),
+      Text().regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'BCP 47 language tag such as en or pt-BR, or system'),
     ]),
     /** An IANA time zone ("Asia/Tokyo", "UTC"), or "system": the device's. */
-    timezone: z.string().min(1).max(64),
+    timezone: Text().min(1).max(64),
     notifications: NotificationChoices,
     playbackSpeed: z.number().min(0.25).max(3),
     downloadQuality: z.enum(['360p', '720p', '1080p']),
@@ -106,12 +104,12 @@ export const defaultPreferences: Preferences = {
 
 export const AdminUserQuery = z
   .object({
-    q: z.string().trim().max(200).optional(),
+    q: Text().trim().max(200).optional(),
     role: Role.optional(),
     disabled: z.enum(['true', 'false']).optional(),
-    cursor: z.string().max(200).optional(),
+    cursor: Text().max(200).optional(),
     limit: Limit,
   })
   .strict();
-export const UserList = z.object({ items: z.array(User), nextCursor: z.string().nullable() });
+export const UserList = z.object({ items: z.array(User), nextCursor: Text().nullable() });
 export const AdminUserPatch = z.object({ role: Role.optional(), disabled: z.boolean().optional() }).strict();

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, IsoDateTime } from './common.ts';
+import { Id, IsoDateTime, Text } from './common.ts';
 import { GivenAnswers, QuizGrade } from './quiz.ts';
 import { DueItem, EnrollmentStatus, NextLesson } from './enrollment.ts';
 
@@ -99,7 +99,7 @@ export const QuizAttemptListQuery = z.object({ lessonId: Id.optional() }).strict
 
 export const QuizStanding = z.object({
   lessonId: Id,
-  title: z.string(),
+  title: Text(),
   graded: z.boolean(),
   weight: z.number(),
   passingPercent: z.number(),
@@ -117,7 +117,7 @@ const LessonKindValue = z.enum(['video', 'slides', 'text', 'quiz']);
 export const StudentCourseProgress = z
   .object({
     courseId: Id,
-    courseTitle: z.string(),
+    courseTitle: Text(),
     status: EnrollmentStatus,
     enrolledAt: IsoDateTime,
     completedAt: IsoDateTime.nullable(),
@@ -128,7 +128,7 @@ export const StudentCourseProgress = z
     lastActivityAt: IsoDateTime.nullable(),
     lessons: z.array(
       LessonProgress.extend({
-        title: z.string(),
+        title: Text(),
         moduleId: Id,
         kind: LessonKindValue,
         required: z.boolean(),
@@ -148,7 +148,7 @@ export type StudentCourseProgress = z.infer<typeof StudentCourseProgress>;
 
 export const StrugglingReason = z.object({
   code: z.enum(['behind', 'failing_quiz', 'inactive']),
-  message: z.string(),
+  message: Text(),
 });
 
 export const CourseReport = z
@@ -173,7 +173,7 @@ export const CourseReport = z
     lessons: z.array(
       z.object({
         lessonId: Id,
-        title: z.string(),
+        title: Text(),
         required: z.boolean(),
         completedCount: z.number().int(),
         /** Share of active and completed students who completed it, percent (0.1). */
@@ -183,7 +183,7 @@ export const CourseReport = z
     quizzes: z.array(
       z.object({
         lessonId: Id,
-        title: z.string(),
+        title: Text(),
         graded: z.boolean(),
         weight: z.number(),
         attempts: z.number().int(),
@@ -197,8 +197,8 @@ export const CourseReport = z
     struggling: z.array(
       z.object({
         userId: Id,
-        name: z.string(),
-        email: z.string(),
+        name: Text(),
+        email: Text(),
         progressPercent: z.number(),
         grade: z.number().nullable(),
         lastActivityAt: IsoDateTime.nullable(),

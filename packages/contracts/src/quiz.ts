@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id } from './common.ts';
+import { Id, Text } from './common.ts';
 
 export const QuestionType = z.enum([
   'single_choice',
@@ -11,21 +11,21 @@ export const QuestionType = z.enum([
 export type QuestionType = z.infer<typeof QuestionType>;
 
 export const QuestionOption = z.object({
-  id: z.string().min(1).max(64),
-  text: z.string().min(1).max(2000),
+  id: Text().min(1).max(64),
+  text: Text().min(1).max(2000),
   /** Shown after answering when this option was chosen. */
-  feedback: z.string().max(2000).optional(),
+  feedback: Text().max(2000).optional(),
 });
 
 /** The answer key of a question, by type. */
 export const AnswerKey = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('single_choice'), optionId: z.string() }).strict(),
-  z.object({ type: z.literal('multiple_choice'), optionIds: z.array(z.string()).min(1) }).strict(),
+  z.object({ type: z.literal('single_choice'), optionId: Text() }).strict(),
+  z.object({ type: z.literal('multiple_choice'), optionIds: z.array(Text()).min(1) }).strict(),
   z.object({ type: z.literal('true_false'), value: z.boolean() }).strict(),
   z
     .object({
       type: z.literal('short_answer'),
-      accepted: z.array(z.string().min(1)).min(1),
+      accepted: z.array(Text().min(1)).min(1),
       caseSensitive: z.boolean().default(false),
     })
     .strict(),
@@ -37,8 +37,8 @@ export type AnswerKey = z.infer<typeof AnswerKey>;
 
 /** A student's answer to one question: an option id, several option ids, true/false, text or a number. */
 export const GivenAnswer = z.union([
-  z.string().max(2000),
-  z.array(z.string().max(64)).max(50),
+  Text().max(2000),
+  z.array(Text().max(64)).max(50),
   z.boolean(),
   z.number(),
 ]);
@@ -59,7 +59,7 @@ export const QuestionResult = z.object({
   correct: z.boolean(),
   points: z.number(),
   maxPoints: z.number(),
-  feedback: z.string().optional(),
+  feedback: Text().optional(),
 });
 export type QuestionResult = z.infer<typeof QuestionResult>;
 

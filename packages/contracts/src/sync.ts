@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, IsoDateTime } from './common.ts';
+import { Id, IsoDateTime, Text } from './common.ts';
 import { Preferences } from './identity.ts';
 import { LessonProgress, ProgressEventInput, QuizAttemptInput, QuizAttemptResult } from './progress.ts';
 import { RatingInput } from './catalog.ts';
@@ -36,7 +36,7 @@ export const SyncChange = z
     seq: z.number().int().positive(),
     entity: SyncEntity,
     /** The entity's id (course id, enrollment's course id, lesson id, attempt id, user id for preferences). */
-    id: z.string(),
+    id: Text(),
     op: z.enum(['upsert', 'delete']),
     /**
      * The entity's current state for upserts (read at pull time, so possibly newer than `seq`; applying it again is
@@ -53,7 +53,7 @@ export const PullRequest = z
   .object({
     deviceId: DeviceId,
     /** Opaque cursor from the previous page; null for an initial sync. */
-    cursor: z.string().max(200).nullable(),
+    cursor: Text().max(200).nullable(),
     limit: z.number().int().min(1).max(1000).default(500),
   })
   .strict();
@@ -63,7 +63,7 @@ export const PullResponse = z
   .object({
     changes: z.array(SyncChange),
     /** Where the next pull starts. The client stores it only after it applied the whole page. Empty when resyncRequired. */
-    cursor: z.string(),
+    cursor: Text(),
     /** More changes wait after this page (always true on the last page of an initial sync: pull once more). */
     hasMore: z.boolean(),
     /** The cursor is older than the change log keeps (or unknown): drop the synced cache and pull from null. */
@@ -123,6 +123,34 @@ export const PushRequest = z
   .strict();
 export type PushRequest = z.infer<typeof PushRequest>;
 
+/**
+ * A pushed mutation the server could not read as a Mutation (a bad argument, an unknown name): only its id is needed
+ * to answer it, rejected with validation_failed, while the push's other mutations are applied.
+ */
+export const UnreadableMutation = z
+  .object({ id: Id })
+  .loose()
+  .transform((m) => ({
+    id: m.id,
+    // Read again only when it failed (rare): what was wrong, as a validation_failed answer's details list it.
+    unreadable: (Mutation.safeParse(m).error?.issues ?? []).map((i) => ({
+      path: i.path.map(String).join('.'),
+      message: i.message,
+      code: i.code,
+    })),
+  }));
+export type UnreadableMutation = z.output<typeof UnreadableMutation>;
+
+/** A push as the server receives it: each mutation is read on its own, so one bad mutation cannot refuse the batch. */
+export const ReceivedPush = z
+  .object({
+    deviceId: DeviceId,
+    /** In outbox order; at most 500 per request. A mutation that is not a valid Mutation is rejected alone. */
+    mutations: z.array(z.union([Mutation, UnreadableMutation])).max(500),
+  })
+  .strict();
+export type ReceivedPush = z.infer<typeof ReceivedPush>;
+
 export const MutationResult = z
   .discriminatedUnion('status', [
     z.object({
@@ -140,9 +168,9 @@ export const MutationResult = z
       id: Id,
       status: z.literal('rejected'),
       /** Machine-readable reason (an error code such as not_enrolled, attempts_exhausted, payment_required). */
-      code: z.string(),
+      code: Text(),
       /** For the student: what happened and what they can do. */
-      message: z.string(),
+      message: Text(),
       details: z.unknown().optional(),
     }),
   ])

@@ -9,6 +9,10 @@ import type { AnyRoute } from './route.ts';
 import { buildOpenApi } from './openapi.ts';
 import { docsRouter } from './docs.ts';
 import { metricsAccess, type Metrics } from '../lib/metrics.ts';
+import { isDatabaseUnavailable, isDataException } from '../db/errors.ts';
+
+/** What a 503 during a database outage asks the client to wait (the embedded cluster restarts in about that). */
+const RETRY_AFTER_SECONDS = 2;
 
 export interface HttpOptions {
   routes: AnyRoute[];
@@ -48,6 +52,16 @@ function toApiError(err: unknown): ApiError | null {
       return new ApiError('unsupported_media_type', 'Unsupported body encoding');
   }
   if (e?.code === '22P02') return new ApiError('invalid_id', 'An identifier is malformed');
+  // A value PostgreSQL cannot store (NUL, an unsupported escape) that a schema let through: the request's fault.
+  if (isDataException(err))
+    return new ApiError('validation_failed', 'The request holds a value that cannot be stored');
+  if (isDatabaseUnavailable(err))
+    return new ApiError(
+      'unavailable',
+      'The service is briefly unavailable; try again in a few seconds',
+      undefined,
+      { 'retry-after': String(RETRY_AFTER_SECONDS) },
+    );
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose)
     return new ApiError('validation_failed', 'The request could not be read');
   return null;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, IsoDateTime } from '../common.ts';
+import { Id, IsoDateTime, Text } from '../common.ts';
 import { EventSource } from './event.ts';
 import { StoredStatement } from './statement.ts';
 
@@ -10,7 +10,7 @@ import { StoredStatement } from './statement.ts';
  */
 export const EventBatch = z
   .object({
-    deviceId: z.string().min(1).max(100),
+    deviceId: Text().min(1).max(100),
     sentAt: IsoDateTime,
     statements: z.array(z.unknown()).min(1).max(1000),
   })
@@ -20,7 +20,7 @@ export type EventBatch = z.infer<typeof EventBatch>;
 export const EventBatchResult = z.object({
   accepted: z.number().int(),
   duplicates: z.number().int(),
-  rejected: z.array(z.object({ index: z.number().int(), id: z.string().nullable(), reason: z.string() })),
+  rejected: z.array(z.object({ index: z.number().int(), id: Text().nullable(), reason: Text() })),
   /** Server clock − device clock at upload, ms (positive: the device is behind). */
   skewMs: z.number(),
 });
@@ -28,11 +28,11 @@ export type EventBatchResult = z.infer<typeof EventBatchResult>;
 
 /** An event the collector could not accept, kept with its reason. */
 export const DeadLetter = z.object({
-  id: z.string(),
-  source: z.string(),
+  id: Text(),
+  source: Text(),
   /** Where it came from within the source: a device, an xAPI client, a file, a table. */
-  origin: z.string(),
-  reason: z.string(),
+  origin: Text(),
+  reason: Text(),
   payload: z.unknown(),
   receivedAt: IsoDateTime,
 });
@@ -42,36 +42,36 @@ export const DeadLetterQuery = z
   .object({
     source: EventSource.optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
-    cursor: z.string().max(200).optional(),
+    cursor: Text().max(200).optional(),
   })
   .strict();
 export type DeadLetterQuery = z.infer<typeof DeadLetterQuery>;
 
 /** Newest first. */
-export const DeadLetterList = z.object({ items: z.array(DeadLetter), nextCursor: z.string().nullable() });
+export const DeadLetterList = z.object({ items: z.array(DeadLetter), nextCursor: Text().nullable() });
 export type DeadLetterList = z.infer<typeof DeadLetterList>;
 
 /** Credentials an outside learning tool uses (HTTP Basic key:secret) on the xAPI Statements resource. */
 export const XapiClient = z.object({
   id: Id,
-  key: z.string(),
-  name: z.string(),
+  key: Text(),
+  name: Text(),
   createdBy: Id.nullable(),
   createdAt: IsoDateTime,
   disabled: z.boolean(),
 });
 export type XapiClient = z.infer<typeof XapiClient>;
 
-export const XapiClientCreate = z.object({ name: z.string().trim().min(1).max(200) }).strict();
+export const XapiClientCreate = z.object({ name: Text().trim().min(1).max(200) }).strict();
 export type XapiClientCreate = z.infer<typeof XapiClientCreate>;
 
 /** The answer to creating a client: the secret is shown this once (only its hash is kept). */
-export const XapiClientCreated = XapiClient.extend({ secret: z.string() });
+export const XapiClientCreated = XapiClient.extend({ secret: Text() });
 export type XapiClientCreated = z.infer<typeof XapiClientCreated>;
 
 export const XapiClientList = z.object({ items: z.array(XapiClient) });
 export type XapiClientList = z.infer<typeof XapiClientList>;
 
 /** xAPI StatementResult: a page of statements and the relative URL of the next page ('' when none). */
-export const StatementResult = z.object({ statements: z.array(StoredStatement), more: z.string() });
+export const StatementResult = z.object({ statements: z.array(StoredStatement), more: Text() });
 export type StatementResult = z.infer<typeof StatementResult>;

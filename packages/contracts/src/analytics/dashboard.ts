@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoDateTime } from '../common.ts';
+import { IsoDateTime, Text } from '../common.ts';
 import {
   CourseFunnel,
   DailyPoint,
@@ -24,10 +24,10 @@ export type InsightQuery = z.infer<typeof InsightQuery>;
 
 /** Display names for the ids the insights mention (unknown ids — e.g. outside tools' activities — stay ids). */
 export const InsightNames = z.object({
-  courses: z.record(z.string(), z.string()),
-  lessons: z.record(z.string(), z.string()),
-  questions: z.record(z.string(), z.string()),
-  learners: z.record(z.string(), z.string()),
+  courses: z.record(Text(), Text()),
+  lessons: z.record(Text(), Text()),
+  questions: z.record(Text(), Text()),
+  learners: z.record(Text(), Text()),
 });
 export type InsightNames = z.infer<typeof InsightNames>;
 
@@ -36,7 +36,7 @@ export type InsightNames = z.infer<typeof InsightNames>;
  * (an instructor's own course) read the same figures. Lists are trimmed to what a screen shows.
  */
 export const Dashboard = z.object({
-  range: z.object({ from: IsoDateTime, to: IsoDateTime, courseId: z.string().nullable() }),
+  range: z.object({ from: IsoDateTime, to: IsoDateTime, courseId: Text().nullable() }),
   overview: PlatformOverview,
   daily: z.array(DailyPoint),
   funnel: z.array(CourseFunnel),
@@ -54,6 +54,6 @@ export const AnalyticsChangedEvent = 'analytics:changed';
 export const AnalyticsChanged = z.object({
   at: IsoDateTime,
   events: z.number().int(),
-  courseIds: z.array(z.string()),
+  courseIds: z.array(Text()),
 });
 export type AnalyticsChanged = z.infer<typeof AnalyticsChanged>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoDateTime } from '../common.ts';
+import { IsoDateTime, Text } from '../common.ts';
 import type { StoredStatement, XapiAgent } from './statement.ts';
 import { LYCEUM_ACCOUNT_HOME, VIDEO_EXT, VERBS, parseActivityIri, verbName, type VerbName } from './verbs.ts';
 
@@ -35,18 +35,18 @@ export const LearningEvent = z.object({
   id: z.uuid(),
   source: EventSource,
   /** The learner: a Lyceum user id, or `mbox:…` / `account:<home>|<name>` / `openid:…` / `sha1:…` for outside tools. */
-  actor: z.string().min(1).max(400),
+  actor: Text().min(1).max(400),
   verb: VerbKey,
-  verbId: z.string(),
-  objectId: z.string(),
-  courseId: z.string().nullable(),
-  lessonId: z.string().nullable(),
-  questionId: z.string().nullable(),
+  verbId: Text(),
+  objectId: Text(),
+  courseId: Text().nullable(),
+  lessonId: Text().nullable(),
+  questionId: Text().nullable(),
   /** Device time (when it happened). */
   timestamp: IsoDateTime,
   /** Server time (when it arrived). */
   stored: IsoDateTime,
-  deviceId: z.string().nullable(),
+  deviceId: Text().nullable(),
   /** Estimated device clock skew at upload (server − device, ms); null when unknown. */
   skewMs: z.number().nullable(),
   success: z.boolean().nullable(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoDateTime } from '../common.ts';
+import { IsoDateTime, Text } from '../common.ts';
 
 /**
  * The learning insights the analytics store answers (REST, admin console, desktop app, outside tools all read these).
@@ -12,7 +12,7 @@ export const InsightRange = z
   .object({
     from: IsoDateTime,
     to: IsoDateTime,
-    courseId: z.string().min(1).max(400).optional(),
+    courseId: Text().min(1).max(400).optional(),
   })
   .strict();
 export type InsightRange = z.infer<typeof InsightRange>;
@@ -49,7 +49,7 @@ export type PlatformOverview = z.infer<typeof PlatformOverview>;
  * lesson, completed any lesson and completed the course. Each stage includes the later ones, so it never widens.
  */
 export const CourseFunnel = z.object({
-  courseId: z.string(),
+  courseId: Text(),
   enrolled: Count,
   started: Count,
   completedLesson: Count,
@@ -70,8 +70,8 @@ export const DROP_OFF_BUCKETS = 20;
  * video where they last were.
  */
 export const LessonInsight = z.object({
-  courseId: z.string(),
-  lessonId: z.string(),
+  courseId: Text(),
+  lessonId: Text(),
   started: Count,
   completed: Count,
   completionRate: Share.nullable(),
@@ -91,9 +91,9 @@ export type LessonInsight = z.infer<typeof LessonInsight>;
  * correct in the range); null with fewer than two respondents or no variance.
  */
 export const QuestionInsight = z.object({
-  courseId: z.string(),
-  lessonId: z.string(),
-  questionId: z.string(),
+  courseId: Text(),
+  lessonId: Text(),
+  questionId: Text(),
   respondents: Count,
   correctFirst: Count,
   difficulty: Share.nullable(),
@@ -109,7 +109,7 @@ export type QuestionInsight = z.infer<typeof QuestionInsight>;
  * + 0.20·e^(−daysSinceLastActivity/7)), days counted back from the end of the range (or now, if earlier).
  */
 export const StudentEngagement = z.object({
-  actor: z.string(),
+  actor: Text(),
   score: z.number().min(0).max(100),
   activeSeconds: Seconds,
   lessonsCompleted: Count,
@@ -120,7 +120,7 @@ export type StudentEngagement = z.infer<typeof StudentEngagement>;
 
 /** A course's engagement: the mean of its learners' scores in that course. */
 export const CourseEngagement = z.object({
-  courseId: z.string(),
+  courseId: Text(),
   learners: Count,
   avgScore: z.number().min(0).max(100),
 });
@@ -144,12 +144,12 @@ export type RatingStats = z.infer<typeof RatingStats>;
 
 export const RatingInsight = z.object({
   overall: RatingStats,
-  courses: z.array(RatingStats.extend({ courseId: z.string() })),
+  courses: z.array(RatingStats.extend({ courseId: Text() })),
 });
 export type RatingInsight = z.infer<typeof RatingInsight>;
 
 export const StudentCourseSummary = z.object({
-  courseId: z.string(),
+  courseId: Text(),
   /** Lifetime milestones (not limited to the range). */
   enrolledAt: IsoDateTime.nullable(),
   startedAt: IsoDateTime.nullable(),
@@ -169,7 +169,7 @@ export const StudentCourseSummary = z.object({
 export type StudentCourseSummary = z.infer<typeof StudentCourseSummary>;
 
 export const StudentSummary = z.object({
-  actor: z.string(),
+  actor: Text(),
   events: Count,
   activeSeconds: Seconds,
   /** Learning sessions started in the range. */

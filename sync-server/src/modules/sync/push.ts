@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import type { Mutation, MutationResult } from '@lyceum/contracts';
+import type { Mutation, MutationResult, ReceivedPush } from '@lyceum/contracts';
+import { isDataException } from '../../db/errors.ts';
 import { ApiError } from '../../http/errors.ts';
 import type { Caller } from '../../http/route.ts';
 import type { Appliers, HotApplier, Outcome } from './appliers.ts';
@@ -69,6 +70,10 @@ function replay(r: Recorded): MutationResult {
   };
 }
 
+/** A mutation whose values PostgreSQL refused (a data exception): the same values fail every time, so it is rejected. */
+const unstorable = (id: string): MutationResult =>
+  rejected(id, new ApiError('validation_failed', 'This change holds a value that cannot be stored'));
+
 const rejected = (id: string, err: ApiError): MutationResult => ({
   id,
   status: 'rejected',
@@ -136,7 +141,16 @@ export function pushService(
     rows.length = 0;
   }
 
-  async function run(caller: Caller, deviceId: string, mutations: Mutation[]): Promise<MutationResult[]> {
+  /**
+   * isolate: each mutation alone in a SAVEPOINT, progress and attempts one by one (no set-based statements). Only after
+   * a data exception stopped a push: then the mutation PostgreSQL refuses is rejected alone and the others applied.
+   */
+  async function run(
+    caller: Caller,
+    deviceId: string,
+    mutations: Mutation[],
+    isolate = false,
+  ): Promise<MutationResult[]> {
     const results: MutationResult[] = [];
     const client = await pool.connect();
     let open = false;
@@ -186,9 +200,12 @@ export function pushService(
       // 200 subtransactions per transaction would overflow PostgreSQL's per-backend subxid cache (every snapshot in
       // the cluster then pays for it).
       const one = async (index: number, m: Mutation) => {
+        const savepoint = isolate && isHot(m);
         try {
+          if (savepoint) await client.query('SAVEPOINT one');
           if (isHot(m)) {
             const out = await hot.apply(caller, m);
+            if (savepoint) await client.query('RELEASE SAVEPOINT one');
             settle(index, m, applied(m, out.duplicate, out.result));
           } else {
             const out = await appliers.other(caller, m);
@@ -200,6 +217,13 @@ export function pushService(
             });
           }
         } catch (err) {
+          if (savepoint) await client.query('ROLLBACK TO SAVEPOINT one');
+          // Enroll, preferences and ratings run on their own connections: a refused value there leaves this
+          // transaction intact. In the push's own transaction only a savepoint can undo it (isolate).
+          if (isDataException(err) && (savepoint || !isHot(m))) {
+            settle(index, m, unstorable(m.id));
+            return;
+          }
           if (!(err instanceof ApiError)) throw new StopAt(index, err);
           settle(index, m, rejected(m.id, err));
         }
@@ -274,7 +298,7 @@ export function pushService(
         }
         firstIndex.set(m.id, index);
         if (prior) replayed.add(index);
-        if (m.name === 'recordProgress' || m.name === 'submitQuizAttempt') {
+        if (!isolate && (m.name === 'recordProgress' || m.name === 'submitQuizAttempt')) {
           if (batchIds[m.name].has(m.args.id)) await flushBatch();
           batches[m.name].push({ index, m });
           batchIds[m.name].add(m.args.id);
@@ -303,6 +327,14 @@ export function pushService(
     } catch (err) {
       if (open) await client.query('ROLLBACK').catch(() => {});
       if (!(err instanceof StopAt)) throw err;
+      if (!isolate && isDataException(err.cause)) {
+        // A value PostgreSQL refuses, somewhere in a set-based statement: apply the push again one mutation at a time,
+        // so that mutation alone is rejected and the others applied.
+        logger.warn({ err: err.cause }, 'sync push: a value was refused; applying the mutations one by one');
+        client.release();
+        released = true;
+        return run(caller, deviceId, mutations, true);
+      }
       logger.error(
         { err: err.cause, mutation: mutations[err.index]?.id },
         'sync push: unexpected error; applying the mutations before it only',
@@ -321,16 +353,42 @@ export function pushService(
     async push(
       caller: Caller,
       deviceId: string,
-      mutations: Mutation[],
+      received: ReceivedPush['mutations'],
     ): Promise<{ results: MutationResult[]; waitedMs: number; ranMs: number }> {
+      const readable = received.filter((m): m is Mutation => !('unreadable' in m));
       const t0 = performance.now();
       let t1 = t0;
-      const results = await gate.run(() => {
+      const answered = await gate.run(() => {
         t1 = performance.now();
-        return run(caller, deviceId, mutations);
+        return run(caller, deviceId, readable);
       });
-      return { results, waitedMs: t1 - t0, ranMs: performance.now() - t1 };
+      return { results: merge(received, answered), waitedMs: t1 - t0, ranMs: performance.now() - t1 };
     },
   };
 }
 export type PushService = ReturnType<typeof pushService>;
+
+/**
+ * The answers in push order: an unreadable mutation is rejected (validation_failed, with what was wrong), the others
+ * answer what run said. Run may answer only a prefix (an unexpected error): the answers stop where its do.
+ */
+function merge(received: ReceivedPush['mutations'], results: MutationResult[]): MutationResult[] {
+  const out: MutationResult[] = [];
+  let next = 0;
+  for (const m of received) {
+    if ('unreadable' in m) {
+      out.push({
+        id: m.id,
+        status: 'rejected',
+        code: 'validation_failed',
+        message: 'This change is not valid',
+        details: { issues: m.unreadable },
+      });
+      continue;
+    }
+    const r = results[next++];
+    if (!r) break;
+    out.push(r);
+  }
+  return out;
+}

@@ -1,4 +1,4 @@
-import { PullRequest, PullResponse, PushRequest, PushResponse } from '@lyceum/contracts';
+import { PullRequest, PullResponse, PushResponse, ReceivedPush } from '@lyceum/contracts';
 import { route, type AnyRoute, type Caller } from '../../http/route.ts';
 import type { deviceService } from './devices.ts';
 import type { PullService } from './pull.ts';
@@ -43,8 +43,9 @@ export function syncRoutes(
       summary:
         'Apply queued mutations in order, each exactly once per id (a retried id answers its first result with duplicate: ' +
         'true, or the same rejection). Results come in order; when fewer results than mutations come back, the rest was not ' +
-        'applied: push them again',
-      body: PushRequest,
+        'applied: push them again. A mutation that is not valid (a bad argument, a value that cannot be stored) is ' +
+        'rejected alone (validation_failed) and the others are applied',
+      body: ReceivedPush,
       response: PushResponse,
       errors: ['forbidden', 'validation_failed'],
       handler: async ({ user, body, res }) => {

@@ -10,6 +10,7 @@ import {
   QuestionInsight,
   RatingInsight,
   StudentSummary,
+  Text,
   type ErrorCode,
   type InsightRange,
 } from '@lyceum/contracts';
@@ -24,7 +25,7 @@ export interface InsightsApiDeps extends NameSources {
   now?: () => Date;
 }
 
-const ActorParams = z.object({ actor: z.string().min(1).max(400) }).strict();
+const ActorParams = z.object({ actor: Text().min(1).max(400) }).strict();
 const errors = ['validation_failed', 'forbidden', 'unauthenticated'] as const;
 
 /**

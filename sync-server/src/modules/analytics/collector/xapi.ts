@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { IsoDateTime, StatementResult, StoredStatement, XapiAgent, actorKey } from '@lyceum/contracts';
+import { IsoDateTime, StatementResult, StoredStatement, Text, XapiAgent, actorKey } from '@lyceum/contracts';
 import { ApiError } from '../../../http/errors.ts';
 import { route, type AnyRoute, type Caller } from '../../../http/route.ts';
 import { decodeCursor, encodeCursor } from '../../../lib/cursor.ts';
@@ -21,9 +21,9 @@ export const XapiStatementsQuery = z
     statementId: z.uuid().optional(),
     voidedStatementId: z.uuid().optional(),
     /** An Agent as JSON, e.g. {"mbox":"mailto:ana@example.org"}. */
-    agent: z.string().max(2000).optional(),
-    verb: z.string().max(2048).optional(),
-    activity: z.string().max(2048).optional(),
+    agent: Text().max(2000).optional(),
+    verb: Text().max(2048).optional(),
+    activity: Text().max(2048).optional(),
     registration: z.uuid().optional(),
     related_activities: flag.optional(),
     related_agents: flag.optional(),
@@ -40,7 +40,7 @@ export const XapiStatementsQuery = z
     attachments: flag.optional(),
     ascending: flag.default(false),
     /** Continues a previous answer; taken from its `more` URL. */
-    cursor: z.string().max(500).optional(),
+    cursor: Text().max(500).optional(),
   })
   .strict();
 
