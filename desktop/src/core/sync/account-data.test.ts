@@ -1,11 +1,12 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CourseDetail } from '@lyceum/contracts';
 import { deviceFleet, type Device } from '../../test-support/devices.ts';
 import { tinyPdf, uploadFile, waitAssetReady } from '../../test-support/content.ts';
-import { lessonsOf, studyCourse } from '../../test-support/study-course.ts';
+import { lessonsOf, openDevice, studyCourse } from '../../test-support/study-course.ts';
 import {
   removeDir,
   startSyncServer,
@@ -167,6 +168,22 @@ describe.skipIf(!serverHasSync)('the local data of an account and its sync curso
     expect((JSON.parse(first.body) as { cursor: string | null }).cursor).toBeNull();
     expectFullyThere(d, course);
     expect(cursorOf(d, student.id)).not.toBeNull();
+  });
+
+  it('at start, signed in, data left by an earlier version (structures gone, cursor kept) is pulled in full', async () => {
+    const student = await server.user('student');
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lyceum-device-'));
+    const before = await openDevice(server.url, { dataDir });
+    const course = await studiedOn(before, student);
+    before.store.sqlite.prepare('DELETE FROM course_details').run();
+    await before.close();
+
+    const { d } = await fleet.open({ dataDir });
+    expect(d.session.currentUserId()).toBe(student.id);
+    expect(cursorOf(d, student.id)).not.toBeNull();
+    d.sync.start();
+    await expect.poll(() => d.sync.status().phase, { timeout: 15_000 }).toBe('synced');
+    expectFullyThere(d, course);
   });
 
   it('a full pull replaces what the device held: a row the server no longer has does not survive it', async () => {
