@@ -149,10 +149,11 @@ export function syncEngine(o: SyncEngineOptions) {
     }
   }
 
-  async function push(userId: string, deviceId: string): Promise<void> {
+  /** Push the outbox; answers why some changes are still waiting when the server left some unanswered (else null). */
+  async function push(userId: string, deviceId: string): Promise<string | null> {
     for (;;) {
       const rows = outbox.pendingRows(userId, pushBatch);
-      if (rows.length === 0) return;
+      if (rows.length === 0) return null;
       const mutations: Mutation[] = [];
       for (const row of rows) {
         const m = rowToMutation(row);
@@ -180,8 +181,16 @@ export function syncEngine(o: SyncEngineOptions) {
         continue;
       }
       changed();
-      // The server answered none of them: stop rather than spin (the next sync tries again).
-      if (settled === 0) throw new Error('The server answered none of the pushed changes');
+      if (settled === 0) {
+        // The server answered none of them (it stopped at an unexpected error on the first): send the others one at a
+        // time so one bad change cannot hold back the rest, then stop pushing for this run (no spinning) and pull all
+        // the same; the unanswered ones stay pending and are tried again at the next sync.
+        for (const m of mutations.slice(1)) await pushOne(userId, deviceId, m);
+        changed();
+        return outbox.pendingCount(userId) > 0
+          ? 'Some changes could not be sent yet; they will be tried again'
+          : null;
+      }
     }
   }
 
@@ -233,11 +242,11 @@ export function syncEngine(o: SyncEngineOptions) {
     const session = o.account.signIns();
     lastAttemptAt = new Date().toISOString();
     try {
-      await push(userId, state.deviceId);
+      const held = await push(userId, state.deviceId);
       await pull(userId, state.deviceId, o.account.cursor(userId));
-      lastError = null;
-      setState(userId, { lastSyncAt: new Date().toISOString(), lastError: null });
-      confirmed = { at: Date.now(), userId, session };
+      lastError = held;
+      setState(userId, { lastSyncAt: new Date().toISOString(), lastError: held });
+      confirmed = held ? null : { at: Date.now(), userId, session };
       ensureSocket(userId);
     } catch (err) {
       confirmed = null;
