@@ -272,6 +272,23 @@ describe('an offline copy follows its course (real sync server, real ffmpeg)', (
     const [row] = rowsOf(lesson.handout);
     expect(row).toMatchObject({ status: 'done', sha256: sha256(pdf) });
     await until('the course says 4 of 4', offlineState, (o) => o.storedItems === 4);
+
+    // The setting itself, and what the local API refuses.
+    const json = { 'content-type': 'application/json', origin: core.url };
+    const put = (p: string, body: unknown) =>
+      local<unknown>(p, { method: 'PUT', headers: json, body: JSON.stringify(body) });
+    expect((await put('/api/downloads/network', { type: 'cellular' })).body).toMatchObject({ held: true });
+    expect((await put('/api/downloads/settings', { wifiOnly: false })).body).toEqual({
+      wifiOnly: false,
+      metered: true,
+      held: false,
+    });
+    const bad = await put('/api/downloads/network', { type: 'satellite' });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ error: { code: 'validation_failed' } });
+    expect((await put('/api/downloads/settings', { wifiOnly: 'yes' })).status).toBe(400);
+    expect((await put('/api/downloads/settings', { wifiOnly: true })).body).toMatchObject({ held: true });
+    await put('/api/downloads/network', { type: 'wifi' });
   }, 120_000);
 
   it('"Check stored files" finds content the server has that no pull announced, and fetches it', async () => {

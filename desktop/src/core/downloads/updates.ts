@@ -82,8 +82,8 @@ export function offlineUpdatesService(d: OfflineUpdatesDeps) {
     }
   }
 
-  /** One lesson: compare, then apply (or, held, record what waits). */
-  function compareLesson(courseId: string, m: LessonManifest, force: boolean): void {
+  /** One lesson: compare, then apply (or, held, record what waits). True when it has new content. */
+  function compareLesson(courseId: string, m: LessonManifest, force: boolean): boolean {
     const lessonId = m.lessonId;
     const stored = manager.lessonRows(courseId, lessonId);
     const diff = diffPlan(stored, planLesson(m, d.quality()));
@@ -95,7 +95,7 @@ export function offlineUpdatesService(d: OfflineUpdatesDeps) {
       // Up to date, or only deletions (no data needed): apply at once.
       manager.applyLesson(courseId, m);
       if (pending?.state === 'waiting') drop(courseId, lessonId);
-      return;
+      return false;
     }
     const touched = new Set([...diff.newAssets, ...diff.changed.map((f) => f.assetId)]);
     const kinds = [...new Set(m.assets.filter((a) => touched.has(a.id)).map((a) => a.kind))];
@@ -107,11 +107,12 @@ export function offlineUpdatesService(d: OfflineUpdatesDeps) {
     if (!force && d.policy.held()) {
       // Nothing changes on disk until the connection allows: the stored copy keeps working meanwhile.
       if (content) put(courseId, lessonId, { state: 'waiting', ...summary });
-      return;
+      return content;
     }
     manager.applyLesson(courseId, m);
     if (content) put(courseId, lessonId, { state: 'downloading', ...summary });
     else if (pending?.state === 'waiting') put(courseId, lessonId, { ...pending, state: 'downloading' });
+    return content || pending?.state === 'waiting';
   }
 
   async function checkOnce(courseId: string, force: boolean): Promise<LessonUpdate[]> {
@@ -121,6 +122,7 @@ export function offlineUpdatesService(d: OfflineUpdatesDeps) {
     for (const lessonId of manager.storedLessons(courseId))
       if (!known.has(lessonId)) manager.removeLesson(courseId, lessonId);
     for (const u of rowsOf(courseId)) if (!known.has(u.lessonId)) drop(courseId, u.lessonId);
+    const found = new Set<string>();
     for (const lessonId of lessons) {
       let m: LessonManifest;
       try {
@@ -131,10 +133,10 @@ export function offlineUpdatesService(d: OfflineUpdatesDeps) {
         drop(courseId, lessonId);
         continue;
       }
-      compareLesson(courseId, m, force);
+      if (compareLesson(courseId, m, force)) found.add(lessonId);
     }
     settle(courseId);
-    return list(courseId);
+    return list(courseId).filter((u) => found.has(u.lessonId));
   }
 
   const list = (courseId: string): LessonUpdate[] => rowsOf(courseId).map(toView);
@@ -165,7 +167,8 @@ export function offlineUpdatesService(d: OfflineUpdatesDeps) {
     /**
      * Compare every lesson of a course's offline copy with the server and bring it up to date (single flight per
      * course; a call during a check runs one more after it). `force` downloads even when updates are held.
-     * Throws when the server cannot be reached.
+     * Answers the lessons this check found new content in (waiting, downloading, or already stored). Throws when the
+     * server cannot be reached.
      */
     check(courseId: string, opts: { force?: boolean } = {}): Promise<LessonUpdate[]> {
       return check(courseId, opts.force ?? false);

@@ -266,7 +266,7 @@ export function offlineCopies(d: OfflineCopiesDeps) {
       let found: LessonUpdate[] = [];
       if (d.online() && followed(courseId)) {
         try {
-          found = (await checkUpdates(courseId)).filter((u) => u.state !== 'done');
+          found = await checkUpdates(courseId);
           serverChecked = true;
         } catch (err) {
           if (!(err instanceof ServerUnreachable)) throw err;

@@ -48,7 +48,9 @@ function verifyMessage(t: T, r: VerifyResult, lessons: string, held: boolean): s
   const next =
     r.updates.some((u) => u.state === 'waiting') && held
       ? t('download.updates.heldForWifi')
-      : t('download.verify.downloadingNow');
+      : r.updates.every((u) => u.state === 'done')
+        ? t('download.verify.downloaded')
+        : t('download.verify.downloadingNow');
   return `${files} ${what} ${next}`;
 }
 
