@@ -9,8 +9,15 @@ import { startCore, type Core } from '../core/core.ts';
 import { chromiumFor, shot } from '../test-support/e2e.ts';
 import { studyCourse } from '../test-support/study-course.ts';
 import { removeDir, startSyncServer, type SyncServerProcess } from '../test-support/sync-server.ts';
+import en from '../renderer/i18n/en.json';
+import fr from '../renderer/i18n/fr.json';
 
 const chromium = chromiumFor('desktop preferences e2e');
+
+/** English sentences of the interface (not names, not placeholders): none may show once French is chosen. */
+const englishOnly = Object.entries(en)
+  .filter(([k, v]) => !v.includes('{') && v.length >= 8 && v !== fr[k as keyof typeof fr])
+  .map(([, v]) => v);
 
 // A due date the test controls: late evening in UTC is the next morning in Tokyo (UTC+9, no daylight saving).
 const DUE_AT = '2031-03-02T23:30:00.000Z';
@@ -33,6 +40,10 @@ describe.skipIf(!chromium)('language, time zone and notification preferences in 
       [DUE_AT, locale, timeZone],
     );
   const dueText = () => page.getByRole('list', { name: /Due soon|À rendre bientôt/ }).innerText();
+  const englishOn = async (screen: string) => {
+    const text = await page.locator('body').innerText();
+    return englishOnly.filter((s) => text.includes(s)).map((s) => `${screen}: ${s}`);
+  };
   const timeZoneSelect = () => page.getByRole('combobox', { name: /^(Time zone|Fuseau horaire)$/ });
 
   beforeAll(async () => {
@@ -42,7 +53,10 @@ describe.skipIf(!chromium)('language, time zone and notification preferences in 
     const base = studyCourse('Dated course');
     const course = await server.publishedCourse(teacher, {
       ...base,
-      modules: [{ title: 'Due', lessons: [{ title: 'Essay', kind: 'text', body: 'Write.', dueAt: DUE_AT }] }],
+      modules: [
+        ...base.modules,
+        { title: 'Due', lessons: [{ title: 'Essay', kind: 'text', body: 'Write.', dueAt: DUE_AT }] },
+      ],
     });
     const student = await server.user('student', 'Sam Student');
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lyceum-prefs-e2e-'));
@@ -72,6 +86,8 @@ describe.skipIf(!chromium)('language, time zone and notification preferences in 
     await page.goto(core.launchUrl);
     await page.getByRole('heading', { name: 'Course catalog' }).waitFor();
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    // The check the French screens go through finds the English ones.
+    expect(await englishOn('catalog')).toContain('catalog: Course catalog');
     await page.getByRole('link', { name: 'My Learning' }).click();
     await expect.poll(dueText).toContain(`Essay: due ${await dueAs('en', 'UTC')}`);
   });
@@ -108,6 +124,43 @@ describe.skipIf(!chromium)('language, time zone and notification preferences in 
     await page.getByRole('heading', { level: 1, name: 'Catalogue des cours' }).waitFor();
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('fr');
     expect(core.learning.preferences().locale).toBe('fr');
+  });
+
+  it('shows every student screen in French: no English sentence of the interface is left', async () => {
+    const found: string[] = [];
+    await page.getByRole('heading', { level: 1, name: 'Catalogue des cours' }).waitFor();
+    found.push(...(await englishOn('catalogue')));
+    await page.getByRole('link', { name: 'Dated course' }).click();
+    await page.getByRole('heading', { name: 'Plan du cours' }).waitFor();
+    await page.getByRole('heading', { name: 'Avis' }).waitFor();
+    found.push(...(await englishOn('page du cours')));
+    await page.getByTestId('study-link').click();
+    await page.getByRole('heading', { name: 'Leçons' }).waitFor();
+    found.push(...(await englishOn('étude du cours')));
+    await page.getByRole('link', { name: 'Read me' }).click();
+    await page.getByRole('button', { name: 'Marquer comme terminée' }).click();
+    await page.getByTestId('lesson-completed').waitFor();
+    found.push(...(await englishOn('leçon')));
+    await page.getByRole('link', { name: 'Leçon suivante' }).click();
+    await page.getByRole('link', { name: 'Leçon suivante' }).click();
+    await page.getByRole('button', { name: 'Envoyer les réponses' }).waitFor();
+    await page.getByRole('radio', { name: '4' }).check();
+    await page.getByRole('radio', { name: 'Vrai' }).check();
+    await page.getByRole('button', { name: 'Envoyer les réponses' }).click();
+    await page.getByTestId('attempt-result').waitFor();
+    expect(await page.getByTestId('attempt-result').innerText()).toMatch(/Réussi : 2 \/ 2 \(100\s%\)/);
+    found.push(...(await englishOn('quiz')));
+    await page.getByRole('link', { name: 'Mon apprentissage' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Mon apprentissage' }).waitFor();
+    await expect.poll(dueText).toContain('Essay');
+    found.push(...(await englishOn('mon apprentissage')));
+    await page.getByTestId('sync-indicator').getByRole('button').click();
+    found.push(...(await englishOn('synchronisation')));
+    await page.keyboard.press('Escape');
+    await page.getByRole('link', { name: 'Préférences' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Préférences' }).waitFor();
+    found.push(...(await englishOn('préférences')));
+    expect(found).toEqual([]);
   });
 
   it('shows due dates in Asia/Tokyo once chosen, and UTC stays in the list', async () => {
@@ -149,7 +202,15 @@ describe.skipIf(!chromium)('language, time zone and notification preferences in 
     await page.getByRole('link', { name: 'Préférences' }).click();
     await page.getByRole('button', { name: 'Enregistrer les préférences' }).waitFor();
     expect(await page.getByTestId('notification-settings').count()).toBe(0);
-    expect(await page.locator('main input[type="checkbox"]').count()).toBe(0);
+    // The only checkbox left is the device's download setting: none for a notification topic or channel.
+    const checkboxes = await page
+      .getByRole('checkbox')
+      .evaluateAll((els) =>
+        els.map((e) => e.getAttribute('aria-label') ?? e.closest('label')?.textContent ?? ''),
+      );
+    expect(
+      checkboxes.filter((n) => /Mises à jour des cours|Échéances|Annonces|application|push|e-mail/i.test(n)),
+    ).toEqual([]);
     expect(await page.getByText(/Notifications|E-mail|Push/).count()).toBe(0);
     // The stored choices are kept for the notifications work.
     expect(core.learning.preferences().notifications.deadlines).toEqual({

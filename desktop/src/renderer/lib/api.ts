@@ -34,8 +34,8 @@ export const asFailure = (err: unknown): ApiFailure =>
   err instanceof ApiFailure ? err : new ApiFailure(0, 'internal', 'Something went wrong.');
 
 /** What to tell the user about an error: the local API's own message, or `fallback` for anything else. */
-export const failureMessage = (err: unknown, fallback = 'Something went wrong.'): string =>
-  err instanceof ApiFailure ? err.message : fallback;
+export const failureMessage = (err: unknown, fallback?: string): string =>
+  err instanceof ApiFailure ? err.message : (fallback ?? localError('internal', 'Something went wrong.'));
 
 const AppInfo = z.object({
   name: z.string(),
