@@ -31,10 +31,16 @@ export async function createTestDatabase(): Promise<{ url: string; drop: () => P
   };
 }
 
-/** Captures sent mail so tests can read reset links. */
-export function memoryMailer(): Mailer & { sent: MailMessage[] } {
+/** Captures sent mail so tests can read reset links; delayMs: each send takes that long, as an SMTP round trip does. */
+export function memoryMailer(delayMs = 0): Mailer & { sent: MailMessage[] } {
   const sent: MailMessage[] = [];
-  return { sent, send: async (m) => void sent.push(m) };
+  return {
+    sent,
+    send: async (m) => {
+      if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+      sent.push(m);
+    },
+  };
 }
 
 export interface TestServer {
@@ -55,7 +61,10 @@ export interface TestServer {
   close: () => Promise<void>;
 }
 
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  opts: { mailDelayMs?: number } = {},
+): Promise<TestServer> {
   const database = await createTestDatabase();
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'lyceum-test-data-'));
   const config = loadConfig({
@@ -69,7 +78,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     ANALYTICS_PROCESSOR: 'embedded',
     ...env,
   });
-  const mailer = memoryMailer();
+  const mailer = memoryMailer(opts.mailDelayMs);
   const server = await createServer({
     config,
     mailer,

@@ -10,6 +10,8 @@ import { passwordResetTokens, users } from './tables.ts';
 import { toUser, type UserRow } from './dto.ts';
 import type { SessionService } from './sessions.ts';
 import type { LoginThrottler } from './throttle.ts';
+import { backgroundQueue } from '../../lib/background-queue.ts';
+import type { Logger } from 'pino';
 
 // A real hash of a throwaway password, so a login for an unknown email costs the same time as a wrong password.
 const dummyHash = hashPassword('not-a-real-password-0');
@@ -26,9 +28,21 @@ export interface AccountDeps {
   mailer: Mailer;
   publicUrl: string;
   onUserChanged: (id: string) => void;
+  logger: Logger;
 }
 
-export function accountService({ db, sessions, throttle, mailer, publicUrl, onUserChanged }: AccountDeps) {
+export function accountService({
+  db,
+  sessions,
+  throttle,
+  mailer,
+  publicUrl,
+  onUserChanged,
+  logger,
+}: AccountDeps) {
+  // Reset requests are answered before any lookup, token or mail work, so an existing account and an unknown email
+  // take the same time to answer; the work runs here, one request after another.
+  const resets = backgroundQueue(logger, 'password reset request', 1000);
   const findByEmail = async (email: string) =>
     (await db.select().from(users).where(eq(users.email, email)))[0];
   const findById = async (id: string) => (await db.select().from(users).where(eq(users.id, id)))[0];
@@ -37,6 +51,48 @@ export function accountService({ db, sessions, throttle, mailer, publicUrl, onUs
     const u = await findById(id);
     if (!u) throw new ApiError('not_found', 'User not found');
     return u;
+  }
+
+  async function sendPasswordReset(email: string): Promise<void> {
+    const user = await findByEmail(email);
+    if (!user || user.disabled) return;
+    const recent = await db
+      .select({ n: sql<number>`count(*)` })
+      .from(passwordResetTokens)
+      .where(
+        and(
+          eq(passwordResetTokens.userId, user.id),
+          gt(passwordResetTokens.createdAt, sql`now() - interval '1 hour'`),
+        ),
+      );
+    if ((recent[0]?.n ?? 0) >= 5) return;
+    const token = newSecret();
+    await db.insert(passwordResetTokens).values({
+      tokenHash: hashSecret(token),
+      userId: user.id,
+      expiresAt: new Date(Date.now() + 30 * 60_000),
+    });
+    const link = `${publicUrl}/reset-password?token=${token}`;
+    await mailer.send({
+      to: user.email,
+      subject: 'Reset your Lyceum password',
+      text: [
+        `Hello ${user.name},`,
+        '',
+        'Someone (hopefully you) asked to reset your Lyceum password.',
+        'Open this link within 30 minutes to choose a new password:',
+        '',
+        link,
+        '',
+        'Or, in the Lyceum app, on the "Forgot password?" screen, paste this code:',
+        '',
+        token,
+        '',
+        'The link and the code work once. A new password signs out every device signed in to your account.',
+        'If you did not ask, ignore this email; your password stays as it is.',
+        '',
+      ].join('\n'),
+    });
   }
 
   return {
@@ -100,48 +156,16 @@ export function accountService({ db, sessions, throttle, mailer, publicUrl, onUs
       return sessions.issue(user, undefined, userAgent);
     },
 
-    /** Always succeeds from the caller's view, so nobody can learn which emails have accounts. */
-    async requestPasswordReset(email: string): Promise<void> {
-      const user = await findByEmail(email);
-      if (!user || user.disabled) return;
-      const recent = await db
-        .select({ n: sql<number>`count(*)` })
-        .from(passwordResetTokens)
-        .where(
-          and(
-            eq(passwordResetTokens.userId, user.id),
-            gt(passwordResetTokens.createdAt, sql`now() - interval '1 hour'`),
-          ),
-        );
-      if ((recent[0]?.n ?? 0) >= 5) return;
-      const token = newSecret();
-      await db.insert(passwordResetTokens).values({
-        tokenHash: hashSecret(token),
-        userId: user.id,
-        expiresAt: new Date(Date.now() + 30 * 60_000),
-      });
-      const link = `${publicUrl}/reset-password?token=${token}`;
-      await mailer.send({
-        to: user.email,
-        subject: 'Reset your Lyceum password',
-        text: [
-          `Hello ${user.name},`,
-          '',
-          'Someone (hopefully you) asked to reset your Lyceum password.',
-          'Open this link within 30 minutes to choose a new password:',
-          '',
-          link,
-          '',
-          'Or, in the Lyceum app, on the "Forgot password?" screen, paste this code:',
-          '',
-          token,
-          '',
-          'The link and the code work once. A new password signs out every device signed in to your account.',
-          'If you did not ask, ignore this email; your password stays as it is.',
-          '',
-        ].join('\n'),
-      });
+    /**
+     * Always succeeds from the caller's view, so nobody can learn which emails have accounts: the request is queued
+     * and answered at once, the same way for every email (the lookup, token and mail happen afterwards).
+     */
+    requestPasswordReset(email: string): void {
+      resets.push(() => sendPasswordReset(email));
     },
+
+    /** Settles when every queued reset request has been handled (tests, orderly shutdown). */
+    resetRequestsIdle: () => resets.idle(),
 
     async confirmPasswordReset(token: string, password: string): Promise<void> {
       const [row] = await db
@@ -175,6 +199,11 @@ export function accountService({ db, sessions, throttle, mailer, publicUrl, onUs
         .update(users)
         .set({ passwordHash: await hashPassword(password), updatedAt: sql`now()` })
         .where(eq(users.id, user.id));
+      // Every other link or code sent to this account stops working too: an older email cannot reset it again.
+      await db
+        .update(passwordResetTokens)
+        .set({ usedAt: sql`now()` })
+        .where(and(eq(passwordResetTokens.userId, user.id), isNull(passwordResetTokens.usedAt)));
       await sessions.revokeAllForUser(user.id, 'password_reset');
       await throttle.clearAccount(user.email);
     },

@@ -36,6 +36,7 @@ export function createIdentityModule(deps: IdentityDeps) {
     mailer: deps.mailer,
     publicUrl: deps.publicUrl,
     onUserChanged,
+    logger: deps.logger,
   });
   const admin = adminUserService(deps.db, sessions, onUserChanged);
   return {

@@ -12,6 +12,8 @@ async function requestReset(email: string): Promise<string> {
   const before = t.mail.length;
   const r = await t.api('POST', '/api/v1/auth/password-reset/request', { body: { email } });
   expect(r.status).toBe(202);
+  // Answered before the work: the email follows.
+  await t.server.identity.accounts.resetRequestsIdle();
   expect(t.mail.length).toBe(before + 1);
   const text = t.mail.at(-1)!.text;
   const link = /(http\S+\/reset-password\?token=([\w-]+))/.exec(text);
@@ -161,5 +163,71 @@ describe('the reset page the email links to', () => {
     const expired = await postForm({ token, password: 'Good-Password-123', confirm: 'Good-Password-123' });
     expect(expired.status).toBe(400);
     expect(expired.body).toContain('invalid, already used or expired');
+  });
+});
+
+describe('reset tokens', () => {
+  it('using one reset token revokes every other outstanding token of the account', async () => {
+    const u = await t.user('student');
+    const older = await requestReset(u.email);
+    const newer = await requestReset(u.email);
+    expect(older).not.toBe(newer);
+    const ok = await t.api('POST', '/api/v1/auth/password-reset/confirm', {
+      body: { token: newer, password: 'Newest-Choice-2026!' },
+    });
+    expect(ok.status).toBe(204);
+    const again = await t.api<ErrorBody>('POST', '/api/v1/auth/password-reset/confirm', {
+      body: { token: older, password: 'Attacker-Choice-2026!' },
+    });
+    expect(again.status).toBe(400);
+    expect(again.body.error.code).toBe('reset_token_invalid');
+    // The password is the one set with the newer token.
+    const login = await t.api('POST', '/api/v1/auth/login', {
+      body: { email: u.email, password: 'Newest-Choice-2026!' },
+    });
+    expect(login.status).toBe(200);
+  });
+
+  it('answers a reset request as fast for an existing account as for an unknown email', async () => {
+    // A mailer as slow as an SMTP round trip (40 ms): the work behind a reset must not be in the answer's time.
+    const slow = await startTestServer({}, { mailDelayMs: 40 });
+    try {
+      // A fresh account each time: the per-account limit (5 an hour) would otherwise skip the work for later ones.
+      const known = await Promise.all(Array.from({ length: 15 }, () => slow.user('student')));
+      const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+      const time = async (email: string) => {
+        const t0 = performance.now();
+        const r = await slow.api('POST', '/api/v1/auth/password-reset/request', {
+          body: { email },
+          // Each from its own address: the per-IP limit is not what is measured.
+          headers: {
+            'x-forwarded-for': `10.9.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`,
+          },
+        });
+        const ms = performance.now() - t0;
+        expect(r.status).toBe(202);
+        // The queued work finishes outside the measurement (it would otherwise slow the next request either way).
+        await slow.server.identity.accounts.resetRequestsIdle();
+        return ms;
+      };
+      const knownMs: number[] = [];
+      const unknownMs: number[] = [];
+      // Interleaved, so a slow moment of the machine hits both alike.
+      for (let i = 0; i < 15; i++) {
+        knownMs.push(await time(known[i]!.email));
+        unknownMs.push(await time(`nobody-${i}@example.test`));
+      }
+      const k = median(knownMs);
+      const n = median(unknownMs);
+      console.log(
+        `reset request median: existing account ${k.toFixed(1)} ms, unknown email ${n.toFixed(1)} ms`,
+      );
+      // Both emails were handled (the queue did the work).
+      expect(slow.mail.map((m) => m.to).sort()).toEqual(known.map((u) => u.email).sort());
+      // Awaiting the work: 40 ms more for an account (26 ms against 7 ms with the dev mailer). Now within 15 ms.
+      expect(Math.abs(k - n)).toBeLessThan(15);
+    } finally {
+      await slow.close();
+    }
   });
 });

@@ -110,7 +110,8 @@ export function identityRoutes(
       errors: ['too_many_attempts'],
       handler: async ({ body, req }) => {
         limiter.hit(`reset:${req.ip}`);
-        await accounts.requestPasswordReset(body.email);
+        // Queued: answered at once, the same way whether or not the email has an account.
+        accounts.requestPasswordReset(body.email);
         return { status: 'accepted' as const };
       },
     }),
