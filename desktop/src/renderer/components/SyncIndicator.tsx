@@ -1,5 +1,7 @@
 import { useId, useRef, useState, type KeyboardEvent } from 'react';
 import { useIntl } from 'react-intl';
+import type { MessageKey } from '../i18n/catalogues.ts';
+import { localAdvice, localError } from '../i18n/errors.ts';
 import { useT } from '../i18n/use-t.ts';
 import { useConnectivity } from '../lib/connectivity.tsx';
 import { useFormat } from '../lib/format.ts';
@@ -87,12 +89,14 @@ export function SyncIndicator() {
                   <li key={r.id} className="sync__rejection" data-testid="rejected-change">
                     <p>
                       {t('sync.panel.refusedWhat', {
-                        what: r.what,
+                        what: t(`sync.what.${r.name}` as MessageKey),
                         when: f.ago(r.createdAt),
-                        message: r.message,
+                        message: localError(r.code, r.message),
                       })}
                     </p>
-                    <p className="muted">{t('sync.panel.whatToDo', { action: r.action })}</p>
+                    <p className="muted">
+                      {t('sync.panel.whatToDo', { action: localAdvice(r.code, r.action) })}
+                    </p>
                     <Button variant="ghost" onClick={() => void dismiss(r.id)}>
                       {t('sync.panel.dismiss')}
                     </Button>

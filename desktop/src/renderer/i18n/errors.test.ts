@@ -2,7 +2,7 @@ import { createIntl } from 'react-intl';
 import { describe, expect, it } from 'vitest';
 import { catalogues } from './catalogues.ts';
 import { rememberIntl } from './current.ts';
-import { localError } from './errors.ts';
+import { localAdvice, localError } from './errors.ts';
 
 describe('error messages in the interface’s language', () => {
   it('keeps the precise English message in English, translates known codes otherwise', () => {
@@ -16,6 +16,8 @@ describe('error messages in the interface’s language', () => {
       'Cet e-mail et ce mot de passe ne correspondent à aucun compte.',
     );
     expect(localError('some_new_code', core)).toBe(core);
+    expect(localAdvice('not_enrolled', 'x')).toBe(catalogues.fr['sync.advice.not_enrolled']);
+    expect(localAdvice('something_else', 'x')).toBe(catalogues.fr['sync.advice.default']);
     rememberIntl(createIntl({ locale: 'es', messages: catalogues.es }));
     expect(localError('not_enrolled', 'x')).toBe('Inscríbete en este curso para estudiarlo.');
   });
