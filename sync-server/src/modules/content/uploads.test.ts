@@ -90,6 +90,33 @@ describe('resumable chunked uploads', () => {
     expect(short.body.error?.code).toBe('chunk_size_mismatch');
   });
 
+  it('answers 400 chunk_size_mismatch to a chunk larger than declared (a little or 2 MiB larger), not a reset', async () => {
+    const c = uploadClient(t, owner.token);
+    const file = Buffer.concat([tinyPdf('oversize'), Buffer.alloc(100 * KiB, 0x20)]);
+    const chunkSize = 64 * KiB;
+    const s = await c.start(course.id, {
+      kind: 'document',
+      name: 'big.pdf',
+      size: file.length,
+      sha256: sha256(file),
+      chunkSize,
+    });
+    expect(s.status).toBe(201);
+    for (const extra of [1, 2 * 1024 * KiB]) {
+      const bytes = Buffer.concat([file.subarray(0, chunkSize), Buffer.alloc(extra, 0x41)]);
+      const r = await c.putChunk(s.body.id, 0, bytes);
+      expect(r.status, `${extra} bytes too many`).toBe(400);
+      expect(r.body.error?.code).toBe('chunk_size_mismatch');
+      expect((r.body as { error?: { details?: unknown } }).error?.details).toEqual({
+        expected: chunkSize,
+        received: chunkSize + extra,
+      });
+    }
+    // Nothing was kept; the right chunk is accepted afterwards on the same upload.
+    expect((await c.get(s.body.id)).body.received).toEqual([]);
+    expect((await c.putChunk(s.body.id, 0, file.subarray(0, chunkSize))).status).toBe(200);
+  });
+
   it('refuses the assembled file when it does not match the declared sha256', async () => {
     const c = uploadClient(t, owner.token);
     const pdf = tinyPdf('whole');

@@ -26,19 +26,35 @@ export interface UploadDeps {
 const chunkKey = (uploadId: string, index: number) => `uploads/${uploadId}/${String(index).padStart(6, '0')}`;
 const MiB = 1024 * 1024;
 
-/** Read a request body into memory, refusing more than `max` bytes. */
+/**
+ * How far past the expected size a chunk is read (and thrown away) so that its sender, still sending, hears the
+ * chunk_size_mismatch answer; a larger excess ends the connection after the answer instead.
+ */
+const DISCARD_LIMIT = 64 * MiB;
+
+const oversize = (max: number, received: number, partial: boolean) =>
+  new ApiError(
+    'chunk_size_mismatch',
+    `The chunk is larger than the ${max} bytes expected`,
+    partial ? { expected: max, receivedAtLeast: received } : { expected: max, received },
+    partial ? { connection: 'close' } : undefined,
+  );
+
+/**
+ * Read a request body into memory, keeping at most `max` bytes: past them nothing more is kept, the rest is read and
+ * discarded (up to DISCARD_LIMIT) and the chunk refused with chunk_size_mismatch. Destroying the request instead
+ * reset the connection, and the client never got the answer.
+ */
 async function readBody(body: Readable, max: number): Promise<Buffer> {
   const parts: Buffer[] = [];
   let n = 0;
   for await (const chunk of body) {
     const b = chunk as Buffer;
     n += b.length;
-    if (n > max) {
-      body.destroy();
-      throw new ApiError('chunk_size_mismatch', `The chunk is larger than the ${max} bytes expected`);
-    }
-    parts.push(b);
+    if (n <= max) parts.push(b);
+    else if (n - max > DISCARD_LIMIT) throw oversize(max, n, true);
   }
+  if (n > max) throw oversize(max, n, false);
   return Buffer.concat(parts);
 }
 
