@@ -20,16 +20,14 @@ const FONT_CANDIDATES = [
   '/System/Library/Fonts/Supplemental/Arial.ttf',
 ];
 
+const isFile = (f: string) =>
+  fs.stat(f).then(
+    (s) => s.isFile(),
+    () => false,
+  );
+
 async function fontFile(): Promise<string | null> {
-  for (const f of FONT_CANDIDATES) {
-    if (
-      await fs.stat(f).then(
-        (s) => s.isFile(),
-        () => false,
-      )
-    )
-      return f;
-  }
+  for (const f of FONT_CANDIDATES) if (await isFile(f)) return f;
   return null;
 }
 
