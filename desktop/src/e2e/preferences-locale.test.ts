@@ -3,20 +3,24 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from '@lyceum/testing';
+import { expectNoSeriousA11yViolations, launchChromium } from '@lyceum/testing';
 import { buildRenderer, rendererStale } from '../../scripts/build.ts';
 import { startCore, type Core } from '../core/core.ts';
 import { chromiumFor, shot } from '../test-support/e2e.ts';
 import { studyCourse } from '../test-support/study-course.ts';
 import { removeDir, startSyncServer, type SyncServerProcess } from '../test-support/sync-server.ts';
 import en from '../renderer/i18n/en.json';
+import es from '../renderer/i18n/es.json';
 import fr from '../renderer/i18n/fr.json';
 
 const chromium = chromiumFor('desktop preferences e2e');
 
-/** English sentences of the interface (not names, not placeholders): none may show once French is chosen. */
+/** English sentences of the interface (not names, not placeholders): none may show once another language is chosen. */
 const englishOnly = Object.entries(en)
-  .filter(([k, v]) => !v.includes('{') && v.length >= 8 && v !== fr[k as keyof typeof fr])
+  .filter(
+    ([k, v]) =>
+      !v.includes('{') && v.length >= 8 && v !== fr[k as keyof typeof fr] && v !== es[k as keyof typeof es],
+  )
   .map(([, v]) => v);
 
 // A due date the test controls: late evening in UTC is the next morning in Tokyo (UTC+9, no daylight saving).
@@ -39,7 +43,8 @@ describe.skipIf(!chromium)('language, time zone and notification preferences in 
         ),
       [DUE_AT, locale, timeZone],
     );
-  const dueText = () => page.getByRole('list', { name: /Due soon|À rendre bientôt/ }).innerText();
+  const dueText = () =>
+    page.getByRole('list', { name: /Due soon|À rendre bientôt|Próximas entregas/ }).innerText();
   const englishOn = async (screen: string) => {
     const text = await page.locator('body').innerText();
     return englishOnly.filter((s) => text.includes(s)).map((s) => `${screen}: ${s}`);
@@ -168,6 +173,7 @@ describe.skipIf(!chromium)('language, time zone and notification preferences in 
     await page.getByRole('heading', { level: 1, name: 'Préférences' }).waitFor();
     await page.getByRole('searchbox', { name: 'Rechercher un fuseau horaire' }).fill('tokyo');
     await page.getByText('1 fuseau horaire correspond').waitFor();
+    await expectNoSeriousA11yViolations(page, 'préférences, fuseau horaire filtré');
     await timeZoneSelect().selectOption('Asia/Tokyo');
     await page.getByRole('button', { name: 'Enregistrer les préférences' }).click();
     await page.getByText('Enregistré.', { exact: false }).waitFor();
@@ -196,6 +202,28 @@ describe.skipIf(!chromium)('language, time zone and notification preferences in 
     await page.getByText('Enregistré.', { exact: false }).waitFor();
     await page.getByRole('link', { name: 'Mon apprentissage' }).click();
     await expect.poll(dueText).toContain(await dueAs('fr', 'UTC'));
+  });
+
+  it('switches to Spanish just as well', async () => {
+    await page.getByRole('link', { name: 'Préférences' }).click();
+    await page.getByRole('combobox', { name: 'Langue' }).selectOption({ label: 'Español' });
+    await page.getByRole('button', { name: 'Enregistrer les préférences' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Preferencias' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('es');
+    const found = await englishOn('preferencias');
+    await page.getByRole('link', { name: 'Mi aprendizaje' }).click();
+    await expect.poll(dueText).toContain(`Essay: entrega el ${await dueAs('es', 'UTC')}`);
+    found.push(...(await englishOn('mi aprendizaje')));
+    await page.getByRole('link', { name: 'Catálogo' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Catálogo de cursos' }).waitFor();
+    await page.getByRole('heading', { name: '1 curso', exact: true }).waitFor();
+    found.push(...(await englishOn('catálogo')));
+    expect(found).toEqual([]);
+    // Back to French for the rest.
+    await page.getByRole('link', { name: 'Preferencias' }).click();
+    await page.getByRole('combobox', { name: 'Idioma' }).selectOption({ label: 'Français' });
+    await page.getByRole('button', { name: 'Guardar preferencias' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Préférences' }).waitFor();
   });
 
   it('offers no notification settings while no notification channel delivers', async () => {
