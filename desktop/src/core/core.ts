@@ -122,6 +122,7 @@ export async function startCore(opts: CoreOptions) {
       client,
       session,
       transport,
+      settings,
       tuning: opts.downloads,
       onError: opts.onError,
     });
@@ -131,7 +132,6 @@ export async function startCore(opts: CoreOptions) {
         void downloads.remove(c.courseId).catch((err) => opts.onError?.(err));
     });
     const analytics = createAnalytics({
-      settings,
       db: store.db,
       client,
       session,
@@ -165,12 +165,12 @@ export async function startCore(opts: CoreOptions) {
       // Graded quiz results that arrived are recorded; the analytics queue goes up after a sync that reached the server.
       analytics.afterSync(ok);
     });
+    // A pulled change to a course kept offline (its structure, a lesson's files): its new content downloads.
+    sync.onCoursesChanged((ids) => void learning.contentChanged(ids).catch(() => undefined));
     const secret = opts.secret ?? randomBytes(32).toString('base64url');
     const app: AppInfo = {
       name: 'Lyceum',
       version: opts.version ?? '0.1.0',
-    // A pulled change to a course kept offline (its structure, a lesson's files): its new content downloads.
-    sync.onCoursesChanged((ids) => void learning.contentChanged(ids).catch(() => undefined));
       mode: opts.mode ?? 'web',
       serverUrl: config.serverUrl,
     };
