@@ -59,7 +59,7 @@ describe.skipIf(!chromium)('language, time zone and notification preferences in 
     const course = await server.publishedCourse(teacher, {
       ...base,
       modules: [
-        ...base.modules,
+        ...(base.modules ?? []),
         { title: 'Due', lessons: [{ title: 'Essay', kind: 'text', body: 'Write.', dueAt: DUE_AT }] },
       ],
     });

@@ -101,7 +101,7 @@ describe.skipIf(!chromium)('admin console: the live analytics dashboard in Chrom
   it('speaks French once Français is picked, at once and after a reload, charts included', async () => {
     await page.getByRole('combobox', { name: 'Language' }).selectOption({ label: 'Français' });
     await page.getByRole('heading', { name: 'Statistiques d’apprentissage' }).waitFor();
-    expect(await page.evaluate(() => document.documentElement.lang)).toBe('fr');
+    expect(await page.locator('html').getAttribute('lang')).toBe('fr');
     await page.getByRole('combobox', { name: 'Période' }).selectOption('7d');
     await expect
       .poll(async () => Number(await tile('Événements').getAttribute('data-value')))
