@@ -1,13 +1,83 @@
 import { spawn } from 'node:child_process';
-import ffmpegInstaller from '@ffmpeg-installer/ffmpeg';
-import ffprobeInstaller from '@ffprobe-installer/ffprobe';
+import { existsSync } from 'node:fs';
+import { mediaTools } from './binaries.ts';
+import { redactPaths } from './messages.ts';
 
-/** Paths of the ffmpeg / ffprobe binaries shipped by npm (@ffmpeg-installer, @ffprobe-installer). */
-export const ffmpegPath = ffmpegInstaller.path;
-export const ffprobePath = ffprobeInstaller.path;
+/** Paths of the ffmpeg / ffprobe binaries in use: the system's when current, else npm's (see binaries.ts). */
+export const ffmpegPath = mediaTools().ffmpeg;
+export const ffprobePath = mediaTools().ffprobe;
 
-/** A source that cannot be packaged (not a video, unreadable): retrying will not help. */
+/** A source that cannot be packaged (not a video, unreadable, refused by the checks): retrying will not help. */
 export class UnpackableSourceError extends Error {}
+
+/** Resource limits for one ffmpeg/ffprobe run on an untrusted file. */
+export interface SandboxLimits {
+  /** Kill the process after this long. */
+  timeoutMs: number;
+  /** Address-space limit (bytes), applied through prlimit when it is installed; 0: none. */
+  memoryBytes: number;
+}
+
+export const DEFAULT_PROBE_LIMITS: SandboxLimits = { timeoutMs: 30_000, memoryBytes: 1024 ** 3 };
+
+/** Only local files: an uploaded playlist (HLS, concat) cannot make ffmpeg fetch a URL or read another protocol. */
+export const PROTOCOL_WHITELIST = ['-protocol_whitelist', 'file'];
+
+/** Limits the probe refuses beyond: nothing a course video needs, and what a decompression bomb would claim. */
+export const PROBE_BOUNDS = { maxWidth: 7680, maxHeight: 4320, maxDurationSeconds: 6 * 3600 } as const;
+
+/** Containers accepted as an uploaded video (ffprobe's format_name, a comma list of aliases). */
+const VIDEO_CONTAINERS = new Set([
+  'mov',
+  'mp4',
+  'm4a',
+  '3gp',
+  '3g2',
+  'mj2',
+  'matroska',
+  'webm',
+  'avi',
+  'mpegts',
+  'mpeg',
+  'flv',
+  'ogg',
+  'asf',
+]);
+const VIDEO_CODECS = new Set([
+  'h264',
+  'hevc',
+  'vp8',
+  'vp9',
+  'av1',
+  'mpeg4',
+  'mpeg2video',
+  'mpeg1video',
+  'theora',
+  'prores',
+  'mjpeg',
+  'wmv3',
+  'vc1',
+  'flv1',
+  'h263',
+  'dnxhd',
+]);
+
+/** A run killed at its time limit: permanent too (the same file would take as long again). */
+export class FfmpegTimeoutError extends UnpackableSourceError {}
+
+const PRLIMIT = ['/usr/bin/prlimit', '/bin/prlimit'].find((p) => existsSync(p)) ?? null;
+
+interface ProbeJson {
+  format?: { duration?: string; format_name?: string };
+  streams?: {
+    codec_type?: string;
+    codec_name?: string;
+    width?: number;
+    height?: number;
+    duration?: string;
+    disposition?: { attached_pic?: number };
+  }[];
+}
 
 export interface ProbeInfo {
   durationSeconds: number;
@@ -16,24 +86,27 @@ export interface ProbeInfo {
   hasAudio: boolean;
 }
 
-interface ProbeJson {
-  format?: { duration?: string; format_name?: string };
-  streams?: {
-    codec_type?: string;
-    width?: number;
-    height?: number;
-    duration?: string;
-    disposition?: { attached_pic?: number };
-  }[];
-}
-
-function run(
+/**
+ * Run a binary on an untrusted file: killed (SIGKILL) after limits.timeoutMs, its address space capped through
+ * prlimit when available. Rejects with FfmpegTimeoutError on the time limit, AbortError when the signal fires.
+ */
+export function runSandboxed(
   bin: string,
   args: string[],
+  limits: SandboxLimits,
   opts: { signal?: AbortSignal; onStdout?: (chunk: string) => void } = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], signal: opts.signal });
+    const [cmd, argv] =
+      PRLIMIT && limits.memoryBytes > 0
+        ? [PRLIMIT, [`--as=${Math.floor(limits.memoryBytes)}`, '--core=0', '--', bin, ...args]]
+        : [bin, args];
+    const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'], signal: opts.signal });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, limits.timeoutMs);
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => {
@@ -43,40 +116,85 @@ function run(
     child.stderr.setEncoding('utf8').on('data', (c: string) => {
       stderr = (stderr + c).slice(-8000);
     });
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
+    child.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      if (timedOut)
+        reject(
+          new FfmpegTimeoutError(
+            `Processing took longer than ${Math.round(limits.timeoutMs / 1000)} s and was stopped`,
+          ),
+        );
+      else resolve({ code, stdout, stderr });
+    });
   });
 }
 
 const lastLine = (s: string) =>
-  s
-    .trim()
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean)
-    .at(-1) ?? 'unknown error';
-
-/** Read duration, picture size and audio presence; a file that is not a playable video is refused with a readable reason. */
-export async function probe(file: string, signal?: AbortSignal): Promise<ProbeInfo> {
-  const { code, stdout, stderr } = await run(
-    ffprobePath,
-    ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file],
-    { signal },
+  redactPaths(
+    s
+      .trim()
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .at(-1) ?? 'unknown error',
   );
-  if (code !== 0) throw new UnpackableSourceError(`ffprobe could not read the file: ${lastLine(stderr)}`);
+
+/**
+ * Read duration, picture size and audio presence before anything decodes the file. Refused with a readable reason:
+ * a container or codec that is not an ordinary video, absurd dimensions or duration, no duration, no video.
+ */
+export async function probe(
+  file: string,
+  signal?: AbortSignal,
+  limits: SandboxLimits = DEFAULT_PROBE_LIMITS,
+): Promise<ProbeInfo> {
+  let result;
+  try {
+    result = await runSandboxed(
+      ffprobePath,
+      [...PROTOCOL_WHITELIST, '-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file],
+      limits,
+      { signal },
+    );
+  } catch (err) {
+    if (err instanceof FfmpegTimeoutError) throw new UnpackableSourceError('The file took too long to read');
+    throw err;
+  }
+  const { code, stdout, stderr } = result;
+  if (code !== 0)
+    throw new UnpackableSourceError(`The file could not be read as a video: ${lastLine(stderr)}`);
   let info: ProbeJson;
   try {
     info = JSON.parse(stdout) as ProbeJson;
   } catch {
-    throw new UnpackableSourceError('ffprobe could not read the file: unparseable output');
+    throw new UnpackableSourceError('The file could not be read as a video');
   }
+  const formats = (info.format?.format_name ?? '').split(',');
+  if (!formats.some((f) => VIDEO_CONTAINERS.has(f)))
+    throw new UnpackableSourceError(
+      `The file is not a video container this server accepts (${info.format?.format_name || 'unknown'}); upload MP4, WebM, MKV, MOV or AVI`,
+    );
   const streams = info.streams ?? [];
   const video = streams.find((s) => s.codec_type === 'video' && !s.disposition?.attached_pic);
   if (!video || !video.width || !video.height)
     throw new UnpackableSourceError('The file has no video stream');
+  if (!VIDEO_CODECS.has(video.codec_name ?? ''))
+    throw new UnpackableSourceError(`The video codec ${video.codec_name ?? 'unknown'} is not accepted`);
+  if (video.width > PROBE_BOUNDS.maxWidth || video.height > PROBE_BOUNDS.maxHeight)
+    throw new UnpackableSourceError(
+      `The picture is ${video.width}×${video.height}; at most ${PROBE_BOUNDS.maxWidth}×${PROBE_BOUNDS.maxHeight} is accepted`,
+    );
   const duration = Number(info.format?.duration ?? video.duration);
   if (!Number.isFinite(duration) || duration <= 0.05)
     throw new UnpackableSourceError('The file has no duration (a still image is not a video)');
+  if (duration > PROBE_BOUNDS.maxDurationSeconds)
+    throw new UnpackableSourceError(
+      `The video lasts ${Math.round(duration / 60)} minutes; at most ${PROBE_BOUNDS.maxDurationSeconds / 3600} hours is accepted`,
+    );
   return {
     durationSeconds: duration,
     width: video.width,
@@ -97,17 +215,23 @@ export function parseProgressSeconds(block: string): number | null {
 }
 
 /**
- * Run ffmpeg with `-progress pipe:1`, calling onProgress with seconds of output written. Rejects with the tail of
+ * Run ffmpeg with `-progress pipe:1` (callers put PROTOCOL_WHITELIST before each `-i` of an untrusted file), calling onProgress with seconds of output written. Rejects with the tail of
  * ffmpeg's stderr on a non-zero exit, or with an AbortError when the signal fires (the process is killed).
  */
 export async function runFfmpeg(
   args: string[],
-  opts: { signal?: AbortSignal; onProgress?: (seconds: number) => void } = {},
+  opts: {
+    signal?: AbortSignal;
+    onProgress?: (seconds: number) => void;
+    /** Time and memory limits; default: none beyond the protocol whitelist (trusted inputs: the seed's own clips). */
+    limits?: SandboxLimits;
+  } = {},
 ): Promise<void> {
   let pending = '';
-  const { code, stderr } = await run(
+  const { code, stderr } = await runSandboxed(
     ffmpegPath,
     ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error', '-nostats', '-progress', 'pipe:1', ...args],
+    opts.limits ?? { timeoutMs: 2 ** 31 - 1, memoryBytes: 0 },
     {
       signal: opts.signal,
       onStdout: (chunk) => {

@@ -13,6 +13,7 @@ export {
   PackagedFile,
 } from './types.ts';
 export { ffmpegPath, ffprobePath } from './ffmpeg.ts';
+import { mediaTools } from './binaries.ts';
 
 export interface MediaModuleDeps extends ModuleDeps {
   /** Where sources are read and packaged files written (the content module's storage); a getter may be lazy. */
@@ -41,7 +42,17 @@ export function createMediaModule(deps: MediaModuleDeps) {
   const storage =
     typeof deps.storage === 'function' ? deps.storage : () => deps.storage as ContentStorage | null;
   const queue = mediaQueue(deps.pool);
+  const tools = mediaTools();
+  if (tools.warning)
+    deps.logger.warn({ ffmpeg: tools.ffmpeg, version: tools.version }, `media: ${tools.warning}`);
+  else deps.logger.debug({ ffmpeg: tools.ffmpeg, version: tools.version }, 'media: using the system ffmpeg');
+  const c = deps.config;
   const worker = mediaWorker({
+    limits: {
+      timeoutBaseSeconds: c.MEDIA_FFMPEG_TIMEOUT_BASE_SECONDS,
+      timeoutPerSourceSecond: c.MEDIA_FFMPEG_TIMEOUT_PER_SOURCE_SECOND,
+      memoryBytes: c.MEDIA_FFMPEG_MEMORY_MB * 1024 * 1024,
+    },
     queue,
     storage,
     logger: deps.logger,

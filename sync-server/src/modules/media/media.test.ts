@@ -183,7 +183,10 @@ describe('video packaging', () => {
     await m.onVideoUploaded({ assetId, sourceKey: TEXT_KEY, uploaderId: uploader.id });
     const r = await waitForJob(m, assetId, (s) => s === 'failed' || s === 'succeeded');
     expect(r.status).toBe('failed');
-    expect(r.error).toMatch(/^(ffprobe could not read the file: .+|The file has no video stream)$/);
+    expect(r.error).toMatch(/^(The file could not be read as a video: .+|The file has no video stream)$/);
+    // Shown to the uploader: the file's name at most, never where the server keeps it (issue 12, defect 9).
+    expect(r.error).not.toContain(storeRoot);
+    expect(r.error).not.toMatch(/(^|[\s"'(])\/[^\s"']+\//);
     expect(r.files).toEqual([]);
     const { rows } = await t.server.database.pool.query(
       'SELECT attempts FROM media_jobs WHERE asset_id = $1',

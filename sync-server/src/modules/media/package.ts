@@ -5,7 +5,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { ContentStorage } from '../content/storage.ts';
-import { probe, runFfmpeg, type ProbeInfo } from './ffmpeg.ts';
+import {
+  DEFAULT_PROBE_LIMITS,
+  PROTOCOL_WHITELIST,
+  probe,
+  runFfmpeg,
+  type ProbeInfo,
+  type SandboxLimits,
+} from './ffmpeg.ts';
 import type { PackagedFile, PackagingOutput, Rendition } from './types.ts';
 
 /** The ladder; renditions taller than the source are skipped, but at least one is always produced. */
@@ -40,7 +47,13 @@ export function hlsArgs(source: string, outDir: string, info: ProbeInfo, plan: P
   const scales = plan
     .map((r, i) => `${plan.length > 1 ? `[s${i}]` : '[0:v:0]'}scale=${r.width}:${r.height}[v${i}]`)
     .join(';');
-  const args = ['-i', source, '-filter_complex', `${plan.length > 1 ? `[0:v:0]${split}` : ''}${scales}`];
+  const args = [
+    ...PROTOCOL_WHITELIST,
+    '-i',
+    source,
+    '-filter_complex',
+    `${plan.length > 1 ? `[0:v:0]${split}` : ''}${scales}`,
+  ];
   plan.forEach((r, i) => {
     const dir = path.join(outDir, r.name);
     args.push('-map', `[v${i}]`);
@@ -120,6 +133,29 @@ export interface PackageOptions {
   signal?: AbortSignal;
   /** 0..100 as the work advances. */
   onProgress?: (percent: number) => void;
+  limits?: Partial<PackagingLimits>;
+}
+
+/** Limits on each ffmpeg run over an upload (config: MEDIA_FFMPEG_*). */
+export interface PackagingLimits {
+  /** Each run may take baseSeconds + perSourceSecond × the source's duration. */
+  timeoutBaseSeconds: number;
+  timeoutPerSourceSecond: number;
+  /** Address space of each ffmpeg/ffprobe process (bytes; 0: none). */
+  memoryBytes: number;
+}
+export const DEFAULT_PACKAGING_LIMITS: PackagingLimits = {
+  timeoutBaseSeconds: 60,
+  timeoutPerSourceSecond: 10,
+  memoryBytes: 3 * 1024 ** 3,
+};
+
+/** The sandbox limits of one run over a source of that duration. */
+export function runLimits(l: PackagingLimits, durationSeconds: number): SandboxLimits {
+  return {
+    timeoutMs: Math.round((l.timeoutBaseSeconds + l.timeoutPerSourceSecond * durationSeconds) * 1000),
+    memoryBytes: l.memoryBytes,
+  };
 }
 
 /**
@@ -136,13 +172,16 @@ export async function packageVideo(opts: PackageOptions): Promise<PackagingOutpu
       source = path.join(work, 'source');
       await pipeline(await storage.get(opts.sourceKey), createWriteStream(source), { signal });
     }
-    const info = await probe(source, signal);
+    const limits = { ...DEFAULT_PACKAGING_LIMITS, ...opts.limits };
+    const info = await probe(source, signal, { ...DEFAULT_PROBE_LIMITS, memoryBytes: limits.memoryBytes });
+    const sandbox = runLimits(limits, info.durationSeconds);
     const plan = planRenditions(info);
     const out = path.join(work, 'out');
     for (const r of plan) await fs.mkdir(path.join(out, r.name), { recursive: true });
     opts.onProgress?.(1);
     await runFfmpeg(hlsArgs(source, out, info, plan), {
       signal,
+      limits: sandbox,
       onProgress: (s) =>
         opts.onProgress?.(Math.min(94, Math.max(1, Math.floor((s / info.durationSeconds) * 94)))),
     });
@@ -151,6 +190,7 @@ export async function packageVideo(opts: PackageOptions): Promise<PackagingOutpu
       [
         '-ss',
         (info.durationSeconds * 0.1).toFixed(3),
+        ...PROTOCOL_WHITELIST,
         '-i',
         source,
         '-frames:v',
@@ -161,7 +201,7 @@ export async function packageVideo(opts: PackageOptions): Promise<PackagingOutpu
         '3',
         path.join(out, 'poster.jpg'),
       ],
-      { signal },
+      { signal, limits: sandbox },
     );
     opts.onProgress?.(95);
 

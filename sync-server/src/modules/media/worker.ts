@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import { newId } from '../../lib/ids.ts';
 import type { ContentStorage } from '../content/storage.ts';
 import { UnpackableSourceError } from './ffmpeg.ts';
-import { packageVideo } from './package.ts';
+import { redactPaths } from './messages.ts';
+import { packageVideo, type PackagingLimits } from './package.ts';
 import type { MediaJob, MediaQueue } from './queue.ts';
 import type { JobStatus } from './types.ts';
 
@@ -19,6 +20,8 @@ export interface WorkerOptions {
   pollMs?: number;
   /** Progress is written and announced at most this often (ms); default 500. */
   progressIntervalMs?: number;
+  /** Time and memory limits of each ffmpeg run (defaults: DEFAULT_PACKAGING_LIMITS). */
+  limits?: Partial<PackagingLimits>;
   onProgress?: (job: MediaJob, percent: number, status: JobStatus, error?: string | null) => void;
   /** A job ended for good (succeeded, or failed with no attempt left). */
   onFinished?: (job: MediaJob, status: 'succeeded' | 'failed', error: string | null) => Promise<void>;
@@ -65,6 +68,7 @@ export function mediaWorker(opts: WorkerOptions) {
         assetId: job.assetId,
         sourceKey: job.sourceKey,
         signal: abort.signal,
+        limits: opts.limits,
         onProgress: (percent) => {
           const now = Date.now();
           if (percent <= lastPercent || now - lastWrite < progressMs) return;
@@ -93,7 +97,8 @@ export function mediaWorker(opts: WorkerOptions) {
         return;
       }
       const permanent = err instanceof UnpackableSourceError;
-      const message = err instanceof Error ? err.message : String(err);
+      // Shown to the uploader and in the console: no server paths (a failed run named /…/original.mp4).
+      const message = redactPaths(err instanceof Error ? err.message : String(err));
       const status = await queue.fail(job.id, workerId, message, permanent);
       logger.warn({ err, jobId: job.id, assetId: job.assetId, status }, 'media: packaging failed');
       if (status) announce(Math.max(lastPercent, 0), status, message);
