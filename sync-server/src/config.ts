@@ -37,6 +37,11 @@ export const configSchema = z.object({
   ELASTICSEARCH_API_KEY: z.string().optional(),
   /** Bearer token Prometheus sends to /metrics; unset: only loopback and private addresses may scrape. */
   METRICS_TOKEN: z.string().min(16).optional(),
+  /** Each ffmpeg run over an upload is killed after BASE + PER_SOURCE_SECOND × the video's duration (seconds). */
+  MEDIA_FFMPEG_TIMEOUT_BASE_SECONDS: z.coerce.number().positive().default(60),
+  MEDIA_FFMPEG_TIMEOUT_PER_SOURCE_SECOND: z.coerce.number().positive().default(10),
+  /** Address-space limit of each ffmpeg/ffprobe process (MiB, through prlimit when installed; 0: none). */
+  MEDIA_FFMPEG_MEMORY_MB: z.coerce.number().int().min(0).default(3072),
   /**
    * Where the analytics processor runs: a worker thread of this process (default), this process's own thread
    * (`embedded`), or only in `npm run processor` (`off`).
