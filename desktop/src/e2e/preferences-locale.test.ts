@@ -8,7 +8,12 @@ import { buildRenderer, rendererStale } from '../../scripts/build.ts';
 import { startCore, type Core } from '../core/core.ts';
 import { chromiumFor, shot } from '../test-support/e2e.ts';
 import { studyCourse } from '../test-support/study-course.ts';
-import { removeDir, startSyncServer, type SyncServerProcess } from '../test-support/sync-server.ts';
+import {
+  removeDir,
+  startSyncServer,
+  type Account,
+  type SyncServerProcess,
+} from '../test-support/sync-server.ts';
 import en from '../renderer/i18n/en.json';
 import es from '../renderer/i18n/es.json';
 import fr from '../renderer/i18n/fr.json';
@@ -33,6 +38,7 @@ describe.skipIf(!chromium)('language, time zone and notification preferences in 
   let context: BrowserContext;
   let page: Page;
   let dataDir: string;
+  let student: Account;
 
   /** The due date as Chromium's Intl writes it in a language and zone (what the app must show). */
   const dueAs = (locale: string, timeZone: string) =>
@@ -63,7 +69,7 @@ describe.skipIf(!chromium)('language, time zone and notification preferences in 
         { title: 'Due', lessons: [{ title: 'Essay', kind: 'text', body: 'Write.', dueAt: DUE_AT }] },
       ],
     });
-    const student = await server.user('student', 'Sam Student');
+    student = await server.user('student', 'Sam Student');
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lyceum-prefs-e2e-'));
     core = await startCore({ config: { serverUrl: server.url, dataDir, port: 0, requestTimeoutMs: 3000 } });
     await core.session.signIn({ email: student.email, password: student.password });
@@ -246,5 +252,21 @@ describe.skipIf(!chromium)('language, time zone and notification preferences in 
       push: true,
       email: true,
     });
+  });
+
+  it('signed out, the sign-in screen follows the language picked on it; signing in brings the account’s back', async () => {
+    await page.getByRole('button', { name: 'Se déconnecter' }).click();
+    await page.getByRole('heading', { name: 'Sign in to Lyceum' }).waitFor();
+    await page.getByRole('combobox', { name: 'Language' }).selectOption({ label: 'Español' });
+    await page.getByRole('heading', { name: 'Inicia sesión en Lyceum' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('es');
+    await page.reload();
+    await page.getByRole('heading', { name: 'Inicia sesión en Lyceum' }).waitFor();
+    await page.getByLabel('Correo electrónico').fill(student.email);
+    await page.getByLabel('Contraseña').fill(student.password);
+    await page.getByRole('button', { name: 'Iniciar sesión' }).click();
+    // The account says French (back on the screen the student signed out from).
+    await page.getByRole('heading', { level: 1, name: 'Préférences' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('fr');
   });
 });

@@ -38,12 +38,15 @@ function Shell() {
   // Offline copies' updates may wait for Wi-Fi: the core learns what kind of connection this is.
   useNetworkReport();
   const t = useT();
-  const { reload: reloadLocale } = useLocaleSettings();
+  const { reload: reloadLocale, apply: applyLocale } = useLocaleSettings();
   const signedIn = boot.status === 'ready' && boot.session.signedIn;
-  // A student who just signed in gets their own language and time zone at once.
+  const signedOut = boot.status === 'ready' && !boot.session.signedIn;
+  // A student who just signed in gets their own language and time zone at once; signed out, the screens follow
+  // this device (its language picker on the sign-in screen, else the system).
   useEffect(() => {
     if (signedIn) reloadLocale();
-  }, [signedIn, reloadLocale]);
+    else if (signedOut) applyLocale({ locale: 'system', timezone: 'system' });
+  }, [signedIn, signedOut, reloadLocale, applyLocale]);
 
   const load = useCallback(() => {
     api.session().then(

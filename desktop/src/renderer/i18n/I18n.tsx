@@ -29,10 +29,16 @@ interface LocaleSettings {
   apply: (choice: LocaleChoice) => void;
   /** Read the signed-in student's preferences again. */
   reload: () => void;
+  /** This device's language when the preference says "system": picked on the sign-in screen, else the system's. */
+  device: string;
+  deviceLocale: SupportedLocale;
+  chooseDeviceLanguage: (tag: string) => void;
 }
 
 // Remembered on this device so the first paint (and the sign-in screen) is already in the student's language.
 const STORE_KEY = 'lyceum.locale';
+// The language picked on the sign-in screen (before any account's preferences are known).
+const DEVICE_KEY = 'lyceum.deviceLocale';
 const SYSTEM_CHOICE: LocaleChoice = { locale: SYSTEM, timezone: SYSTEM };
 
 function remembered(): LocaleChoice {
@@ -49,11 +55,29 @@ function remembered(): LocaleChoice {
   return SYSTEM_CHOICE;
 }
 
+function rememberedDevice(): string {
+  try {
+    return localStorage.getItem(DEVICE_KEY) ?? SYSTEM;
+  } catch {
+    return SYSTEM;
+  }
+}
+
 const Ctx = createContext<LocaleSettings | null>(null);
 
 /** The interface's language and time zone, from the student's preferences (the system's by default). */
 export function I18nProvider({ children }: { children: ReactNode }) {
   const [choice, setChoice] = useState<LocaleChoice>(remembered);
+  const [device, setDevice] = useState(rememberedDevice);
+  const chooseDeviceLanguage = useCallback((tag: string) => {
+    setDevice(tag);
+    try {
+      if (tag === SYSTEM) localStorage.removeItem(DEVICE_KEY);
+      else localStorage.setItem(DEVICE_KEY, tag);
+    } catch {
+      // Not remembered: the system's language comes back at the next start.
+    }
+  }, []);
   const { version } = useSync();
   const apply = useCallback((next: LocaleChoice) => {
     const c = { locale: next.locale, timezone: next.timezone };
@@ -68,10 +92,13 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   const reload = useCallback(() => void learningApi.preferences().then(apply, () => undefined), [apply]);
   useEffect(reload, [reload, version]);
 
-  const locale = matchLocale([choice.locale, ...systemLocales()]);
+  const deviceLocale = matchLocale([device, ...systemLocales()]);
+  const locale = matchLocale([choice.locale, deviceLocale]);
   const timeZone = resolveTimeZone(choice.timezone);
   return (
-    <Ctx.Provider value={{ choice, locale, timeZone, apply, reload }}>
+    <Ctx.Provider
+      value={{ choice, locale, timeZone, apply, reload, device, deviceLocale, chooseDeviceLanguage }}
+    >
       <LocaleProvider locale={locale} timeZone={timeZone} catalogues={catalogues}>
         <RememberIntl />
         {children}

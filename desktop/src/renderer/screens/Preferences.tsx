@@ -1,14 +1,6 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { deliveredNotificationChannels, type Preferences as Prefs } from '@lyceum/contracts';
-import {
-  LOCALE_NAMES,
-  matchLocale,
-  SUPPORTED_LOCALES,
-  SYSTEM,
-  systemLocales,
-  systemTimeZone,
-  timeZones,
-} from '@lyceum/ui/i18n';
+import { LOCALE_NAMES, SUPPORTED_LOCALES, SYSTEM, systemTimeZone, timeZones } from '@lyceum/ui/i18n';
 import { Banner } from '../components/Banner.tsx';
 import { Button } from '../components/Button.tsx';
 import { Spinner } from '../components/Spinner.tsx';
@@ -29,7 +21,7 @@ const SPEEDS = [0.5, 0.75, 1, 1.25, 1.5, 1.75, 2];
 export function Preferences() {
   const t = useT();
   const f = useFormat();
-  const { apply } = useLocaleSettings();
+  const { apply, deviceLocale } = useLocaleSettings();
   const { version } = useSync();
   const { state } = useLoad(() => learningApi.preferences(), [version]);
   const [draft, setDraft] = useState<Prefs | null>(null);
@@ -59,7 +51,7 @@ export function Preferences() {
       setBusy(false);
     }
   };
-  const systemLanguage = LOCALE_NAMES[matchLocale(systemLocales())];
+  const systemLanguage = LOCALE_NAMES[deviceLocale];
   const translated = (SUPPORTED_LOCALES as readonly string[]).includes(draft?.locale ?? SYSTEM);
 
   return (

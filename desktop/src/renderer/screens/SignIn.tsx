@@ -3,6 +3,7 @@ import type { SessionState } from '../../core/schemas.ts';
 import { Banner } from '../components/Banner.tsx';
 import { Button } from '../components/Button.tsx';
 import { TextField } from '../components/TextField.tsx';
+import { LanguageChoice } from '../i18n/LanguageChoice.tsx';
 import { useT } from '../i18n/use-t.ts';
 import { looksLikeEmail } from '../lib/account-api.ts';
 import { api, ApiFailure } from '../lib/api.ts';
@@ -157,6 +158,7 @@ function SignInForm({
             {t('signIn.create')}
           </button>
         </div>
+        <LanguageChoice />
       </div>
     </main>
   );

@@ -1,0 +1,27 @@
+import { LOCALE_NAMES, matchLocale, SUPPORTED_LOCALES, SYSTEM, systemLocales } from '@lyceum/ui/i18n';
+import { useLocaleSettings } from './I18n.tsx';
+import { useT } from './use-t.ts';
+
+/**
+ * The language of this device, for the screens before signing in (a signed-in student's preference wins unless it
+ * says "same as this device"); the interface changes at once.
+ */
+export function LanguageChoice() {
+  const t = useT();
+  const { device, chooseDeviceLanguage } = useLocaleSettings();
+  return (
+    <label className="field language-choice">
+      <span className="field__label">{t('signIn.language')}</span>
+      <select className="field__input" value={device} onChange={(e) => chooseDeviceLanguage(e.target.value)}>
+        <option value={SYSTEM}>
+          {t('signIn.language.system', { name: LOCALE_NAMES[matchLocale(systemLocales())] })}
+        </option>
+        {SUPPORTED_LOCALES.map((l) => (
+          <option key={l} value={l} lang={l}>
+            {LOCALE_NAMES[l]}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
