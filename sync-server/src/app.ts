@@ -7,7 +7,8 @@ import { connectDatabase, type Database } from './db/client.ts';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.ts';
 import { migrate } from './db/migrate.ts';
 import { createHttpApp } from './http/app.ts';
-import { rateLimiter } from './http/rate-limit.ts';
+import { answerClientErrors } from './http/client-error.ts';
+import { connectCluster } from './runtime/cluster.ts';
 import { fileMailer, smtpMailer, type Mailer } from './lib/mailer.ts';
 import { persistentSecret } from './lib/secrets.ts';
 import type { ModuleDeps } from './modules/deps.ts';
@@ -63,6 +64,8 @@ export async function createServer(opts: ServerOptions) {
       ? smtpMailer(config.SMTP_URL, config.MAIL_FROM)
       : fileMailer(path.join(config.dataDir, 'mail'), config.MAIL_FROM));
   const metrics = createMetrics({ service: 'sync-server' });
+  // What several API nodes share: socket.io rooms, revocations, rate limits (Redis with REDIS_URL, else PostgreSQL).
+  const cluster = await connectCluster(config, database.pool, url, logger);
   const deps: ModuleDeps = { config, db: database.db, pool: database.pool, logger, mailer };
 
   // --- modules (each owns its tables; they meet only through the services passed here) ---
@@ -70,9 +73,11 @@ export async function createServer(opts: ServerOptions) {
     ...deps,
     jwtSecret,
     publicUrl,
-    limiter: rateLimiter(30, 60_000),
+    limits: cluster.limits,
+    bus: cluster.bus,
     onProfileChanged: (userId) => catalog.service.instructorRenamed(userId),
   });
+  await identity.revocations.listen();
   const catalog = createCatalogModule({
     ...deps,
     users: identity.accounts,
@@ -144,6 +149,8 @@ export async function createServer(opts: ServerOptions) {
     auth: identity.authenticator,
     logger,
     corsOrigins: config.CORS_ORIGINS,
+    trustProxy: config.TRUST_PROXY,
+    limits: cluster.limits,
     validateResponses: opts.validateResponses ?? false,
     earlyMounts: [content.delivery, ...analytics.collector.earlyMounts],
     mounts: [
@@ -185,6 +192,7 @@ export async function createServer(opts: ServerOptions) {
     async listen(port = config.PORT, host = config.HOST): Promise<string> {
       server = http.createServer(app);
       server.keepAliveTimeout = 65_000;
+      answerClientErrors(server);
       await new Promise<void>((resolve, reject) => {
         server!.once('error', reject);
         server!.listen(port, host, () => resolve());
@@ -193,6 +201,7 @@ export async function createServer(opts: ServerOptions) {
         corsOrigins: config.CORS_ORIGINS,
         auth: identity.authenticator,
         logger,
+        adapter: await cluster.socketAdapter(),
         roomsOf: sync.roomsOf,
         staffRoomsOf: async (user) => {
           if (user.role === 'admin') return ['role:admin'];
@@ -234,6 +243,7 @@ export async function createServer(opts: ServerOptions) {
         await sync.stop();
         await media.stop();
         await analytics.close();
+        await cluster.close();
         await processorDatabase.close();
         await database.close();
         await embedded?.stop();

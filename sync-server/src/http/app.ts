@@ -10,6 +10,7 @@ import { buildOpenApi } from './openapi.ts';
 import { docsRouter } from './docs.ts';
 import { metricsAccess, type Metrics } from '../lib/metrics.ts';
 import { isDatabaseUnavailable, isDataException } from '../db/errors.ts';
+import type { RateLimits } from './rate-limit.ts';
 
 /** What a 503 during a database outage asks the client to wait (the embedded cluster restarts in about that). */
 const RETRY_AFTER_SECONDS = 2;
@@ -29,6 +30,10 @@ export interface HttpOptions {
    * content delivery). Their errors still reach the error handler.
    */
   earlyMounts?: { path: string; router: express.Router }[];
+  /** Express "trust proxy": whose X-Forwarded-For gives the client address (TRUST_PROXY); default loopback. */
+  trustProxy?: boolean | number | string;
+  /** The shared rate limits that routes with `rateLimit` count against. */
+  limits?: RateLimits;
   /** Prometheus metrics, served at /metrics (bearer METRICS_TOKEN, or private addresses when unset). */
   metrics?: { metrics: Metrics; token?: string };
 }
@@ -51,6 +56,8 @@ function toApiError(err: unknown): ApiError | null {
     case 'charset.unsupported':
       return new ApiError('unsupported_media_type', 'Unsupported body encoding');
   }
+  // A path with a broken percent-escape (`/courses/%`): the router cannot decode its parameters.
+  if (err instanceof URIError) return new ApiError('validation_failed', 'The URL is not correctly encoded');
   if (e?.code === '22P02') return new ApiError('invalid_id', 'An identifier is malformed');
   // A value PostgreSQL cannot store (NUL, an unsupported escape) that a schema let through: the request's fault.
   if (isDataException(err))
@@ -70,7 +77,7 @@ function toApiError(err: unknown): ApiError | null {
 export function createHttpApp(opts: HttpOptions): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', opts.trustProxy ?? 'loopback');
   app.set('query parser', 'simple');
   if (opts.metrics) app.use(opts.metrics.metrics.httpMiddleware);
   for (const m of opts.earlyMounts ?? []) app.use(m.path, m.router);
@@ -126,7 +133,7 @@ export function createHttpApp(opts: HttpOptions): Express {
   app.use('/api/docs', docsRouter());
 
   const router = express.Router();
-  registerRoutes(router, opts.routes, opts.auth, opts.validateResponses);
+  registerRoutes(router, opts.routes, opts.auth, opts.validateResponses, opts.limits);
   app.use(router);
   for (const m of opts.mounts ?? []) app.use(m.path, m.router);
 
