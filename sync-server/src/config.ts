@@ -17,7 +17,8 @@ export const configSchema = z.object({
   JWT_SECRET: z.string().min(32).optional(),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(900),
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().positive().default(30),
-  CORS_ORIGINS: csv.default(['http://localhost:5173', 'http://127.0.0.1:5173', 'app://lyceum']),
+  /** Unset: the desktop app, plus the Vite dev server's origins except when NODE_ENV=production. */
+  CORS_ORIGINS: csv.optional(),
   SMTP_URL: z.string().url().optional(),
   MAIL_FROM: z.string().default('Lyceum <no-reply@lyceum.local>'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -28,6 +29,32 @@ export const configSchema = z.object({
     .default('true')
     .transform((v) => v === 'true' || v === '1'),
   DB_POOL_SIZE: z.coerce.number().int().positive().default(20),
+  // --- several API nodes ---
+  /** Redis, e.g. `redis://redis:6379`: socket.io pokes, session revocations and rate limits shared by every API node. */
+  REDIS_URL: z.string().url().optional(),
+  /**
+   * Which proxies' X-Forwarded-For to believe (Express "trust proxy"): `loopback` (default), `false`, `true`, a hop
+   * count (`1`), or addresses/subnets (`10.0.0.0/8,192.168.1.10`). Behind a load balancer, name it here so logins are
+   * throttled per real client address.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('loopback')
+    .transform((v): boolean | number | string =>
+      v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v,
+    ),
+  /** Where rate-limit counters live: Redis (default when REDIS_URL), PostgreSQL (default otherwise), or this process. */
+  RATE_LIMIT_STORE: z.enum(['redis', 'postgres', 'memory']).optional(),
+  /** Course searches (GET /api/v1/courses with q) a signed-in user may make per minute. */
+  RATE_LIMIT_SEARCH_PER_MINUTE: z.coerce.number().int().positive().default(120),
+  /** Analytics dashboard and student reads per user per minute. */
+  RATE_LIMIT_DASHBOARD_PER_MINUTE: z.coerce.number().int().positive().default(60),
+  /** Exports (gradebook CSV, course report) per user per minute. */
+  RATE_LIMIT_EXPORT_PER_MINUTE: z.coerce.number().int().positive().default(20),
+  /** Account creations and reset requests per client address per minute. */
+  RATE_LIMIT_ACCOUNT_PER_MINUTE: z.coerce.number().int().positive().default(30),
+  /** Per client address, each per-user limit above times this (a classroom shares one address behind NAT). */
+  RATE_LIMIT_IP_FACTOR: z.coerce.number().positive().default(5),
   // --- analytics: embedded (PostgreSQL) unless these name the real services ---
   /** Kafka bootstrap brokers, e.g. `kafka1:9092,kafka2:9092`; unset: the event log in PostgreSQL. */
   KAFKA_BROKERS: csv.optional(),
@@ -64,7 +91,11 @@ export const configSchema = z.object({
   ANALYTICS_SQL_SOURCES_FILE: z.string().optional(),
 });
 
-export type Config = z.infer<typeof configSchema> & { dataDir: string };
+/** Origins allowed by default: the desktop app's, and in development the renderer's dev server. */
+export const DEFAULT_CORS_ORIGINS = ['app://lyceum'];
+export const DEV_CORS_ORIGINS = ['http://localhost:5173', 'http://127.0.0.1:5173'];
+
+export type Config = Omit<z.infer<typeof configSchema>, 'CORS_ORIGINS'> & { CORS_ORIGINS: string[]; dataDir: string };
 
 /** Parse process env (or a given record) into a validated config. Relative data dirs resolve against where npm was invoked. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -75,5 +106,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const base = env.INIT_CWD ?? process.cwd();
   const dataDir = path.resolve(base, parsed.data.LYCEUM_DATA_DIR ?? '.lyceum');
-  return { ...parsed.data, dataDir };
+  const CORS_ORIGINS =
+    parsed.data.CORS_ORIGINS ??
+    (env.NODE_ENV === 'production' ? DEFAULT_CORS_ORIGINS : [...DEV_CORS_ORIGINS, ...DEFAULT_CORS_ORIGINS]);
+  return { ...parsed.data, CORS_ORIGINS, dataDir };
 }

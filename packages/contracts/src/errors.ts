@@ -47,6 +47,7 @@ export const errorStatus = {
   range_not_satisfiable: 416,
   account_locked: 423,
   too_many_attempts: 429,
+  rate_limited: 429,
   internal: 500,
   not_ready: 503,
   unavailable: 503,

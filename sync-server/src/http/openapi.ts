@@ -57,6 +57,7 @@ export function buildOpenApi(routes: AnyRoute[], info: { title: string; version:
     const status = String(r.status ?? 200);
     const codes = new Set<ErrorCode>(['validation_failed', ...(r.errors ?? [])]);
     if (r.access !== 'public') codes.add('unauthenticated');
+    if (r.rateLimit) codes.add('rate_limited');
     if (r.access === 'instructor' || r.access === 'admin') codes.add('forbidden');
     const errorResponses: Record<string, unknown> = {};
     for (const code of codes) {

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response, Router } from 'express';
 import type { z } from 'zod';
 import { ApiError } from './errors.ts';
+import type { RateLimits } from './rate-limit.ts';
 import { Raw, WithStatus, type AnyRoute, type Caller } from './route.ts';
 
 export interface Authenticator {
@@ -42,6 +43,7 @@ export function registerRoutes(
   routes: AnyRoute[],
   auth: Authenticator,
   validateResponses: boolean,
+  limits?: RateLimits,
 ): void {
   for (const spec of routes) {
     router[spec.method](spec.path, async (req: Request, res: Response, next: NextFunction) => {
@@ -53,8 +55,13 @@ export function registerRoutes(
           if (spec.access !== 'public') throw err;
         }
         checkAccess(spec.access, user);
+        // Anything answered to a signed-in caller (or behind sign-in) may be personal: no cache may keep it.
+        if (spec.access !== 'public' || user) res.set('cache-control', 'no-store');
         const params = parse(spec.params, req.params, 'params');
         const query = parse(spec.query, req.query, 'query');
+        const limit = spec.rateLimit;
+        if (limits && limit && (!limit.when || limit.when(query)))
+          await limits.consume(limit.policy, { ip: req.ip, userId: user?.id });
         if (spec.body && req.body === undefined && spec.method !== 'get') {
           const ct = req.headers['content-type'];
           if (ct && !ct.includes('application/json') && Number(req.headers['content-length'] ?? 0) > 0)

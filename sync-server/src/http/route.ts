@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
 import type { ErrorCode, Role } from '@lyceum/contracts';
+import type { RatePolicy } from './rate-limit.ts';
 
 /**
  * Who may call a route. 'public': anyone (the caller is known when a valid token is sent);
@@ -68,6 +69,8 @@ export interface RouteSpec<
   alsoStatus?: { status: 200 | 201 | 202; description: string }[];
   /** Error codes this route can answer with, for the docs. */
   errors?: ErrorCode[];
+  /** Count calls against a rate-limit policy (per user and per client address), when `when` (if given) says so. */
+  rateLimit?: { policy: RatePolicy; when?: (query: Out<Q>) => boolean };
   handler: (
     ctx: Ctx<Out<P>, Out<Q>, Out<B>>,
   ) => Promise<(R extends z.ZodType ? z.input<R> | WithStatus<z.input<R>> : void) | Raw>;

@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import type { Request } from 'express';
 import type { Logger } from 'pino';
-import { Server, type Socket } from 'socket.io';
+import { Server, type ServerOptions, type Socket } from 'socket.io';
 import { SyncPokeEvent } from '@lyceum/contracts';
 import type { Authenticator } from './register.ts';
 import type { Caller } from './route.ts';
@@ -24,6 +24,8 @@ export interface SocketGatewayOptions {
   staffRoomsOf?(user: Caller): Promise<string[]>;
   /** Everyone is poked about public catalog changes at most this often (ms); default 1000. */
   publicThrottleMs?: number;
+  /** socket.io cluster adapter (Redis), so rooms span every API node. */
+  adapter?: ServerOptions['adapter'];
 }
 
 interface SocketData {
@@ -31,11 +33,16 @@ interface SocketData {
 }
 
 /**
- * Build the socket.io server. The one place to add a cluster adapter later (e.g. @socket.io/redis-adapter when
- * REDIS_URL is set) so pokes from the node that runs the sequencer reach sockets on every node.
+ * Build the socket.io server. With a cluster adapter (@socket.io/redis-adapter when REDIS_URL is set), pokes from
+ * the node that runs the sequencer reach sockets on every node.
  */
-export function buildSocketServer(httpServer: http.Server, corsOrigins: string[]): Server {
+export function buildSocketServer(
+  httpServer: http.Server,
+  corsOrigins: string[],
+  adapter?: ServerOptions['adapter'],
+): Server {
   return new Server(httpServer, {
+    ...(adapter ? { adapter } : {}),
     path: '/socket.io',
     serveClient: false,
     cors: { origin: corsOrigins, credentials: true },
@@ -50,7 +57,7 @@ export function buildSocketServer(httpServer: http.Server, corsOrigins: string[]
  * in their scope was numbered, so they pull within a second.
  */
 export function attachSocketGateway(httpServer: http.Server, opts: SocketGatewayOptions) {
-  const io = buildSocketServer(httpServer, opts.corsOrigins);
+  const io = buildSocketServer(httpServer, opts.corsOrigins, opts.adapter);
   const throttleMs = opts.publicThrottleMs ?? 1000;
 
   io.use((socket, next) => {

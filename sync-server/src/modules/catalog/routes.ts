@@ -43,6 +43,7 @@ export function catalogRoutes(
         'results are answered (suggestionApplied)',
       query: CourseSearchQuery,
       response: CourseSearchResult,
+      rateLimit: { policy: 'search', when: (q) => Boolean(q.q?.trim()) },
       handler: ({ query }) => search.search(query),
     }),
     route({

@@ -30,9 +30,12 @@ interface SessionStatus {
  */
 export function bearerAuthenticator(db: Db, tokens: AccessTokens, cacheMs = 5000) {
   const cache = new Map<string, Status>();
+  // Bumped by every forget: a read that began before it does not cache what may already be stale.
+  let generation = 0;
   async function status(id: string): Promise<Status | null> {
     const hit = cache.get(id);
     if (hit && Date.now() - hit.at < cacheMs) return hit;
+    const gen = generation;
     const [row] = await db
       .select({ role: users.role, disabled: users.disabled })
       .from(users)
@@ -40,13 +43,14 @@ export function bearerAuthenticator(db: Db, tokens: AccessTokens, cacheMs = 5000
     if (!row) return null;
     const s = { ...row, at: Date.now() };
     if (cache.size > 50_000) cache.clear();
-    cache.set(id, s);
+    if (gen === generation) cache.set(id, s);
     return s;
   }
   const sessions = new Map<string, SessionStatus>();
   async function session(sid: string): Promise<SessionStatus> {
     const hit = sessions.get(sid);
     if (hit && Date.now() - hit.at < cacheMs) return hit;
+    const gen = generation;
     // The family's newest token tells whether the session is alive (a revocation marks every token of it).
     const [row] = await db
       .select({ revokedAt: refreshTokens.revokedAt, reason: refreshTokens.revokeReason })
@@ -56,13 +60,19 @@ export function bearerAuthenticator(db: Db, tokens: AccessTokens, cacheMs = 5000
       .limit(1);
     const s = { revoked: !row || row.revokedAt !== null, reason: row?.reason ?? null, at: Date.now() };
     if (sessions.size > 50_000) sessions.clear();
-    sessions.set(sid, s);
+    if (gen === generation) sessions.set(sid, s);
     return s;
   }
   const auth: Authenticator & { forget(id: string): void; forgetSessions(): void } = {
-    forget: (id) => void cache.delete(id),
-    /** Drop the cached session states (after a revocation on this node). */
-    forgetSessions: () => sessions.clear(),
+    forget: (id) => {
+      generation += 1;
+      cache.delete(id);
+    },
+    /** Drop the cached session states (after a revocation, on this node or — through the cluster bus — another). */
+    forgetSessions: () => {
+      generation += 1;
+      sessions.clear();
+    },
     async authenticate(req: Request): Promise<Caller | null> {
       const header = req.headers.authorization;
       if (!header) return null;

@@ -20,7 +20,7 @@ import { route, type AnyRoute, type Caller } from '../../http/route.ts';
 import type { AccountService } from './accounts.ts';
 import type { SessionService } from './sessions.ts';
 import type { adminUserService } from './admin.ts';
-import type { RateLimiter } from '../../http/rate-limit.ts';
+import type { RateLimits } from '../../http/rate-limit.ts';
 
 const Accepted = z.object({ status: z.literal('accepted') });
 const me = (user: Caller | null) => user!.id;
@@ -29,7 +29,7 @@ export function identityRoutes(
   accounts: AccountService,
   sessions: SessionService,
   admin: ReturnType<typeof adminUserService>,
-  limiter: RateLimiter,
+  limits: RateLimits,
 ): AnyRoute[] {
   const tags = ['identity'];
   return [
@@ -45,7 +45,7 @@ export function identityRoutes(
       status: 201,
       errors: ['email_taken', 'weak_password', 'too_many_attempts'],
       handler: async ({ body, req }) => {
-        limiter.hit(`signup:${req.ip}`);
+        await limits.consume('signup', { ip: req.ip });
         const user = await accounts.createUser(body);
         return sessions.issue(user, undefined, req.get('user-agent'));
       },
@@ -109,7 +109,7 @@ export function identityRoutes(
       status: 202,
       errors: ['too_many_attempts'],
       handler: async ({ body, req }) => {
-        limiter.hit(`reset:${req.ip}`);
+        await limits.consume('reset', { ip: req.ip });
         // Queued: answered at once, the same way whether or not the email has an account.
         accounts.requestPasswordReset(body.email);
         return { status: 'accepted' as const };

@@ -107,6 +107,7 @@ export function progressRoutes(
       method: 'get',
       path: '/api/v1/courses/:id/report',
       operationId: 'getCourseReport',
+      rateLimit: { policy: 'export' },
       summary:
         'Course report: counts, completion, grades, per-lesson and per-quiz figures, struggling students',
       tags,
@@ -120,6 +121,7 @@ export function progressRoutes(
       method: 'get',
       path: '/api/v1/courses/:id/gradebook.csv',
       operationId: 'exportGradebook',
+      rateLimit: { policy: 'export' },
       summary:
         'Gradebook as CSV: one row per student with progress, best quiz percents, course grade, last activity',
       tags,

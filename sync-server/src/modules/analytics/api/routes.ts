@@ -50,6 +50,7 @@ export function insightsRoutes(d: InsightsApiDeps): AnyRoute[] {
       access: 'instructor',
       query: InsightQuery,
       errors: [...errors] as ErrorCode[],
+      rateLimit: { policy: 'dashboard' },
     }) as const;
 
   return [
@@ -60,6 +61,7 @@ export function insightsRoutes(d: InsightsApiDeps): AnyRoute[] {
       summary: 'Everything the live dashboard shows, for a time range (and a course)',
       tags,
       access: 'instructor',
+      rateLimit: { policy: 'dashboard' },
       query: InsightQuery,
       response: Dashboard,
       errors: [...errors],
@@ -163,6 +165,7 @@ export function insightsRoutes(d: InsightsApiDeps): AnyRoute[] {
       method: 'get',
       path: '/api/v1/analytics/students/:actor',
       operationId: 'analyticsStudent',
+      rateLimit: { policy: 'dashboard' },
       summary: "One learner's activity, sessions and engagement (admins; instructors for their course)",
       tags,
       access: 'instructor',
@@ -177,6 +180,7 @@ export function insightsRoutes(d: InsightsApiDeps): AnyRoute[] {
       method: 'get',
       path: '/api/v1/analytics/me',
       operationId: 'analyticsMe',
+      rateLimit: { policy: 'dashboard' },
       summary: 'My own learning activity, sessions and engagement',
       tags,
       access: 'user',
