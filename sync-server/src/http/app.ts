@@ -118,7 +118,12 @@ export function createHttpApp(opts: HttpOptions): Express {
   if (opts.metrics) {
     const { metrics, token } = opts.metrics;
     app.get('/metrics', async (req, res, next) => {
-      if (!metricsAccess(token, req.socket.remoteAddress, req.headers.authorization)) {
+      // Judged by the real client address; forwarded requests, or any behind a configured proxy, need more.
+      const behindProxy =
+        req.headers['x-forwarded-for'] !== undefined ||
+        req.headers.forwarded !== undefined ||
+        (opts.trustProxy !== undefined && opts.trustProxy !== 'loopback' && opts.trustProxy !== false);
+      if (!metricsAccess(token, req.ip ?? req.socket.remoteAddress, req.headers.authorization, behindProxy)) {
         next(new ApiError(token ? 'unauthenticated' : 'forbidden', 'Metrics are for the monitoring system'));
         return;
       }

@@ -114,15 +114,22 @@ const PRIVATE = [
   /^f[cd][0-9a-f]{2}:/i,
 ];
 
+const LOOPBACK = PRIVATE.slice(0, 3);
+
 /**
  * Who may scrape /metrics: with METRICS_TOKEN set, whoever sends it as a bearer token; without it, only
- * loopback and private-network addresses (Prometheus beside the server), never the public internet.
+ * loopback and private-network addresses (Prometheus beside the server), never the public internet. `remote` is
+ * the real client address (Express's req.ip, resolved through the trusted proxies). Behind a proxy (the request was
+ * forwarded, or TRUST_PROXY names one) a private address may be the proxy relaying anyone, so without a token only
+ * a loopback client may scrape: set METRICS_TOKEN there.
  */
 export function metricsAccess(
   token: string | undefined,
   remote: string | undefined,
   auth: string | undefined,
+  behindProxy = false,
 ) {
   if (token) return auth === `Bearer ${token}`;
-  return remote !== undefined && PRIVATE.some((r) => r.test(remote));
+  if (remote === undefined) return false;
+  return (behindProxy ? LOOPBACK : PRIVATE).some((r) => r.test(remote));
 }

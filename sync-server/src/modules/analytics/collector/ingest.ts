@@ -58,6 +58,7 @@ export function createIngest(deps: IngestDeps): Ingest {
         stored,
         newId,
         ...(meta.actorUserId !== undefined ? { actorUserId: meta.actorUserId } : {}),
+        skewMs: meta.skewMs ?? null,
       });
       if (!p.ok) {
         reject(index, claimedId(items[index]), p.kind, p.reason);

@@ -80,6 +80,9 @@ const actorText = (s: XapiStatement) => {
   return a.mbox ?? a.openid ?? `mbox_sha1sum ${a.mbox_sha1sum ?? ''}`;
 };
 
+/** How far ahead of the server clock a statement's timestamp may be (clock error, time zones done wrong). */
+export const MAX_FUTURE_MS = 24 * 3_600_000;
+
 /**
  * Validate one item and complete it as stored: `stored` is the server's time; a missing id becomes a new UUIDv7 and a
  * missing timestamp the stored time; timestamps are kept as UTC instants. With `actorUserId`, the actor must be that
@@ -87,11 +90,21 @@ const actorText = (s: XapiStatement) => {
  */
 export function prepareStatement(
   item: unknown,
-  opts: { stored: string; newId: () => string; actorUserId?: string },
+  opts: { stored: string; newId: () => string; actorUserId?: string; skewMs?: number | null },
 ): Prepared {
   const parsed = XapiStatement.safeParse(item);
   if (!parsed.success) return { ok: false, kind: 'invalid', reason: summarizeIssues(parsed.error.issues) };
   const s = parsed.data;
+  // A time that has not happened yet (beyond any honest clock error, after the device's known skew) is refused.
+  if (
+    s.timestamp !== undefined &&
+    Date.parse(s.timestamp) + (opts.skewMs ?? 0) > Date.parse(opts.stored) + MAX_FUTURE_MS
+  )
+    return {
+      ok: false,
+      kind: 'invalid',
+      reason: `timestamp: ${s.timestamp} is more than ${MAX_FUTURE_MS / 3_600_000} hours ahead of the server clock`,
+    };
   if (
     opts.actorUserId !== undefined &&
     (s.actor.account?.homePage !== LYCEUM_ACCOUNT_HOME || s.actor.account.name !== opts.actorUserId)

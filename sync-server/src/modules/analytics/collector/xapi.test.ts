@@ -149,6 +149,22 @@ describe('xAPI Statements resource: writes', () => {
     expect(dead.rows[0]!.reason).toMatch(/colour/);
   });
 
+  it('refuses a timestamp more than a day ahead of the server clock (400, xAPI error shape); a few hours is fine', async () => {
+    const ahead = (ms: number) => new Date(Date.now() + ms).toISOString();
+    const future = outsider({ timestamp: ahead(3 * 86_400_000) }, 8);
+    const res = await c.api<{ error: { code: string; message: string } }>('POST', S, { basic, body: future });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('validation_failed');
+    expect(res.body.error.message).toMatch(/timestamp: .* ahead of the server clock/);
+    expect(res.headers.get('x-experience-api-version')).toBe('1.0.3');
+    expect(await countStored([future.id])).toBe(0);
+    const far = outsider({ timestamp: '9999-12-31T23:59:59Z' }, 9);
+    const put = await c.api('PUT', `${S}?statementId=${String(far.id)}`, { basic, body: far });
+    expect(put.status).toBe(400);
+    const soon = outsider({ timestamp: ahead(3 * 3_600_000) }, 10);
+    expect((await c.api('POST', S, { basic, body: soon })).status).toBe(200);
+  });
+
   it('a conflict anywhere in a POST answers 409 and stores nothing from it', async () => {
     const stored = outsider({}, 6);
     expect((await c.api('POST', S, { basic, body: stored })).status).toBe(200);
