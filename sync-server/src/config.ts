@@ -95,7 +95,10 @@ export const configSchema = z.object({
 export const DEFAULT_CORS_ORIGINS = ['app://lyceum'];
 export const DEV_CORS_ORIGINS = ['http://localhost:5173', 'http://127.0.0.1:5173'];
 
-export type Config = Omit<z.infer<typeof configSchema>, 'CORS_ORIGINS'> & { CORS_ORIGINS: string[]; dataDir: string };
+export type Config = Omit<z.infer<typeof configSchema>, 'CORS_ORIGINS'> & {
+  CORS_ORIGINS: string[];
+  dataDir: string;
+};
 
 /** Parse process env (or a given record) into a validated config. Relative data dirs resolve against where npm was invoked. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
