@@ -63,9 +63,10 @@ export async function createRateLimits(
   logger: Logger,
 ): Promise<RateLimits> {
   if (store.kind === 'postgres')
-    // Create the table once, before the limiters (each would otherwise race to create it).
+    // Created once, before the limiters (each would otherwise race to create it). Unlogged: counters are not worth
+    // a WAL write and an fsync per request, and a crash may forget them.
     await store.pool.query(
-      `CREATE TABLE IF NOT EXISTS ${TABLE} (key varchar(255) PRIMARY KEY, points integer NOT NULL DEFAULT 0, expire bigint)`,
+      `CREATE UNLOGGED TABLE IF NOT EXISTS ${TABLE} (key varchar(255) PRIMARY KEY, points integer NOT NULL DEFAULT 0, expire bigint)`,
     );
   const make = (keyPrefix: string, points: number): RateLimiterAbstract => {
     const base = { keyPrefix, points, duration: DURATION_SECONDS };
