@@ -47,8 +47,8 @@ export const configSchema = z.object({
   RATE_LIMIT_STORE: z.enum(['redis', 'postgres', 'memory']).optional(),
   /** Course searches (GET /api/v1/courses with q) a signed-in user may make per minute. */
   RATE_LIMIT_SEARCH_PER_MINUTE: z.coerce.number().int().positive().default(120),
-  /** Analytics dashboard and student reads per user per minute. */
-  RATE_LIMIT_DASHBOARD_PER_MINUTE: z.coerce.number().int().positive().default(60),
+  /** Analytics reads per user per minute (the console's live dashboard refetches at most every 400 ms: 150). */
+  RATE_LIMIT_DASHBOARD_PER_MINUTE: z.coerce.number().int().positive().default(240),
   /** Exports (gradebook CSV, course report) per user per minute. */
   RATE_LIMIT_EXPORT_PER_MINUTE: z.coerce.number().int().positive().default(20),
   /** Account creations and reset requests per client address per minute. */
