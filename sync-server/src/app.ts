@@ -44,7 +44,12 @@ export async function createServer(opts: ServerOptions) {
   let url = config.DATABASE_URL;
   if (!url) {
     logger.info({ dir: path.join(config.dataDir, 'postgres') }, 'starting embedded PostgreSQL');
-    embedded = await startEmbeddedPostgres(path.join(config.dataDir, 'postgres'));
+    embedded = await startEmbeddedPostgres(path.join(config.dataDir, 'postgres'), undefined, {
+      crashed: (how) => logger.error({ how }, 'embedded PostgreSQL stopped unexpectedly; restarting it'),
+      restarted: (ms) => logger.warn({ ms }, 'embedded PostgreSQL restarted after a crash'),
+      restartFailed: (err, attempt) =>
+        logger.warn({ err, attempt }, 'embedded PostgreSQL did not start yet; trying again'),
+    });
     url = embedded.url;
   }
   let database: Database;

@@ -4,6 +4,7 @@ import { loadConfig } from './config.ts';
 import { createServer } from './app.ts';
 import { runProcessor } from './processor-main.ts';
 import { heapTuningGap } from './runtime/heap.ts';
+import { surviveDatabaseOutages } from './db/errors.ts';
 import { demoLogins, seedDemoIfEmpty } from './seed/demo.ts';
 
 const usage =
@@ -38,6 +39,8 @@ async function main(command: string | undefined): Promise<void> {
       const stopped = stopSignal();
       const consoleNote = await buildConsoleIfStale();
       const server = await createServer({ config });
+      // A background task that lost the database while it was down tries again; it must not end the process.
+      surviveDatabaseOutages(server.logger);
       const heapGap = heapTuningGap();
       if (heapGap) server.logger.warn(heapGap);
       void stopped.then((signal) => {

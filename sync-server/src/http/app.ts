@@ -112,7 +112,11 @@ export function createHttpApp(opts: HttpOptions): Express {
   app.get('/ready', async (_req, res) => {
     const ok = await opts.ready().catch(() => false);
     if (ok) res.json({ status: 'ready' });
-    else res.status(503).json({ error: { code: 'not_ready', message: 'The database is not reachable' } });
+    else
+      res
+        .status(503)
+        .set('retry-after', String(RETRY_AFTER_SECONDS))
+        .json({ error: { code: 'not_ready', message: 'The database is not reachable' } });
   });
 
   if (opts.metrics) {

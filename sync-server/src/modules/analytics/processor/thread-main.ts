@@ -3,6 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Config } from '../../../config.ts';
 import { connectDatabase } from '../../../db/client.ts';
+import { retryWhileUnavailable, surviveDatabaseOutages } from '../../../db/errors.ts';
 import { createLogger, type LogSettings } from '../../../runtime/logger.ts';
 import { createAnalyticsStore } from '../store/index.ts';
 import { createEventStream } from '../stream/index.ts';
@@ -22,18 +23,26 @@ const port = parentPort!;
 const { config, databaseUrl, log } = workerData as ThreadData;
 const post = (m: FromThread) => port.postMessage(m);
 const logger = createLogger(log).child({ component: 'analytics-processor-thread' });
+// A consumer that lost the database during an outage tries again; the thread must not die of it.
+surviveDatabaseOutages(logger);
 const database = connectDatabase(databaseUrl, 4);
 const stream = createEventStream(config, database.pool, logger);
 const store = createAnalyticsStore(config, database.pool, logger);
 const processor = createProcessor({ store });
 
-const subscriptions = await subscribeProcessor(
-  stream,
-  async (batch) => {
-    const r = await processor.handleBatch(batch);
-    post({ type: 'batch', ...r, courseIds: r.inserted ? coursesOf(batch) : [] });
-  },
+// Joining races a database outage at start-up (the server answers before this thread is ready): try again.
+const subscriptions = await retryWhileUnavailable(
+  () =>
+    subscribeProcessor(
+      stream,
+      async (batch) => {
+        const r = await processor.handleBatch(batch);
+        post({ type: 'batch', ...r, courseIds: r.inserted ? coursesOf(batch) : [] });
+      },
+      logger,
+    ),
   logger,
+  'joining the processor group',
 );
 port.on('message', (m: ToThread) => {
   if (m.type !== 'stop') return;
