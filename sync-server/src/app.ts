@@ -23,6 +23,7 @@ import { createMetrics } from './lib/metrics.ts';
 import { consoleRouter } from './http/console.ts';
 import { createAnalyticsModule } from './modules/analytics/index.ts';
 import { startCollectorSources, type CollectorSources } from './modules/analytics/collector/sources/index.ts';
+import { Server } from 'socket.io';
 import { attachSocketGateway, type SocketGateway } from './http/socket.ts';
 import { createLogger, logSettings } from './runtime/logger.ts';
 
@@ -117,7 +118,7 @@ export async function createServer(opts: ServerOptions) {
   const media = createMediaModule({
     ...deps,
     storage: content.storage,
-    emit: (userId, event, payload) => void gateway?.io.to(`user:${userId}`).emit(event, payload),
+    emit: (userId, event, payload) => void socketIo()?.to(`user:${userId}`).emit(event, payload),
     onPackaged: async ({ assetId, status, error }) => {
       if (status === 'succeeded') await content.assets.markReady(assetId);
       else await content.assets.markFailed(assetId, error ?? 'Packaging failed');
@@ -136,7 +137,7 @@ export async function createServer(opts: ServerOptions) {
       const users = await Promise.all(ids.map((id) => identity.accounts.findById(id)));
       return new Map(users.filter((u) => u !== undefined).map((u) => [u.id, u.name]));
     },
-    emit: (rooms, event, payload) => void gateway?.io.to(rooms).emit(event, payload),
+    emit: (rooms, event, payload) => void socketIo()?.to(rooms).emit(event, payload),
   });
   // --- end modules ---
 
@@ -171,6 +172,10 @@ export async function createServer(opts: ServerOptions) {
 
   let server: http.Server | null = null;
   let gateway: SocketGateway | null = null;
+  // In a process that serves no clients (the processor), socket.io without an HTTP server: with the Redis adapter,
+  // what it emits reaches the clients of every API node.
+  let detachedIo: Server | null = null;
+  const socketIo = () => gateway?.io ?? detachedIo;
   let closing: Promise<void> | null = null;
   let sources: CollectorSources | null = null;
   return {
@@ -189,6 +194,12 @@ export async function createServer(opts: ServerOptions) {
     media,
     analytics,
     collector: analytics.collector,
+    /** Emit to the API nodes' clients without serving any (the processor's `analytics:changed`); needs REDIS_URL. */
+    async emitThroughCluster(): Promise<boolean> {
+      const adapter = await cluster.socketAdapter();
+      if (adapter) detachedIo ??= new Server({ adapter });
+      return detachedIo !== null;
+    },
     /** The socket.io gateway, once listening. */
     get sockets() {
       return gateway;
@@ -248,6 +259,7 @@ export async function createServer(opts: ServerOptions) {
         await sync.stop();
         await media.stop();
         await analytics.close();
+        await detachedIo?.close();
         await cluster.close();
         await processorDatabase.close();
         await database.close();

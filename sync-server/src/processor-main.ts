@@ -10,6 +10,11 @@ import { metricsAccess } from './lib/metrics.ts';
 export async function runProcessor(config: Config): Promise<() => Promise<void>> {
   const server = await createServer({ config: { ...config, ANALYTICS_PROCESSOR: 'off' } });
   await server.analytics.startProcessor();
+  // Dashboards connected to the API nodes hear of committed batches (analytics:changed) through Redis.
+  if (!(await server.emitThroughCluster()))
+    server.logger.warn(
+      'REDIS_URL is not set: dashboards are not told live when this processor commits a batch',
+    );
   const httpServer = http.createServer((req, res) => {
     if (req.url === '/health') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok' }));

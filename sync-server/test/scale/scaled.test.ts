@@ -2,7 +2,13 @@ import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io as connect, type Socket } from 'socket.io-client';
-import { SyncPokeEvent } from '@lyceum/contracts';
+import {
+  AnalyticsChangedEvent,
+  LYCEUM_ACCOUNT_HOME,
+  SyncPokeEvent,
+  VERBS,
+  activityIri,
+} from '@lyceum/contracts';
 import { createCourse } from '../factories.ts';
 import { missingTools, startTopology, type Topology } from './topology.ts';
 
@@ -144,6 +150,43 @@ describe.skipIf(missing)('several API nodes behind haproxy, sharing Redis and Po
     }
     console.log(`[scaled topology] poke latency across nodes (ms): ${latencies.join(', ')}`);
     expect(Math.max(...latencies)).toBeLessThan(1000);
+  });
+
+  it('tells a dashboard on node A when the separate processor commits events uploaded through node B', async () => {
+    const admin = await signup('127.0.0.28');
+    await topo.pool.query(`UPDATE users SET role = 'admin' WHERE id = $1`, [admin.id]);
+    const student = await signup('127.0.0.29');
+    const changed: number[] = [];
+    const socket = connect(topo.nodes[0]!.url, {
+      path: '/socket.io',
+      auth: { token: admin.token },
+      transports: ['websocket'],
+      reconnection: false,
+    });
+    sockets.push(socket);
+    socket.on(AnalyticsChangedEvent, () => changed.push(Date.now()));
+    await new Promise<void>((resolve, reject) => {
+      socket.once('sync:ready', () => resolve());
+      socket.once('connect_error', reject);
+    });
+    const course = randomUUID();
+    const statements = [0, 1, 2].map((i) => ({
+      id: randomUUID(),
+      actor: { account: { homePage: LYCEUM_ACCOUNT_HOME, name: student.id } },
+      verb: { id: VERBS.completed },
+      object: { id: activityIri.lesson(course, randomUUID()) },
+      result: { completion: true },
+      context: { contextActivities: { parent: [{ id: activityIri.course(course) }] } },
+      timestamp: new Date(Date.now() - (5 - i) * 60_000).toISOString(),
+    }));
+    const t0 = Date.now();
+    const up = await call(topo.nodes[1]!.url, 'POST', '/api/v1/analytics/events', {
+      token: student.token,
+      body: { deviceId: 'scale-device', sentAt: new Date().toISOString(), statements },
+    });
+    expect(up.status, JSON.stringify(up.body)).toBe(200);
+    expect(await waitFor(() => changed.length > 0, 10_000)).toBe(true);
+    console.log(`[scaled topology] upload through B to analytics:changed on A: ${changed[0]! - t0} ms`);
     expect(topo.processorAlive()).toBe(true);
   });
 
