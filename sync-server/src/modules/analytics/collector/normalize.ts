@@ -68,9 +68,20 @@ export function sameText(
 const UNSTORABLE = /\\u(?:0000|d[89a-f][0-9a-f]{2})/i;
 const UNSTORABLE_ALL = new RegExp(UNSTORABLE.source, 'gi');
 
-/** JSON text of any payload that jsonb accepts (unstorable characters become U+FFFD). */
+/** Deeper than this, PostgreSQL's jsonb parser runs out of stack ("stack depth limit exceeded"). */
+export const MAX_STORED_DEPTH = 64;
+
+/** The value with whatever nests deeper than `depth` levels replaced by a note (a hostile payload is still kept). */
+function shallow(value: unknown, depth: number): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (depth <= 0) return `[nested deeper than ${MAX_STORED_DEPTH} levels: not kept]`;
+  if (Array.isArray(value)) return value.map((v) => shallow(v, depth - 1));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shallow(v, depth - 1)]));
+}
+
+/** JSON text of any payload that jsonb accepts (unstorable characters become U+FFFD, absurd nesting is cut). */
 export function storableJson(value: unknown): string {
-  const text = JSON.stringify(value) ?? 'null';
+  const text = JSON.stringify(shallow(value, MAX_STORED_DEPTH)) ?? 'null';
   return UNSTORABLE.test(text) ? text.replace(UNSTORABLE_ALL, '\\ufffd') : text;
 }
 
