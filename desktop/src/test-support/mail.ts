@@ -16,12 +16,14 @@ function decode(eml: string): string {
 
 /**
  * The newest password-reset email the sync server wrote for `to` (its dev mailer writes .eml files to
- * `<data dir>/mail`): the link it gives and the code (token) in it. Polls until the email is there.
+ * `<data dir>/mail`): the link it gives and the code (token) in it. Polls until the email is there. The server sends
+ * it after answering the request: pass `since` (Date.now() before the request) to skip older reset emails to `to`.
  */
 export async function resetEmail(
   serverDataDir: string,
   to: string,
   timeoutMs = 10_000,
+  since = 0,
 ): Promise<{ link: string; code: string; text: string }> {
   const dir = path.join(serverDataDir, 'mail');
   const deadline = Date.now() + timeoutMs;
@@ -29,7 +31,7 @@ export async function resetEmail(
     const files = fs.existsSync(dir)
       ? fs
           .readdirSync(dir)
-          .filter((f) => f.endsWith('.eml'))
+          .filter((f) => f.endsWith('.eml') && fs.statSync(path.join(dir, f)).mtimeMs >= since)
           .sort()
       : [];
     const mine = files
