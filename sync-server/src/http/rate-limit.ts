@@ -65,9 +65,16 @@ export async function createRateLimits(
   if (store.kind === 'postgres')
     // Created once, before the limiters (each would otherwise race to create it). Unlogged: counters are not worth
     // a WAL write and an fsync per request, and a crash may forget them.
-    await store.pool.query(
-      `CREATE UNLOGGED TABLE IF NOT EXISTS ${TABLE} (key varchar(255) PRIMARY KEY, points integer NOT NULL DEFAULT 0, expire bigint)`,
-    );
+    await store.pool
+      .query(
+        `CREATE UNLOGGED TABLE IF NOT EXISTS ${TABLE} (key varchar(255) PRIMARY KEY, points integer NOT NULL DEFAULT 0, expire bigint)`,
+      )
+      .catch((err: { code?: string }) => {
+        // Two nodes starting at once: PostgreSQL's IF NOT EXISTS is not safe against a concurrent CREATE.
+        if (err.code !== '23505' && err.code !== '42P07') throw err;
+      });
+  // One limiter deletes expired rows (every 5 minutes, the whole table) so addresses seen once do not pile up.
+  let sweeper = true;
   const make = (keyPrefix: string, points: number): RateLimiterAbstract => {
     const base = { keyPrefix, points, duration: DURATION_SECONDS };
     const insuranceLimiter = new RateLimiterMemory(base);
@@ -80,16 +87,19 @@ export async function createRateLimits(
           rejectIfRedisNotReady: true,
           insuranceLimiter,
         });
-      case 'postgres':
+      case 'postgres': {
+        const sweep = sweeper;
+        sweeper = false;
         return new RateLimiterPostgres({
           ...base,
           storeClient: store.pool,
           storeType: 'pool',
           tableName: TABLE,
           tableCreated: true,
-          clearExpiredByTimeout: false,
+          clearExpiredByTimeout: sweep,
           insuranceLimiter,
         });
+      }
       case 'memory':
         return insuranceLimiter;
     }
