@@ -7,12 +7,17 @@ export interface ProxyRule {
   path: string;
   /**
    * drop-response: forward the request, let the server answer, then cut the client's connection (the server applied it,
-   * the client never heard back); cut-body: send the headers and half the body, then cut; refuse: cut before forwarding.
+   * the client never heard back); cut-body: send the headers and half the body, then cut; refuse: cut before forwarding;
+   * answer: answer `answer` without forwarding (what a server in another state or version would say).
    */
-  action: 'drop-response' | 'cut-body' | 'refuse';
+  action: 'drop-response' | 'cut-body' | 'refuse' | 'answer';
   times: number;
   /** Matching requests to let through untouched first. */
   skip?: number;
+  /** Only requests whose body passes this test match. */
+  when?: (body: string) => boolean;
+  /** For `answer`: the status and JSON body. */
+  answer?: { status: number; body: unknown };
 }
 
 export interface SeenRequest {
@@ -21,7 +26,7 @@ export interface SeenRequest {
   body: string;
   /** The Range header, when the request had one. */
   range?: string;
-  outcome: 'forwarded' | 'drop-response' | 'cut-body' | 'refuse' | 'down';
+  outcome: 'forwarded' | 'drop-response' | 'cut-body' | 'refuse' | 'answer' | 'down';
 }
 
 /** A loopback HTTP proxy in front of the sync server that can be taken down or told to cut particular requests. */
@@ -49,7 +54,9 @@ export async function startProxy(target: string) {
         req.socket.destroy();
         return;
       }
-      let rule = rules.find((r) => r.times > 0 && entry.path.startsWith(r.path));
+      let rule = rules.find(
+        (r) => r.times > 0 && entry.path.startsWith(r.path) && (!r.when || r.when(entry.body)),
+      );
       if (rule?.skip) {
         rule.skip -= 1;
         rule = undefined;
@@ -60,6 +67,11 @@ export async function startProxy(target: string) {
       }
       if (rule?.action === 'refuse') {
         req.socket.destroy();
+        return;
+      }
+      if (rule?.action === 'answer') {
+        res.writeHead(rule.answer?.status ?? 200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(rule.answer?.body ?? {}));
         return;
       }
       forward(upstream, req, res, body, () =>

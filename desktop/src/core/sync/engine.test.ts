@@ -277,6 +277,52 @@ describe.skipIf(!serverHasSync)('sync engine against a real server', () => {
     expect(b.d.sync.outbox.all(student.id).filter((e) => e.status === 'rejected')).toHaveLength(1);
   });
 
+  it('a push the server answers none of does not stop the sync: the rest is sent one by one, and it still pulls', async () => {
+    const student = await server.user('student');
+    const course = await newCourse('One stuck change');
+    const L = lessonsOf(course);
+    const a = await device();
+    const b = await device();
+    await signedIn(a.d, student);
+    await signedIn(b.d, student);
+    await a.d.learning.enroll(course.id);
+    await a.d.sync.syncNow();
+    await b.d.sync.syncNow();
+    a.proxy.setDown(true);
+    a.d.learning.complete(course.id, L.read);
+    a.d.learning.complete(course.id, L.more);
+    const [stuck] = a.d.sync.outbox.all(student.id).filter((e) => e.status === 'pending');
+    // Meanwhile, another device of the student studies and syncs.
+    b.d.learning.submitAttempt(course.id, L.practice, { answers: L.practiceAnswers(true) });
+    await b.d.sync.syncNow();
+    // A server that stops at an unexpected error on that change: every push starting with it is answered with nothing.
+    a.proxy.rule({
+      path: '/api/v1/sync/push',
+      action: 'answer',
+      times: 100,
+      when: (body) => (JSON.parse(body) as { mutations: { id: string }[] }).mutations[0]?.id === stuck!.id,
+      answer: { status: 200, body: { results: [] } },
+    });
+    a.proxy.setDown(false);
+    await a.d.sync.syncNow();
+
+    const status = a.d.sync.status();
+    expect(status.pending).toBe(1);
+    expect(a.d.sync.outbox.all(student.id).find((e) => e.status === 'pending')?.id).toBe(stuck!.id);
+    // The other change reached the server, and the device pulled (it has the other device's lesson).
+    const done = (await serverProgress(student, course.id)).lessons
+      .filter((l) => l.completed)
+      .map((l) => l.lessonId);
+    expect(done.sort()).toEqual([L.more, L.practice].sort());
+    expect(completed(a.d, course.id)).toContain(L.practice);
+    expect(status.lastError).toMatch(/could not be sent/);
+    // Nothing is given up: the next sync tries the held-back change again (first, as always).
+    const pushes = a.proxy.requests('/api/v1/sync/push').length;
+    await a.d.sync.syncNow();
+    expect(a.proxy.requests('/api/v1/sync/push').length).toBeGreaterThan(pushes);
+    expect(a.d.sync.status().pending).toBe(1);
+  });
+
   it('a socket.io poke makes an online device pull within a second of a change elsewhere', async () => {
     const student = await server.user('student');
     const course = await newCourse('Pokes');
