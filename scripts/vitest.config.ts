@@ -5,5 +5,7 @@ export default defineProject({
     name: 'scripts',
     include: ['dev/**/*.test.ts'],
     testTimeout: 30_000,
+    pool: 'forks',
+    maxWorkers: 2,
   },
 });
