@@ -132,6 +132,8 @@ describe.skipIf(missing)('several API nodes behind haproxy, sharing Redis and Po
     const [a, b] = topo.nodes as [(typeof topo.nodes)[0], (typeof topo.nodes)[0]];
     const onA = await online(a.url, student.token);
     const onB = await online(b.url, student.token);
+    // And one through haproxy (websocket upgrade through the balancer), on whichever node it picks.
+    const viaLb = await online(topo.lbUrl, student.token);
 
     // An enrollment through B, then one through A: whichever node numbers it, both sockets hear of it.
     const latencies: number[] = [];
@@ -139,14 +141,16 @@ describe.skipIf(missing)('several API nodes behind haproxy, sharing Redis and Po
       [b, courses[0]!],
       [a, courses[1]!],
     ] as const) {
-      const before = { a: onA.length, b: onB.length };
+      const before = { a: onA.length, b: onB.length, lb: viaLb.length };
       const t0 = Date.now();
       const r = await call(via.url, 'POST', `/api/v1/courses/${course.id}/enrollment`, {
         token: student.token,
       });
       expect(r.status, JSON.stringify(r.body)).toBe(201);
-      expect(await waitFor(() => onA.length > before.a && onB.length > before.b, 1000)).toBe(true);
-      latencies.push(onA[before.a]! - t0, onB[before.b]! - t0);
+      expect(
+        await waitFor(() => onA.length > before.a && onB.length > before.b && viaLb.length > before.lb, 1000),
+      ).toBe(true);
+      latencies.push(onA[before.a]! - t0, onB[before.b]! - t0, viaLb[before.lb]! - t0);
     }
     console.log(`[scaled topology] poke latency across nodes (ms): ${latencies.join(', ')}`);
     expect(Math.max(...latencies)).toBeLessThan(1000);
