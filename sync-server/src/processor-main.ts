@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { Config } from './config.ts';
 import { createServer } from './app.ts';
-import { metricsAccess } from './lib/metrics.ts';
+import { behindProxy, metricsAccess } from './lib/metrics.ts';
 
 /**
  * `npm run processor`: the analytics processor alone (scaled deployments run N of these; the consumer group shares
@@ -22,7 +22,12 @@ export async function runProcessor(config: Config): Promise<() => Promise<void>>
     }
     if (
       req.url === '/metrics' &&
-      metricsAccess(config.METRICS_TOKEN, req.socket.remoteAddress, req.headers.authorization)
+      metricsAccess(
+        config.METRICS_TOKEN,
+        req.socket.remoteAddress,
+        req.headers.authorization,
+        behindProxy(req.headers, config.TRUST_PROXY),
+      )
     ) {
       server.metrics.render().then(
         (text) => res.writeHead(200, { 'content-type': server.metrics.contentType }).end(text),

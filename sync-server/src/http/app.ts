@@ -8,7 +8,7 @@ import { registerRoutes, type Authenticator } from './register.ts';
 import type { AnyRoute } from './route.ts';
 import { buildOpenApi } from './openapi.ts';
 import { docsRouter } from './docs.ts';
-import { metricsAccess, type Metrics } from '../lib/metrics.ts';
+import { behindProxy, metricsAccess, type Metrics } from '../lib/metrics.ts';
 import { isDatabaseUnavailable, isDataException } from '../db/errors.ts';
 import type { RateLimits } from './rate-limit.ts';
 
@@ -123,11 +123,8 @@ export function createHttpApp(opts: HttpOptions): Express {
     const { metrics, token } = opts.metrics;
     app.get('/metrics', async (req, res, next) => {
       // Judged by the real client address; forwarded requests, or any behind a configured proxy, need more.
-      const behindProxy =
-        req.headers['x-forwarded-for'] !== undefined ||
-        req.headers.forwarded !== undefined ||
-        (opts.trustProxy !== undefined && opts.trustProxy !== 'loopback' && opts.trustProxy !== false);
-      if (!metricsAccess(token, req.ip ?? req.socket.remoteAddress, req.headers.authorization, behindProxy)) {
+      const proxied = behindProxy(req.headers, opts.trustProxy);
+      if (!metricsAccess(token, req.ip ?? req.socket.remoteAddress, req.headers.authorization, proxied)) {
         next(new ApiError(token ? 'unauthenticated' : 'forbidden', 'Metrics are for the monitoring system'));
         return;
       }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../test/harness.ts';
-import { metricsAccess, routeLabel } from './metrics.ts';
+import { behindProxy, metricsAccess, routeLabel } from './metrics.ts';
 
 describe('/metrics', () => {
   let t: TestServer;
@@ -49,5 +49,16 @@ describe('/metrics', () => {
     expect(metricsAccess(undefined, '8.8.8.8', undefined)).toBe(false);
     expect(metricsAccess('t'.repeat(16), '127.0.0.1', undefined)).toBe(false);
     expect(routeLabel('', undefined, 500)).toBe('other');
+  });
+
+  it('behind a proxy without a token, lets only a loopback client scrape', () => {
+    expect(behindProxy({ 'x-forwarded-for': '10.0.0.5' }, 'loopback')).toBe(true);
+    expect(behindProxy({ forwarded: 'for=10.0.0.5' }, undefined)).toBe(true);
+    expect(behindProxy({}, '10.0.0.0/8')).toBe(true);
+    expect(behindProxy({}, 'loopback')).toBe(false);
+    expect(behindProxy({}, false)).toBe(false);
+    expect(metricsAccess(undefined, '10.0.0.5', undefined, true)).toBe(false);
+    expect(metricsAccess(undefined, '::1', undefined, true)).toBe(true);
+    expect(metricsAccess('t'.repeat(16), '8.8.8.8', `Bearer ${'t'.repeat(16)}`, true)).toBe(true);
   });
 });

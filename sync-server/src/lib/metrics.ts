@@ -123,6 +123,18 @@ const LOOPBACK = PRIVATE.slice(0, 3);
  * forwarded, or TRUST_PROXY names one) a private address may be the proxy relaying anyone, so without a token only
  * a loopback client may scrape: set METRICS_TOKEN there.
  */
+/** Whether a request reached this process through a proxy: it was forwarded, or TRUST_PROXY names a proxy. */
+export function behindProxy(
+  headers: { 'x-forwarded-for'?: string | string[]; forwarded?: string },
+  trustProxy: boolean | number | string | undefined,
+): boolean {
+  return (
+    headers['x-forwarded-for'] !== undefined ||
+    headers.forwarded !== undefined ||
+    (trustProxy !== undefined && trustProxy !== 'loopback' && trustProxy !== false)
+  );
+}
+
 export function metricsAccess(
   token: string | undefined,
   remote: string | undefined,
