@@ -26,23 +26,11 @@ export const PROTOCOL_WHITELIST = ['-protocol_whitelist', 'file'];
 /** Limits the probe refuses beyond: nothing a course video needs, and what a decompression bomb would claim. */
 export const PROBE_BOUNDS = { maxWidth: 7680, maxHeight: 4320, maxDurationSeconds: 6 * 3600 } as const;
 
-/** Containers accepted as an uploaded video (ffprobe's format_name, a comma list of aliases). */
-const VIDEO_CONTAINERS = new Set([
-  'mov',
-  'mp4',
-  'm4a',
-  '3gp',
-  '3g2',
-  'mj2',
-  'matroska',
-  'webm',
-  'avi',
-  'mpegts',
-  'mpeg',
-  'flv',
-  'ogg',
-  'asf',
-]);
+/**
+ * Containers accepted as an uploaded video (ffprobe's format_name, a comma list of aliases): the MP4/QuickTime and
+ * Matroska/WebM families, what the upload sniffing accepts as video (content/sniff.ts).
+ */
+const VIDEO_CONTAINERS = new Set(['mov', 'mp4', 'm4a', '3gp', '3g2', 'mj2', 'matroska', 'webm']);
 const VIDEO_CODECS = new Set([
   'h264',
   'hevc',
@@ -176,7 +164,7 @@ export async function probe(
   const formats = (info.format?.format_name ?? '').split(',');
   if (!formats.some((f) => VIDEO_CONTAINERS.has(f)))
     throw new UnpackableSourceError(
-      `The file is not a video container this server accepts (${info.format?.format_name || 'unknown'}); upload MP4, WebM, MKV, MOV or AVI`,
+      `The file is not a video container this server accepts (${info.format?.format_name || 'unknown'}); upload MP4, MOV, WebM or MKV`,
     );
   const streams = info.streams ?? [];
   const video = streams.find((s) => s.codec_type === 'video' && !s.disposition?.attached_pic);
