@@ -1,22 +1,14 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { CourseDetail, StudentCourseProgress } from '@lyceum/contracts';
 import { expectNoSeriousA11yViolations, launchChromium } from '@lyceum/testing';
 import { buildRenderer, rendererStale } from '../../scripts/build.ts';
-import { startCore, type Core } from '../core/core.ts';
-import { chromiumFor, shot } from '../test-support/e2e.ts';
+import { type Device, stopAll } from '../test-support/devices.ts';
+import { chromiumFor, enrollThroughUi, shot, startWebCore } from '../test-support/e2e.ts';
 import { resetEmail } from '../test-support/mail.ts';
 import { startProxy } from '../test-support/proxy.ts';
 import { lessonsOf, studyCourse } from '../test-support/study-course.ts';
-import {
-  removeDir,
-  startSyncServer,
-  type Account,
-  type SyncServerProcess,
-} from '../test-support/sync-server.ts';
+import { startSyncServer, type Account, type SyncServerProcess } from '../test-support/sync-server.ts';
 
 const chromium = chromiumFor('desktop account recovery e2e');
 
@@ -25,10 +17,9 @@ describe.skipIf(!chromium)(
   () => {
     let server: SyncServerProcess;
     let proxy: Awaited<ReturnType<typeof startProxy>>;
-    let core: Core;
+    let core: Device;
     let browser: Browser;
     let page: Page;
-    let dataDir: string;
     let existing: Account;
     let course: CourseDetail;
     const email = 'nora.new@desktop.test';
@@ -53,23 +44,14 @@ describe.skipIf(!chromium)(
       course = await server.publishedCourse(teacher, studyCourse('Recovery 101'));
       existing = await server.user('student', 'Ella Existing');
       proxy = await startProxy(server.url);
-      dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lyceum-recovery-e2e-'));
-      core = await startCore({
-        config: { serverUrl: proxy.url, dataDir, port: 0, requestTimeoutMs: 3000 },
+      core = await startWebCore(proxy.url, 'lyceum-recovery-e2e-', {
         sync: { offlinePingMs: 1000, debounceMs: 200 },
       });
       browser = await launchChromium();
       page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     });
 
-    afterAll(async () => {
-      await browser?.close();
-      await core?.close();
-      await proxy?.close();
-      await server?.stop();
-      if (server) removeDir(server.dataDir);
-      if (dataDir) removeDir(dataDir);
-    });
+    afterAll(() => stopAll({ browser, core, proxy, server }));
 
     it('creates an account in the app: rules shown, server errors per field, then signed in', async () => {
       await page.goto(core.launchUrl);
@@ -175,9 +157,7 @@ describe.skipIf(!chromium)(
 
     it('signing out offline warns first; offline sign-in then opens the offline course with the pending work', async () => {
       const L = lessonsOf(course);
-      await page.goto(`${core.url}/courses/${course.id}`);
-      await page.getByRole('button', { name: 'Enroll' }).click();
-      await page.waitForURL(`${core.url}/learn/${course.id}`);
+      await enrollThroughUi(page, core.url, course.id);
       await page.getByRole('switch', { name: 'Keep this course on this device' }).check();
       await expect
         .poll(() => page.getByTestId('offline-state').innerText(), { timeout: 20_000 })

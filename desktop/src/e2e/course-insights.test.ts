@@ -7,29 +7,24 @@ import { verbName, type CourseDetail } from '@lyceum/contracts';
 import { expectNoSeriousA11yViolations, launchChromium } from '@lyceum/testing';
 import { buildRenderer, rendererStale } from '../../scripts/build.ts';
 import { startCore, type Core } from '../core/core.ts';
+import { type Device, stopAll } from '../test-support/devices.ts';
 import { makeVideo, uploadFile, waitAssetReady } from '../test-support/content.ts';
-import { chromiumFor, shot } from '../test-support/e2e.ts';
+import { chromiumFor, shot, signInThroughUi, startWebCore } from '../test-support/e2e.ts';
 import { startProxy, type Proxy } from '../test-support/proxy.ts';
 import { lessonsOf, studyCourse } from '../test-support/study-course.ts';
-import {
-  removeDir,
-  startSyncServer,
-  type Account,
-  type SyncServerProcess,
-} from '../test-support/sync-server.ts';
+import { startSyncServer, type Account, type SyncServerProcess } from '../test-support/sync-server.ts';
 
 const chromium = chromiumFor('desktop course-insights e2e');
 
 describe.skipIf(!chromium)("an instructor sees a course's learning insights (web mode in Chromium)", () => {
   let server: SyncServerProcess;
   let proxy: Proxy;
-  let core: Core;
+  let core: Device;
   let studentDevice: Core;
   let studentDir: string;
   let clip: string;
   let browser: Browser;
   let page: Page;
-  let dataDir: string;
   let teacher: Account;
   let student: Account;
   let course: CourseDetail;
@@ -89,10 +84,7 @@ describe.skipIf(!chromium)("an instructor sees a course's learning insights (web
       d.learning.submitAttempt(course.id, L.practice, { answers: wrong });
     });
 
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lyceum-desktop-insights-'));
-    core = await startCore({
-      config: { serverUrl: proxy.url, dataDir, port: 0, requestTimeoutMs: 3000 },
-    });
+    core = await startWebCore(proxy.url, 'lyceum-desktop-insights-');
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('console', (m) => {
@@ -101,14 +93,8 @@ describe.skipIf(!chromium)("an instructor sees a course's learning insights (web
   }, 240_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await core?.close();
     await studentDevice?.close();
-    await proxy?.close();
-    await server?.stop();
-    if (server) removeDir(server.dataDir);
-    if (dataDir) removeDir(dataDir);
-    if (studentDir) removeDir(studentDir);
+    await stopAll({ browser, core, proxy, server, dirs: [studentDir] });
   });
 
   it('records a student watching a video in the player: played, paused, seeked, completed once', async () => {
@@ -163,10 +149,7 @@ describe.skipIf(!chromium)("an instructor sees a course's learning insights (web
 
   it("opens Insights from the Teach course screen and shows the student's activity as figures", async () => {
     await page.goto(core.launchUrl);
-    await page.getByLabel('Email').fill(teacher.email);
-    await page.getByLabel('Password').fill(teacher.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Course catalog' }).waitFor();
+    await signInThroughUi(page, teacher);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Teach' }).click();
     await page.getByRole('link', { name: 'Field recording' }).click();
     await page.getByRole('heading', { level: 1, name: 'Field recording' }).waitFor();

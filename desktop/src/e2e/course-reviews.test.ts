@@ -1,31 +1,22 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { CourseDetail } from '@lyceum/contracts';
 import { expectNoSeriousA11yViolations, launchChromium } from '@lyceum/testing';
 import { buildRenderer, rendererStale } from '../../scripts/build.ts';
-import { startCore, type Core } from '../core/core.ts';
-import { chromiumFor, shot } from '../test-support/e2e.ts';
+import { type Device, stopAll } from '../test-support/devices.ts';
+import { chromiumFor, shot, startWebCore } from '../test-support/e2e.ts';
 import { startProxy, type Proxy } from '../test-support/proxy.ts';
 import { studyCourse } from '../test-support/study-course.ts';
-import {
-  removeDir,
-  startSyncServer,
-  type Account,
-  type SyncServerProcess,
-} from '../test-support/sync-server.ts';
+import { startSyncServer, type Account, type SyncServerProcess } from '../test-support/sync-server.ts';
 
 const chromium = chromiumFor('desktop course-reviews e2e');
 
 describe.skipIf(!chromium)("other students' reviews on the course screen", () => {
   let server: SyncServerProcess;
   let proxy: Proxy;
-  let core: Core;
+  let core: Device;
   let browser: Browser;
   let page: Page;
-  let dataDir: string;
   let student: Account;
   let course: CourseDetail;
   let unrated: CourseDetail;
@@ -62,24 +53,14 @@ describe.skipIf(!chromium)("other students' reviews on the course screen", () =>
     // The newest: Olga's.
     await review('Olga Other', 2, 'Too fast for me.');
     student = await server.user('student', 'Sam Student');
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lyceum-reviews-e2e-'));
-    core = await startCore({
-      config: { serverUrl: proxy.url, dataDir, port: 0, requestTimeoutMs: 3000 },
-    });
+    core = await startWebCore(proxy.url, 'lyceum-reviews-e2e-');
     await core.session.signIn({ email: student.email, password: student.password });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(core.launchUrl);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await core?.close();
-    await proxy?.close();
-    await server?.stop();
-    if (server) removeDir(server.dataDir);
-    if (dataDir) removeDir(dataDir);
-  });
+  afterAll(() => stopAll({ browser, core, proxy, server }));
 
   it('a student who is not enrolled sees the distribution and the reviews, newest first, page by page', async () => {
     await page.getByRole('link', { name: 'Reviewed in the UI' }).click();

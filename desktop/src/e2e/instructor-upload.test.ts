@@ -1,21 +1,13 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { AssetList, CourseDetail } from '@lyceum/contracts';
 import { expectNoSeriousA11yViolations, launchChromium } from '@lyceum/testing';
-import { chromiumFor, shot } from '../test-support/e2e.ts';
+import { chromiumFor, shot, signInThroughUi, startWebCore } from '../test-support/e2e.ts';
 import { buildRenderer, rendererStale } from '../../scripts/build.ts';
-import { startCore, type Core } from '../core/core.ts';
+import { type Device, stopAll } from '../test-support/devices.ts';
 import { makeVideo } from '../test-support/content.ts';
 import { uploadThroughTeachUi } from '../test-support/teach-ui.ts';
-import {
-  removeDir,
-  startSyncServer,
-  type Account,
-  type SyncServerProcess,
-} from '../test-support/sync-server.ts';
+import { startSyncServer, type Account, type SyncServerProcess } from '../test-support/sync-server.ts';
 
 const chromium = chromiumFor('desktop instructor-upload e2e');
 
@@ -23,10 +15,9 @@ describe.skipIf(!chromium)(
   'an instructor uploads course media from the desktop (web mode in Chromium)',
   () => {
     let server: SyncServerProcess;
-    let core: Core;
+    let core: Device;
     let browser: Browser;
     let page: Page;
-    let dataDir: string;
     let teacher: Account;
     let student: Account;
     let course: CourseDetail;
@@ -34,10 +25,7 @@ describe.skipIf(!chromium)(
     const cspErrors: string[] = [];
 
     const signIn = async (who: Account) => {
-      await page.getByLabel('Email').fill(who.email);
-      await page.getByLabel('Password').fill(who.password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('heading', { name: 'Course catalog' }).waitFor();
+      await signInThroughUi(page, who);
     };
     const mainNav = () => page.getByRole('navigation', { name: 'Main' });
 
@@ -62,8 +50,7 @@ describe.skipIf(!chromium)(
         ],
       });
       video = await makeVideo(10);
-      dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lyceum-desktop-teach-'));
-      core = await startCore({ config: { serverUrl: server.url, dataDir, port: 0, requestTimeoutMs: 5000 } });
+      core = await startWebCore(server.url, 'lyceum-desktop-teach-', { requestTimeoutMs: 5000 });
       browser = await launchChromium();
       page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       page.on('console', (m) => {
@@ -71,13 +58,7 @@ describe.skipIf(!chromium)(
       });
     });
 
-    afterAll(async () => {
-      await browser?.close();
-      await core?.close();
-      await server?.stop();
-      if (server) removeDir(server.dataDir);
-      if (dataDir) removeDir(dataDir);
-    });
+    afterAll(() => stopAll({ browser, core, server }));
 
     it('shows Teach to an instructor: their courses, then the lessons that take files', async () => {
       await page.goto(core.launchUrl);

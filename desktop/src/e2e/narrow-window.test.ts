@@ -1,21 +1,13 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { CourseDetail } from '@lyceum/contracts';
 import { expectNoSeriousA11yViolations, launchChromium } from '@lyceum/testing';
 import { buildRenderer, rendererStale } from '../../scripts/build.ts';
-import { startCore, type Core } from '../core/core.ts';
-import { chromiumFor, shot } from '../test-support/e2e.ts';
+import { type Device, stopAll } from '../test-support/devices.ts';
+import { chromiumFor, shot, startWebCore } from '../test-support/e2e.ts';
 import { startProxy, type Proxy } from '../test-support/proxy.ts';
 import { lessonsOf, studyCourse } from '../test-support/study-course.ts';
-import {
-  removeDir,
-  startSyncServer,
-  type Account,
-  type SyncServerProcess,
-} from '../test-support/sync-server.ts';
+import { startSyncServer, type Account, type SyncServerProcess } from '../test-support/sync-server.ts';
 
 const chromium = chromiumFor('desktop narrow-window e2e');
 
@@ -23,9 +15,8 @@ const chromium = chromiumFor('desktop narrow-window e2e');
 describe.skipIf(!chromium)('narrow windows: courses first, filters behind a toggle (Chromium)', () => {
   let server: SyncServerProcess;
   let proxy: Proxy;
-  let core: Core;
+  let core: Device;
   let browser: Browser;
-  let dataDir: string;
   let student: Account;
   let course: CourseDetail;
   const contexts: BrowserContext[] = [];
@@ -67,9 +58,7 @@ describe.skipIf(!chromium)('narrow windows: courses first, filters behind a togg
       });
     // A long name and a change waiting to sync: the header's longest realistic content.
     student = await server.user('student', 'Maximiliana Montgomery-Fairweather');
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lyceum-desktop-narrow-'));
-    core = await startCore({
-      config: { serverUrl: proxy.url, dataDir, port: 0, requestTimeoutMs: 3000 },
+    core = await startWebCore(proxy.url, 'lyceum-desktop-narrow-', {
       sync: { offlinePingMs: 1000, debounceMs: 200 },
     });
     await core.session.signIn({ email: student.email, password: student.password });
@@ -79,12 +68,7 @@ describe.skipIf(!chromium)('narrow windows: courses first, filters behind a togg
 
   afterAll(async () => {
     for (const ctx of contexts) await ctx.close();
-    await browser?.close();
-    await core?.close();
-    await proxy?.close();
-    await server?.stop();
-    if (server) removeDir(server.dataDir);
-    if (dataDir) removeDir(dataDir);
+    await stopAll({ browser, core, proxy, server });
   });
 
   it('shows the first course within the first screen at 800×900, the filters folded behind a toggle', async () => {

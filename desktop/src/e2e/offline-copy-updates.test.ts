@@ -1,20 +1,12 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { CourseDetail } from '@lyceum/contracts';
 import { launchChromium } from '@lyceum/testing';
-import { chromiumFor, shot } from '../test-support/e2e.ts';
+import { chromiumFor, enrollThroughUi, shot, signInThroughUi, startWebCore } from '../test-support/e2e.ts';
 import { buildRenderer, rendererStale } from '../../scripts/build.ts';
-import { startCore, type Core } from '../core/core.ts';
+import { type Device, stopAll } from '../test-support/devices.ts';
 import { makeVideo, tinyPdf, uploadFile, waitAssetReady } from '../test-support/content.ts';
-import {
-  removeDir,
-  startSyncServer,
-  type Account,
-  type SyncServerProcess,
-} from '../test-support/sync-server.ts';
+import { startSyncServer, type Account, type SyncServerProcess } from '../test-support/sync-server.ts';
 
 const chromium = chromiumFor('desktop offline-copy-updates e2e');
 
@@ -25,10 +17,9 @@ const chromium = chromiumFor('desktop offline-copy-updates e2e');
  */
 describe.skipIf(!chromium)('offline copy updates (web mode in Chromium)', () => {
   let server: SyncServerProcess;
-  let core: Core;
+  let core: Device;
   let browser: Browser;
   let page: Page;
-  let dataDir: string;
   let teacher: Account;
   let student: Account;
   let course: CourseDetail;
@@ -63,33 +54,21 @@ describe.skipIf(!chromium)('offline copy updates (web mode in Chromium)', () => 
       name: 'deck.pdf',
       bytes: tinyPdf('Deck'),
     });
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lyceum-desktop-updates-'));
     // Default triggers: the server's socket.io poke starts the sync that brings the change.
-    core = await startCore({
-      config: { serverUrl: server.url, dataDir, port: 0, requestTimeoutMs: 5000 },
+    core = await startWebCore(server.url, 'lyceum-desktop-updates-', {
+      requestTimeoutMs: 5000,
       sync: { debounceMs: 200 },
     });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   }, 180_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await core?.close();
-    await server?.stop();
-    if (server) removeDir(server.dataDir);
-    if (dataDir) removeDir(dataDir);
-  });
+  afterAll(() => stopAll({ browser, core, server }));
 
   it('keeps the course offline: 4 of 4 lessons stored, ready', async () => {
     await page.goto(core.launchUrl);
-    await page.getByLabel('Email').fill(student.email);
-    await page.getByLabel('Password').fill(student.password);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.getByRole('heading', { name: 'Course catalog' }).waitFor();
-    await page.goto(`${core.url}/courses/${course.id}`);
-    await page.getByRole('button', { name: 'Enroll' }).click();
-    await page.waitForURL(`${core.url}/learn/${course.id}`);
+    await signInThroughUi(page, student);
+    await enrollThroughUi(page, core.url, course.id);
     await page.getByRole('switch', { name: 'Keep this course on this device' }).check();
     await expect
       .poll(() => page.getByTestId('offline-state').innerText(), { timeout: 30_000 })

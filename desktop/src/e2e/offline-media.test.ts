@@ -5,9 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { CourseDetail, StudentCourseProgress } from '@lyceum/contracts';
 import { expectNoSeriousA11yViolations, launchChromium } from '@lyceum/testing';
-import { chromiumFor, shot } from '../test-support/e2e.ts';
+import { chromiumFor, enrollThroughUi, shot, signInThroughUi, startWebCore } from '../test-support/e2e.ts';
 import { buildRenderer, rendererStale } from '../../scripts/build.ts';
-import { startCore, type Core } from '../core/core.ts';
+import { startCore } from '../core/core.ts';
+import { type Device, stopAll } from '../test-support/devices.ts';
 import { makeVideo, pagesPdf } from '../test-support/content.ts';
 import { uploadThroughTeachUi } from '../test-support/teach-ui.ts';
 import {
@@ -38,10 +39,7 @@ export async function instructorUploadsThroughTheApp(
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   try {
     await page.goto(teacherCore.launchUrl);
-    await page.getByLabel('Email').fill(instructor.email);
-    await page.getByLabel('Password').fill(instructor.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Course catalog' }).waitFor();
+    await signInThroughUi(page, instructor);
     const [video, slides] = course.modules[0]!.lessons;
     const clip = await uploadThroughTeachUi(page, {
       courseTitle: course.title,
@@ -71,10 +69,9 @@ export async function instructorUploadsThroughTheApp(
 
 describe.skipIf(!chromium)('offline media end to end (web mode in Chromium)', () => {
   let server: SyncServerProcess;
-  let core: Core;
+  let core: Device;
   let browser: Browser;
   let page: Page;
-  let dataDir: string;
   let student: Account;
   let course: CourseDetail;
   let uploaded: { packagingPercents: number[]; durationText: string };
@@ -105,9 +102,7 @@ describe.skipIf(!chromium)('offline media end to end (web mode in Chromium)', ()
     browser = await launchChromium();
     uploaded = await instructorUploadsThroughTheApp(server, browser, teacher, course);
     student = await server.user('student', 'Val Viewer');
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lyceum-desktop-media-'));
-    core = await startCore({
-      config: { serverUrl: server.url, dataDir, port: 0, requestTimeoutMs: 3000 },
+    core = await startWebCore(server.url, 'lyceum-desktop-media-', {
       sync: { offlinePingMs: 1000, debounceMs: 200 },
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -125,13 +120,7 @@ describe.skipIf(!chromium)('offline media end to end (web mode in Chromium)', ()
     });
   }, 180_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await core?.close();
-    await server?.stop();
-    if (server) removeDir(server.dataDir);
-    if (dataDir) removeDir(dataDir);
-  });
+  afterAll(() => stopAll({ browser, core, server }));
 
   it('the instructor saw the packaging progress of the 10-second video, then its length', () => {
     expect(uploaded.packagingPercents.some((v) => v > 0 && v < 100)).toBe(true);
@@ -140,13 +129,8 @@ describe.skipIf(!chromium)('offline media end to end (web mode in Chromium)', ()
 
   it('makes the course available offline and shows the download reaching 100%', async () => {
     await page.goto(core.launchUrl);
-    await page.getByLabel('Email').fill(student.email);
-    await page.getByLabel('Password').fill(student.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Course catalog' }).waitFor();
-    await page.goto(`${core.url}/courses/${course.id}`);
-    await page.getByRole('button', { name: 'Enroll' }).click();
-    await page.waitForURL(`${core.url}/learn/${course.id}`);
+    await signInThroughUi(page, student);
+    await enrollThroughUi(page, core.url, course.id);
     await page.getByRole('switch', { name: 'Keep this course on this device' }).check();
     await expect
       .poll(() => page.getByTestId('download-overall').innerText(), { timeout: 30_000 })

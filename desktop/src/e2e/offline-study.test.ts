@@ -5,16 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { CourseDetail, Preferences, QuizAttemptList, StudentCourseProgress } from '@lyceum/contracts';
 import { expectNoSeriousA11yViolations, launchChromium } from '@lyceum/testing';
-import { chromiumFor, shot } from '../test-support/e2e.ts';
+import { chromiumFor, enrollThroughUi, shot, signInThroughUi } from '../test-support/e2e.ts';
+import { stopAll } from '../test-support/devices.ts';
 import { buildRenderer, rendererStale } from '../../scripts/build.ts';
 import { startCore, type Core } from '../core/core.ts';
 import { lessonsOf, studyCourse } from '../test-support/study-course.ts';
-import {
-  removeDir,
-  startSyncServer,
-  type Account,
-  type SyncServerProcess,
-} from '../test-support/sync-server.ts';
+import { startSyncServer, type Account, type SyncServerProcess } from '../test-support/sync-server.ts';
 
 const chromium = chromiumFor('desktop offline-study e2e');
 
@@ -56,26 +52,15 @@ describe.skipIf(!chromium)('offline study end to end (web mode in Chromium)', ()
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await core?.close();
-    await server?.stop();
-    if (server) removeDir(server.dataDir);
-    if (dataDir) removeDir(dataDir);
-  });
+  afterAll(() => stopAll({ browser, core, server, dirs: [dataDir] }));
 
   it('signs in, enrolls, and makes the course available offline', async () => {
     await page.goto(core.launchUrl);
-    await page.getByLabel('Email').fill(student.email);
-    await page.getByLabel('Password').fill(student.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Course catalog' }).waitFor();
+    await signInThroughUi(page, student);
     await page.getByRole('link', { name: 'My Learning' }).click();
     await page.getByText('You are not enrolled in any course yet').waitFor();
     await expectNoSeriousA11yViolations(page, 'My Learning, empty');
-    await page.goto(`${core.url}/courses/${course.id}`);
-    await page.getByRole('button', { name: 'Enroll' }).click();
-    await page.waitForURL(`${core.url}/learn/${course.id}`);
+    await enrollThroughUi(page, core.url, course.id);
     await page.getByRole('heading', { level: 2, name: 'Available offline' }).waitFor();
     await page.getByRole('switch', { name: 'Keep this course on this device' }).check();
     await expect.poll(() => page.getByTestId('offline-state').innerText()).toContain('Ready');

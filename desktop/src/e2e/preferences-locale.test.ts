@@ -1,19 +1,11 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expectNoSeriousA11yViolations, launchChromium } from '@lyceum/testing';
 import { buildRenderer, rendererStale } from '../../scripts/build.ts';
-import { startCore, type Core } from '../core/core.ts';
-import { chromiumFor, shot } from '../test-support/e2e.ts';
+import { type Device, stopAll } from '../test-support/devices.ts';
+import { chromiumFor, shot, startWebCore } from '../test-support/e2e.ts';
 import { studyCourse } from '../test-support/study-course.ts';
-import {
-  removeDir,
-  startSyncServer,
-  type Account,
-  type SyncServerProcess,
-} from '../test-support/sync-server.ts';
+import { startSyncServer, type Account, type SyncServerProcess } from '../test-support/sync-server.ts';
 import en from '../renderer/i18n/en.json';
 import es from '../renderer/i18n/es.json';
 import fr from '../renderer/i18n/fr.json';
@@ -33,11 +25,10 @@ const DUE_AT = '2031-03-02T23:30:00.000Z';
 
 describe.skipIf(!chromium)('language, time zone and notification preferences in the desktop UI', () => {
   let server: SyncServerProcess;
-  let core: Core;
+  let core: Device;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
-  let dataDir: string;
   let student: Account;
 
   /** The due date as Chromium's Intl writes it in a language and zone (what the app must show). */
@@ -70,8 +61,7 @@ describe.skipIf(!chromium)('language, time zone and notification preferences in 
       ],
     });
     student = await server.user('student', 'Sam Student');
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lyceum-prefs-e2e-'));
-    core = await startCore({ config: { serverUrl: server.url, dataDir, port: 0, requestTimeoutMs: 3000 } });
+    core = await startWebCore(server.url, 'lyceum-prefs-e2e-');
     await core.session.signIn({ email: student.email, password: student.password });
     await core.learning.enroll(course.id);
     browser = await launchChromium();
@@ -86,11 +76,7 @@ describe.skipIf(!chromium)('language, time zone and notification preferences in 
 
   afterAll(async () => {
     await context?.close();
-    await browser?.close();
-    await core?.close();
-    await server?.stop();
-    if (server) removeDir(server.dataDir);
-    if (dataDir) removeDir(dataDir);
+    await stopAll({ browser, core, server });
   });
 
   it('follows the system by default: English, due dates in the system zone', async () => {

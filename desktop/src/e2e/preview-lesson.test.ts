@@ -1,20 +1,12 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { CourseDetail } from '@lyceum/contracts';
 import { expectNoSeriousA11yViolations, launchChromium } from '@lyceum/testing';
 import { buildRenderer, rendererStale } from '../../scripts/build.ts';
-import { startCore, type Core } from '../core/core.ts';
+import { type Device, stopAll } from '../test-support/devices.ts';
 import { makeVideo, pagesPdf, uploadFile, waitAssetReady } from '../test-support/content.ts';
-import { chromiumFor, shot } from '../test-support/e2e.ts';
-import {
-  removeDir,
-  startSyncServer,
-  type Account,
-  type SyncServerProcess,
-} from '../test-support/sync-server.ts';
+import { chromiumFor, shot, startWebCore } from '../test-support/e2e.ts';
+import { startSyncServer, type Account, type SyncServerProcess } from '../test-support/sync-server.ts';
 
 const chromium = chromiumFor('desktop preview-lesson e2e');
 
@@ -24,10 +16,9 @@ const chromium = chromiumFor('desktop preview-lesson e2e');
  */
 describe.skipIf(!chromium)('preview lessons for a visitor who is not enrolled', () => {
   let server: SyncServerProcess;
-  let core: Core;
+  let core: Device;
   let browser: Browser;
   let page: Page;
-  let dataDir: string;
   let student: Account;
   let course: CourseDetail;
   const lesson = (title: string) => course.modules.flatMap((m) => m.lessons).find((l) => l.title === title)!;
@@ -79,21 +70,14 @@ describe.skipIf(!chromium)('preview lessons for a visitor who is not enrolled', 
     });
     await waitAssetReady(server, teacher.token, video.id, 90_000);
     student = await server.user('student', 'Vic Visitor');
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lyceum-preview-e2e-'));
-    core = await startCore({ config: { serverUrl: server.url, dataDir, port: 0, requestTimeoutMs: 5000 } });
+    core = await startWebCore(server.url, 'lyceum-preview-e2e-', { requestTimeoutMs: 5000 });
     await core.session.signIn({ email: student.email, password: student.password });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(core.launchUrl);
   }, 180_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await core?.close();
-    await server?.stop();
-    if (server) removeDir(server.dataDir);
-    if (dataDir) removeDir(dataDir);
-  });
+  afterAll(() => stopAll({ browser, core, server }));
 
   it('reads a preview text lesson opened from the course page', async () => {
     await openCourse();

@@ -1,29 +1,20 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { CourseDetail, CourseRating, MyEnrollmentList } from '@lyceum/contracts';
 import { expectNoSeriousA11yViolations, launchChromium } from '@lyceum/testing';
 import { buildRenderer, rendererStale } from '../../scripts/build.ts';
-import { startCore, type Core } from '../core/core.ts';
-import { chromiumFor, shot } from '../test-support/e2e.ts';
+import { type Device, stopAll } from '../test-support/devices.ts';
+import { chromiumFor, shot, startWebCore } from '../test-support/e2e.ts';
 import { studyCourse } from '../test-support/study-course.ts';
-import {
-  removeDir,
-  startSyncServer,
-  type Account,
-  type SyncServerProcess,
-} from '../test-support/sync-server.ts';
+import { startSyncServer, type Account, type SyncServerProcess } from '../test-support/sync-server.ts';
 
 const chromium = chromiumFor('desktop rating e2e');
 
 describe.skipIf(!chromium)('rating and leaving a course in the desktop UI', () => {
   let server: SyncServerProcess;
-  let core: Core;
+  let core: Device;
   let browser: Browser;
   let page: Page;
-  let dataDir: string;
   let student: Account;
   let course: CourseDetail;
 
@@ -39,21 +30,14 @@ describe.skipIf(!chromium)('rating and leaving a course in the desktop UI', () =
     // Someone else rated it 2 stars already.
     await server.rate(await server.user('student', 'Olga Other'), course.id, { stars: 2 });
     student = await server.user('student', 'Sam Student');
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lyceum-rate-e2e-'));
-    core = await startCore({ config: { serverUrl: server.url, dataDir, port: 0, requestTimeoutMs: 3000 } });
+    core = await startWebCore(server.url, 'lyceum-rate-e2e-');
     await core.session.signIn({ email: student.email, password: student.password });
     await core.learning.enroll(course.id);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await core?.close();
-    await server?.stop();
-    if (server) removeDir(server.dataDir);
-    if (dataDir) removeDir(dataDir);
-  });
+  afterAll(() => stopAll({ browser, core, server }));
 
   it('rates the course, changes and removes the rating; the average follows', async () => {
     await page.goto(core.launchUrl);

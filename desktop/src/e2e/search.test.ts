@@ -1,19 +1,11 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { CourseDetail } from '@lyceum/contracts';
 import { expectNoSeriousA11yViolations, launchChromium } from '@lyceum/testing';
-import { chromiumFor, shot } from '../test-support/e2e.ts';
+import { chromiumFor, enrollThroughUi, shot, signInThroughUi, startWebCore } from '../test-support/e2e.ts';
 import { buildRenderer, rendererStale } from '../../scripts/build.ts';
-import { startCore, type Core } from '../core/core.ts';
-import {
-  removeDir,
-  startSyncServer,
-  type CourseInput,
-  type SyncServerProcess,
-} from '../test-support/sync-server.ts';
+import { type Device, stopAll } from '../test-support/devices.ts';
+import { startSyncServer, type CourseInput, type SyncServerProcess } from '../test-support/sync-server.ts';
 
 const chromium = chromiumFor('desktop search e2e');
 
@@ -63,10 +55,9 @@ const oneLesson: CourseInput['modules'] = [
 
 describe.skipIf(!chromium)('search: typos and inside stored lessons (web mode in Chromium)', () => {
   let server: SyncServerProcess;
-  let core: Core;
+  let core: Device;
   let browser: Browser;
   let page: Page;
-  let dataDir: string;
   let bio: CourseDetail;
 
   const cardTitles = async () => (await page.locator('.course-card__link').allInnerTexts()).sort();
@@ -83,30 +74,19 @@ describe.skipIf(!chromium)('search: typos and inside stored lessons (web mode in
     await server.publishedCourse(teacher, course('Introduction to Python', ['python'], oneLesson));
     await server.publishedCourse(teacher, course('Statistics Essentials', ['statistics'], oneLesson));
     bio = await server.publishedCourse(teacher, biology);
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lyceum-desktop-search-'));
-    core = await startCore({
-      config: { serverUrl: server.url, dataDir, port: 0, requestTimeoutMs: 3000 },
+    core = await startWebCore(server.url, 'lyceum-desktop-search-', {
       sync: { offlinePingMs: 1000, debounceMs: 200 },
     });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await core?.close();
-    await server?.stop();
-    if (server) removeDir(server.dataDir);
-    if (dataDir) removeDir(dataDir);
-  });
+  afterAll(() => stopAll({ browser, core, server }));
 
   it('online, "pyhton" shows the Python courses and offers "python"; the link runs that search', async () => {
     const student = await server.user('student', 'Sofia Search');
     await page.goto(core.launchUrl);
-    await page.getByLabel('Email').fill(student.email);
-    await page.getByLabel('Password').fill(student.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Course catalog' }).waitFor();
+    await signInThroughUi(page, student);
 
     await searchFor('pyhton');
     const didYouMean = page.getByRole('link', { name: 'python', exact: true });
@@ -131,9 +111,7 @@ describe.skipIf(!chromium)('search: typos and inside stored lessons (web mode in
   });
 
   it('offline, finds a word inside a stored lesson and opens the lesson; typos still corrected', async () => {
-    await page.goto(`${core.url}/courses/${bio.id}`);
-    await page.getByRole('button', { name: 'Enroll' }).click();
-    await page.waitForURL(`${core.url}/learn/${bio.id}`);
+    await enrollThroughUi(page, core.url, bio.id);
     await server.stop();
     await page.goto(`${core.url}/`);
     await page.getByText(/You are offline/).waitFor({ timeout: 15_000 });

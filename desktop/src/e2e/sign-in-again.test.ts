@@ -1,40 +1,26 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { CourseDetail } from '@lyceum/contracts';
 import { launchChromium } from '@lyceum/testing';
-import { chromiumFor, shot } from '../test-support/e2e.ts';
+import { chromiumFor, enrollThroughUi, shot, signInThroughUi, startWebCore } from '../test-support/e2e.ts';
 import { buildRenderer, rendererStale } from '../../scripts/build.ts';
-import { startCore, type Core } from '../core/core.ts';
+import { type Device, stopAll } from '../test-support/devices.ts';
 import { studyCourse } from '../test-support/study-course.ts';
-import {
-  removeDir,
-  startSyncServer,
-  type Account,
-  type SyncServerProcess,
-} from '../test-support/sync-server.ts';
+import { startSyncServer, type Account, type SyncServerProcess } from '../test-support/sync-server.ts';
 
 const chromium = chromiumFor('desktop sign-in-again e2e');
 
 /** Signing out and in again, online and fully synced, leaves every course, its progress and its offline copy. */
 describe.skipIf(!chromium)('signing out and in again (web mode in Chromium)', () => {
   let server: SyncServerProcess;
-  let core: Core;
+  let core: Device;
   let browser: Browser;
   let page: Page;
-  let dataDir: string;
   let student: Account;
   let course: CourseDetail;
 
   const summary = () => page.getByTestId('sync-summary').innerText();
-  const signIn = async () => {
-    await page.getByLabel('Email').fill(student.email);
-    await page.getByLabel('Password', { exact: true }).fill(student.password);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
-  };
+  const signIn = () => signInThroughUi(page, student, 'signed-in');
   const myLearning = async () => {
     await page.getByRole('banner').getByRole('link', { name: 'My Learning' }).click();
     await page.getByTestId('learning-item').waitFor();
@@ -47,29 +33,19 @@ describe.skipIf(!chromium)('signing out and in again (web mode in Chromium)', ()
     const teacher = await server.user('instructor', 'Ada Teacher');
     course = await server.publishedCourse(teacher, studyCourse('Come back 101'));
     student = await server.user('student', 'Rita Returning');
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lyceum-desktop-again-'));
-    core = await startCore({
-      config: { serverUrl: server.url, dataDir, port: 0, requestTimeoutMs: 3000 },
+    core = await startWebCore(server.url, 'lyceum-desktop-again-', {
       sync: { offlinePingMs: 1000, debounceMs: 200 },
     });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await core?.close();
-    await server?.stop();
-    if (server) removeDir(server.dataDir);
-    if (dataDir) removeDir(dataDir);
-  });
+  afterAll(() => stopAll({ browser, core, server }));
 
   it('enrolls, studies a lesson, keeps the course offline and syncs', async () => {
     await page.goto(core.launchUrl);
     await signIn();
-    await page.goto(`${core.url}/courses/${course.id}`);
-    await page.getByRole('button', { name: 'Enroll' }).click();
-    await page.waitForURL(`${core.url}/learn/${course.id}`);
+    await enrollThroughUi(page, core.url, course.id);
     await page.getByRole('switch', { name: 'Keep this course on this device' }).check();
     await expect.poll(() => page.getByTestId('offline-state').innerText()).toContain('Ready');
     await page.getByRole('link', { name: 'Read me', exact: true }).click();

@@ -1,21 +1,13 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { CourseDetail, StudentCourseProgress } from '@lyceum/contracts';
 import { launchChromium } from '@lyceum/testing';
-import { chromiumFor, shot } from '../test-support/e2e.ts';
+import { chromiumFor, shot, startWebCore } from '../test-support/e2e.ts';
 import { buildRenderer, rendererStale } from '../../scripts/build.ts';
-import { startCore, type Core } from '../core/core.ts';
+import { type Device, stopAll } from '../test-support/devices.ts';
 import { startProxy, type Proxy } from '../test-support/proxy.ts';
 import { studyCourse } from '../test-support/study-course.ts';
-import {
-  removeDir,
-  startSyncServer,
-  type Account,
-  type SyncServerProcess,
-} from '../test-support/sync-server.ts';
+import { startSyncServer, type Account, type SyncServerProcess } from '../test-support/sync-server.ts';
 
 const chromium = chromiumFor('desktop sync-pill e2e');
 
@@ -51,10 +43,9 @@ async function watch(page: Page, done: (s: Sample) => boolean): Promise<Sample[]
 describe.skipIf(!chromium)('the sync pill (web mode in Chromium)', () => {
   let server: SyncServerProcess;
   let proxy: Proxy;
-  let core: Core;
+  let core: Device;
   let browser: Browser;
   let page: Page;
-  let dataDir: string;
   let student: Account;
   let course: CourseDetail;
 
@@ -71,9 +62,7 @@ describe.skipIf(!chromium)('the sync pill (web mode in Chromium)', () => {
     const teacher = await server.user('instructor', 'Ada Teacher');
     course = await server.publishedCourse(teacher, studyCourse('Pill 101'));
     student = await server.user('student', 'Sam Sync');
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lyceum-desktop-pill-'));
-    core = await startCore({
-      config: { serverUrl: proxy.url, dataDir, port: 0, requestTimeoutMs: 3000 },
+    core = await startWebCore(proxy.url, 'lyceum-desktop-pill-', {
       sync: { offlinePingMs: 1000, debounceMs: 200 },
     });
     await core.session.signIn({ email: student.email, password: student.password });
@@ -82,14 +71,7 @@ describe.skipIf(!chromium)('the sync pill (web mode in Chromium)', () => {
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await core?.close();
-    await proxy?.close();
-    await server?.stop();
-    if (server) removeDir(server.dataDir);
-    if (dataDir) removeDir(dataDir);
-  });
+  afterAll(() => stopAll({ browser, core, proxy, server }));
 
   it('is green only once synced, online', async () => {
     await page.goto(core.launchUrl);

@@ -1,27 +1,18 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { expectNoSeriousA11yViolations, launchChromium } from '@lyceum/testing';
-import { chromiumFor, shot } from '../test-support/e2e.ts';
+import { chromiumFor, shot, startWebCore } from '../test-support/e2e.ts';
 import { buildRenderer, rendererStale } from '../../scripts/build.ts';
-import { startCore, type Core } from '../core/core.ts';
-import {
-  removeDir,
-  startSyncServer,
-  type Account,
-  type SyncServerProcess,
-} from '../test-support/sync-server.ts';
+import { type Device, stopAll } from '../test-support/devices.ts';
+import { startSyncServer, type Account, type SyncServerProcess } from '../test-support/sync-server.ts';
 
 const chromium = chromiumFor('desktop e2e');
 
 describe.skipIf(!chromium)('desktop web mode in Chromium', () => {
   let server: SyncServerProcess;
-  let core: Core;
+  let core: Device;
   let browser: Browser;
   let page: Page;
-  let dataDir: string;
   let student: Account;
   const cspErrors: string[] = [];
 
@@ -58,8 +49,7 @@ describe.skipIf(!chromium)('desktop web mode in Chromium', () => {
       });
     }
     student = await server.user('student', 'Sam Student');
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lyceum-desktop-e2e-'));
-    core = await startCore({ config: { serverUrl: server.url, dataDir, port: 0, requestTimeoutMs: 3000 } });
+    core = await startWebCore(server.url, 'lyceum-desktop-e2e-');
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('console', (m) => {
@@ -67,13 +57,7 @@ describe.skipIf(!chromium)('desktop web mode in Chromium', () => {
     });
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await core?.close();
-    await server?.stop();
-    if (server) removeDir(server.dataDir);
-    if (dataDir) removeDir(dataDir);
-  });
+  afterAll(() => stopAll({ browser, core, server }));
 
   it('refuses a page opened without the launch link', async () => {
     await page.goto(core.url + '/');

@@ -1,7 +1,8 @@
+import type { Browser } from 'playwright-core';
 import type { Core } from '../core/core.ts';
 import { startProxy, type Proxy } from './proxy.ts';
 import { openDevice } from './study-course.ts';
-import { removeDir } from './sync-server.ts';
+import { removeDir, type SyncServerProcess } from './sync-server.ts';
 
 export type Device = Core & { dataDir: string };
 
@@ -30,6 +31,26 @@ export function deviceFleet(serverUrl: () => string) {
       }
     },
   };
+}
+
+/**
+ * Close what a suite started (any of it may be missing when its setup failed) and remove the data folders: the
+ * server's, the core's and any more in `dirs`.
+ */
+export async function stopAll(parts: {
+  browser?: Browser;
+  /** Its data folder is removed too when it has one (a Device). */
+  core?: Core & { dataDir?: string };
+  proxy?: Proxy;
+  server?: SyncServerProcess;
+  dirs?: (string | undefined)[];
+}): Promise<void> {
+  await parts.browser?.close();
+  await parts.core?.close();
+  await parts.proxy?.close();
+  await parts.server?.stop();
+  if (parts.server) removeDir(parts.server.dataDir);
+  for (const dir of [parts.core?.dataDir, ...(parts.dirs ?? [])]) if (dir) removeDir(dir);
 }
 
 /** A call to a device's local HTTP API with its secret: the status and the JSON body. */

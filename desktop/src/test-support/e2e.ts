@@ -1,6 +1,10 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { findChromium } from '@lyceum/testing';
+import { startCore, type CoreOptions } from '../core/core.ts';
+import type { Device } from './devices.ts';
 
 /** The Chromium to drive, or null — then the suite is skipped and says why (printed once per suite). */
 export function chromiumFor(suite: string): string | null {
@@ -16,4 +20,41 @@ export function chromiumFor(suite: string): string | null {
 export async function shot(page: Page, name: string): Promise<void> {
   const dir = process.env.LYCEUM_E2E_SHOTS;
   if (dir) await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: false });
+}
+
+/** A desktop core in web mode (it serves the renderer) on a fresh data dir named after the suite. */
+export async function startWebCore(
+  serverUrl: string,
+  dirPrefix: string,
+  opts: Pick<CoreOptions, 'sync'> & { requestTimeoutMs?: number } = {},
+): Promise<Device> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), dirPrefix));
+  const core = await startCore({
+    config: { serverUrl, dataDir, port: 0, requestTimeoutMs: opts.requestTimeoutMs ?? 3000 },
+    ...(opts.sync && { sync: opts.sync }),
+  });
+  return Object.assign(core, { dataDir });
+}
+
+/**
+ * Sign in on the sign-in screen; then wait for the catalog (where a sign-in lands) or, with
+ * `until: 'signed-in'`, only for the Sign out button (the student may land elsewhere).
+ */
+export async function signInThroughUi(
+  page: Page,
+  who: { email: string; password: string },
+  until: 'catalog' | 'signed-in' = 'catalog',
+): Promise<void> {
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Password', { exact: true }).fill(who.password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  if (until === 'catalog') await page.getByRole('heading', { name: 'Course catalog' }).waitFor();
+  else await page.getByRole('button', { name: 'Sign out' }).waitFor();
+}
+
+/** Open a course's page and enroll; waits until the app shows the course's learning page. */
+export async function enrollThroughUi(page: Page, coreUrl: string, courseId: string): Promise<void> {
+  await page.goto(`${coreUrl}/courses/${courseId}`);
+  await page.getByRole('button', { name: 'Enroll' }).click();
+  await page.waitForURL(`${coreUrl}/learn/${courseId}`);
 }
