@@ -1,4 +1,4 @@
-import { LOCALE_NAMES, matchLocale, SUPPORTED_LOCALES, SYSTEM, systemLocales } from '@lyceum/ui/i18n';
+import { LanguageSelect } from '@lyceum/ui/i18n';
 import { useLocaleSettings } from './I18n.tsx';
 import { useT } from './use-t.ts';
 
@@ -12,16 +12,12 @@ export function LanguageChoice() {
   return (
     <label className="field language-choice">
       <span className="field__label">{t('signIn.language')}</span>
-      <select className="field__input" value={device} onChange={(e) => chooseDeviceLanguage(e.target.value)}>
-        <option value={SYSTEM}>
-          {t('signIn.language.system', { name: LOCALE_NAMES[matchLocale(systemLocales())] })}
-        </option>
-        {SUPPORTED_LOCALES.map((l) => (
-          <option key={l} value={l} lang={l}>
-            {LOCALE_NAMES[l]}
-          </option>
-        ))}
-      </select>
+      <LanguageSelect
+        className="field__input"
+        value={device}
+        onChange={chooseDeviceLanguage}
+        systemLabel={(name) => t('signIn.language.system', { name })}
+      />
     </label>
   );
 }

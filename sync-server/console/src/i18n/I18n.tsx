@@ -1,9 +1,8 @@
 import { createContext, useContext, useState, type ReactNode } from 'react';
 import {
-  LOCALE_NAMES,
+  LanguageSelect,
   LocaleProvider,
   matchLocale,
-  SUPPORTED_LOCALES,
   SYSTEM,
   systemLocales,
   systemTimeZone,
@@ -58,16 +57,11 @@ export function LanguagePicker() {
   return (
     <label className="language">
       <span>{t('console.language')}</span>
-      <select value={choice} onChange={(e) => choose(e.target.value)}>
-        <option value={SYSTEM}>
-          {t('console.language.system', { name: LOCALE_NAMES[matchLocale(systemLocales())] })}
-        </option>
-        {SUPPORTED_LOCALES.map((l) => (
-          <option key={l} value={l} lang={l}>
-            {LOCALE_NAMES[l]}
-          </option>
-        ))}
-      </select>
+      <LanguageSelect
+        value={choice}
+        onChange={choose}
+        systemLabel={(name) => t('console.language.system', { name })}
+      />
     </label>
   );
 }
