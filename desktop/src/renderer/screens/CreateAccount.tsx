@@ -1,18 +1,19 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { SessionState } from '../../core/schemas.ts';
-import { Banner } from '../components/Banner.tsx';
-import { Button } from '../components/Button.tsx';
-import { PasswordProblems, PasswordRules } from '../components/PasswordRules.tsx';
 import { TextField } from '../components/TextField.tsx';
 import { useT } from '../i18n/use-t.ts';
-import {
-  accountApi,
-  looksLikeEmail,
-  fieldErrors as serverFieldErrors,
-  passwordProblems,
-} from '../lib/account-api.ts';
+import { accountApi, looksLikeEmail, fieldErrors as serverFieldErrors } from '../lib/account-api.ts';
 import { ApiFailure } from '../lib/api.ts';
-import { useFocusHeading } from '../lib/use-focus-heading.ts';
+import {
+  AccountForm,
+  AccountLinks,
+  AccountPanel,
+  EmailField,
+  ErrorBanner,
+  LinkButton,
+  NewPasswordField,
+  weakPassword,
+} from './account/AccountForm.tsx';
 
 type Fields = { name?: string; email?: string; password?: string };
 
@@ -25,8 +26,6 @@ export function CreateAccount({
   onBack: () => void;
 }) {
   const t = useT();
-  const heading = useFocusHeading<HTMLHeadingElement>(t('createAccount.title'));
-  const rulesId = useId();
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -50,10 +49,10 @@ export function CreateAccount({
       onSignedIn(await accountApi.create({ name: name.trim(), email: email.trim(), password }));
     } catch (err) {
       setBusy(false);
-      const weak = passwordProblems(err);
-      if (weak.length) {
-        setProblems(weak);
-        setErrors({ password: t('createAccount.error.weak') });
+      const weak = weakPassword(t, err);
+      if (weak) {
+        setProblems(weak.problems);
+        setErrors({ password: weak.error });
         return;
       }
       if (err instanceof ApiFailure && err.code === 'email_taken') {
@@ -73,61 +72,43 @@ export function CreateAccount({
   }
 
   return (
-    <main id="main" className="sign-in">
-      <div className="sign-in__panel">
-        <h1 ref={heading} tabIndex={-1} className="sign-in__title">
-          {t('createAccount.title')}
-        </h1>
-        <p className="muted">{t('createAccount.intro')}</p>
-        {error ? <Banner tone="error">{error}</Banner> : null}
-        <form onSubmit={submit} noValidate className="sign-in__form">
-          <TextField
-            label={t('createAccount.name')}
-            name="name"
-            autoComplete="name"
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            error={errors.name}
-            required
-          />
-          <TextField
-            label={t('signIn.email')}
-            type="email"
-            name="email"
-            autoComplete="email"
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-            error={errors.email}
-            required
-          />
-          <TextField
-            label={t('signIn.password')}
-            type="password"
-            name="new-password"
-            autoComplete="new-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            error={errors.password}
-            aria-describedby={rulesId}
-            required
-          />
-          {problems.length ? (
-            <Banner tone="error">
-              <PasswordProblems problems={problems} />
-            </Banner>
-          ) : null}
-          <PasswordRules id={rulesId} />
-          <Button type="submit" variant="primary" busy={busy} busyLabel={t('createAccount.submitting')}>
-            {t('createAccount.submit')}
-          </Button>
-        </form>
-        <div className="sign-in__links">
-          <span>{t('createAccount.haveAccount')}</span>
-          <button type="button" className="link-button" onClick={onBack}>
-            {t('createAccount.back')}
-          </button>
-        </div>
-      </div>
-    </main>
+    <AccountPanel title={t('createAccount.title')}>
+      <p className="muted">{t('createAccount.intro')}</p>
+      <ErrorBanner error={error} />
+      <AccountForm
+        onSubmit={submit}
+        busy={busy}
+        busyLabel={t('createAccount.submitting')}
+        submit={t('createAccount.submit')}
+      >
+        <TextField
+          label={t('createAccount.name')}
+          name="name"
+          autoComplete="name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          error={errors.name}
+          required
+        />
+        <EmailField
+          label={t('signIn.email')}
+          autoComplete="email"
+          value={email}
+          onChange={setEmail}
+          error={errors.email}
+        />
+        <NewPasswordField
+          label={t('signIn.password')}
+          value={password}
+          onChange={setPassword}
+          error={errors.password}
+          problems={problems}
+        />
+      </AccountForm>
+      <AccountLinks>
+        <span>{t('createAccount.haveAccount')}</span>
+        <LinkButton onClick={onBack}>{t('createAccount.back')}</LinkButton>
+      </AccountLinks>
+    </AccountPanel>
   );
 }

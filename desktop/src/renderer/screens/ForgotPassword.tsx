@@ -1,12 +1,19 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Banner } from '../components/Banner.tsx';
-import { Button } from '../components/Button.tsx';
-import { PasswordProblems, PasswordRules } from '../components/PasswordRules.tsx';
 import { TextField } from '../components/TextField.tsx';
 import { useT } from '../i18n/use-t.ts';
-import { accountApi, looksLikeEmail, fieldErrors, passwordProblems } from '../lib/account-api.ts';
+import { accountApi, looksLikeEmail, fieldErrors } from '../lib/account-api.ts';
 import { ApiFailure } from '../lib/api.ts';
-import { useFocusHeading } from '../lib/use-focus-heading.ts';
+import {
+  AccountForm,
+  AccountLinks,
+  AccountPanel,
+  EmailField,
+  ErrorBanner,
+  LinkButton,
+  NewPasswordField,
+  weakPassword,
+} from './account/AccountForm.tsx';
 
 type T = ReturnType<typeof useT>;
 
@@ -25,8 +32,6 @@ function failure(t: T, err: unknown): string {
 export function ForgotPassword({ onBack }: { onBack: (changed: boolean) => void }) {
   const t = useT();
   const [step, setStep] = useState<'request' | 'code'>('request');
-  const heading = useFocusHeading<HTMLHeadingElement>(t('forgot.title'), step);
-  const rulesId = useId();
   const [email, setEmail] = useState('');
   const [sentTo, setSentTo] = useState<string | null>(null);
   const [code, setCode] = useState('');
@@ -78,10 +83,10 @@ export function ForgotPassword({ onBack }: { onBack: (changed: boolean) => void 
       onBack(true);
     } catch (err) {
       setBusy(false);
-      const weak = passwordProblems(err);
-      if (weak.length) {
-        setProblems(weak);
-        setErrors({ password: t('createAccount.error.weak') });
+      const weak = weakPassword(t, err);
+      if (weak) {
+        setProblems(weak.problems);
+        setErrors({ password: weak.error });
         return;
       }
       const fields = fieldErrors(err);
@@ -98,95 +103,75 @@ export function ForgotPassword({ onBack }: { onBack: (changed: boolean) => void 
   }
 
   return (
-    <main id="main" className="sign-in">
-      <div className="sign-in__panel">
-        <h1 ref={heading} tabIndex={-1} className="sign-in__title">
-          {t('forgot.title')}
-        </h1>
-        {error ? <Banner tone="error">{error}</Banner> : null}
-        {step === 'request' ? (
-          <>
-            <p className="muted">{t('forgot.intro')}</p>
-            <form onSubmit={request} noValidate className="sign-in__form">
-              <TextField
-                label={t('signIn.email')}
-                type="email"
-                name="email"
-                autoComplete="username"
-                value={email}
-                onChange={(e) => setEmail(e.target.value)}
-                error={errors.email}
-                required
-              />
-              <Button type="submit" variant="primary" busy={busy} busyLabel={t('forgot.sending')}>
-                {t('forgot.send')}
-              </Button>
-            </form>
-            <div className="sign-in__links">
-              <button type="button" className="link-button" onClick={() => setStep('code')}>
-                {t('forgot.haveCode')}
-              </button>
-            </div>
-          </>
-        ) : (
-          <>
-            {sentTo ? <Banner tone="success">{t('forgot.sent', { email: sentTo })}</Banner> : null}
-            <form onSubmit={confirmReset} noValidate className="sign-in__form">
-              <TextField
-                label={t('forgot.code')}
-                hint={t('forgot.codeHint')}
-                name="code"
-                autoComplete="one-time-code"
-                spellCheck={false}
-                value={code}
-                onChange={(e) => setCode(e.target.value)}
-                error={errors.code}
-                required
-              />
-              <TextField
-                label={t('forgot.newPassword')}
-                type="password"
-                name="new-password"
-                autoComplete="new-password"
-                value={password}
-                onChange={(e) => setPassword(e.target.value)}
-                error={errors.password}
-                aria-describedby={rulesId}
-                required
-              />
-              {problems.length ? (
-                <Banner tone="error">
-                  <PasswordProblems problems={problems} />
-                </Banner>
-              ) : null}
-              <PasswordRules id={rulesId} />
-              <TextField
-                label={t('forgot.confirm')}
-                type="password"
-                name="confirm-password"
-                autoComplete="new-password"
-                value={confirm}
-                onChange={(e) => setConfirm(e.target.value)}
-                error={errors.confirm}
-                required
-              />
-              <Button type="submit" variant="primary" busy={busy} busyLabel={t('forgot.submitting')}>
-                {t('forgot.submit')}
-              </Button>
-            </form>
-            <div className="sign-in__links">
-              <button type="button" className="link-button" onClick={() => setStep('request')}>
-                {t('forgot.resend')}
-              </button>
-            </div>
-          </>
-        )}
-        <div className="sign-in__links">
-          <button type="button" className="link-button" onClick={() => onBack(false)}>
-            {t('forgot.back')}
-          </button>
-        </div>
-      </div>
-    </main>
+    <AccountPanel title={t('forgot.title')} focusKey={step}>
+      <ErrorBanner error={error} />
+      {step === 'request' ? (
+        <>
+          <p className="muted">{t('forgot.intro')}</p>
+          <AccountForm
+            onSubmit={request}
+            busy={busy}
+            busyLabel={t('forgot.sending')}
+            submit={t('forgot.send')}
+          >
+            <EmailField
+              label={t('signIn.email')}
+              autoComplete="username"
+              value={email}
+              onChange={setEmail}
+              error={errors.email}
+            />
+          </AccountForm>
+          <AccountLinks>
+            <LinkButton onClick={() => setStep('code')}>{t('forgot.haveCode')}</LinkButton>
+          </AccountLinks>
+        </>
+      ) : (
+        <>
+          {sentTo ? <Banner tone="success">{t('forgot.sent', { email: sentTo })}</Banner> : null}
+          <AccountForm
+            onSubmit={confirmReset}
+            busy={busy}
+            busyLabel={t('forgot.submitting')}
+            submit={t('forgot.submit')}
+          >
+            <TextField
+              label={t('forgot.code')}
+              hint={t('forgot.codeHint')}
+              name="code"
+              autoComplete="one-time-code"
+              spellCheck={false}
+              value={code}
+              onChange={(e) => setCode(e.target.value)}
+              error={errors.code}
+              required
+            />
+            <NewPasswordField
+              label={t('forgot.newPassword')}
+              value={password}
+              onChange={setPassword}
+              error={errors.password}
+              problems={problems}
+            />
+            <TextField
+              label={t('forgot.confirm')}
+              type="password"
+              name="confirm-password"
+              autoComplete="new-password"
+              value={confirm}
+              onChange={(e) => setConfirm(e.target.value)}
+              error={errors.confirm}
+              required
+            />
+          </AccountForm>
+          <AccountLinks>
+            <LinkButton onClick={() => setStep('request')}>{t('forgot.resend')}</LinkButton>
+          </AccountLinks>
+        </>
+      )}
+      <AccountLinks>
+        <LinkButton onClick={() => onBack(false)}>{t('forgot.back')}</LinkButton>
+      </AccountLinks>
+    </AccountPanel>
   );
 }

@@ -1,14 +1,20 @@
 import { useState, type FormEvent } from 'react';
 import type { SessionState } from '../../core/schemas.ts';
 import { Banner } from '../components/Banner.tsx';
-import { Button } from '../components/Button.tsx';
 import { TextField } from '../components/TextField.tsx';
 import { LanguageChoice } from '../i18n/LanguageChoice.tsx';
 import { useT } from '../i18n/use-t.ts';
 import { looksLikeEmail } from '../lib/account-api.ts';
 import { api, ApiFailure } from '../lib/api.ts';
 import { useConnectivity } from '../lib/connectivity.tsx';
-import { useFocusHeading } from '../lib/use-focus-heading.ts';
+import {
+  AccountForm,
+  AccountLinks,
+  AccountPanel,
+  EmailField,
+  ErrorBanner,
+  LinkButton,
+} from './account/AccountForm.tsx';
 import { CreateAccount } from './CreateAccount.tsx';
 import { ForgotPassword } from './ForgotPassword.tsx';
 import '../styles/account.css';
@@ -84,7 +90,6 @@ function SignInForm({
   onForgot: () => void;
 }) {
   const t = useT();
-  const heading = useFocusHeading<HTMLHeadingElement>(t('signIn.submit'));
   const { status } = useConnectivity();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -110,56 +115,46 @@ function SignInForm({
   }
 
   return (
-    <main id="main" className="sign-in">
-      <div className="sign-in__panel">
-        <h1 ref={heading} tabIndex={-1} className="sign-in__title">
-          {t('signIn.title')}
-        </h1>
-        <p className="muted">{t('signIn.intro')}</p>
-        {resetDone ? <Banner tone="success">{t('forgot.done')}</Banner> : null}
-        {notice === 'session_expired' ? (
-          <Banner tone="warning">{t('signIn.notice.sessionExpired')}</Banner>
-        ) : null}
-        {notice === 'password_changed' ? (
-          <Banner tone="warning">{t('signIn.notice.passwordChanged')}</Banner>
-        ) : null}
-        {status && !status.online ? <Banner tone="info">{t('signIn.offlineNote')}</Banner> : null}
-        {error ? <Banner tone="error">{error}</Banner> : null}
-        <form onSubmit={submit} noValidate className="sign-in__form">
-          <TextField
-            label={t('signIn.email')}
-            type="email"
-            name="email"
-            autoComplete="username"
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-            error={fieldErrors.email}
-            required
-          />
-          <TextField
-            label={t('signIn.password')}
-            type="password"
-            name="password"
-            autoComplete="current-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            error={fieldErrors.password}
-            required
-          />
-          <Button type="submit" variant="primary" busy={busy} busyLabel={t('signIn.submitting')}>
-            {t('signIn.submit')}
-          </Button>
-        </form>
-        <div className="sign-in__links">
-          <button type="button" className="link-button" onClick={onForgot}>
-            {t('signIn.forgot')}
-          </button>
-          <button type="button" className="link-button" onClick={onCreate}>
-            {t('signIn.create')}
-          </button>
-        </div>
-        <LanguageChoice />
-      </div>
-    </main>
+    <AccountPanel title={t('signIn.title')} pageTitle={t('signIn.submit')}>
+      <p className="muted">{t('signIn.intro')}</p>
+      {resetDone ? <Banner tone="success">{t('forgot.done')}</Banner> : null}
+      {notice === 'session_expired' ? (
+        <Banner tone="warning">{t('signIn.notice.sessionExpired')}</Banner>
+      ) : null}
+      {notice === 'password_changed' ? (
+        <Banner tone="warning">{t('signIn.notice.passwordChanged')}</Banner>
+      ) : null}
+      {status && !status.online ? <Banner tone="info">{t('signIn.offlineNote')}</Banner> : null}
+      <ErrorBanner error={error} />
+      <AccountForm
+        onSubmit={submit}
+        busy={busy}
+        busyLabel={t('signIn.submitting')}
+        submit={t('signIn.submit')}
+      >
+        <EmailField
+          label={t('signIn.email')}
+          autoComplete="username"
+          value={email}
+          onChange={setEmail}
+          error={fieldErrors.email}
+        />
+        <TextField
+          label={t('signIn.password')}
+          type="password"
+          name="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          error={fieldErrors.password}
+          required
+        />
+      </AccountForm>
+      <AccountLinks>
+        <LinkButton onClick={onForgot}>{t('signIn.forgot')}</LinkButton>
+        <LinkButton onClick={onCreate}>{t('signIn.create')}</LinkButton>
+      </AccountLinks>
+      <LanguageChoice />
+    </AccountPanel>
   );
 }
