@@ -3,14 +3,13 @@ import type { PreviewLesson as Preview, PreviewMedia } from '../../../core/previ
 import { Banner } from '../../components/Banner.tsx';
 import { EmptyState } from '../../components/EmptyState.tsx';
 import { Link } from '../../components/Link.tsx';
-import { Markdown } from '../../components/Markdown.tsx';
+import { LessonText, LessonTitle, NeighbourLessons, useLessonFrame } from '../../components/LessonPage.tsx';
 import { LoadingPage, UnavailablePage } from '../../components/PageState.tsx';
+import { Attachments } from '../../components/media/Attachments.tsx';
 import { SlidesViewer } from '../../components/media/SlidesViewer.tsx';
 import { VideoPlayer } from '../../components/media/VideoPlayer.tsx';
 import { useT } from '../../i18n/use-t.ts';
 import { api } from '../../lib/api.ts';
-import { useFormat } from '../../lib/format.ts';
-import { useFocusHeading } from '../../lib/use-focus-heading.ts';
 import { useLoad } from '../../lib/use-load.ts';
 import '../../styles/media.css';
 
@@ -55,20 +54,7 @@ function PreviewFiles({ media, title }: { media: PreviewMedia; title: string }) 
       {slides.map((a) => (
         <SlidesViewer key={a.assetId} src={a.url} title={a.name} />
       ))}
-      {others.length ? (
-        <section aria-labelledby="preview-attachments-h" className="attachments">
-          <h2 id="preview-attachments-h">{t('preview.attachments')}</h2>
-          <ul>
-            {others.map((a) => (
-              <li key={a.assetId}>
-                <a href={a.url} download={a.name}>
-                  {a.name}
-                </a>
-              </li>
-            ))}
-          </ul>
-        </section>
-      ) : null}
+      <Attachments title={t('preview.attachments')} assets={others} />
     </div>
   );
 }
@@ -86,9 +72,7 @@ function Body({ d }: { d: Preview }) {
     <>
       {d.media ? <PreviewFiles media={d.media} title={lesson.title} /> : null}
       {lesson.body ? (
-        <article className="lesson-player__body">
-          <Markdown source={lesson.body} />
-        </article>
+        <LessonText source={lesson.body} />
       ) : lesson.kind === 'text' ? (
         <Banner tone="warning">{t('preview.text.missing')}</Banner>
       ) : null}
@@ -102,16 +86,13 @@ function Body({ d }: { d: Preview }) {
  */
 export function PreviewLesson({ courseId, lessonId }: { courseId: string; lessonId: string }) {
   const t = useT();
-  const f = useFormat();
   const { state } = useLoad(() => api.previewLesson(courseId, lessonId), [courseId, lessonId]);
-  const title = state.status === 'ready' ? state.data.lesson.title : t('preview.title');
-  const heading = useFocusHeading<HTMLHeadingElement>(title, `${lessonId}:${state.status}`);
-  const back = (
-    <Link href={`/courses/${courseId}`} className="back-link">
-      <span aria-hidden="true">← </span>
-      {state.status === 'ready' ? state.data.courseTitle : t('preview.backToCourse')}
-    </Link>
-  );
+  const { heading, back } = useLessonFrame(state, {
+    backHref: `/courses/${courseId}`,
+    fallbackTitle: t('preview.title'),
+    fallbackCourse: t('preview.backToCourse'),
+    focusKey: `${lessonId}:${state.status}`,
+  });
   if (state.status === 'loading') return <LoadingPage back={back} heading={heading} what="lesson" />;
   if (state.status === 'error')
     return (
@@ -136,12 +117,12 @@ export function PreviewLesson({ courseId, lessonId }: { courseId: string; lesson
   return (
     <main id="main" className="page lesson-player">
       {back}
-      <p className="course__eyebrow">
-        {d.module.title} · {f.label('kind', d.lesson.kind)}
-      </p>
-      <h1 ref={heading} tabIndex={-1}>
-        {d.lesson.title}
-      </h1>
+      <LessonTitle
+        moduleTitle={d.module.title}
+        kind={d.lesson.kind}
+        title={d.lesson.title}
+        heading={heading}
+      />
       {d.enrolled ? (
         <p className="media-source" data-testid="preview-note">
           <Link href={`/learn/${courseId}/lessons/${lessonId}`}>{t('preview.enrolled.study')}</Link>
@@ -154,19 +135,11 @@ export function PreviewLesson({ courseId, lessonId }: { courseId: string; lesson
       {d.source === 'cache' ? <Banner tone="warning">{t('preview.offline')}</Banner> : null}
       <Body d={d} />
       <div className="lesson-player__actions">
-        {d.previousLessonId ? (
-          <Link
-            href={`/courses/${courseId}/lessons/${d.previousLessonId}`}
-            className="button button--secondary"
-          >
-            {t('preview.previous')}
-          </Link>
-        ) : null}
-        {d.nextLessonId ? (
-          <Link href={`/courses/${courseId}/lessons/${d.nextLessonId}`} className="button button--secondary">
-            {t('preview.next')}
-          </Link>
-        ) : null}
+        <NeighbourLessons
+          previousLessonId={d.previousLessonId}
+          nextLessonId={d.nextLessonId}
+          lessonHref={(id) => `/courses/${courseId}/lessons/${id}`}
+        />
         <Link href={`/courses/${courseId}`} className="button button--primary">
           {d.enrolled ? t('preview.backToCourse') : t('preview.enrollFromCourse')}
         </Link>

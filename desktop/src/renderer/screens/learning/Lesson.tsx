@@ -2,15 +2,12 @@ import { useState } from 'react';
 import { Banner } from '../../components/Banner.tsx';
 import { Button } from '../../components/Button.tsx';
 import { EmptyState } from '../../components/EmptyState.tsx';
-import { Link } from '../../components/Link.tsx';
-import { Markdown } from '../../components/Markdown.tsx';
+import { LessonText, LessonTitle, NeighbourLessons, useLessonFrame } from '../../components/LessonPage.tsx';
 import { LoadingPage, UnavailablePage } from '../../components/PageState.tsx';
 import { failureMessage } from '../../lib/api.ts';
 import { useT } from '../../i18n/use-t.ts';
-import { useFormat } from '../../lib/format.ts';
 import { learningApi } from '../../lib/learning-api.ts';
 import { useSync } from '../../lib/sync.tsx';
-import { useFocusHeading } from '../../lib/use-focus-heading.ts';
 import { useLoad } from '../../lib/use-load.ts';
 import { LessonMedia } from './LessonMedia.tsx';
 import { Quiz } from './Quiz.tsx';
@@ -18,7 +15,6 @@ import { Quiz } from './Quiz.tsx';
 /** The lesson player: text lessons (safe Markdown) with "mark complete", quizzes, videos and slides. */
 export function Lesson({ courseId, lessonId }: { courseId: string; lessonId: string }) {
   const t = useT();
-  const f = useFormat();
   const { version } = useSync();
   const { state, set, reload } = useLoad(
     () => learningApi.lesson(courseId, lessonId),
@@ -26,14 +22,12 @@ export function Lesson({ courseId, lessonId }: { courseId: string; lessonId: str
   );
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const title = state.status === 'ready' ? state.data.lesson.title : t('lesson.fallbackTitle');
-  const heading = useFocusHeading<HTMLHeadingElement>(title, `${lessonId}:${state.status === 'loading'}`);
-  const back = (
-    <Link href={`/learn/${courseId}`} className="back-link">
-      <span aria-hidden="true">← </span>
-      {state.status === 'ready' ? state.data.courseTitle : t('lesson.fallbackCourse')}
-    </Link>
-  );
+  const { heading, back } = useLessonFrame(state, {
+    backHref: `/learn/${courseId}`,
+    fallbackTitle: t('lesson.fallbackTitle'),
+    fallbackCourse: t('lesson.fallbackCourse'),
+    focusKey: `${lessonId}:${state.status === 'loading'}`,
+  });
   if (state.status === 'loading') return <LoadingPage back={back} heading={heading} what="lesson" />;
   if (state.status === 'error')
     return (
@@ -56,12 +50,12 @@ export function Lesson({ courseId, lessonId }: { courseId: string; lessonId: str
   return (
     <main id="main" className="page lesson-player">
       {back}
-      <p className="course__eyebrow">
-        {d.module.title} · {f.label('kind', d.lesson.kind)}
-      </p>
-      <h1 ref={heading} tabIndex={-1}>
-        {d.lesson.title}
-      </h1>
+      <LessonTitle
+        moduleTitle={d.module.title}
+        kind={d.lesson.kind}
+        title={d.lesson.title}
+        heading={heading}
+      />
       {d.status.completed ? (
         <p className="badge badge--success" data-testid="lesson-completed">
           {t('lesson.completed')}
@@ -69,9 +63,7 @@ export function Lesson({ courseId, lessonId }: { courseId: string; lessonId: str
       ) : null}
       {d.lesson.kind === 'text' ? (
         d.lesson.body !== undefined ? (
-          <article className="lesson-player__body">
-            <Markdown source={d.lesson.body} />
-          </article>
+          <LessonText source={d.lesson.body} />
         ) : (
           <Banner tone="warning">{t('lesson.textMissing')}</Banner>
         )
@@ -80,11 +72,7 @@ export function Lesson({ courseId, lessonId }: { courseId: string; lessonId: str
       {d.lesson.kind === 'video' || d.lesson.kind === 'slides' ? (
         <>
           <LessonMedia d={d} onCompleted={reload} />
-          {d.lesson.body ? (
-            <article className="lesson-player__body">
-              <Markdown source={d.lesson.body} />
-            </article>
-          ) : null}
+          {d.lesson.body ? <LessonText source={d.lesson.body} /> : null}
         </>
       ) : null}
       {error ? <Banner tone="error">{error}</Banner> : null}
@@ -99,19 +87,11 @@ export function Lesson({ courseId, lessonId }: { courseId: string; lessonId: str
             {t('lesson.markComplete')}
           </Button>
         ) : null}
-        {d.previousLessonId ? (
-          <Link
-            href={`/learn/${courseId}/lessons/${d.previousLessonId}`}
-            className="button button--secondary"
-          >
-            {t('lesson.previous')}
-          </Link>
-        ) : null}
-        {d.nextLessonId ? (
-          <Link href={`/learn/${courseId}/lessons/${d.nextLessonId}`} className="button button--secondary">
-            {t('lesson.next')}
-          </Link>
-        ) : null}
+        <NeighbourLessons
+          previousLessonId={d.previousLessonId}
+          nextLessonId={d.nextLessonId}
+          lessonHref={(id) => `/learn/${courseId}/lessons/${id}`}
+        />
       </div>
     </main>
   );

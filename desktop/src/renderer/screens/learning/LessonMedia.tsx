@@ -12,6 +12,7 @@ import { Banner } from '../../components/Banner.tsx';
 import { Button } from '../../components/Button.tsx';
 import { EmptyState } from '../../components/EmptyState.tsx';
 import { Spinner } from '../../components/Spinner.tsx';
+import { Attachments } from '../../components/media/Attachments.tsx';
 import { SlidesViewer } from '../../components/media/SlidesViewer.tsx';
 import { VideoPlayer } from '../../components/media/VideoPlayer.tsx';
 import { useT } from '../../i18n/use-t.ts';
@@ -186,21 +187,11 @@ export function LessonMedia({ d, onCompleted }: { d: StudyLesson; onCompleted: (
       {slides.map((a) => (
         <SlidesViewer key={a.assetId} src={a.url} title={a.name} />
       ))}
-      {others.length ? (
-        <section aria-labelledby="attachments-h" className="attachments">
-          <h2 id="attachments-h">{t('lessonMedia.attachments')}</h2>
-          <ul>
-            {others.map((a) => (
-              <li key={a.assetId}>
-                <a href={a.url} download={a.name}>
-                  {a.name}
-                </a>{' '}
-                {a.stored ? <span className="badge">{t('lessonMedia.onDevice')}</span> : null}
-              </li>
-            ))}
-          </ul>
-        </section>
-      ) : null}
+      <Attachments
+        title={t('lessonMedia.attachments')}
+        assets={others}
+        after={(a) => (a.stored ? <span className="badge">{t('lessonMedia.onDevice')}</span> : null)}
+      />
     </div>
   );
 }
