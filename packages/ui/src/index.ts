@@ -6,5 +6,12 @@ export { StatTile } from './charts/StatTile.tsx';
 export { formatValue, formatDuration, type ValueFormat } from './charts/format.ts';
 export { niceMax, ticks, linear, linePath, areaPath } from './charts/scale.ts';
 export { PRESETS, rangeQuery, describeRange, type Preset, type RangeChoice } from './dashboard/range.ts';
-export { dailyEvents, funnelSteps, questionBars, worstDropOffs } from './dashboard/figures.ts';
+export {
+  dailyEvents,
+  funnelSteps,
+  questionBars,
+  ratingColumns,
+  ratingMean,
+  worstDropOffs,
+} from './dashboard/figures.ts';
 export { RangePicker, type RangePickerClasses } from './dashboard/RangePicker.tsx';

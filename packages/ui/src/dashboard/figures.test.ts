@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { funnelSteps, questionBars, worstDropOffs } from './figures.ts';
+import { funnelSteps, questionBars, ratingColumns, ratingMean, worstDropOffs } from './figures.ts';
 
 describe('dashboard figures', () => {
   it('sums funnels over courses, and has no steps when nobody enrolled', () => {
@@ -41,5 +41,18 @@ describe('dashboard figures', () => {
       ['Intro · 50–55%', 5 / 16],
       ['Intro · 15–20%', 2 / 16],
     ]);
+  });
+
+  it('draws one column per star, none when nobody rated, and the mean with two decimals in the language', () => {
+    expect(ratingColumns({ count: 3, histogram: [0, 1, 0, 0, 2] })).toEqual([
+      { label: '1 ★', value: 0 },
+      { label: '2 ★', value: 1 },
+      { label: '3 ★', value: 0 },
+      { label: '4 ★', value: 0 },
+      { label: '5 ★', value: 2 },
+    ]);
+    expect(ratingColumns({ count: 0, histogram: [0, 0, 0, 0, 0] })).toEqual([]);
+    expect(ratingMean(4, 'en')).toBe('4.00');
+    expect(ratingMean(4.256, 'fr')).toBe('4,26');
   });
 });

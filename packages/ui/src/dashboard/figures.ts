@@ -1,4 +1,10 @@
-import type { CourseFunnel, DailyPoint, LessonInsight, QuestionInsight } from '@lyceum/contracts';
+import type {
+  CourseFunnel,
+  DailyPoint,
+  LessonInsight,
+  QuestionInsight,
+  RatingStats,
+} from '@lyceum/contracts';
 import type { Datum } from '../charts/Frame.tsx';
 import type { SeriesPoint } from '../charts/TimeSeries.tsx';
 import { englishIntl, uiText, type UiText } from '../i18n/use-ui-intl.ts';
@@ -80,3 +86,11 @@ export function worstDropOffs(
   }
   return points.sort((a, b) => b.value - a.value).slice(0, limit);
 }
+
+/** Ratings as one column per star ("1 ★" … "5 ★"); none when nobody rated. */
+export const ratingColumns = (r: Pick<RatingStats, 'count' | 'histogram'>): Datum[] =>
+  r.count ? r.histogram.map((n, i) => ({ label: `${i + 1} ★`, value: n })) : [];
+
+/** A mean rating with two decimals in the given language ("4.25", "4,25"). */
+export const ratingMean = (mean: number, locale: string): string =>
+  new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(mean);

@@ -7,6 +7,8 @@ import {
   dailyEvents,
   funnelSteps,
   questionBars,
+  ratingColumns,
+  ratingMean,
   StatTile,
   TimeSeries,
   rangeQuery,
@@ -184,14 +186,9 @@ export function Dashboard(p: { onSignedOut: () => void }) {
             subtitle={
               ratings.mean === null
                 ? undefined
-                : t('dashboard.ratings.mean', {
-                    mean: intl.formatNumber(ratings.mean, {
-                      minimumFractionDigits: 2,
-                      maximumFractionDigits: 2,
-                    }),
-                  })
+                : t('dashboard.ratings.mean', { mean: ratingMean(ratings.mean, intl.locale) })
             }
-            data={ratings.count ? ratings.histogram.map((n, i) => ({ label: `${i + 1} ★`, value: n })) : []}
+            data={ratingColumns(ratings)}
           />
         </section>
         <section className="panel">

@@ -7,6 +7,8 @@ import {
   dailyEvents,
   funnelSteps,
   questionBars,
+  ratingColumns,
+  ratingMean,
   worstDropOffs,
 } from '@lyceum/ui';
 import { useUiText } from '@lyceum/ui/i18n';
@@ -125,14 +127,9 @@ export function InsightsCharts({ data, courseId }: { data: Dashboard; courseId: 
             subtitle={
               ratings.mean === null
                 ? undefined
-                : t('insights.ratings.mean', {
-                    mean: intl.formatNumber(ratings.mean, {
-                      minimumFractionDigits: 2,
-                      maximumFractionDigits: 2,
-                    }),
-                  })
+                : t('insights.ratings.mean', { mean: ratingMean(ratings.mean, intl.locale) })
             }
-            data={ratings.count ? ratings.histogram.map((v, i) => ({ label: `${i + 1} ★`, value: v })) : []}
+            data={ratingColumns(ratings)}
           />
         </section>
         <section className="insights-panel">
