@@ -13,6 +13,9 @@ import type { CourseCreate, CourseDetail, Role } from '@lyceum/contracts';
 export type CourseInput = z.input<typeof CourseCreate>;
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/** Whether the sync server has its sync module (the desktop sync tests are skipped without it). */
+export const serverHasSync = fs.existsSync(path.join(repoRoot, 'sync-server/src/modules/sync/routes.ts'));
 const tsxCli = createRequire(import.meta.url).resolve('tsx/cli');
 
 export interface Account {

@@ -6,14 +6,9 @@ import type {
   RatingList,
   StudentCourseProgress,
 } from '@lyceum/contracts';
-import { deviceFleet, localCall, type Device } from '../../test-support/devices.ts';
+import { deviceFleet, localCall, stopAll, type Device } from '../../test-support/devices.ts';
 import { lessonsOf, studyCourse } from '../../test-support/study-course.ts';
-import {
-  removeDir,
-  startSyncServer,
-  type Account,
-  type SyncServerProcess,
-} from '../../test-support/sync-server.ts';
+import { startSyncServer, type Account, type SyncServerProcess } from '../../test-support/sync-server.ts';
 import type { UnenrollResult } from '../learning-schemas.ts';
 import type { MyRatingView, ReviewPage } from '../rating-schemas.ts';
 import type { CourseView, LocalErrorBody } from '../schemas.ts';
@@ -44,8 +39,7 @@ describe('rating and leaving a course through the local API, against a real serv
   });
   afterAll(async () => {
     await fleet.closeAll();
-    await server?.stop();
-    if (server) removeDir(server.dataDir);
+    await stopAll({ server });
   });
 
   it('an enrolled student rates, changes and withdraws a rating; the course average follows', async () => {

@@ -6,13 +6,9 @@ import type { CourseDetail } from '@lyceum/contracts';
 import { startCore, type Core } from '../core.ts';
 import { LessonMedia } from '../content-schemas.ts';
 import { makeVideo, sha256, tinyPdf, uploadFile, waitAssetReady } from '../../test-support/content.ts';
+import { stopAll } from '../../test-support/devices.ts';
 import { startProxy, type Proxy } from '../../test-support/proxy.ts';
-import {
-  removeDir,
-  startSyncServer,
-  type Account,
-  type SyncServerProcess,
-} from '../../test-support/sync-server.ts';
+import { startSyncServer, type Account, type SyncServerProcess } from '../../test-support/sync-server.ts';
 import { downloadItems } from './tables.ts';
 
 /**
@@ -115,13 +111,7 @@ beforeAll(async () => {
   await until('the copy is ready', offlineState, (o) => o.state === 'ready');
 }, 120_000);
 
-afterAll(async () => {
-  await core?.close().catch(() => undefined);
-  await proxy?.close();
-  await srv?.stop();
-  if (srv) removeDir(srv.dataDir);
-  if (dataDir) removeDir(dataDir);
-});
+afterAll(() => stopAll({ core, proxy, server: srv, dirs: [dataDir] }));
 
 describe('an offline copy follows its course (real sync server, real ffmpeg)', () => {
   it('starts complete: 4 of 4 lessons stored, nothing new', () => {

@@ -1,14 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CourseDetail } from '@lyceum/contracts';
-import { deviceFleet, type Device } from '../../test-support/devices.ts';
+import { deviceFleet, stopAll, type Device } from '../../test-support/devices.ts';
 import { tinyPdf, uploadFile, waitAssetReady } from '../../test-support/content.ts';
 import { lessonsOf, openDevice, studyCourse } from '../../test-support/study-course.ts';
 import {
-  removeDir,
+  serverHasSync,
   startSyncServer,
   type Account,
   type SyncServerProcess,
@@ -18,9 +17,6 @@ import {
  * The device's synced data and its pull cursor belong together: signing out and in again (as the same student or
  * after another one) must leave the device holding everything the student's scope includes.
  */
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const serverHasSync = fs.existsSync(path.resolve(here, '../../../../sync-server/src/modules/sync/routes.ts'));
 
 let server: SyncServerProcess;
 let teacher: Account;
@@ -67,8 +63,7 @@ describe.skipIf(!serverHasSync)('the local data of an account and its sync curso
   });
   afterAll(async () => {
     await fleet.closeAll();
-    await server?.stop();
-    if (server) removeDir(server.dataDir);
+    await stopAll({ server });
   });
 
   it('signing out and in again keeps every course, its progress and its offline copy', async () => {

@@ -1,12 +1,10 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CourseDetail, Preferences, QuizAttemptList, StudentCourseProgress } from '@lyceum/contracts';
 import { startChaosProxy } from '@lyceum/testing';
 import { lessonsOf, openDevice, studyCourse } from '../../test-support/study-course.ts';
 import {
   removeDir,
+  serverHasSync,
   startSyncServer,
   type Account,
   type SyncServerProcess,
@@ -18,8 +16,6 @@ import type { Core } from '../core.ts';
  * cuts and delays requests at random. At the end every mutation is applied exactly once on the server and every
  * device shows the server's state.
  */
-const here = path.dirname(fileURLToPath(import.meta.url));
-const serverHasSync = fs.existsSync(path.resolve(here, '../../../../sync-server/src/modules/sync/routes.ts'));
 const STUDENTS = 10;
 const ROUNDS = 10;
 

@@ -1,19 +1,14 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CourseDetail, StudentCourseProgress, QuizAttemptList } from '@lyceum/contracts';
-import { deviceFleet, type Device } from '../../test-support/devices.ts';
+import { deviceFleet, stopAll, type Device } from '../../test-support/devices.ts';
 import { lessonsOf, openDevice, studyCourse } from '../../test-support/study-course.ts';
 import {
-  removeDir,
+  serverHasSync,
   startSyncServer,
   type Account,
   type SyncServerProcess,
 } from '../../test-support/sync-server.ts';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const serverHasSync = fs.existsSync(path.resolve(here, '../../../../sync-server/src/modules/sync/routes.ts'));
 if (!serverHasSync)
   console.warn('[desktop sync engine tests] skipped: the sync server has no sync module yet');
 
@@ -29,6 +24,18 @@ const device = (opts: { pullLimit?: number; dataDir?: string } = {}) =>
 
 async function signedIn(d: Device, who: Account) {
   await d.session.signIn({ email: who.email, password: who.password });
+}
+
+/** Two devices of the student, both signed in; enrolled on the first, and both synced since. */
+async function twoSyncedDevices(student: Account, course: CourseDetail) {
+  const a = await device();
+  const b = await device();
+  await signedIn(a.d, student);
+  await signedIn(b.d, student);
+  await a.d.learning.enroll(course.id);
+  await a.d.sync.syncNow();
+  await b.d.sync.syncNow();
+  return { a, b };
 }
 
 async function newCourse(title: string): Promise<CourseDetail> {
@@ -67,21 +74,14 @@ describe.skipIf(!serverHasSync)('sync engine against a real server', () => {
   });
   afterAll(async () => {
     await fleet.closeAll();
-    await server?.stop();
-    if (server) removeDir(server.dataDir);
+    await stopAll({ server });
   });
 
   it('two devices of one student, working offline in turns, converge on the server state', async () => {
     const student = await server.user('student');
     const course = await newCourse('Two devices');
     const L = lessonsOf(course);
-    const a = await device();
-    const b = await device();
-    await signedIn(a.d, student);
-    await signedIn(b.d, student);
-    await a.d.learning.enroll(course.id);
-    await a.d.sync.syncNow();
-    await b.d.sync.syncNow();
+    const { a, b } = await twoSyncedDevices(student, course);
     expect(b.d.learning.list().items.map((i) => i.courseId)).toEqual([course.id]);
 
     // Both go offline and study different things.
@@ -241,13 +241,7 @@ describe.skipIf(!serverHasSync)('sync engine against a real server', () => {
     const student = await server.user('student');
     const course = await newCourse('Refusals');
     const L = lessonsOf(course);
-    const a = await device();
-    const b = await device();
-    await signedIn(a.d, student);
-    await signedIn(b.d, student);
-    await a.d.learning.enroll(course.id);
-    await a.d.sync.syncNow();
-    await b.d.sync.syncNow();
+    const { a, b } = await twoSyncedDevices(student, course);
     a.proxy.setDown(true);
     b.proxy.setDown(true);
     // The exam allows 3 attempts: each device, offline, sees room for 2 of its own.
@@ -281,13 +275,7 @@ describe.skipIf(!serverHasSync)('sync engine against a real server', () => {
     const student = await server.user('student');
     const course = await newCourse('One stuck change');
     const L = lessonsOf(course);
-    const a = await device();
-    const b = await device();
-    await signedIn(a.d, student);
-    await signedIn(b.d, student);
-    await a.d.learning.enroll(course.id);
-    await a.d.sync.syncNow();
-    await b.d.sync.syncNow();
+    const { a, b } = await twoSyncedDevices(student, course);
     a.proxy.setDown(true);
     a.d.learning.complete(course.id, L.read);
     a.d.learning.complete(course.id, L.more);
