@@ -24,9 +24,7 @@ describe.skipIf(!chromium)(
     let video: Buffer;
     const cspErrors: string[] = [];
 
-    const signIn = async (who: Account) => {
-      await signInThroughUi(page, who);
-    };
+    const signIn = (who: Account) => signInThroughUi(page, who);
     const mainNav = () => page.getByRole('navigation', { name: 'Main' });
 
     beforeAll(async () => {
