@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CourseSearchResult, ErrorBody } from '@lyceum/contracts';
 import { startTestServer, type TestServer } from '../../../test/harness.ts';
-import { standaloneCatalog, type StandaloneCatalog } from './test-support.ts';
+import {
+  closeCatalogs,
+  namesIn,
+  searchOn,
+  standaloneCatalog,
+  type StandaloneCatalog,
+} from './test-support.ts';
 
 let t: TestServer;
 let side: StandaloneCatalog;
@@ -148,18 +154,10 @@ beforeAll(async () => {
   await side.catalog.reader.adjustEnrollmentCount(id.pyds!, 1);
   for (const [k, o] of Object.entries(engineOpts)) engines[k] = await standaloneCatalog(t, o);
 });
-afterAll(async () => {
-  for (const e of Object.values(engines)) await e.close();
-  await side.close();
-  await t.close();
-});
+afterAll(() => closeCatalogs(t, [...Object.values(engines), side]));
 
-const search = async (qs: string) => {
-  const r = await engine.api<CourseSearchResult & ErrorBody>('GET', `/api/v1/courses?${qs}`);
-  expect(r.status, qs).toBe(200);
-  return r.body;
-};
-const names = (r: CourseSearchResult) => r.items.map((i) => name.get(i.id) ?? `?${i.title}`);
+const search = (qs: string) => searchOn(engine, qs);
+const names = (r: CourseSearchResult) => namesIn(name, r);
 const sorted = (xs: string[]) => [...xs].sort();
 
 describe.each(Object.keys(engineOpts))('search (%s)', (engineName) => {

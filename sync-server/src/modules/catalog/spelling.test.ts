@@ -2,7 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CourseSearchResult, ErrorBody } from '@lyceum/contracts';
 import { LyceumClient } from '@lyceum/client';
 import { startTestServer, type TestServer } from '../../../test/harness.ts';
-import { standaloneCatalog, type StandaloneCatalog } from './test-support.ts';
+import {
+  closeCatalogs,
+  namesIn,
+  searchOn,
+  standaloneCatalog,
+  type StandaloneCatalog,
+} from './test-support.ts';
 
 let t: TestServer;
 let side: StandaloneCatalog;
@@ -61,18 +67,10 @@ beforeAll(async () => {
   }
   for (const [k, o] of Object.entries(engineOpts)) engines[k] = await standaloneCatalog(t, o);
 });
-afterAll(async () => {
-  for (const e of Object.values(engines)) await e.close();
-  await side.close();
-  await t.close();
-});
+afterAll(() => closeCatalogs(t, [...Object.values(engines), side]));
 
-const search = async (qs: string) => {
-  const r = await engine.api<CourseSearchResult & ErrorBody>('GET', `/api/v1/courses?${qs}`);
-  expect(r.status, qs).toBe(200);
-  return r.body;
-};
-const names = (r: CourseSearchResult) => r.items.map((i) => name.get(i.id) ?? `?${i.title}`);
+const search = (qs: string) => searchOn(engine, qs);
+const names = (r: CourseSearchResult) => namesIn(name, r);
 const q = (text: string) => `q=${encodeURIComponent(text)}`;
 
 describe.each(Object.keys(engineOpts))('typo-tolerant search (%s)', (engineName) => {

@@ -1,5 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { expect } from 'vitest';
+import type { CourseSearchResult, ErrorBody } from '@lyceum/contracts';
 import type { TestServer } from '../../../test/harness.ts';
 import { createHttpApp } from '../../http/app.ts';
 import { createCatalogModule, type CatalogModule } from './index.ts';
@@ -63,3 +65,20 @@ export async function standaloneCatalog(
   };
 }
 export type StandaloneCatalog = Awaited<ReturnType<typeof standaloneCatalog>>;
+
+/** GET /api/v1/courses?`qs` on a catalog, which must answer 200 (the query is named when it does not). */
+export async function searchOn(engine: StandaloneCatalog, qs: string): Promise<CourseSearchResult> {
+  const r = await engine.api<CourseSearchResult & ErrorBody>('GET', `/api/v1/courses?${qs}`);
+  expect(r.status, qs).toBe(200);
+  return r.body;
+}
+
+/** A result's courses by the short names a test gave them (`?title` for a course it did not name). */
+export const namesIn = (name: ReadonlyMap<string, string>, r: CourseSearchResult): string[] =>
+  r.items.map((i) => name.get(i.id) ?? `?${i.title}`);
+
+/** Close the catalogs a search test opened, then its test server. */
+export async function closeCatalogs(t: TestServer, catalogs: StandaloneCatalog[]): Promise<void> {
+  for (const c of catalogs) await c.close();
+  await t.close();
+}
