@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { AnswerKey } from '@lyceum/contracts';
 import { newId } from '../src/lib/ids.ts';
+import type { TestServer } from './harness.ts';
 
 /**
  * Test data written straight into the catalog tables with SQL, so enrollment and progress tests do not depend on
@@ -169,6 +170,15 @@ export async function createCourse(pool: pg.Pool, spec: CourseSpec): Promise<Cre
       return l;
     },
   };
+}
+
+/** A course by a new instructor on a test server (`startTestServer()`), as `spec` describes it. */
+export async function instructorCourse(
+  t: Pick<TestServer, 'user' | 'server'>,
+  spec: Omit<CourseSpec, 'ownerId'> = {},
+): Promise<CreatedCourse> {
+  const owner = await t.user('instructor');
+  return createCourse(t.server.database.pool, { ...spec, ownerId: owner.id });
 }
 
 /** Enroll directly (for tests that are not about enrollment rules). */

@@ -25,8 +25,8 @@ export interface ChaosStats {
   forwarded: number;
 }
 
-/** mulberry32: a tiny seeded PRNG. */
-function prng(seed: number): () => number {
+/** mulberry32: a tiny seeded PRNG (numbers in [0, 1)), so a random test can be replayed from its seed. */
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

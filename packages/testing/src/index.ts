@@ -1,6 +1,6 @@
 export { chromiumArgs, findChromium, launchChromium } from './chromium.ts';
 export { freePort } from './ports.ts';
-export { startChaosProxy, type ChaosOptions, type ChaosStats } from './chaos-proxy.ts';
+export { prng, startChaosProxy, type ChaosOptions, type ChaosStats } from './chaos-proxy.ts';
 export { forward, type Finish } from './forward.ts';
 export {
   expectNoSeriousA11yViolations,

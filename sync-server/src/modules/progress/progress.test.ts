@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProgressWriteResult, type ErrorBody, type StudentCourseProgress } from '@lyceum/contracts';
 import { startTestServer, type TestServer } from '../../../test/harness.ts';
-import { createCourse, enrollDirectly, type CreatedCourse } from '../../../test/factories.ts';
+import {
+  createCourse,
+  instructorCourse,
+  enrollDirectly,
+  type CreatedCourse,
+} from '../../../test/factories.ts';
 
 type Account = Awaited<ReturnType<TestServer['user']>>;
 let t: TestServer;
@@ -10,9 +15,7 @@ let student: Account;
 
 beforeAll(async () => {
   t = await startTestServer();
-  const owner = await t.user('instructor');
-  course = await createCourse(t.server.database.pool, {
-    ownerId: owner.id,
+  course = await instructorCourse(t, {
     modules: [
       [{ title: 'Video' }, { title: 'Slides', kind: 'slides' }],
       [{ title: 'Check', quiz: { questions: [{ answer: { type: 'true_false', value: true } }] } }],

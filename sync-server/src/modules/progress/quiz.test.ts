@@ -9,6 +9,7 @@ import { startTestServer, type TestServer } from '../../../test/harness.ts';
 import {
   createCourse,
   enrollDirectly,
+  instructorCourse,
   type CreatedCourse,
   type CreatedLesson,
 } from '../../../test/factories.ts';
@@ -21,9 +22,7 @@ let limited: CreatedLesson;
 
 beforeAll(async () => {
   t = await startTestServer();
-  const owner = await t.user('instructor');
-  course = await createCourse(t.server.database.pool, {
-    ownerId: owner.id,
+  course = await instructorCourse(t, {
     modules: [
       [
         {

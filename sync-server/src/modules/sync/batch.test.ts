@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProgressEventInput } from '@lyceum/contracts';
 import { startTestServer, type TestServer } from '../../../test/harness.ts';
-import { createCourse, enrollDirectly, type CreatedCourse } from '../../../test/factories.ts';
+import { instructorCourse, enrollDirectly, type CreatedCourse } from '../../../test/factories.ts';
 import { Replica } from './test-support.ts';
 
 let t: TestServer;
@@ -10,9 +10,7 @@ let course: CreatedCourse;
 
 beforeAll(async () => {
   t = await startTestServer();
-  const owner = await t.user('instructor');
-  course = await createCourse(t.server.database.pool, {
-    ownerId: owner.id,
+  course = await instructorCourse(t, {
     modules: [
       [
         { title: 'A' },

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isStorableText, type Mutation, type MutationResult } from '@lyceum/contracts';
+import { isStorableText, MutationName, type Mutation, type MutationResult } from '@lyceum/contracts';
+import { prng } from '@lyceum/testing';
 import { startTestServer, type TestServer } from '../../../test/harness.ts';
-import { createCourse, enrollDirectly, type CreatedCourse } from '../../../test/factories.ts';
+import { instructorCourse, enrollDirectly, type CreatedCourse } from '../../../test/factories.ts';
 import { Replica, progressArgs } from './test-support.ts';
 
 /**
@@ -11,18 +12,6 @@ import { Replica, progressArgs } from './test-support.ts';
  */
 const SEED = Number(process.env.LYCEUM_FUZZ_SEED ?? 20261207);
 const ROUNDS = 20;
-
-/** mulberry32: a small seeded generator. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIECES = [
   '\u0000',
@@ -59,9 +48,7 @@ let course: CreatedCourse;
 
 beforeAll(async () => {
   t = await startTestServer();
-  const owner = await t.user('instructor');
-  course = await createCourse(t.server.database.pool, {
-    ownerId: owner.id,
+  course = await instructorCourse(t, {
     modules: [
       [
         { title: 'A' },
@@ -79,14 +66,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 type Name = Mutation['name'];
-const NAMES: Name[] = [
-  'recordProgress',
-  'submitQuizAttempt',
-  'enroll',
-  'unenroll',
-  'putPreferences',
-  'rateCourse',
-];
+const NAMES: readonly Name[] = MutationName.options;
 
 const envelope = (name: Name, args: unknown) => ({
   id: randomUUID(),
@@ -122,7 +102,7 @@ function carrying(name: Name, s: string) {
 
 describe('hostile strings in pushed mutations', () => {
   it('never answer 5xx; a bad mutation is rejected alone and its good neighbours are applied', async () => {
-    const rnd = random(SEED);
+    const rnd = prng(SEED);
     const student = await t.user('student');
     await enrollDirectly(t.server.database.pool, course.id, student.id);
     const device = new Replica(t, student.token);
