@@ -4,6 +4,7 @@ export default defineProject({
   test: {
     name: 'desktop',
     include: ['src/**/*.test.ts'],
+    globalSetup: ['src/test-support/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',

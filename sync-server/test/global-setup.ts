@@ -5,6 +5,7 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '../src/db/embedded.ts';
 import { migrate } from '../src/db/migrate.ts';
+import { ensureConsoleBuilt } from '../console/build.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -40,6 +41,8 @@ export default async function setup(project: TestProject) {
   await migrate(pool);
   await pool.end();
   project.provide('pgAdminUrl', adminUrl);
+  // Built once here: servers started side by side by the tests would each rebuild a stale console into one folder.
+  await ensureConsoleBuilt();
   return async () => {
     await stop();
     if (dir) await fs.rm(dir, { recursive: true, force: true });

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { CourseDetail, StudentCourseProgress } from '@lyceum/contracts';
 import { expectNoSeriousA11yViolations, launchChromium } from '@lyceum/testing';
-import { buildRenderer, rendererStale } from '../../scripts/build.ts';
 import { type Device, stopAll } from '../test-support/devices.ts';
 import { chromiumFor, enrollThroughUi, shot, startWebCore } from '../test-support/e2e.ts';
 import { resetEmail } from '../test-support/mail.ts';
@@ -38,7 +37,6 @@ describe.skipIf(!chromium)(
       server.api<{ accessToken: string }>('POST', '/api/v1/auth/login', { body: { email, password: pw } });
 
     beforeAll(async () => {
-      if (rendererStale()) await buildRenderer();
       server = await startSyncServer();
       const teacher = await server.user('instructor', 'Ada Teacher');
       course = await server.publishedCourse(teacher, studyCourse('Recovery 101'));

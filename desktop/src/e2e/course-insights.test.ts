@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { verbName, type CourseDetail } from '@lyceum/contracts';
 import { expectNoSeriousA11yViolations, launchChromium } from '@lyceum/testing';
-import { buildRenderer, rendererStale } from '../../scripts/build.ts';
 import { startCore, type Core } from '../core/core.ts';
 import { type Device, stopAll } from '../test-support/devices.ts';
 import { makeVideo, uploadFile, waitAssetReady } from '../test-support/content.ts';
@@ -45,7 +44,6 @@ describe.skipIf(!chromium)("an instructor sees a course's learning insights (web
       .getAttribute('data-value');
 
   beforeAll(async () => {
-    if (rendererStale()) await buildRenderer();
     server = await startSyncServer();
     proxy = await startProxy(server.url);
     teacher = await server.user('instructor', 'Ada Instructor');

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { CourseDetail } from '@lyceum/contracts';
 import { expectNoSeriousA11yViolations, launchChromium } from '@lyceum/testing';
-import { buildRenderer, rendererStale } from '../../scripts/build.ts';
 import { type Device, stopAll } from '../test-support/devices.ts';
 import { chromiumFor, shot, startWebCore } from '../test-support/e2e.ts';
 import { startProxy, type Proxy } from '../test-support/proxy.ts';
@@ -41,7 +40,6 @@ describe.skipIf(!chromium)("other students' reviews on the course screen", () =>
   };
 
   beforeAll(async () => {
-    if (rendererStale()) await buildRenderer();
     server = await startSyncServer();
     proxy = await startProxy(server.url);
     const teacher = await server.user('instructor', 'Grace Hopper');

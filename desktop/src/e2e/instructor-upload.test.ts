@@ -3,7 +3,6 @@ import type { Browser, Page } from 'playwright-core';
 import type { AssetList, CourseDetail } from '@lyceum/contracts';
 import { expectNoSeriousA11yViolations, launchChromium } from '@lyceum/testing';
 import { chromiumFor, shot, signInThroughUi, startWebCore } from '../test-support/e2e.ts';
-import { buildRenderer, rendererStale } from '../../scripts/build.ts';
 import { type Device, stopAll } from '../test-support/devices.ts';
 import { makeVideo } from '../test-support/content.ts';
 import { uploadThroughTeachUi } from '../test-support/teach-ui.ts';
@@ -28,7 +27,6 @@ describe.skipIf(!chromium)(
     const mainNav = () => page.getByRole('navigation', { name: 'Main' });
 
     beforeAll(async () => {
-      if (rendererStale()) await buildRenderer();
       server = await startSyncServer();
       teacher = await server.user('instructor', 'Ada Instructor');
       student = await server.user('student', 'Sam Student');

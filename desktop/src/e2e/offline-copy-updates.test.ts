@@ -3,7 +3,6 @@ import type { Browser, Page } from 'playwright-core';
 import type { CourseDetail } from '@lyceum/contracts';
 import { launchChromium } from '@lyceum/testing';
 import { chromiumFor, enrollThroughUi, shot, signInThroughUi, startWebCore } from '../test-support/e2e.ts';
-import { buildRenderer, rendererStale } from '../../scripts/build.ts';
 import { type Device, stopAll } from '../test-support/devices.ts';
 import { makeVideo, tinyPdf, uploadFile, waitAssetReady } from '../test-support/content.ts';
 import { startSyncServer, type Account, type SyncServerProcess } from '../test-support/sync-server.ts';
@@ -28,7 +27,6 @@ describe.skipIf(!chromium)('offline copy updates (web mode in Chromium)', () => 
   const panel = () => page.getByRole('region', { name: 'Available offline' });
 
   beforeAll(async () => {
-    if (rendererStale()) await buildRenderer();
     server = await startSyncServer();
     teacher = await server.user('instructor', 'Ines Instructor');
     student = await server.user('student', 'Sam Student');

@@ -6,7 +6,6 @@ import type { Browser, Page } from 'playwright-core';
 import type { CourseDetail, StudentCourseProgress } from '@lyceum/contracts';
 import { expectNoSeriousA11yViolations, launchChromium } from '@lyceum/testing';
 import { chromiumFor, enrollThroughUi, shot, signInThroughUi, startWebCore } from '../test-support/e2e.ts';
-import { buildRenderer, rendererStale } from '../../scripts/build.ts';
 import { startCore } from '../core/core.ts';
 import { type Device, stopAll } from '../test-support/devices.ts';
 import { makeVideo, pagesPdf } from '../test-support/content.ts';
@@ -82,7 +81,6 @@ describe.skipIf(!chromium)('offline media end to end (web mode in Chromium)', ()
   const videoLessonId = () => course.modules[0]!.lessons[0]!.id;
 
   beforeAll(async () => {
-    if (rendererStale()) await buildRenderer();
     server = await startSyncServer();
     const teacher = await server.user('instructor', 'Ada Teacher');
     course = await server.publishedCourse(teacher, {

@@ -7,7 +7,6 @@ import type { CourseDetail, Preferences, QuizAttemptList, StudentCourseProgress 
 import { expectNoSeriousA11yViolations, launchChromium } from '@lyceum/testing';
 import { chromiumFor, enrollThroughUi, shot, signInThroughUi } from '../test-support/e2e.ts';
 import { stopAll } from '../test-support/devices.ts';
-import { buildRenderer, rendererStale } from '../../scripts/build.ts';
 import { startCore, type Core } from '../core/core.ts';
 import { lessonsOf, studyCourse } from '../test-support/study-course.ts';
 import { startSyncServer, type Account, type SyncServerProcess } from '../test-support/sync-server.ts';
@@ -40,7 +39,6 @@ describe.skipIf(!chromium)('offline study end to end (web mode in Chromium)', ()
   };
 
   beforeAll(async () => {
-    if (rendererStale()) await buildRenderer();
     server = await startSyncServer();
     const teacher = await server.user('instructor', 'Ada Teacher');
     course = await server.publishedCourse(teacher, studyCourse('Offline study 101'));

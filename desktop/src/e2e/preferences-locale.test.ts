@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expectNoSeriousA11yViolations, launchChromium } from '@lyceum/testing';
-import { buildRenderer, rendererStale } from '../../scripts/build.ts';
 import { type Device, stopAll } from '../test-support/devices.ts';
 import { chromiumFor, shot, startWebCore } from '../test-support/e2e.ts';
 import { studyCourse } from '../test-support/study-course.ts';
@@ -49,7 +48,6 @@ describe.skipIf(!chromium)('language, time zone and notification preferences in 
   const timeZoneSelect = () => page.getByRole('combobox', { name: /^(Time zone|Fuseau horaire)$/ });
 
   beforeAll(async () => {
-    if (rendererStale()) await buildRenderer();
     server = await startSyncServer();
     const teacher = await server.user('instructor', 'Grace Hopper');
     const base = studyCourse('Dated course');

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { CourseDetail } from '@lyceum/contracts';
 import { expectNoSeriousA11yViolations, launchChromium } from '@lyceum/testing';
-import { buildRenderer, rendererStale } from '../../scripts/build.ts';
 import { type Device, stopAll } from '../test-support/devices.ts';
 import { makeVideo, pagesPdf, uploadFile, waitAssetReady } from '../test-support/content.ts';
 import { chromiumFor, shot, startWebCore } from '../test-support/e2e.ts';
@@ -29,7 +28,6 @@ describe.skipIf(!chromium)('preview lessons for a visitor who is not enrolled', 
   const outlineItem = (title: string) => page.locator('li.lesson').filter({ hasText: title });
 
   beforeAll(async () => {
-    if (rendererStale()) await buildRenderer();
     server = await startSyncServer();
     const teacher = await server.user('instructor', 'Ada Byron');
     course = await server.publishedCourse(teacher, {

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { CourseDetail, CourseRating, MyEnrollmentList } from '@lyceum/contracts';
 import { expectNoSeriousA11yViolations, launchChromium } from '@lyceum/testing';
-import { buildRenderer, rendererStale } from '../../scripts/build.ts';
 import { type Device, stopAll } from '../test-support/devices.ts';
 import { chromiumFor, shot, startWebCore } from '../test-support/e2e.ts';
 import { studyCourse } from '../test-support/study-course.ts';
@@ -23,7 +22,6 @@ describe.skipIf(!chromium)('rating and leaving a course in the desktop UI', () =
   const factsRating = () => page.getByTestId('course-rating').innerText();
 
   beforeAll(async () => {
-    if (rendererStale()) await buildRenderer();
     server = await startSyncServer();
     const teacher = await server.user('instructor', 'Grace Hopper');
     course = await server.publishedCourse(teacher, studyCourse('Rated in the UI'));

@@ -3,7 +3,6 @@ import type { Browser, Page } from 'playwright-core';
 import type { CourseDetail } from '@lyceum/contracts';
 import { expectNoSeriousA11yViolations, launchChromium } from '@lyceum/testing';
 import { chromiumFor, enrollThroughUi, shot, signInThroughUi, startWebCore } from '../test-support/e2e.ts';
-import { buildRenderer, rendererStale } from '../../scripts/build.ts';
 import { type Device, stopAll } from '../test-support/devices.ts';
 import { startSyncServer, type CourseInput, type SyncServerProcess } from '../test-support/sync-server.ts';
 
@@ -67,7 +66,6 @@ describe.skipIf(!chromium)('search: typos and inside stored lessons (web mode in
   };
 
   beforeAll(async () => {
-    if (rendererStale()) await buildRenderer();
     server = await startSyncServer();
     const teacher = await server.user('instructor', 'Sam Teacher');
     await server.publishedCourse(teacher, course('Python for Data Science', ['python'], oneLesson));

@@ -3,7 +3,6 @@ import type { Browser, Page } from 'playwright-core';
 import type { CourseDetail } from '@lyceum/contracts';
 import { launchChromium } from '@lyceum/testing';
 import { chromiumFor, enrollThroughUi, shot, signInThroughUi, startWebCore } from '../test-support/e2e.ts';
-import { buildRenderer, rendererStale } from '../../scripts/build.ts';
 import { type Device, stopAll } from '../test-support/devices.ts';
 import { studyCourse } from '../test-support/study-course.ts';
 import { startSyncServer, type Account, type SyncServerProcess } from '../test-support/sync-server.ts';
@@ -28,7 +27,6 @@ describe.skipIf(!chromium)('signing out and in again (web mode in Chromium)', ()
   };
 
   beforeAll(async () => {
-    if (rendererStale()) await buildRenderer();
     server = await startSyncServer();
     const teacher = await server.user('instructor', 'Ada Teacher');
     course = await server.publishedCourse(teacher, studyCourse('Come back 101'));

@@ -3,7 +3,6 @@ import type { Browser, Page } from 'playwright-core';
 import type { CourseDetail, StudentCourseProgress } from '@lyceum/contracts';
 import { launchChromium } from '@lyceum/testing';
 import { chromiumFor, shot, startWebCore } from '../test-support/e2e.ts';
-import { buildRenderer, rendererStale } from '../../scripts/build.ts';
 import { type Device, stopAll } from '../test-support/devices.ts';
 import { startProxy, type Proxy } from '../test-support/proxy.ts';
 import { studyCourse } from '../test-support/study-course.ts';
@@ -56,7 +55,6 @@ describe.skipIf(!chromium)('the sync pill (web mode in Chromium)', () => {
   };
 
   beforeAll(async () => {
-    if (rendererStale()) await buildRenderer();
     server = await startSyncServer();
     proxy = await startProxy(server.url);
     const teacher = await server.user('instructor', 'Ada Teacher');

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { expectNoSeriousA11yViolations, launchChromium } from '@lyceum/testing';
 import { chromiumFor, shot, startWebCore } from '../test-support/e2e.ts';
-import { buildRenderer, rendererStale } from '../../scripts/build.ts';
 import { type Device, stopAll } from '../test-support/devices.ts';
 import { startSyncServer, type Account, type SyncServerProcess } from '../test-support/sync-server.ts';
 
@@ -17,7 +16,6 @@ describe.skipIf(!chromium)('desktop web mode in Chromium', () => {
   const cspErrors: string[] = [];
 
   beforeAll(async () => {
-    if (rendererStale()) await buildRenderer();
     server = await startSyncServer();
     const teacher = await server.user('instructor', 'Grace Hopper');
     const lessons = [

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { afterAll, describe, expect, it } from 'vitest';
 import { _electron } from 'playwright-core';
-import { buildMain, buildRenderer, desktopRoot, mainStale, rendererStale } from '../../scripts/build.ts';
+import { desktopRoot } from '../../scripts/build.ts';
 import { startCore } from '../core/core.ts';
 import { removeDir, startSyncServer, type SyncServerProcess } from '../test-support/sync-server.ts';
 
@@ -38,8 +38,6 @@ describe.skipIf('why' in electron)('Electron shell (smoke)', () => {
 
   it('launches, keeps the page isolated, and shows the catalog for the cached user', async () => {
     if (!('path' in electron)) return;
-    if (rendererStale()) await buildRenderer();
-    if (mainStale()) await buildMain();
     server = await startSyncServer();
     const student = await server.user('student', 'Electron Student');
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lyceum-electron-'));
