@@ -11,3 +11,4 @@ export * from './spelling.ts';
 export * from './content.ts';
 export * from './analytics/index.ts';
 export * from './http-range.ts';
+export * from './payments.ts';
