@@ -30,6 +30,9 @@ import { lessonSearchRoutes } from './api/lesson-search-routes.ts';
 import { lessonSearchService } from './services/lesson-search.ts';
 import { previewRoutes } from './api/preview-routes.ts';
 import { previewService } from './services/preview.ts';
+import { paymentsService } from './payments/service.ts';
+import { paymentRoutes } from './api/payment-routes.ts';
+import { CoreError } from './errors.ts';
 import { createAnalytics, type AnalyticsDeps } from './analytics/index.ts';
 import { catalogCache } from './store/catalog-cache.ts';
 import { identityRepo } from './store/identity.ts';
@@ -158,8 +161,26 @@ export async function startCore(opts: CoreOptions) {
       tuning: opts.teaching,
       onError: opts.onError,
     });
+    const payments = paymentsService({
+      db: store.db,
+      client,
+      session,
+      connectivity,
+      sync,
+      cache,
+      // A refunded course's structure left with the pull: its offline copy goes without reading it again.
+      removeOfflineCopy: (courseId) =>
+        learning
+          .setOffline(courseId, false)
+          .then(() => undefined)
+          .catch((err: unknown) => {
+            if (!(err instanceof CoreError && err.code === 'not_cached')) throw err;
+          }),
+      onError: opts.onError,
+    });
     // Offline copies requested while offline (or that failed) continue after each successful sync.
     sync.onChange(() => {
+      void payments.afterSync().catch((err: unknown) => opts.onError?.(err));
       const ok = sync.status().lastError === null && connectivity.snapshot().online;
       if (ok) void learning.resumeDownloads().catch(() => undefined);
       // Graded quiz results that arrived are recorded; the analytics queue goes up after a sync that reached the server.
@@ -178,13 +199,23 @@ export async function startCore(opts: CoreOptions) {
       port: config.port,
       secret,
       routes: [
-        ...localRoutes({ session, catalog, connectivity, app, onSignedIn: () => void sync.syncNow() }),
+        ...localRoutes({
+          session,
+          catalog,
+          connectivity,
+          app,
+          onSignedIn: () => {
+            void sync.syncNow();
+            void payments.refreshVerifiers();
+          },
+        }),
         ...accountRoutes({
           account: accountService({ client, session }),
           onSignedIn: () => void sync.syncNow(),
         }),
         ...learningRoutes({ learning, sync }),
         ...ratingRoutes({ ratings }),
+        ...paymentRoutes({ payments }),
         ...teachRoutes({ teaching }),
         ...contentRoutes({ learning, downloads }),
         ...previewRoutes({ preview: previewService({ catalog, media: downloads.media }) }),
@@ -215,6 +246,7 @@ export async function startCore(opts: CoreOptions) {
       sync,
       learning,
       ratings,
+      payments,
       downloads,
       teaching,
       analytics,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   CourseDetail,
   DueItem,
+  EnrollmentStatus,
   GivenAnswers,
   IsoDateTime,
   LessonView,
@@ -28,7 +29,7 @@ export type OfflineState = z.infer<typeof OfflineState>;
 export const LearningItem = z.object({
   courseId: z.string(),
   title: z.string(),
-  status: z.enum(['active', 'completed', 'dropped']),
+  status: EnrollmentStatus,
   enrolledAt: IsoDateTime,
   completedAt: IsoDateTime.nullable(),
   progressPercent: z.number(),

@@ -113,7 +113,7 @@ export function learningList(db: LocalDb): LearningItem[] {
   const rows = db.select({ courseId: enrollments.courseId }).from(enrollments).all();
   return rows
     .map((r) => learningItem(db, r.courseId))
-    .filter((i): i is LearningItem => i !== null && i.status !== 'dropped')
+    .filter((i): i is LearningItem => i !== null && i.status !== 'dropped' && i.status !== 'refunded')
     .sort((a, b) => (b.lastActivityAt ?? b.enrolledAt).localeCompare(a.lastActivityAt ?? a.enrolledAt));
 }
 

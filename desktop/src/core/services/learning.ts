@@ -54,7 +54,7 @@ export function learningService(d: LearningDeps) {
   function requireEnrolled(courseId: string): CourseDetail {
     requireUser();
     const item = learningItem(d.db, courseId);
-    if (!item || item.status === 'dropped')
+    if (!item || item.status === 'dropped' || item.status === 'refunded')
       throw new CoreError('not_enrolled', 'Enroll in this course to study it.');
     const detail = readCourseDetail(d.db, courseId);
     if (!detail)

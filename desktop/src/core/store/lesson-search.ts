@@ -36,7 +36,7 @@ export function markedParts(marked: string): TextPart[] {
 /** The stored lessons of the student's courses (see searchStoredLessons), by course. */
 const studentLessons = (userId: string) => sql`lesson_texts t
     JOIN course_details d ON d.id = t.course_id AND d.viewer_id = ${userId}
-    JOIN enrollments e ON e.course_id = t.course_id AND e.status <> 'dropped'`;
+    JOIN enrollments e ON e.course_id = t.course_id AND e.status IN ('active', 'completed')`;
 
 interface Row {
   courseId: string;

@@ -56,7 +56,7 @@ export function accountData(o: { db: LocalDb; cache: CatalogCache; settings: Set
   /** Every course the student is enrolled in has its structure on the device (a pull brings both). */
   function structuresComplete(): boolean {
     const missing = db.get<{ n: number }>(sql`SELECT count(*) AS n FROM enrollments e
-      WHERE e.status <> 'dropped' AND NOT EXISTS (SELECT 1 FROM course_details d WHERE d.id = e.course_id)`);
+      WHERE e.status IN ('active', 'completed') AND NOT EXISTS (SELECT 1 FROM course_details d WHERE d.id = e.course_id)`);
     return (missing?.n ?? 0) === 0;
   }
 

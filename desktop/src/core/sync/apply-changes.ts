@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   CourseDetail,
   CourseSummary,
+  EnrollmentStatus,
   IsoDateTime,
   LessonProgress,
   Preferences,
@@ -15,11 +16,12 @@ import type { CatalogCache } from '../store/catalog-cache.ts';
 import type { LocalDb } from '../store/open.ts';
 import { courseDetails, enrollments, lessonProgress, preferences, quizAttempts } from '../store/tables.ts';
 import { writeLesson, writePreferences } from './local-state.ts';
+import { enrollmentPulled } from '../payments/local-voucher.ts';
 
 /** What a pulled enrollment must at least carry; the rest of MyEnrollment is kept as sent. */
 export const StoredEnrollment = z.looseObject({
   courseId: z.string(),
-  status: z.enum(['active', 'completed', 'dropped']),
+  status: EnrollmentStatus,
   enrolledAt: IsoDateTime,
   completedAt: IsoDateTime.nullable().optional(),
   course: z.looseObject({ title: z.string() }).optional(),
@@ -99,8 +101,9 @@ export function applyChange(ctx: ApplyContext, change: SyncChange): void {
         return;
       }
       const e = StoredEnrollment.safeParse(change.data);
-      if (e.success) putEnrollment(db, e.data, ctx.now);
-      else skip(e.error.message);
+      if (!e.success) return skip(e.error.message);
+      putEnrollment(db, e.data, ctx.now);
+      enrollmentPulled(db, ctx.userId, e.data.courseId, e.data.status);
       return;
     }
     case 'lesson_progress': {

@@ -8,6 +8,7 @@ import type { LocalDb } from '../store/open.ts';
 import { quizAttempts, syncState } from '../store/tables.ts';
 import type { AccountData } from './account-data.ts';
 import { applyChange, GradedAttempt, putGradedAttempt } from './apply-changes.ts';
+import { lockCourse } from '../payments/local-voucher.ts';
 import { applyMutationLocally, resetLessonToServer, resetPreferencesToServer } from './local-state.ts';
 import { outboxRepo, rowToMutation, type NewMutation } from './outbox.ts';
 import { syncStatusOf, type SyncStatus } from './status.ts';
@@ -92,10 +93,15 @@ export function syncEngine(o: SyncEngineOptions) {
   }
 
   /** After a rejection: the lesson (or preferences) go back to the server's state, then pending ones replay. */
-  function undoRejected(m: Mutation | null, result: Extract<MutationResult, { status: 'rejected' }>): void {
+  function undoRejected(
+    userId: string,
+    m: Mutation | null,
+    result: Extract<MutationResult, { status: 'rejected' }>,
+  ): void {
     if (!m) return;
     if (m.name === 'recordProgress') resetLessonToServer(db, m.args.lessonId);
     if (m.name === 'putPreferences') resetPreferencesToServer(db);
+    if (m.name === 'redeemVoucher') lockCourse(db, userId, m.args.courseId, result);
     if (m.name === 'submitQuizAttempt') {
       db.update(quizAttempts)
         .set({
@@ -123,7 +129,7 @@ export function syncEngine(o: SyncEngineOptions) {
           if (graded.success) putGradedAttempt(db, graded.data);
         }
         if (r.status === 'rejected') {
-          undoRejected(m, r);
+          undoRejected(userId, m, r);
           rejected = true;
         }
       }
@@ -152,8 +158,11 @@ export function syncEngine(o: SyncEngineOptions) {
   /** Push the outbox; answers why some changes are still waiting when the server left some unanswered (else null). */
   async function push(userId: string, deviceId: string): Promise<string | null> {
     for (;;) {
-      const rows = outbox.pendingRows(userId, pushBatch);
+      let rows = outbox.sendableRows(userId, pushBatch);
       if (rows.length === 0) return null;
+      // A voucher goes up on its own: refused, the course locks and its later changes wait (not refused with it).
+      const voucher = rows.findIndex((r) => r.name === 'redeemVoucher');
+      if (voucher >= 0) rows = rows.slice(0, voucher + 1);
       const mutations: Mutation[] = [];
       for (const row of rows) {
         const m = rowToMutation(row);

@@ -16,6 +16,7 @@ import {
 } from '@lyceum/contracts';
 import type { LocalDb } from '../store/open.ts';
 import { courseDetails, lessonProgress, preferences, quizAttempts } from '../store/tables.ts';
+import { applyVoucherLocally } from '../payments/local-voucher.ts';
 
 /**
  * The optimistic side of the local store: how one mutation changes the local tables. Every function is idempotent,
@@ -188,6 +189,9 @@ export function applyMutationLocally(db: LocalDb, m: Mutation): void {
       return;
     case 'putPreferences':
       writePreferences(db, m.args);
+      return;
+    case 'redeemVoucher':
+      applyVoucherLocally(db, m);
       return;
     case 'enroll':
     case 'unenroll':

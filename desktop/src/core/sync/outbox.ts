@@ -92,6 +92,26 @@ export function outboxRepo(db: LocalDb) {
         .all();
     },
 
+    /**
+     * The pending rows that may be sent now, oldest first: those of a course locked after a refused voucher wait
+     * (payments/local-voucher.ts) until the student owns the course, so the work done in it is not refused and lost.
+     */
+    sendableRows(userId: string, limit = 10_000): Row[] {
+      return db
+        .select()
+        .from(outbox)
+        .where(
+          and(
+            eq(outbox.userId, userId),
+            eq(outbox.status, 'pending'),
+            sql`coalesce(json_extract(${outbox.argsJson}, '$.courseId'), '') NOT IN (SELECT course_id FROM course_locks WHERE user_id = ${userId})`,
+          ),
+        )
+        .orderBy(asc(outbox.seq))
+        .limit(limit)
+        .all();
+    },
+
     pending(userId: string, limit = 10_000): Mutation[] {
       return this.pendingRows(userId, limit)
         .map(rowToMutation)

@@ -73,6 +73,7 @@ const WHAT: Record<MutationName, string> = {
   unenroll: 'Leaving a course',
   putPreferences: 'Preferences change',
   rateCourse: 'Course rating',
+  redeemVoucher: 'Voucher code',
 };
 
 /** What a student can do about a refused change, by the server's reason. */
@@ -91,6 +92,12 @@ export function adviceFor(code: string): string {
     case 'validation_failed':
     case 'unreadable':
       return 'The change could not be accepted as it was made. Do it again; if it keeps failing, tell support.';
+    case 'voucher_used':
+    case 'voucher_invalid':
+    case 'voucher_revoked':
+    case 'voucher_expired':
+    case 'voucher_wrong_course':
+      return 'The course is locked again on this device; your progress in it is kept. Buy the course, or redeem another code, to go on.';
     case 'forbidden':
       return 'Your account may not make this change. Contact your instructor or an administrator.';
     default:
@@ -122,6 +129,7 @@ export function pendingCounts(groups: PendingGroup[]): PendingCounts {
         break;
       case 'enroll':
       case 'unenroll':
+      case 'redeemVoucher':
         counts.enrollments += g.courses;
         break;
     }
