@@ -17,6 +17,7 @@ import { createCatalogModule } from './modules/catalog/index.ts';
 import { createEnrollmentModule } from './modules/enrollment/index.ts';
 import { createProgressModule } from './modules/progress/index.ts';
 import { createSyncModule } from './modules/sync/index.ts';
+import { createPaymentOffers } from './modules/payments/offers.ts';
 import { createContentModule } from './modules/content/index.ts';
 import { createMediaModule } from './modules/media/index.ts';
 import { createMetrics } from './lib/metrics.ts';
@@ -102,7 +103,11 @@ export async function createServer(opts: ServerOptions) {
     users: identity.accounts,
     enrollment,
   });
-  const sync = createSyncModule({ ...deps, modules: { identity, catalog, enrollment, progress } });
+  const offers = createPaymentOffers({ ...deps, catalog: catalog.reader, users: identity.accounts });
+  const sync = createSyncModule({
+    ...deps,
+    modules: { identity, catalog, enrollment, progress, vouchers: offers.vouchers },
+  });
   const content = await createContentModule({
     ...deps,
     catalog,
@@ -149,6 +154,7 @@ export async function createServer(opts: ServerOptions) {
     ...sync.routes,
     ...content.routes,
     ...analytics.routes,
+    ...offers.routes,
   ];
   const app = createHttpApp({
     routes,
@@ -193,6 +199,7 @@ export async function createServer(opts: ServerOptions) {
     content,
     media,
     analytics,
+    offers,
     collector: analytics.collector,
     /** Emit to the API nodes' clients without serving any (the processor's `analytics:changed`); needs REDIS_URL. */
     async emitThroughCluster(): Promise<boolean> {

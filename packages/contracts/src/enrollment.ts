@@ -2,11 +2,18 @@ import { z } from 'zod';
 import { Id, IsoDateTime, Text } from './common.ts';
 import { Email } from './identity.ts';
 
-export const EnrollmentStatus = z.enum(['active', 'completed', 'dropped']);
+/** `refunded`: the purchase was refunded; no access, progress and attempts kept (buying again reactivates it). */
+export const EnrollmentStatus = z.enum(['active', 'completed', 'dropped', 'refunded']);
 export type EnrollmentStatus = z.infer<typeof EnrollmentStatus>;
 
-/** Who enrolled the student: themselves, an instructor or admin (roster), or a payment. */
-export const EnrollmentSource = z.enum(['self', 'instructor', 'payment']);
+/**
+ * Who enrolled the student: themselves, an instructor or admin (roster), a purchase (`payment` is the older name),
+ * a 100 %-off coupon, or a school's voucher code.
+ */
+export const EnrollmentSource = z.enum(['self', 'instructor', 'payment', 'purchase', 'coupon', 'voucher']);
+
+/** Statuses that give access to a course's content (dropped and refunded ones keep their progress but not access). */
+export const ENROLLMENT_ACCESS_STATUSES = ['active', 'completed'] as const;
 export type EnrollmentSource = z.infer<typeof EnrollmentSource>;
 
 export const Enrollment = z
@@ -81,7 +88,12 @@ export type RosterEntry = z.infer<typeof RosterEntry>;
 export const RosterQuery = z.object({ status: EnrollmentStatus.optional() }).strict();
 export const Roster = z.object({
   courseId: Id,
-  counts: z.object({ active: z.number().int(), completed: z.number().int(), dropped: z.number().int() }),
+  counts: z.object({
+    active: z.number().int(),
+    completed: z.number().int(),
+    dropped: z.number().int(),
+    refunded: z.number().int(),
+  }),
   items: z.array(RosterEntry),
 });
 export type Roster = z.infer<typeof Roster>;

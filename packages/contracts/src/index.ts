@@ -12,3 +12,4 @@ export * from './content.ts';
 export * from './analytics/index.ts';
 export * from './http-range.ts';
 export * from './payments.ts';
+export * from './payment-offers.ts';

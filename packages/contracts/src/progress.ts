@@ -161,6 +161,7 @@ export const CourseReport = z
       active: z.number().int(),
       completed: z.number().int(),
       dropped: z.number().int(),
+      refunded: z.number().int(),
     }),
     /** completed / enrolled, in percent (0.1). */
     completionRate: z.number(),

@@ -3,6 +3,7 @@ import { Id, IsoDateTime, Text } from './common.ts';
 import { Preferences } from './identity.ts';
 import { LessonProgress, ProgressEventInput, QuizAttemptInput, QuizAttemptResult } from './progress.ts';
 import { RatingInput } from './catalog.ts';
+import { RedeemVoucherArgs } from './payment-offers.ts';
 
 /**
  * The sync protocol (ARCHITECTURE.md §4). Server-authoritative, offline-first:
@@ -82,6 +83,7 @@ export const MutationName = z.enum([
   'unenroll',
   'putPreferences',
   'rateCourse',
+  'redeemVoucher',
 ]);
 export type MutationName = z.infer<typeof MutationName>;
 
@@ -111,6 +113,11 @@ export const Mutation = z.discriminatedUnion('name', [
       args: RatingInput.extend({ courseId: Id }).strict(),
     })
     .strict(),
+  /**
+   * A school voucher the device verified and unlocked offline. Applied once per code: a code another account used
+   * first is rejected (voucher_used, …) with `details.courseId`, the course to lock again.
+   */
+  z.object({ ...mutationBase, name: z.literal('redeemVoucher'), args: RedeemVoucherArgs }).strict(),
 ]);
 export type Mutation = z.infer<typeof Mutation>;
 

@@ -10,7 +10,7 @@ import type { Caller } from '../../http/route.ts';
 import type { CatalogReader, CourseStructure } from '../catalog/reader.ts';
 import type { LearnerFacts, ProgressSummaries } from '../progress/summary.ts';
 import { requireCourseStaff } from './access.ts';
-import { toEnrollment, type EnrollmentService } from './service.ts';
+import { hasAccess, toEnrollment, type EnrollmentService } from './service.ts';
 import type { EnrollmentRow } from './tables.ts';
 import { contactsOf, type UserDirectory } from './users.ts';
 
@@ -100,7 +100,7 @@ export function learningService({ service, catalog, users, progress }: LearningD
       await requireCourseStaff(catalog, courseId, caller);
       const structure = await structureOf(courseId);
       const all = await service.listForCourse(courseId);
-      const counts = { active: 0, completed: 0, dropped: 0 };
+      const counts = { active: 0, completed: 0, dropped: 0, refunded: 0 };
       for (const r of all) counts[r.status] += 1;
       const rows = status ? all.filter((r) => r.status === status) : all;
       return { courseId, counts, items: await rosterEntries(structure, rows) };
@@ -113,7 +113,7 @@ export function learningService({ service, catalog, users, progress }: LearningD
       const user = 'email' in who ? await users.findByEmail(who.email) : await users.findById(who.userId);
       if (!user) throw new ApiError('not_found', 'No account with this email or id');
       const existing = await service.get(courseId, user.id);
-      if (existing && existing.status !== 'dropped')
+      if (existing && hasAccess(existing.status))
         throw new ApiError('already_enrolled', 'This student is already enrolled', {
           status: existing.status,
         });

@@ -105,7 +105,7 @@ describe('managing the roster', () => {
     expect(attempt.status).toBe(201);
 
     const list = await roster(coInstructor.token);
-    expect(list.body.counts).toEqual({ active: 2, completed: 0, dropped: 0 });
+    expect(list.body.counts).toEqual({ active: 2, completed: 0, dropped: 0, refunded: 0 });
     expect(list.body.items.map((i) => i.name)).toEqual(['Amy Able', 'Zoe Zed']);
     expect(list.body.items[0]).toMatchObject({
       userId: amy.id,
@@ -122,7 +122,7 @@ describe('managing the roster', () => {
     });
     expect(removed.status).toBe(204);
     const after = await roster(owner.token);
-    expect(after.body.counts).toEqual({ active: 1, completed: 0, dropped: 1 });
+    expect(after.body.counts).toEqual({ active: 1, completed: 0, dropped: 1, refunded: 0 });
     expect(after.body.items.find((i) => i.userId === zoe.id)?.status).toBe('dropped');
     const onlyActive = await roster(owner.token, '?status=active');
     expect(onlyActive.body.items.map((i) => i.userId)).toEqual([amy.id]);

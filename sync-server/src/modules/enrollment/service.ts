@@ -5,7 +5,88 @@ import { ApiError } from '../../http/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { platformEvents, recordPlatformEvent } from '../analytics/collector/sources/outbox.ts';
 import type { CatalogReader, CourseRef } from '../catalog/reader.ts';
+import type { Tx } from '../catalog/structure.ts';
 import { enrollments, type EnrollmentRow } from './tables.ts';
+
+/** Active and completed enrollments give access; dropped and refunded ones keep their progress but not access. */
+export const hasAccess = (status: EnrollmentStatus): boolean => status === 'active' || status === 'completed';
+
+/** A drizzle transaction (or the database, for a statement on its own). */
+export type EnrollmentTx = Db | Tx;
+
+/**
+ * Admit a student because they paid, redeemed a coupon or a voucher, inside the caller's transaction (the one that
+ * marks the order paid or records the redemption). Idempotent: an active or completed enrollment is answered as it
+ * is (`changed: false`); a dropped or refunded one is reactivated with its progress (completed stays completed).
+ * The course's popularity counter and the analytics event are written in the same transaction.
+ */
+export async function grantEnrollment(
+  tx: EnrollmentTx,
+  args: { userId: string; courseId: string; source: EnrollmentSource },
+): Promise<{ enrollment: EnrollmentRow; changed: boolean }> {
+  const [row] = await tx
+    .insert(enrollments)
+    .values({
+      id: newId(),
+      courseId: args.courseId,
+      userId: args.userId,
+      status: 'active',
+      source: args.source,
+    })
+    .onConflictDoUpdate({
+      target: [enrollments.courseId, enrollments.userId],
+      set: {
+        status: sql`CASE WHEN ${enrollments.completedAt} IS NULL THEN 'active' ELSE 'completed' END`,
+        source: args.source,
+        enrolledAt: sql`now()`,
+        droppedAt: null,
+        updatedAt: sql`now()`,
+      },
+      setWhere: inArray(enrollments.status, ['dropped', 'refunded']),
+    })
+    .returning();
+  if (row) {
+    await recordPlatformEvent(tx, platformEvents.enrolled(args.userId, args.courseId));
+    await adjustCount(tx, args.courseId, 1);
+    return { enrollment: row, changed: true };
+  }
+  // The conflicting row is locked by the INSERT above, so this reads its current state.
+  const [existing] = await tx
+    .select()
+    .from(enrollments)
+    .where(and(eq(enrollments.courseId, args.courseId), eq(enrollments.userId, args.userId)));
+  return { enrollment: existing!, changed: false };
+}
+
+/**
+ * A full refund: the enrollment becomes `refunded` (no access; progress, attempts and completion kept), in the
+ * caller's transaction. The device learns it by sync pull (the change log trigger sees the status change and sends
+ * the course structure's tombstone). Answers false when there was no active or completed enrollment.
+ */
+export async function revokeForRefund(
+  tx: EnrollmentTx,
+  args: { userId: string; courseId: string },
+): Promise<boolean> {
+  const rows = await tx
+    .update(enrollments)
+    .set({ status: 'refunded', updatedAt: sql`now()` })
+    .where(
+      and(
+        eq(enrollments.courseId, args.courseId),
+        eq(enrollments.userId, args.userId),
+        inArray(enrollments.status, ['active', 'completed']),
+      ),
+    )
+    .returning({ id: enrollments.id });
+  if (rows.length) await adjustCount(tx, args.courseId, -1);
+  return rows.length > 0;
+}
+
+/** The course's popularity counter (the catalog's column), kept in the same transaction as the enrollment change. */
+const adjustCount = (tx: EnrollmentTx, courseId: string, delta: number) =>
+  tx.execute(
+    sql`UPDATE courses SET enrollment_count = GREATEST(0, enrollment_count + ${delta}) WHERE id = ${courseId}`,
+  );
 
 export const toEnrollment = (r: EnrollmentRow): Enrollment => ({
   id: r.id,
@@ -38,7 +119,7 @@ export function enrollmentService(db: Db, catalog: CatalogReader) {
     return course;
   }
 
-  /** Insert, or reactivate a dropped enrollment; refuses when already active or completed. Keeps the course's counter. */
+  /** Insert, or reactivate a dropped or refunded enrollment; refuses when already active or completed. Keeps the course's counter. */
   async function admit(course: CourseRef, userId: string, source: EnrollmentSource): Promise<EnrollmentRow> {
     const row = await db.transaction(async (tx) => {
       const [r] = await tx
@@ -54,7 +135,7 @@ export function enrollmentService(db: Db, catalog: CatalogReader) {
             droppedAt: null,
             updatedAt: sql`now()`,
           },
-          setWhere: eq(enrollments.status, 'dropped'),
+          setWhere: inArray(enrollments.status, ['dropped', 'refunded']),
         })
         .returning();
       // The analytics platform event, committed with the enrollment (transactional outbox).
@@ -87,7 +168,7 @@ export function enrollmentService(db: Db, catalog: CatalogReader) {
     return missing.map((id, i) => ({ id, title: refs[i]?.title ?? '' }));
   }
 
-  /** Drop an enrollment (progress stays). Answers false when there was nothing active to drop. */
+  /** Drop an enrollment (progress stays). Answers false when there was nothing active or completed to drop. */
   async function drop(courseId: string, userId: string): Promise<boolean> {
     const rows = await db
       .update(enrollments)
@@ -96,7 +177,7 @@ export function enrollmentService(db: Db, catalog: CatalogReader) {
         and(
           eq(enrollments.courseId, courseId),
           eq(enrollments.userId, userId),
-          sql`${enrollments.status} <> 'dropped'`,
+          inArray(enrollments.status, ['active', 'completed']),
         ),
       )
       .returning({ id: enrollments.id });
@@ -114,7 +195,7 @@ export function enrollmentService(db: Db, catalog: CatalogReader) {
     async enroll(courseId: string, userId: string): Promise<Enrollment> {
       const course = await requirePublished(courseId);
       const existing = await get(courseId, userId);
-      if (existing && existing.status !== 'dropped')
+      if (existing && hasAccess(existing.status))
         throw new ApiError('already_enrolled', 'Already enrolled in this course', {
           status: existing.status,
         });
@@ -142,11 +223,14 @@ export function enrollmentService(db: Db, catalog: CatalogReader) {
 
     requirePublished,
 
-    /** Active or completed (a dropped student is not enrolled). */
+    /** Active or completed (a dropped or refunded student is not enrolled). */
     async isEnrolled(courseId: string, userId: string): Promise<boolean> {
       const row = await get(courseId, userId);
-      return row !== undefined && row.status !== 'dropped';
+      return row !== undefined && hasAccess(row.status);
     },
+
+    grantEnrollment,
+    revokeForRefund,
 
     /** Every enrollment the course ever had, dropped ones included (they hold progress that must not be lost). */
     async countEnrollments(courseId: string): Promise<number> {

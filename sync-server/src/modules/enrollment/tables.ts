@@ -8,8 +8,10 @@ export const enrollments = pgTable(
     id: uuid('id').primaryKey(),
     courseId: uuid('course_id').notNull(),
     userId: uuid('user_id').notNull(),
-    status: text('status', { enum: ['active', 'completed', 'dropped'] }).notNull(),
-    source: text('source', { enum: ['self', 'instructor', 'payment'] }).notNull(),
+    status: text('status', { enum: ['active', 'completed', 'dropped', 'refunded'] }).notNull(),
+    source: text('source', {
+      enum: ['self', 'instructor', 'payment', 'purchase', 'coupon', 'voucher'],
+    }).notNull(),
     enrolledAt: tstz('enrolled_at').notNull().defaultNow(),
     completedAt: tstz('completed_at'),
     droppedAt: tstz('dropped_at'),

@@ -197,7 +197,7 @@ describe('course report', () => {
     const r = await t.api<CourseReport>('GET', `/api/v1/courses/${course.id}/report`, { token: owner.token });
     expect(r.status).toBe(200);
     const rep = r.body;
-    expect(rep.counts).toEqual({ enrolled: 6, active: 4, completed: 1, dropped: 1 });
+    expect(rep.counts).toEqual({ enrolled: 6, active: 4, completed: 1, dropped: 1, refunded: 0 });
     expect(rep.completionRate).toBe(16.7);
     expect(rep.averageProgressPercent).toBe(55);
     expect(rep.medianProgressPercent).toBe(50);

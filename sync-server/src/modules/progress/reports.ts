@@ -181,9 +181,9 @@ export function reportService({ pool, catalog, users, enrollment, summaries }: R
 
     async courseReport(courseId: string, caller: Caller, now = new Date()): Promise<CourseReport> {
       const { structure, rows, facts } = await classFacts(courseId, caller);
-      const counts = { enrolled: rows.length, active: 0, completed: 0, dropped: 0 };
+      const counts = { enrolled: rows.length, active: 0, completed: 0, dropped: 0, refunded: 0 };
       for (const r of rows) counts[r.status] += 1;
-      const current = rows.filter((r) => r.status !== 'dropped');
+      const current = rows.filter((r) => r.status === 'active' || r.status === 'completed');
       const active = rows.filter((r) => r.status === 'active');
       const factsOf = (r: EnrollmentRow) => facts.get(r.userId)!;
 

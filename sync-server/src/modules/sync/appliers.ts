@@ -6,6 +6,7 @@ import type { CatalogModule } from '../catalog/index.ts';
 import type { EnrollmentModule } from '../enrollment/index.ts';
 import type { IdentityModule } from '../identity/index.ts';
 import type { ProgressModule } from '../progress/index.ts';
+import type { VoucherService } from '../payments/vouchers/service.ts';
 
 type HotMutation = Extract<Mutation, { name: 'recordProgress' | 'submitQuizAttempt' }>;
 type OtherMutation = Exclude<Mutation, HotMutation>;
@@ -34,7 +35,7 @@ export interface HotApplier {
 export interface Appliers {
   /** Progress and quiz attempts, run on the push's own connection (inside its transaction). */
   hot(client: pg.PoolClient): HotApplier;
-  /** Enroll, unenroll, preferences, ratings: through their services, idempotent by intent. */
+  /** Enroll, unenroll, preferences, ratings, vouchers: through their services, idempotent by intent. */
   other(caller: Caller, m: Mutation): Promise<unknown>;
 }
 
@@ -43,13 +44,15 @@ export interface ApplierDeps {
   enrollment: Pick<EnrollmentModule, 'enroll' | 'unenroll' | 'get'>;
   identity: Pick<IdentityModule, 'accounts'>;
   progress: Pick<ProgressModule, 'writers'>;
+  /** The payments module's vouchers (redeemVoucher). */
+  vouchers: Pick<VoucherService, 'redeem'>;
 }
 
 /**
  * The progress module's own writers (the same statements, merge rules and grading as POST /progress and
  * /quiz-attempts), bound to the push's connection instead of the pool so they join its transaction.
  */
-export function createAppliers({ catalog, enrollment, identity, progress }: ApplierDeps): Appliers {
+export function createAppliers({ catalog, enrollment, identity, progress, vouchers }: ApplierDeps): Appliers {
   return {
     hot(client) {
       const writers = progress.writers(client);
@@ -94,6 +97,14 @@ export function createAppliers({ catalog, enrollment, identity, progress }: Appl
           const { courseId, ...rating } = om.args;
           return catalog.ratings.putRating(caller.id, courseId, rating);
         }
+        case 'redeemVoucher':
+          // Exactly once per code (the redemption's key is the voucher); this student's own code again is applied.
+          // A refusal (voucher_used, …) carries details.courseId: the course the device locks again.
+          return vouchers.redeem(caller.id, om.args.code, {
+            courseId: om.args.courseId,
+            via: 'sync',
+            mutationId: om.id,
+          });
       }
     },
   };

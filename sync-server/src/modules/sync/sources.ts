@@ -73,7 +73,8 @@ export function moduleSources({ identity, catalog, enrollment, progress }: Sourc
     courseDetail: (caller, id) => orNull(courses.getCourse(caller, id)),
     async coursesInScope(userId) {
       const ids = new Set<string>();
-      for (const e of await enrollment.listForUser(userId)) if (e.status !== 'dropped') ids.add(e.courseId);
+      for (const e of await enrollment.listForUser(userId))
+        if (e.status === 'active' || e.status === 'completed') ids.add(e.courseId);
       let cursor: string | undefined;
       do {
         const page = await courses.teaching(userId, { limit: 100, ...(cursor ? { cursor } : {}) });
