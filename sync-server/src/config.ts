@@ -55,6 +55,17 @@ export const configSchema = z.object({
   RATE_LIMIT_ACCOUNT_PER_MINUTE: z.coerce.number().int().positive().default(30),
   /** Per client address, each per-user limit above times this (a classroom shares one address behind NAT). */
   RATE_LIMIT_IP_FACTOR: z.coerce.number().positive().default(5),
+  // --- payments: the sandbox gateway unless STRIPE_SECRET_KEY is set ---
+  /** Stripe secret key (`sk_test_…` / `sk_live_…`); unset: the in-process sandbox gateway. */
+  STRIPE_SECRET_KEY: z.string().min(1).optional(),
+  /** The webhook endpoint's signing secret (`whsec_…`; `stripe listen` prints one); required with STRIPE_SECRET_KEY. */
+  STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
+  /** `on`: Stripe Tax computes tax on Checkout Sessions (course prices are then tax-exclusive). */
+  STRIPE_AUTOMATIC_TAX: z.enum(['on', 'off']).default('off'),
+  /** Refund policy for instructors and students (admins may always refund): at most this many days after purchase… */
+  REFUND_WINDOW_DAYS: z.coerce.number().int().min(0).max(3650).default(14),
+  /** …and with at most this share of the course completed (percent of its required lessons). */
+  REFUND_MAX_PROGRESS_PERCENT: z.coerce.number().min(0).max(100).default(30),
   // --- analytics: embedded (PostgreSQL) unless these name the real services ---
   /** Kafka bootstrap brokers, e.g. `kafka1:9092,kafka2:9092`; unset: the event log in PostgreSQL. */
   KAFKA_BROKERS: csv.optional(),
