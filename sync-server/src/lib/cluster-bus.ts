@@ -5,7 +5,10 @@ import type { RedisConnection } from './redis.ts';
 /** Fire-and-forget messages to every API node (this one included): Redis pub/sub, or PostgreSQL LISTEN/NOTIFY. */
 export interface ClusterBus {
   publish(channel: string, message: string): Promise<void>;
-  /** Resolves once the subscription is active, so a message published after it is received. */
+  /**
+   * Resolves once the subscription is active, so a message published after it is received — or at once while the
+   * bus is unreachable (Redis down), the subscription then starting when it is back.
+   */
   subscribe(channel: string, onMessage: (message: string) => void): Promise<void>;
   close(): Promise<void>;
 }
@@ -25,7 +28,11 @@ export function redisBus(redis: RedisConnection): ClusterBus {
     async subscribe(channel, onMessage) {
       checkChannel(channel);
       sub ??= redis.subscriber();
-      await (await sub).subscribe(channel, (message) => onMessage(message));
+      const client = await sub;
+      const subscribed = client.subscribe(channel, (message) => onMessage(message));
+      // With Redis down the subscription starts when it is back (node-redis queues it): do not hold start-up.
+      if (client.isReady) await subscribed;
+      else subscribed.catch(() => undefined);
     },
     async close() {
       /* the connection is closed by its owner */

@@ -5,6 +5,9 @@ const newClient = (url: string) =>
   createClient({ url, socket: { reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2000) } });
 export type RedisClient = ReturnType<typeof newClient>;
 
+/** How long start-up waits for Redis before going on without it. */
+const FIRST_CONNECT_MS = 2000;
+
 export interface RedisConnection {
   /** Commands and PUBLISH (rate-limit counters, the socket.io adapter's publisher). */
   client: RedisClient;
@@ -30,8 +33,17 @@ export async function connectRedis(url: string, logger: Logger): Promise<RedisCo
       if (warned) logger.info({ role }, 'Redis connection back');
       warned = false;
     });
-    await c.connect();
     clients.push(c);
+    // A node starts even while Redis is down: it waits a moment for the first connection, then goes on and keeps
+    // reconnecting in the background. Meanwhile rate limits count in memory (rejectIfRedisNotReady), revocation
+    // messages and socket.io's cross-node emits wait in node-redis's offline queue, and subscriptions start on connect.
+    const connected = c.connect().then(
+      () => true,
+      () => false,
+    );
+    const timer = new Promise<false>((r) => setTimeout(() => r(false), FIRST_CONNECT_MS).unref());
+    if (!(await Promise.race([connected, timer])))
+      logger.warn({ role }, 'Redis is not reachable; starting without it and reconnecting in the background');
     return c;
   };
   const client = await open('commands');
@@ -39,7 +51,13 @@ export async function connectRedis(url: string, logger: Logger): Promise<RedisCo
     client,
     subscriber: () => open('subscriber'),
     async close() {
-      await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
+      await Promise.all(
+        clients.map(async (c) => {
+          // A client still trying its first connection has nothing to flush: destroy it (close() would wait).
+          if (c.isReady) await c.close().catch(() => undefined);
+          else c.destroy();
+        }),
+      );
     },
   };
 }

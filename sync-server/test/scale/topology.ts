@@ -53,6 +53,15 @@ async function until(what: string, ok: () => Promise<boolean>, proc: Proc, ms = 
   }
 }
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const answers = (url: string) => async () => (await fetch(url, { signal: AbortSignal.timeout(1000) })).ok;
 
 async function stopProc(p: Proc | undefined, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
@@ -67,6 +76,17 @@ export interface ApiNode {
   name: string;
   url: string;
   output: () => string;
+  /** SIGKILL the node's process (no shutdown of any kind) and wait for it to be gone. */
+  kill: () => Promise<void>;
+  /** Start the node again on the same port (as haproxy knows it) and wait for /ready. */
+  restart: () => Promise<void>;
+}
+
+export interface TopologyOptions {
+  /** Run the separate analytics processor (default true). */
+  processor?: boolean;
+  /** Run the API nodes from this compiled bundle (`node main.mjs`, as production does) instead of tsx. */
+  compiledMain?: string;
 }
 
 export interface Topology {
@@ -79,6 +99,11 @@ export interface Topology {
   pool: pg.Pool;
   /** The analytics processor's process is still running. */
   processorAlive: () => boolean;
+  /** SIGKILL the PostgreSQL postmaster; the supervisor of this process starts it again (crash recovery included). */
+  killPostgres: () => Promise<void>;
+  /** SIGKILL redis-server (nothing restarts it) / start it again on the same port, empty. */
+  killRedis: () => Promise<void>;
+  restartRedis: () => Promise<void>;
   stop: () => Promise<void>;
 }
 
@@ -87,34 +112,43 @@ export interface Topology {
  * (`ANALYTICS_PROCESSOR=off`, REDIS_URL, one shared JWT secret and data folder), the analytics processor
  * (`main.ts processor`), and haproxy in front with the config kept in deploy/.
  */
-export async function startTopology(env: Record<string, string> = {}): Promise<Topology> {
+export async function startTopology(
+  env: Record<string, string> = {},
+  opts: TopologyOptions = {},
+): Promise<Topology> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lyceum-scale-'));
   fs.chmodSync(dir, 0o755);
   const procs: Proc[] = [];
+  let redis: Proc | undefined;
   let pool: pg.Pool | null = null;
   let pgStop: (() => Promise<void>) | null = null;
   const stop = async () => {
     for (const p of procs.reverse()) await stopProc(p);
+    // Redis last: the nodes close their connections to it on the way out.
+    await stopProc(redis);
     await pool?.end().catch(() => undefined);
     await pgStop?.();
     fs.rmSync(dir, { recursive: true, force: true });
   };
   try {
     const redisPort = await freePort();
-    const redis = run('redis-server', [
-      '--port',
-      String(redisPort),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--dir',
-      dir,
-    ]);
-    procs.push(redis);
-    await until('redis-server', () => listening(redisPort), redis, 15_000);
+    const startRedis = async () => {
+      const p = run('redis-server', [
+        '--port',
+        String(redisPort),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        dir,
+      ]);
+      await until('redis-server', () => listening(redisPort), p, 15_000);
+      return p;
+    };
+    redis = await startRedis();
     const redisUrl = `redis://127.0.0.1:${redisPort}`;
 
     const db = await startEmbeddedPostgres(path.join(dir, 'postgres'));
@@ -138,20 +172,25 @@ export async function startTopology(env: Record<string, string> = {}): Promise<T
       INIT_CWD: repoRoot,
       ...env,
     };
+    const spawnOn = (port: number, command: 'start' | 'processor') => {
+      const entry = opts.compiledMain
+        ? [...SERVER_NODE_FLAGS, opts.compiledMain, command]
+        : [tsxCli, ...SERVER_NODE_FLAGS, 'sync-server/src/main.ts', command];
+      const p = run(process.execPath, entry, { ...shared, PORT: String(port) });
+      procs.push(p);
+      return p;
+    };
     const start = async (name: string, command: 'start' | 'processor', readyPath: string) => {
       const port = await freePort();
-      const p = run(process.execPath, [tsxCli, ...SERVER_NODE_FLAGS, 'sync-server/src/main.ts', command], {
-        ...shared,
-        PORT: String(port),
-      });
-      procs.push(p);
-      return { name, port, url: `http://127.0.0.1:${port}`, p, readyPath };
+      return { name, port, url: `http://127.0.0.1:${port}`, p: spawnOn(port, command), readyPath };
     };
     const started = [await start('A', 'start', '/ready'), await start('B', 'start', '/ready')];
-    const processor = await start('processor', 'processor', '/health');
-    // Readiness in parallel: the three processes boot at the same time.
+    const processor = opts.processor === false ? null : await start('processor', 'processor', '/health');
+    // Readiness in parallel: the processes boot at the same time.
     await Promise.all(
-      [...started, processor].map((s) => until(`node ${s.name}`, answers(s.url + s.readyPath), s.p)),
+      [...started, ...(processor ? [processor] : [])].map((s) =>
+        until(`node ${s.name}`, answers(s.url + s.readyPath), s.p),
+      ),
     );
 
     const lbPort = await freePort();
@@ -167,11 +206,37 @@ export async function startTopology(env: Record<string, string> = {}): Promise<T
 
     return {
       lbUrl,
-      nodes: started.map((s) => ({ name: s.name, url: s.url, output: s.p.output })),
+      nodes: started.map((s) => ({
+        name: s.name,
+        url: s.url,
+        output: () => s.p.output(),
+        kill: async () => {
+          s.p.child.kill('SIGKILL');
+          await s.p.exited;
+        },
+        restart: async () => {
+          s.p = spawnOn(s.port, 'start');
+          await until(`node ${s.name}`, answers(s.url + s.readyPath), s.p);
+        },
+      })),
       redisUrl,
       databaseUrl: db.url,
       pool,
-      processorAlive: () => processor.p.child.exitCode === null,
+      processorAlive: () => processor?.p.child.exitCode === null,
+      killRedis: async () => {
+        redis?.child.kill('SIGKILL');
+        await redis?.exited;
+      },
+      restartRedis: async () => {
+        redis = await startRedis();
+      },
+      killPostgres: async () => {
+        const pidFile = path.join(dir, 'postgres', 'pgdata', 'postmaster.pid');
+        const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+        process.kill(pid, 'SIGKILL');
+        const end = Date.now() + 10_000;
+        while (Date.now() < end && alive(pid)) await new Promise((r) => setTimeout(r, 50));
+      },
       stop,
     };
   } catch (err) {
