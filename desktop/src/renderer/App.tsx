@@ -17,6 +17,7 @@ import { Lesson } from './screens/learning/Lesson.tsx';
 import { MyLearning } from './screens/learning/MyLearning.tsx';
 import { StudyCourse } from './screens/learning/StudyCourse.tsx';
 import { Preferences } from './screens/Preferences.tsx';
+import { MyPurchases } from './screens/purchases/MyPurchases.tsx';
 import { TeachCourse } from './screens/teach/TeachCourse.tsx';
 import { TeachCourses } from './screens/teach/TeachCourses.tsx';
 import { SyncProvider, useSync } from './lib/sync.tsx';
@@ -132,6 +133,8 @@ function Shell() {
         <Lesson courseId={route.id} lessonId={route.lessonId} />
       ) : route.name === 'preferences' ? (
         <Preferences />
+      ) : route.name === 'purchases' ? (
+        <MyPurchases />
       ) : route.name === 'teach' ? (
         <TeachCourses />
       ) : route.name === 'teach-course' ? (

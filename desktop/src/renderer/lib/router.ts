@@ -9,6 +9,7 @@ export type Route =
   | { name: 'study'; id: string }
   | { name: 'lesson'; id: string; lessonId: string }
   | { name: 'preferences' }
+  | { name: 'purchases' }
   | { name: 'teach' }
   | { name: 'teach-course'; id: string }
   | { name: 'not-found' };
@@ -23,6 +24,7 @@ export function parseRoute(pathname: string): Route {
   if (p?.[1] && p[2]) return { name: 'preview', id: p[1], lessonId: p[2] };
   if (/^\/learning\/?$/.test(pathname)) return { name: 'learning' };
   if (/^\/preferences\/?$/.test(pathname)) return { name: 'preferences' };
+  if (/^\/purchases\/?$/.test(pathname)) return { name: 'purchases' };
   if (/^\/teach\/?$/.test(pathname)) return { name: 'teach' };
   const t = new RegExp(`^/teach/${UUID}/?$`).exec(pathname);
   if (t?.[1]) return { name: 'teach-course', id: t[1] };

@@ -10,6 +10,8 @@ import { EnrollAction } from './learning/EnrollAction.tsx';
 import { CourseReviews } from './course/CourseReviews.tsx';
 import { RateCourse } from './course/RateCourse.tsx';
 import { UnenrollAction } from './course/UnenrollAction.tsx';
+import { CoursePaymentState, useCoursePayment } from './course/CoursePaymentState.tsx';
+import { PurchasePanel } from './course/PurchasePanel.tsx';
 import { LoadingPage } from '../components/PageState.tsx';
 import { api, asFailure, type ApiFailure } from '../lib/api.ts';
 import { useConnectivity } from '../lib/connectivity.tsx';
@@ -29,6 +31,7 @@ export function CourseDetail({ id }: { id: string }) {
   /** Bumped when the student rates, changes or removes their rating: the reviews load again. */
   const [reviewsVersion, setReviewsVersion] = useState(0);
   const { refresh } = useConnectivity();
+  const payment = useCoursePayment(id);
   const title =
     load.status === 'ready'
       ? load.view.course.title
@@ -122,6 +125,13 @@ export function CourseDetail({ id }: { id: string }) {
   }
 
   const { course, source, syncedAt } = load.view;
+  const online = source === 'server';
+  // Open on this device: enrolled on the server, or a voucher redeemed here that the server has not applied yet.
+  const enrolled = course.viewer.enrolled || (payment.state?.unlocked ?? false);
+  const unlocked = () => {
+    payment.reload();
+    reload();
+  };
   const lockedLessons = course.modules.flatMap((m) => m.lessons).filter((l) => l.locked).length;
   return (
     <main id="main" className="page course">
@@ -164,7 +174,12 @@ export function CourseDetail({ id }: { id: string }) {
             <dd>{f.number(course.enrollmentCount)}</dd>
           </div>
         </dl>
-        <EnrollAction courseId={course.id} enrolled={course.viewer.enrolled} online={source === 'server'} />
+        <CoursePaymentState state={payment.state} />
+        {course.price && !enrolled ? (
+          <PurchasePanel courseId={course.id} price={course.price} online={online} onUnlocked={unlocked} />
+        ) : (
+          <EnrollAction courseId={course.id} enrolled={enrolled} online={online} />
+        )}
         {course.viewer.enrolled ? (
           <UnenrollAction
             courseId={course.id}
@@ -234,7 +249,7 @@ export function CourseDetail({ id }: { id: string }) {
                       ) : (
                         <Link
                           href={
-                            course.viewer.enrolled
+                            enrolled
                               ? `/learn/${course.id}/lessons/${l.id}`
                               : `/courses/${course.id}/lessons/${l.id}`
                           }

@@ -9,6 +9,7 @@ import { useSync } from '../../lib/sync.tsx';
 import { useFocusHeading } from '../../lib/use-focus-heading.ts';
 import { useLoad } from '../../lib/use-load.ts';
 import { OfflineNotices } from './OfflineUpdates.tsx';
+import { PaymentNoticesBanner } from '../purchases/MyPurchases.tsx';
 import { ProgressBar } from './ProgressBar.tsx';
 
 /** My Learning: enrolled courses with progress, where to continue, what is due. Works offline from the local store. */
@@ -29,6 +30,7 @@ export function MyLearning() {
         <Banner tone="info">{t('learning.offline')}</Banner>
       ) : null}
       <OfflineNotices />
+      <PaymentNoticesBanner />
       {state.status === 'ready' && state.data.items.length === 0 ? (
         <EmptyState
           title={t('learning.empty.title')}

@@ -1,0 +1,154 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { CourseDetail } from '@lyceum/contracts';
+import { expectNoSeriousA11yViolations, launchChromium } from '@lyceum/testing';
+import { chromiumFor, shot, signInThroughUi, startWebCore } from '../test-support/e2e.ts';
+import { stopAll, type Device } from '../test-support/devices.ts';
+import { cards, paidCourse, payByCard, serverHasPayments } from '../test-support/payments.ts';
+import { startSyncServer, type Account, type SyncServerProcess } from '../test-support/sync-server.ts';
+
+const chromium = chromiumFor('desktop buy-course e2e');
+
+describe.skipIf(!chromium || !serverHasPayments)(
+  'buying a course (web mode in Chromium, sandbox gateway)',
+  () => {
+    let server: SyncServerProcess;
+    let core: Device;
+    let browser: Browser;
+    let page: Page;
+    let student: Account;
+    const courses: Record<'ok' | 'declined' | 'confirm', CourseDetail> = {} as never;
+
+    const enrollmentOf = async (courseId: string) =>
+      server.sql('SELECT status, source FROM enrollments WHERE user_id = $1 AND course_id = $2', [
+        student.id,
+        courseId,
+      ]);
+
+    /** Open the course page, press Buy, and answer the checkout tab the app opened. */
+    async function startCheckout(course: CourseDetail): Promise<Page> {
+      await page.goto(`${core.url}/courses/${course.id}`);
+      await page.getByRole('heading', { level: 1, name: course.title }).waitFor();
+      const popup = page.waitForEvent('popup');
+      await page.getByRole('button', { name: 'Buy', exact: true }).click();
+      const checkout = await popup;
+      await checkout.waitForLoadState();
+      await checkout.getByLabel('Card number').waitFor();
+      await page.getByTestId('checkout-waiting').waitFor();
+      return checkout;
+    }
+
+    beforeAll(async () => {
+      server = await startSyncServer();
+      const teacher = await server.user('instructor', 'Ada Teacher');
+      courses.ok = await server.publishedCourse(teacher, paidCourse('Paid course 4242'));
+      courses.declined = await server.publishedCourse(teacher, paidCourse('Paid course 0002'));
+      courses.confirm = await server.publishedCourse(teacher, paidCourse('Paid course 3155', 2500, 'USD'));
+      student = await server.user('student', 'Bea Buyer');
+      core = await startWebCore(server.url, 'lyceum-desktop-buy-', { sync: { debounceMs: 100 } });
+      browser = await launchChromium();
+      page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await page.goto(core.launchUrl);
+      await signInThroughUi(page, student);
+    });
+
+    afterAll(() => stopAll({ browser, core, server }));
+
+    it('shows the price in the student’s currency format, and the page passes axe in light and dark', async () => {
+      await page.goto(`${core.url}/courses/${courses.ok.id}`);
+      await page.getByRole('heading', { level: 1, name: courses.ok.title }).waitFor();
+      expect(await page.getByTestId('purchase-price').innerText()).toBe('€19.00');
+      await expectNoSeriousA11yViolations(page, 'paid course page, light');
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await expectNoSeriousA11yViolations(page, 'paid course page, dark');
+      await page.emulateMedia({ colorScheme: 'light' });
+      // Keyboard: the Buy button and the code field are reachable by Tab.
+      await page.getByRole('button', { name: 'Buy', exact: true }).focus();
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('autocomplete'))).toBe('off');
+      await shot(page, '60-paid-course');
+    });
+
+    it('4242…: pays on the sandbox’s hosted page, and the course unlocks in the app within 2 s, without a reload', async () => {
+      const checkout = await startCheckout(courses.ok);
+      await expectNoSeriousA11yViolations(page, 'waiting for the payment');
+      const marker = await page.evaluate(() => ((window as { stay?: number }).stay = Math.random()));
+      await payByCard(checkout, cards.succeeds);
+      await checkout.getByRole('heading', { name: 'Thank you' }).waitFor();
+      const paidAt = Date.now();
+      await page.getByTestId('study-link').waitFor({ timeout: 5000 });
+      const unlockMs = Date.now() - paidAt;
+      console.log(`[buy-course] paid → unlocked in the app: ${unlockMs} ms`);
+      expect(unlockMs).toBeLessThanOrEqual(2000);
+      // The same document (no reload happened).
+      expect(await page.evaluate(() => (window as { stay?: number }).stay)).toBe(marker);
+      expect(await enrollmentOf(courses.ok.id)).toEqual([{ status: 'active', source: 'purchase' }]);
+      await checkout.close();
+      await page.getByTestId('study-link').click();
+      await page.getByRole('link', { name: 'Chapter one', exact: true }).click();
+      await page.getByText('The part you pay for.').waitFor();
+      await shot(page, '61-bought');
+    });
+
+    it('…0002: the decline shows the gateway’s reason and no enrollment is made', async () => {
+      const checkout = await startCheckout(courses.declined);
+      await payByCard(checkout, cards.declined);
+      await checkout.getByRole('alert').waitFor();
+      expect(await checkout.getByRole('alert').innerText()).toContain('Your card was declined.');
+      await expect
+        .poll(
+          () =>
+            page
+              .getByTestId('payment-failure')
+              .innerText()
+              .catch(() => ''),
+          { timeout: 10_000 },
+        )
+        .toBe('Your payment did not go through: Your card was declined.');
+      await expectNoSeriousA11yViolations(page, 'payment declined');
+      await shot(page, '62-declined');
+      expect(await enrollmentOf(courses.declined.id)).toEqual([]);
+      expect(await page.getByTestId('study-link').count()).toBe(0);
+      await checkout.close();
+    });
+
+    it('…3155: the payment needs the confirmation step; once confirmed the course unlocks', async () => {
+      const checkout = await startCheckout(courses.confirm);
+      await payByCard(checkout, cards.needsConfirmation);
+      await checkout.getByRole('heading', { name: 'Confirm this payment' }).waitFor();
+      // Not paid before the confirmation.
+      expect(await enrollmentOf(courses.confirm.id)).toEqual([]);
+      expect(await page.getByTestId('study-link').count()).toBe(0);
+      await checkout.getByRole('button', { name: 'Complete authentication' }).click();
+      await checkout.getByRole('heading', { name: 'Thank you' }).waitFor();
+      await page.getByTestId('study-link').waitFor({ timeout: 5000 });
+      expect(await enrollmentOf(courses.confirm.id)).toEqual([{ status: 'active', source: 'purchase' }]);
+      await checkout.close();
+    });
+
+    it('My purchases lists the orders with status, amount, date and receipt; keyboard and axe', async () => {
+      await page.getByRole('link', { name: 'My purchases' }).click();
+      await page.getByRole('heading', { level: 1, name: 'My purchases' }).waitFor();
+      const rows = page.getByTestId('order');
+      await expect.poll(() => rows.count()).toBe(3);
+      const text = await page.getByTestId('orders').innerText();
+      expect(text).toContain('Paid course 4242');
+      expect(text).toContain('€19.00');
+      expect(text).toContain('$25.00');
+      expect(text).toContain('Waiting for payment');
+      expect(text).toContain('Your card was declined.');
+      await expectNoSeriousA11yViolations(page, 'my purchases, light');
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await expectNoSeriousA11yViolations(page, 'my purchases, dark');
+      await page.emulateMedia({ colorScheme: 'light' });
+      const row = rows.filter({ hasText: 'Paid course 4242' });
+      const receipt = page.waitForEvent('popup');
+      await row.getByRole('link', { name: /Receipt/ }).click();
+      const receiptPage = await receipt;
+      await receiptPage.waitForLoadState();
+      expect(await receiptPage.content()).toContain('Paid course 4242');
+      await receiptPage.close();
+      await shot(page, '63-my-purchases');
+    });
+  },
+);

@@ -1,0 +1,81 @@
+import { useId, useState, type FormEvent } from 'react';
+import type { OrderView } from '../../../core/payments-schemas.ts';
+import { Banner } from '../../components/Banner.tsx';
+import { Button } from '../../components/Button.tsx';
+import { useT } from '../../i18n/use-t.ts';
+import { failureMessage } from '../../lib/api.ts';
+import { paymentsApi } from '../../lib/payments-api.ts';
+
+/** Ask for a refund of an order (the server applies the policy and says why when it refuses). */
+export function RefundRequest({ order, onDone }: { order: OrderView; onDone: () => void }) {
+  const t = useT();
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState(false);
+  const id = useId();
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!reason.trim()) {
+      setError(t('refund.reasonRequired'));
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      await paymentsApi.refund(order.id, { reason: reason.trim() });
+      setDone(true);
+      setOpen(false);
+      onDone();
+    } catch (err) {
+      setError(failureMessage(err, t('refund.failed')));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (done) return <Banner tone="success">{t('refund.requested')}</Banner>;
+  if (!open)
+    return (
+      <Button
+        variant="ghost"
+        onClick={() => setOpen(true)}
+        aria-label={t('refund.askFor', { title: order.courseTitle })}
+      >
+        {t('refund.ask')}
+      </Button>
+    );
+  return (
+    <form className="refund" onSubmit={(e) => void submit(e)} noValidate>
+      <label htmlFor={id} className="field__label">
+        {t('refund.reason', { title: order.courseTitle })}
+      </label>
+      <textarea
+        id={id}
+        className="field__input"
+        rows={2}
+        maxLength={500}
+        value={reason}
+        onChange={(e) => setReason(e.target.value)}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+        autoFocus
+      />
+      {error ? (
+        <p className="field__error" id={`${id}-error`} role="alert" data-testid="refund-error">
+          {error}
+        </p>
+      ) : null}
+      <p className="refund__actions">
+        <Button type="submit" variant="primary" busy={busy} busyLabel={t('refund.sending')}>
+          {t('refund.send')}
+        </Button>
+        <Button variant="ghost" onClick={() => setOpen(false)}>
+          {t('common.cancel')}
+        </Button>
+      </p>
+    </form>
+  );
+}
