@@ -1,4 +1,5 @@
 import http from 'node:http';
+import express from 'express';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
@@ -18,6 +19,8 @@ import { createEnrollmentModule } from './modules/enrollment/index.ts';
 import { createProgressModule } from './modules/progress/index.ts';
 import { createSyncModule } from './modules/sync/index.ts';
 import { createPaymentOffers } from './modules/payments/offers.ts';
+import { ApiError } from './http/errors.ts';
+import { createPaymentsModule, WEBHOOK_PATH } from './modules/payments/index.ts';
 import { createContentModule } from './modules/content/index.ts';
 import { createMediaModule } from './modules/media/index.ts';
 import { createMetrics } from './lib/metrics.ts';
@@ -103,7 +106,23 @@ export async function createServer(opts: ServerOptions) {
     users: identity.accounts,
     enrollment,
   });
-  const offers = createPaymentOffers({ ...deps, catalog: catalog.reader, users: identity.accounts });
+  const offers = createPaymentOffers({
+    ...deps,
+    catalog: catalog.reader,
+    users: identity.accounts,
+    progress: () => progress.summaries,
+    // INTEGRATION POINT (P-core): the payments module's active gateway, once it is composed here.
+    gateway: () => {
+      throw new ApiError('gateway_unavailable', 'No payment gateway is configured on this server');
+    },
+  });
+  const payments = await createPaymentsModule({
+    ...deps,
+    catalog: catalog.reader,
+    users: identity.accounts,
+    publicUrl,
+    pokeDevices: () => sync.sequencer.kick(),
+  });
   const sync = createSyncModule({
     ...deps,
     modules: { identity, catalog, enrollment, progress, vouchers: offers.vouchers },
@@ -155,6 +174,7 @@ export async function createServer(opts: ServerOptions) {
     ...content.routes,
     ...analytics.routes,
     ...offers.routes,
+    ...payments.routes,
   ];
   const app = createHttpApp({
     routes,
@@ -164,6 +184,11 @@ export async function createServer(opts: ServerOptions) {
     trustProxy: config.TRUST_PROXY,
     limits: cluster.limits,
     validateResponses: opts.validateResponses ?? false,
+    // The payment webhook's signature is over the raw body; the sandbox's hosted pages post forms.
+    bodyParsers: [
+      { path: WEBHOOK_PATH, parser: express.raw({ type: () => true, limit: '1mb' }) },
+      { path: '/sandbox', parser: express.urlencoded({ extended: false, limit: '16kb' }) },
+    ],
     earlyMounts: [content.delivery, ...analytics.collector.earlyMounts],
     mounts: [
       { path: '/admin', router: consoleRouter() },
@@ -200,6 +225,7 @@ export async function createServer(opts: ServerOptions) {
     media,
     analytics,
     offers,
+    payments,
     collector: analytics.collector,
     /** Emit to the API nodes' clients without serving any (the processor's `analytics:changed`); needs REDIS_URL. */
     async emitThroughCluster(): Promise<boolean> {
@@ -249,7 +275,9 @@ export async function createServer(opts: ServerOptions) {
         users: identity.accounts,
       });
       const addr = server.address() as AddressInfo;
-      return `http://${host.includes(':') ? `[${host}]` : host}:${addr.port}`;
+      const baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${addr.port}`;
+      payments.listening(baseUrl);
+      return baseUrl;
     },
     /**
      * Graceful shutdown, each part after those that use it: stop accepting HTTP, close socket.io, drain in-flight
@@ -262,6 +290,7 @@ export async function createServer(opts: ServerOptions) {
         const drained = server ? stopAccepting(server) : Promise.resolve();
         gateway?.close();
         await drained;
+        payments.close();
         await sources?.stop();
         await sync.stop();
         await media.stop();

@@ -30,6 +30,8 @@ export interface HttpOptions {
    * content delivery). Their errors still reach the error handler.
    */
   earlyMounts?: { path: string; router: express.Router }[];
+  /** Body parsers for some paths, run before the JSON parser (a webhook's raw body, a hosted page's form posts). */
+  bodyParsers?: { path: string; parser: express.RequestHandler }[];
   /** Express "trust proxy": whose X-Forwarded-For gives the client address (TRUST_PROXY); default loopback. */
   trustProxy?: boolean | number | string;
   /** The shared rate limits that routes with `rateLimit` count against. */
@@ -104,6 +106,7 @@ export function createHttpApp(opts: HttpOptions): Express {
   );
   // xAPI statement batches from outside learning tools may be larger than any other request.
   app.use('/xapi', express.json({ limit: '5mb', strict: true }));
+  for (const b of opts.bodyParsers ?? []) app.use(b.path, b.parser);
   app.use(express.json({ limit: opts.bodyLimit ?? '2mb', strict: true }));
 
   app.get('/health', (_req, res) => {
