@@ -19,7 +19,6 @@ import { createEnrollmentModule } from './modules/enrollment/index.ts';
 import { createProgressModule } from './modules/progress/index.ts';
 import { createSyncModule } from './modules/sync/index.ts';
 import { createPaymentOffers } from './modules/payments/offers.ts';
-import { ApiError } from './http/errors.ts';
 import { createPaymentsModule, WEBHOOK_PATH } from './modules/payments/index.ts';
 import { createContentModule } from './modules/content/index.ts';
 import { createMediaModule } from './modules/media/index.ts';
@@ -111,10 +110,8 @@ export async function createServer(opts: ServerOptions) {
     catalog: catalog.reader,
     users: identity.accounts,
     progress: () => progress.summaries,
-    // INTEGRATION POINT (P-core): the payments module's active gateway, once it is composed here.
-    gateway: () => {
-      throw new ApiError('gateway_unavailable', 'No payment gateway is configured on this server');
-    },
+    // The payments core's active gateway (composed just below; read when a refund is asked).
+    gateway: () => payments.gateway,
   });
   const payments = await createPaymentsModule({
     ...deps,
@@ -122,6 +119,7 @@ export async function createServer(opts: ServerOptions) {
     users: identity.accounts,
     publicUrl,
     pokeDevices: () => sync.sequencer.kick(),
+    applyGatewayRefund: offers.applyGatewayRefund,
   });
   const sync = createSyncModule({
     ...deps,
