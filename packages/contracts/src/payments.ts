@@ -134,8 +134,8 @@ export const StripeCheckoutSession = z.object({
   status: z.enum(['open', 'complete', 'expired']).nullable(),
   payment_status: z.enum(['paid', 'unpaid', 'no_payment_required']),
   amount_total: z.number().int().nullable(),
-  /** Before tax (with Stripe automatic tax the total adds it). */
-  amount_subtotal: z.number().int().nullable().optional(),
+  /** With Stripe automatic tax the total adds the tax (prices are tax-exclusive). */
+  total_details: z.object({ amount_tax: z.number().int().optional() }).nullable().optional(),
   currency: z.string().nullable(),
   client_reference_id: z.string().nullable(),
   metadata: z.record(z.string(), z.string()).nullable(),

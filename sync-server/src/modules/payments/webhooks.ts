@@ -66,7 +66,7 @@ export function webhookHandler(deps: WebhookDeps) {
     const r = await fulfilOrder(tx, {
       orderId,
       paymentIntentId: s.data.payment_intent,
-      amountMinor: s.data.amount_subtotal ?? s.data.amount_total ?? -1,
+      amountMinor: (s.data.amount_total ?? -1) - (s.data.total_details?.amount_tax ?? 0),
       currency: (s.data.currency ?? '').toUpperCase(),
       gateway: gatewayName,
     });

@@ -32,6 +32,10 @@ export function verifyStripeWebhook(
 ): StripeEvent {
   if (!signatureHeader)
     throw new ApiError('webhook_signature_invalid', 'The Stripe-Signature header is missing');
+  // The SDK only refuses old timestamps; one far in the future is refused too (a clock or a forgery).
+  const t = /(?:^|,)t=(\d+)/.exec(signatureHeader)?.[1];
+  if (t && Number(t) - Date.now() / 1000 > toleranceSeconds)
+    throw new ApiError('webhook_signature_invalid', 'The webhook signature is dated in the future');
   let json: unknown;
   try {
     json = Stripe.webhooks.constructEvent(rawBody, signatureHeader, secret, toleranceSeconds);
