@@ -7,6 +7,7 @@ import { learningCases } from './learning.cases.ts';
 import { syncCases } from './sync.cases.ts';
 import { contentCases } from './content.cases.ts';
 import { analyticsCases } from './analytics.cases.ts';
+import { paymentsCases } from './payments.cases.ts';
 import { courseWorld } from './world.ts';
 
 /**
@@ -20,6 +21,7 @@ const cases: Record<string, Case> = {
   ...analyticsCases,
   ...syncCases,
   ...contentCases,
+  ...paymentsCases,
 };
 
 let t: TestServer;
