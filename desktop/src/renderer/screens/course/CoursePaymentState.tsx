@@ -33,7 +33,9 @@ export function CoursePaymentState({ state }: { state: CoursePaymentView | null 
     return (
       <Banner tone="error">
         <span data-testid="course-lock">
-          {t('payments.locked', { reason: localError(state.lock.code, state.lock.message) })}
+          <strong>{t('payments.locked', { reason: localError(state.lock.code, state.lock.message) })}</strong>
+          <br />
+          {t('payments.lockedBody')}
         </span>
       </Banner>
     );
