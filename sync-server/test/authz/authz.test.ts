@@ -8,6 +8,7 @@ import { syncCases } from './sync.cases.ts';
 import { contentCases } from './content.cases.ts';
 import { analyticsCases } from './analytics.cases.ts';
 import { paymentsCases } from './payments.cases.ts';
+import { paymentOffersCases } from './payment-offers.cases.ts';
 import { courseWorld } from './world.ts';
 
 /**
@@ -22,6 +23,7 @@ const cases: Record<string, Case> = {
   ...syncCases,
   ...contentCases,
   ...paymentsCases,
+  ...paymentOffersCases,
 };
 
 let t: TestServer;
