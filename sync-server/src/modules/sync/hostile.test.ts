@@ -97,6 +97,8 @@ function carrying(name: Name, s: string) {
       return envelope(name, { timezone: s });
     case 'rateCourse':
       return envelope(name, { courseId: course.id, stars: 4, review: s });
+    case 'redeemVoucher':
+      return envelope(name, { courseId: course.id, code: s });
   }
 }
 
