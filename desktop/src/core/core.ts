@@ -33,6 +33,10 @@ import { previewService } from './services/preview.ts';
 import { paymentsService } from './payments/service.ts';
 import { paymentRoutes } from './api/payment-routes.ts';
 import { CoreError } from './errors.ts';
+import { notificationsService } from './notifications/service.ts';
+import { notificationRoutes } from './api/notification-routes.ts';
+import { markReadLocally } from './notifications/inbox.ts';
+import { wantsDeviceAlert } from './notifications/preferences.ts';
 import { createAnalytics, type AnalyticsDeps } from './analytics/index.ts';
 import { catalogCache } from './store/catalog-cache.ts';
 import { identityRepo } from './store/identity.ts';
@@ -178,6 +182,13 @@ export async function startCore(opts: CoreOptions) {
           }),
       onError: opts.onError,
     });
+    const notifications = notificationsService({
+      db: store.db,
+      settings,
+      sync,
+      wants: (type) => wantsDeviceAlert(store.db, type),
+      markRead: (body) => markReadLocally(store.db, body, new Date().toISOString()),
+    });
     // Offline copies requested while offline (or that failed) continue after each successful sync.
     sync.onChange(() => {
       void payments.afterSync().catch((err: unknown) => opts.onError?.(err));
@@ -217,6 +228,7 @@ export async function startCore(opts: CoreOptions) {
         ...ratingRoutes({ ratings }),
         ...paymentRoutes({ payments }),
         ...teachRoutes({ teaching }),
+        ...notificationRoutes({ notifications }),
         ...contentRoutes({ learning, downloads }),
         ...previewRoutes({ preview: previewService({ catalog, media: downloads.media }) }),
         ...analyticsRoutes({ learning, insights: analytics.insights }),
@@ -233,6 +245,7 @@ export async function startCore(opts: CoreOptions) {
     if (opts.downloads?.autoStart !== false) downloads.start();
     teaching.start();
     analytics.start();
+    notifications.start();
     return {
       url: api.origin,
       launchUrl: api.launchUrl,
@@ -250,7 +263,9 @@ export async function startCore(opts: CoreOptions) {
       downloads,
       teaching,
       analytics,
+      notifications,
       async close() {
+        notifications.close();
         await analytics.close();
         await teaching.close();
         await downloads.close();

@@ -12,6 +12,7 @@ import {
   quizAttempts,
   syncState,
 } from '../store/tables.ts';
+import { notifications } from '../notifications/tables.ts';
 
 /** The account whose data the synced tables hold (they hold one account's at a time). */
 const OWNER = 'sync.owner';
@@ -46,6 +47,7 @@ export function accountData(o: { db: LocalDb; cache: CatalogCache; settings: Set
     db.delete(lessonProgress).run();
     db.delete(quizAttempts).run();
     db.delete(preferences).run();
+    db.delete(notifications).run();
     o.cache.clearDetails();
   }
 
