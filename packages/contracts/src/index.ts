@@ -13,3 +13,4 @@ export * from './analytics/index.ts';
 export * from './http-range.ts';
 export * from './payments.ts';
 export * from './payment-offers.ts';
+export * from './notifications.ts';
