@@ -62,7 +62,6 @@ export function checkoutService(deps: CheckoutDeps) {
 
   async function quote(code: string | undefined, courseId: string, userId: string) {
     if (!code) return null;
-    // INTEGRATION POINT (P-offers): coupons come from payments/coupons; until they are wired, a code is refused.
     if (!deps.coupons)
       throw new ApiError('validation_failed', 'Coupons are not available on this server yet');
     return deps.coupons.quoteCoupon(db, { code, courseId, userId });

@@ -21,8 +21,10 @@ export interface PaymentsModuleDeps extends ModuleDeps {
   publicUrl: string;
   /** Number the committed enrollment changes now, so the students' devices are poked (sync sequencer kick). */
   pokeDevices: () => void;
-  /** Payment offers' refund handling; default: payments/refunds (INTEGRATION POINT until it lands: null). */
+  /** Payment offers' charge.refunded handling (payments/refunds/apply.ts); null: recorded, not applied. */
   applyGatewayRefund?: ApplyGatewayRefund | null;
+  /** After the commit that marked an order paid (payment offers: the receipt email). */
+  onPaid?: (orderId: string) => Promise<unknown>;
   /** Sandbox only: how long a bank transfer takes (ms). */
   sandboxAsyncDelayMs?: number;
 }
@@ -63,7 +65,6 @@ export async function createPaymentsModule(deps: PaymentsModuleDeps) {
   }
 
   const coupons: CouponPort = { quoteCoupon, consumeCoupon, releaseCoupon };
-  // INTEGRATION POINT (P-offers): applyGatewayRefund from payments/refunds once it lands.
   const applyGatewayRefund = deps.applyGatewayRefund ?? null;
   const orders = orderReads(db, async (ids) => {
     const refs = await Promise.all(ids.map((id) => deps.catalog.getCourse(id)));
@@ -86,6 +87,7 @@ export async function createPaymentsModule(deps: PaymentsModuleDeps) {
     applyGatewayRefund,
     releaseCoupon,
     onEnrollmentChanged: deps.pokeDevices,
+    onPaid: deps.onPaid,
   });
 
   return {

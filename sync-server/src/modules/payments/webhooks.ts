@@ -16,7 +16,12 @@ import { gatewayEvents, orders } from './tables.ts';
 /** Payment offers' refund handling (payments/refunds): order refunded / partially_refunded, enrollment, ledger. */
 export type ApplyGatewayRefund = (
   tx: PaymentsTx,
-  args: { paymentIntentId: string; amountRefundedMinor: number; refundIds: string[] },
+  args: {
+    paymentIntentId: string;
+    amountRefundedMinor: number;
+    refundIds: string[];
+    refunds?: { id: string; amountMinor: number }[];
+  },
 ) => Promise<unknown>;
 
 export interface WebhookDeps {
@@ -29,6 +34,8 @@ export interface WebhookDeps {
   releaseCoupon: ((tx: PaymentsTx, orderId: string) => Promise<unknown>) | null;
   /** After a commit that changed enrollments: poke the students' devices. */
   onEnrollmentChanged: () => void;
+  /** After the commit that marked an order paid (the receipt email). */
+  onPaid?: (orderId: string) => Promise<unknown>;
 }
 
 const Uuid = z.uuid();
@@ -41,6 +48,8 @@ interface Handled {
   outcome: string;
   orderId: string | null;
   enrollmentChanged: boolean;
+  /** This event marked the order paid. */
+  paid?: boolean;
 }
 
 /**
@@ -133,15 +142,16 @@ export function webhookHandler(deps: WebhookDeps) {
         return { outcome: r.outcome, orderId: order.id, enrollmentChanged: false };
       changed = true;
     }
-    // INTEGRATION POINT (P-offers): refunds/ applies the refund (order status, enrollment, ledger).
+    // Payment offers' refunds/ applies it (order status, enrollment, ledger).
     if (!deps.applyGatewayRefund)
       return { outcome: 'refund_not_applied', orderId: order.id, enrollmentChanged: changed };
     await deps.applyGatewayRefund(tx, {
       paymentIntentId: charge.payment_intent!,
       amountRefundedMinor: charge.amount_refunded,
       refundIds: charge.refunds?.data.map((r) => r.id) ?? [],
+      refunds: charge.refunds?.data.map((r) => ({ id: r.id, amountMinor: r.amount })),
     });
-    return { outcome: 'refunded', orderId: order.id, enrollmentChanged: true };
+    return { outcome: 'refunded', orderId: order.id, enrollmentChanged: true, paid: changed };
   }
 
   function dispatch(tx: PaymentsTx, event: StripeEvent): Promise<Handled> | Handled {
@@ -181,6 +191,12 @@ export function webhookHandler(deps: WebhookDeps) {
         return handled;
       });
       if (r?.enrollmentChanged) deps.onEnrollmentChanged();
+      if (r && r.orderId && (r.outcome === 'fulfilled' || r.paid) && deps.onPaid)
+        deps
+          .onPaid(r.orderId)
+          .catch((err: unknown) =>
+            deps.logger.warn({ err, orderId: r.orderId }, 'after-payment step (receipt) failed'),
+          );
       if (r && r.outcome !== 'fulfilled' && r.outcome !== 'ignored')
         deps.logger.debug({ eventId: event.id, type: event.type, outcome: r.outcome }, 'payment webhook');
       return { received: true, duplicate: r === null };
