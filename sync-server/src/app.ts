@@ -20,12 +20,8 @@ import { createProgressModule } from './modules/progress/index.ts';
 import { createSyncModule } from './modules/sync/index.ts';
 import { createPaymentOffers } from './modules/payments/offers.ts';
 import { createPaymentsModule, WEBHOOK_PATH } from './modules/payments/index.ts';
-import { paymentAdminRoutes } from './modules/payments/admin-routes.ts';
-import { withFunnelEvents } from './modules/payments/funnel-events.ts';
 import { createContentModule } from './modules/content/index.ts';
 import { createMediaModule } from './modules/media/index.ts';
-import { createNotificationsModule } from './modules/notifications/index.ts';
-import { createScheduleModule } from './modules/notifications/schedule/index.ts';
 import { createMetrics } from './lib/metrics.ts';
 import { consoleRouter } from './http/console.ts';
 import { createAnalyticsModule } from './modules/analytics/index.ts';
@@ -166,41 +162,19 @@ export async function createServer(opts: ServerOptions) {
     },
     emit: (rooms, event, payload) => void socketIo()?.to(rooms).emit(event, payload),
   });
-  const notifications = createNotificationsModule({
-    ...deps,
-    emit: (rooms, event, payload) => void socketIo()?.to(rooms).emit(event, payload),
-  });
-  // The job scheduler gets a few connections of its own (it keeps one for LISTEN); none are opened while it is off.
-  const schedulerDatabase = connectDatabase(url, 3);
-  const schedule = createScheduleModule({
-    pool: database.pool,
-    workerPool: schedulerDatabase.pool,
-    logger,
-    secret: jwtSecret,
-    publicUrl,
-    pollIntervalMs: config.SCHEDULER_POLL_MS,
-    hooks: () => ({ send: notifications.send }),
-  });
   // --- end modules ---
 
-  const routes = withFunnelEvents(
-    [
-      ...identity.routes,
-      ...catalog.routes,
-      ...enrollment.routes,
-      ...progress.routes,
-      ...sync.routes,
-      ...content.routes,
-      ...analytics.routes,
-      ...offers.routes,
-      ...payments.routes,
-      ...notifications.routes,
-      ...schedule.routes,
-      ...paymentAdminRoutes({ db: database.db, pool: database.pool }),
-    ],
-    database.db,
-    logger,
-  );
+  const routes = [
+    ...identity.routes,
+    ...catalog.routes,
+    ...enrollment.routes,
+    ...progress.routes,
+    ...sync.routes,
+    ...content.routes,
+    ...analytics.routes,
+    ...offers.routes,
+    ...payments.routes,
+  ];
   const app = createHttpApp({
     routes,
     auth: identity.authenticator,
@@ -251,8 +225,6 @@ export async function createServer(opts: ServerOptions) {
     analytics,
     offers,
     payments,
-    notifications,
-    schedule,
     collector: analytics.collector,
     /** Emit to the API nodes' clients without serving any (the processor's `analytics:changed`); needs REDIS_URL. */
     async emitThroughCluster(): Promise<boolean> {
@@ -292,7 +264,6 @@ export async function createServer(opts: ServerOptions) {
       sync.start();
       media.start();
       if (config.ANALYTICS_PROCESSOR !== 'off') await analytics.startProcessor();
-      if (config.SCHEDULER === 'on') await schedule.start();
       // Database and file sources of the collector: the outbox relay, SQL pollers, the drop folder.
       sources = startCollectorSources({
         pool: database.pool,
@@ -322,12 +293,10 @@ export async function createServer(opts: ServerOptions) {
         await sources?.stop();
         await sync.stop();
         await media.stop();
-        await schedule.stop();
         await analytics.close();
         await detachedIo?.close();
         await cluster.close();
         await processorDatabase.close();
-        await schedulerDatabase.close();
         await database.close();
         await embedded?.stop();
       })();
