@@ -1,0 +1,201 @@
+// npm run bench:payments — 2,000 checkouts completed through the sandbox gateway at once, each webhook delivered
+// twice: fulfilled orders/s, webhook acknowledgement p50/p99, double enrollments (must be 0), beside a bare Express
+// route measured with autocannon in the same run. The sync server runs in this process (the sandbox's delivery
+// queue, which sends the webhooks and times their acknowledgements, lives in it); PostgreSQL is embedded.
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { pino } from 'pino';
+import type { CheckoutResponse } from '@lyceum/contracts';
+import { freePort } from '@lyceum/testing';
+import { createServer } from '../../sync-server/src/app.ts';
+import { loadConfig } from '../../sync-server/src/config.ts';
+import { startEmbeddedPostgres } from '../../sync-server/src/db/embedded.ts';
+import { createCourse } from '../../sync-server/test/factories.ts';
+import { runLoad } from './lib/load.ts';
+import { repoRoot, startProcess } from './lib/processes.ts';
+
+const ORDERS = Number(process.env.BENCH_ORDERS ?? 2000);
+const COURSES = 10;
+/** Requests in flight at once from the "students" (checkouts, then payments). */
+const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 100);
+const log = (m: string) => console.log(`[bench:payments] ${m}`);
+
+async function pooled<T>(items: T[], width: number, fn: (item: T) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(width, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
+}
+
+const quantile = (sorted: number[], q: number) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : NaN;
+
+async function main() {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'lyceum-bench-payments-'));
+  await fs.chmod(dir, 0o755);
+  const db = await startEmbeddedPostgres(path.join(dir, 'postgres'));
+  const children: { stop(): Promise<void> }[] = [];
+  let server: Awaited<ReturnType<typeof createServer>> | null = null;
+  try {
+    const config = loadConfig({
+      DATABASE_URL: db.url,
+      LYCEUM_DATA_DIR: dir,
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      SEED_DEMO: 'false',
+      LOG_LEVEL: 'warn',
+      DB_POOL_SIZE: '20',
+      ANALYTICS_PROCESSOR: 'off',
+    });
+    // Receipts go to a mailer that drops them: the bench measures payments, not mail.
+    server = await createServer({
+      config,
+      logger: pino({ level: 'warn' }),
+      mailer: { send: async () => {} },
+    });
+    const port = await freePort();
+    const url = await server.listen(port, '127.0.0.1');
+    const pool = server.database.pool;
+    const sandbox = server.payments.sandbox;
+    if (!sandbox) throw new Error('bench:payments runs against the sandbox gateway: unset STRIPE_SECRET_KEY');
+
+    // Seed: an instructor, paid courses, students with access tokens.
+    const teacher = await server.identity.accounts.createUser({
+      email: 'teacher@bench.test',
+      password: 'Bench-Passw0rd-42',
+      name: 'Teacher',
+      role: 'instructor',
+    });
+    const courses = await Promise.all(
+      Array.from({ length: COURSES }, (_, i) =>
+        createCourse(pool, { ownerId: teacher.id, priceCents: 1900 + 100 * i, status: 'published' }),
+      ),
+    );
+    const ids = (
+      await pool.query<{ id: string }>(
+        `INSERT INTO users (id, email, name, password_hash, role)
+         SELECT gen_random_uuid(), 'buyer' || g || '@bench.test', 'Buyer ' || g, 'x', 'student'
+           FROM generate_series(1, $1::int) g RETURNING id`,
+        [ORDERS],
+      )
+    ).rows.map((r) => r.id);
+    const tokens: string[] = [];
+    for (const id of ids) {
+      const row = await server.identity.accounts.findById(id);
+      tokens.push((await server.identity.sessions.issue(row!)).accessToken);
+    }
+    log(`seeded ${COURSES} paid courses and ${ORDERS} students`);
+
+    // Baseline: a bare Express route with the same load tool, in the same run.
+    const helloPort = await freePort();
+    const hello = await startProcess(
+      path.join(repoRoot, 'scripts/bench/hello-server.ts'),
+      [],
+      { PORT: String(helloPort) },
+      helloPort,
+      '/ready',
+    );
+    children.push(hello);
+    const baseline = await runLoad({
+      name: 'bare Express hello',
+      url: hello.url,
+      connections: 16,
+      durationSeconds: 5,
+      next: () => ({ method: 'GET', path: '/hello' }),
+    });
+
+    // 1. Checkouts, all at once.
+    const orders: { orderId: string; session: string }[] = [];
+    let t0 = performance.now();
+    await pooled(
+      ids.map((_, i) => i),
+      IN_FLIGHT,
+      async (i) => {
+        const r = await fetch(`${url}/api/v1/courses/${courses[i % COURSES]!.id}/checkout`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${tokens[i]}`, 'content-type': 'application/json' },
+          body: '{}',
+        });
+        if (r.status !== 201) throw new Error(`checkout answered ${r.status}: ${await r.text()}`);
+        const b = (await r.json()) as CheckoutResponse;
+        orders.push({ orderId: b.orderId, session: b.checkoutUrl!.split('/').pop()! });
+      },
+    );
+    const checkoutSeconds = (performance.now() - t0) / 1000;
+    log(
+      `${ORDERS} checkouts in ${checkoutSeconds.toFixed(2)} s (${(ORDERS / checkoutSeconds).toFixed(0)}/s)`,
+    );
+
+    // 2. Every order paid with 4242… at once; every webhook delivered twice; until every order is paid.
+    sandbox.delivery.setChaos({ copies: [2, 2], maxDelayMs: 0 });
+    const stats = sandbox.delivery.stats;
+    stats.ackMs.length = 0;
+    t0 = performance.now();
+    await pooled(orders, IN_FLIGHT, async (o) => {
+      const r = await fetch(`${url}/sandbox/checkout/sessions/${o.session}/pay`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ card: '4242424242424242', expMonth: 12, expYear: 2099, cvc: '123' }),
+      });
+      if (r.status !== 200) throw new Error(`pay answered ${r.status}: ${await r.text()}`);
+      await r.arrayBuffer();
+    });
+    const paidAll = async () =>
+      (await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM orders WHERE status = 'paid'"))
+        .rows[0]!.n;
+    const deadline = Date.now() + 300_000;
+    while ((await paidAll()) < ORDERS) {
+      if (Date.now() > deadline) throw new Error('not every order was fulfilled in 5 minutes');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const fulfilSeconds = (performance.now() - t0) / 1000;
+    await sandbox.delivery.idle();
+
+    // 3. Exactly once?
+    const q = async (sql: string) => (await pool.query<{ n: number }>(sql)).rows[0]!.n;
+    const doubleCharges = await q(
+      "SELECT count(*)::int AS n FROM (SELECT order_id FROM ledger_entries WHERE kind = 'charge' GROUP BY order_id HAVING count(*) > 1) d",
+    );
+    const purchaseEnrollments = await q(
+      "SELECT count(*)::int AS n FROM enrollments WHERE source = 'purchase' AND status = 'active'",
+    );
+    const counted = await q('SELECT coalesce(sum(enrollment_count), 0)::int AS n FROM courses');
+    const doubleEnrollments = doubleCharges + Math.max(0, counted - purchaseEnrollments);
+    const acks = [...stats.ackMs].sort((a, b) => a - b);
+
+    const ordersPerSecond = ORDERS / fulfilSeconds;
+    const p50 = quantile(acks, 0.5);
+    const p99 = quantile(acks, 0.99);
+    console.log('');
+    console.log(`machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}`);
+    console.log(
+      `bare Express hello (autocannon, 16 connections, 5 s): ${baseline.rps.toFixed(0)} req/s, p50 ${baseline.p50.toFixed(1)} ms, p99 ${baseline.p99.toFixed(1)} ms`,
+    );
+    console.log(
+      `checkouts: ${ORDERS} in ${checkoutSeconds.toFixed(2)} s = ${(ORDERS / checkoutSeconds).toFixed(0)}/s`,
+    );
+    console.log(
+      `fulfilled orders: ${ORDERS} in ${fulfilSeconds.toFixed(2)} s = ${ordersPerSecond.toFixed(0)}/s (target ≥ 500) ${ordersPerSecond >= 500 ? 'met' : 'NOT MET'}`,
+    );
+    console.log(
+      `webhook acknowledgements: ${acks.length} deliveries (${stats.failedAttempts} failed attempts), p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms (target p99 ≤ 200) ${p99 <= 200 ? 'met' : 'NOT MET'}`,
+    );
+    console.log(
+      `double enrollments: ${doubleEnrollments} (orders charged twice: ${doubleCharges}; active purchase enrollments ${purchaseEnrollments}, course counters ${counted}) ${doubleEnrollments === 0 && purchaseEnrollments === ORDERS ? 'ok' : 'WRONG'}`,
+    );
+    if (doubleEnrollments !== 0 || purchaseEnrollments !== ORDERS) process.exitCode = 1;
+  } finally {
+    await server?.close().catch(() => {});
+    for (const c of children) await c.stop();
+    await db.stop();
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
