@@ -22,6 +22,8 @@ import { createPaymentOffers } from './modules/payments/offers.ts';
 import { createPaymentsModule, WEBHOOK_PATH } from './modules/payments/index.ts';
 import { createContentModule } from './modules/content/index.ts';
 import { createMediaModule } from './modules/media/index.ts';
+import { createNotificationsModule } from './modules/notifications/index.ts';
+import { createScheduleModule } from './modules/notifications/schedule/index.ts';
 import { createMetrics } from './lib/metrics.ts';
 import { consoleRouter } from './http/console.ts';
 import { createAnalyticsModule } from './modules/analytics/index.ts';
@@ -162,6 +164,21 @@ export async function createServer(opts: ServerOptions) {
     },
     emit: (rooms, event, payload) => void socketIo()?.to(rooms).emit(event, payload),
   });
+  const notifications = createNotificationsModule({
+    ...deps,
+    emit: (rooms, event, payload) => void socketIo()?.to(rooms).emit(event, payload),
+  });
+  // The job scheduler gets a few connections of its own (it keeps one for LISTEN); none are opened while it is off.
+  const schedulerDatabase = connectDatabase(url, 3);
+  const schedule = createScheduleModule({
+    pool: database.pool,
+    workerPool: schedulerDatabase.pool,
+    logger,
+    secret: jwtSecret,
+    publicUrl,
+    pollIntervalMs: config.SCHEDULER_POLL_MS,
+    hooks: () => ({ send: notifications.send }),
+  });
   // --- end modules ---
 
   const routes = [
@@ -174,6 +191,8 @@ export async function createServer(opts: ServerOptions) {
     ...analytics.routes,
     ...offers.routes,
     ...payments.routes,
+    ...notifications.routes,
+    ...schedule.routes,
   ];
   const app = createHttpApp({
     routes,
@@ -225,6 +244,8 @@ export async function createServer(opts: ServerOptions) {
     analytics,
     offers,
     payments,
+    notifications,
+    schedule,
     collector: analytics.collector,
     /** Emit to the API nodes' clients without serving any (the processor's `analytics:changed`); needs REDIS_URL. */
     async emitThroughCluster(): Promise<boolean> {
@@ -264,6 +285,7 @@ export async function createServer(opts: ServerOptions) {
       sync.start();
       media.start();
       if (config.ANALYTICS_PROCESSOR !== 'off') await analytics.startProcessor();
+      if (config.SCHEDULER === 'on') await schedule.start();
       // Database and file sources of the collector: the outbox relay, SQL pollers, the drop folder.
       sources = startCollectorSources({
         pool: database.pool,
@@ -293,10 +315,12 @@ export async function createServer(opts: ServerOptions) {
         await sources?.stop();
         await sync.stop();
         await media.stop();
+        await schedule.stop();
         await analytics.close();
         await detachedIo?.close();
         await cluster.close();
         await processorDatabase.close();
+        await schedulerDatabase.close();
         await database.close();
         await embedded?.stop();
       })();

@@ -66,6 +66,11 @@ export const configSchema = z.object({
   REFUND_WINDOW_DAYS: z.coerce.number().int().min(0).max(3650).default(14),
   /** …and with at most this share of the course completed (percent of its required lessons). */
   REFUND_MAX_PROGRESS_PERCENT: z.coerce.number().min(0).max(100).default(30),
+  // --- notifications: the durable job scheduler (graphile-worker in PostgreSQL) ---
+  /** `on`: this process runs scheduled jobs (reminders, releases, announcements, digests, email retries); every node may. */
+  SCHEDULER: z.enum(['on', 'off']).default('on'),
+  /** How often the scheduler looks for jobs that became due (ms); jobs due at once are picked up immediately. */
+  SCHEDULER_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   // --- analytics: embedded (PostgreSQL) unless these name the real services ---
   /** Kafka bootstrap brokers, e.g. `kafka1:9092,kafka2:9092`; unset: the event log in PostgreSQL. */
   KAFKA_BROKERS: csv.optional(),

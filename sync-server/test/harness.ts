@@ -76,6 +76,8 @@ export async function startTestServer(
     // In this process's own thread: tests reach the processor directly (a worker thread needs the tsx loader,
     // which child servers started with tsx have; their tests cover ANALYTICS_PROCESSOR=thread).
     ANALYTICS_PROCESSOR: 'embedded',
+    // The job scheduler is on in `npm start`; tests that need it pass SCHEDULER: 'on'.
+    SCHEDULER: 'off',
     ...env,
   });
   const mailer = memoryMailer(opts.mailDelayMs);

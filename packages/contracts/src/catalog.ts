@@ -71,6 +71,8 @@ export const LessonInput = z
     isPreview: z.boolean().default(false),
     required: z.boolean().default(true),
     dueAt: IsoDateTime.nullable().default(null),
+    /** Scheduled release: students see the lesson (and are notified) from this time; null or absent: released. */
+    releaseAt: IsoDateTime.nullable().optional(),
     /** The text of a text lesson (Markdown); notes or a transcript for other kinds. */
     body: Text().max(200_000).default(''),
     /** Only for kind 'quiz' (settings default when left out). */
@@ -245,6 +247,8 @@ export const LessonView = z.object({
   isPreview: z.boolean(),
   required: z.boolean(),
   dueAt: IsoDateTime.nullable(),
+  /** Scheduled release time, shown to the course's editors only (students never get unreleased lessons). */
+  releaseAt: IsoDateTime.nullable().optional(),
   /** True when the caller may see only the outline of this lesson (not enrolled, not a preview). */
   locked: z.boolean(),
   body: Text().optional(),

@@ -14,3 +14,4 @@ export * from './http-range.ts';
 export * from './payments.ts';
 export * from './payment-offers.ts';
 export * from './notifications.ts';
+export * from './schedules.ts';

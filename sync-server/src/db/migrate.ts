@@ -2,12 +2,14 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
+import { installScheduler } from '../modules/notifications/schedule/scheduler.ts';
 
 export const migrationsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 
 /**
  * Apply the committed SQL migrations (db/migrations/NNNN_name.sql) in file-name order, each in its own
- * transaction, recorded in schema_migrations. An advisory lock keeps concurrent API nodes from racing.
+ * transaction, recorded in schema_migrations. An advisory lock keeps concurrent API nodes from racing. Then the
+ * job scheduler's schema (graphile_worker), so jobs can be added in any transaction even where no worker runs.
  */
 export async function migrate(pool: pg.Pool, dir = migrationsDir): Promise<string[]> {
   const client = await pool.connect();
@@ -39,5 +41,7 @@ export async function migrate(pool: pg.Pool, dir = migrationsDir): Promise<strin
     await client.query('SELECT pg_advisory_unlock(7421001)').catch(() => {});
     client.release();
   }
+  // The job scheduler's own schema (graphile-worker's migrations, which take their own lock).
+  await installScheduler(pool);
   return applied;
 }

@@ -55,6 +55,7 @@ function lessonView(l: StructLesson, viewer: Viewer, unlocked: boolean): LessonV
     dueAt: l.dueAt ? l.dueAt.toISOString() : null,
     locked: !open,
   };
+  if (viewer.canEdit && l.releaseAt) view.releaseAt = l.releaseAt.toISOString();
   if (open) view.body = l.body;
   if (l.quiz) {
     const q = l.quiz;
@@ -82,6 +83,7 @@ function lessonView(l: StructLesson, viewer: Viewer, unlocked: boolean): LessonV
  */
 export function toDetail(b: CourseBundle, viewer: Viewer): CourseDetail {
   const unlocked = viewer.canEdit || viewer.enrolled;
+  const now = Date.now();
   return {
     ...rowToSummary(b.course),
     description: b.course.description,
@@ -92,7 +94,10 @@ export function toDetail(b: CourseBundle, viewer: Viewer): CourseDetail {
     modules: b.structure.modules.map((m) => ({
       id: m.id,
       title: m.title,
-      lessons: m.lessons.map((l) => lessonView(l, viewer, unlocked)),
+      // Lessons with a release time still ahead are left out for everyone but the course's editors (migration 0019).
+      lessons: m.lessons
+        .filter((l) => viewer.canEdit || !l.releaseAt || l.releaseAt.getTime() <= now)
+        .map((l) => lessonView(l, viewer, unlocked)),
     })),
     viewer: { canEdit: viewer.canEdit, enrolled: viewer.enrolled, contentUnlocked: unlocked },
   };

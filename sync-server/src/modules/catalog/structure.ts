@@ -85,6 +85,7 @@ export async function replaceStructure(tx: Tx, courseId: string, modules: Module
         isPreview: l.isPreview,
         required: l.required,
         dueAt: l.dueAt ? new Date(l.dueAt) : null,
+        releaseAt: l.releaseAt ? new Date(l.releaseAt) : null,
         body: l.body,
       });
       if (l.kind !== 'quiz') return;
@@ -170,6 +171,7 @@ export async function replaceStructure(tx: Tx, courseId: string, modules: Module
           isPreview: excluded('is_preview'),
           required: excluded('required'),
           dueAt: excluded('due_at'),
+          releaseAt: excluded('release_at'),
           body: excluded('body'),
         },
       }),

@@ -90,6 +90,8 @@ export const lessons = pgTable('lessons', {
   isPreview: boolean('is_preview').notNull().default(false),
   required: boolean('required').notNull().default(true),
   dueAt: tstz('due_at'),
+  /** Hidden from students until then (migration 0019; the scheduler announces the release). */
+  releaseAt: tstz('release_at'),
   body: text('body').notNull().default(''),
 });
 

@@ -5,6 +5,7 @@ import type { Db } from '../../db/client.ts';
 import { ApiError } from '../../http/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { platformEvents, recordPlatformEvent } from '../analytics/collector/sources/outbox.ts';
+import { scheduleLessonJobs } from '../notifications/schedule/jobs.ts';
 import {
   invalid,
   parseInput,
@@ -130,6 +131,8 @@ export function courseWriter({ db, users, enrollments, changed }: WriteDeps) {
         if (modules.length) {
           await replaceStructure(tx, id, modules);
           await refreshDerived(tx, id);
+          // Deadline reminders and scheduled releases, committed with the lessons (notifications/schedule).
+          await scheduleLessonJobs(tx, id);
         }
       });
       changed(id);
@@ -191,6 +194,7 @@ export function courseWriter({ db, users, enrollments, changed }: WriteDeps) {
             if (modules) {
               await replaceStructure(tx, id, modules);
               await refreshDerived(tx, id);
+              await scheduleLessonJobs(tx, id);
             }
           }),
         'Some lessons or questions you removed have student records attached; keep them, or archive the course instead',

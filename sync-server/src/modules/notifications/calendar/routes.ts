@@ -1,0 +1,75 @@
+import type pg from 'pg';
+import { CalendarFeedQuery, CalendarLink } from '@lyceum/contracts';
+import { Raw, route, type AnyRoute } from '../../../http/route.ts';
+import { DEFAULT_AHEAD_DAYS, deadlinesFor } from '../schedule/deadlines.ts';
+import { buildCalendar, type CalendarEvent } from './ics.ts';
+import type { CalendarTokens } from './token.ts';
+
+const DAY = 86_400_000;
+export const FEED_PATH = '/api/v1/me/calendar.ics';
+
+/** Deadlines as calendar events: the last 30 days and the coming year, each with a reminder an hour before. */
+export async function calendarFor(pool: pg.Pool, userId: string, now = new Date()): Promise<string> {
+  const items = await deadlinesFor(
+    pool,
+    userId,
+    { from: new Date(now.getTime() - 30 * DAY), to: new Date(now.getTime() + DEFAULT_AHEAD_DAYS * DAY) },
+    now,
+  );
+  const events: CalendarEvent[] = items.map((d) => ({
+    uid: `deadline-${d.lessonId}@lyceum`,
+    at: new Date(d.dueAt),
+    summary: `${d.completed ? '✓ ' : ''}Due: ${d.lessonTitle} (${d.courseTitle})`,
+    description: `${d.lessonTitle}, in ${d.courseTitle}, is due. Open it in Lyceum: ${d.url}`,
+    // A moved due date is a new version of the event.
+    sequence: Math.floor(new Date(d.dueAt).getTime() / 60_000) % 2_000_000_000,
+    ...(d.completed ? {} : { alarmMinutes: 60 }),
+  }));
+  return buildCalendar({ name: 'Lyceum deadlines', events, now });
+}
+
+export function calendarRoutes(o: { pool: pg.Pool; tokens: CalendarTokens; publicUrl: string }): AnyRoute[] {
+  const tags = ['notifications'];
+  return [
+    route({
+      method: 'get',
+      path: '/api/v1/me/calendar',
+      operationId: 'getCalendarLink',
+      summary: "The signed-in user's calendar subscription link (iCalendar feed of their deadlines)",
+      tags,
+      access: 'user',
+      response: CalendarLink,
+      handler: async ({ user }) => {
+        const { token, expiresAt } = await o.tokens.sign(user!.id);
+        const url = `${o.publicUrl}${FEED_PATH}?token=${encodeURIComponent(token)}`;
+        return {
+          url,
+          webcalUrl: url.replace(/^https?:/, 'webcal:'),
+          token,
+          expiresAt: expiresAt.toISOString(),
+        };
+      },
+    }),
+    route({
+      method: 'get',
+      path: FEED_PATH,
+      operationId: 'getCalendarFeed',
+      summary:
+        'iCalendar feed (RFC 5545) of the token owner’s deadlines; the signed token replaces signing in',
+      tags,
+      access: 'public',
+      query: CalendarFeedQuery,
+      response: null,
+      produces: 'text/calendar',
+      errors: ['invalid_token', 'token_expired'],
+      handler: async ({ query }) => {
+        const userId = await o.tokens.verify(query.token);
+        const body = await calendarFor(o.pool, userId);
+        return new Raw('text/calendar; charset=utf-8', body, {
+          'content-disposition': 'inline; filename="lyceum-deadlines.ics"',
+          'cache-control': 'private, max-age=300',
+        });
+      },
+    }),
+  ];
+}
