@@ -17,7 +17,7 @@ describe.skipIf(!chromium || !serverHasPayments)(
     let browser: Browser;
     let page: Page;
     let student: Account;
-    const courses: Record<'ok' | 'declined' | 'confirm', CourseDetail> = {} as never;
+    const courses: Record<'ok' | 'declined' | 'confirm' | 'free' | 'half', CourseDetail> = {} as never;
 
     const enrollmentOf = async (courseId: string) =>
       server.sql('SELECT status, source FROM enrollments WHERE user_id = $1 AND course_id = $2', [
@@ -44,6 +44,18 @@ describe.skipIf(!chromium || !serverHasPayments)(
       courses.ok = await server.publishedCourse(teacher, paidCourse('Paid course 4242'));
       courses.declined = await server.publishedCourse(teacher, paidCourse('Paid course 0002'));
       courses.confirm = await server.publishedCourse(teacher, paidCourse('Paid course 3155', 2500, 'USD'));
+      courses.free = await server.publishedCourse(teacher, paidCourse('Coupon course free'));
+      courses.half = await server.publishedCourse(teacher, paidCourse('Coupon course half', 3000));
+      for (const [code, c, percentOff] of [
+        ['FREE100', courses.free, 100],
+        ['HALF50', courses.half, 50],
+      ] as const) {
+        const r = await server.api('POST', '/api/v1/coupons', {
+          token: teacher.token,
+          body: { code, percentOff, courseId: c.id },
+        });
+        if (r.status !== 201) throw new Error(`coupon: ${r.status} ${JSON.stringify(r.body)}`);
+      }
       student = await server.user('student', 'Bea Buyer');
       core = await startWebCore(server.url, 'lyceum-desktop-buy-', { sync: { debounceMs: 100 } });
       browser = await launchChromium();
@@ -72,6 +84,8 @@ describe.skipIf(!chromium || !serverHasPayments)(
     it('4242…: pays on the sandbox’s hosted page, and the course unlocks in the app within 2 s, without a reload', async () => {
       const checkout = await startCheckout(courses.ok);
       await expectNoSeriousA11yViolations(page, 'waiting for the payment');
+      // Connected for pokes: the server's poke after the payment is what brings the enrollment down.
+      await expect.poll(() => core.sync.status().live, { timeout: 10_000 }).toBe(true);
       const marker = await page.evaluate(() => ((window as { stay?: number }).stay = Math.random()));
       await payByCard(checkout, cards.succeeds);
       await checkout.getByRole('heading', { name: 'Thank you' }).waitFor();
@@ -126,15 +140,41 @@ describe.skipIf(!chromium || !serverHasPayments)(
       await checkout.close();
     });
 
+    it('Redeem a code: a 100 %-off coupon unlocks at once, a 50 % one opens the checkout at half price, a wrong one says why', async () => {
+      await page.goto(`${core.url}/courses/${courses.half.id}`);
+      await page.getByRole('heading', { level: 1, name: courses.half.title }).waitFor();
+      await page.getByLabel('Coupon or voucher code').fill('NOSUCHCODE');
+      await page.getByRole('button', { name: 'Redeem', exact: true }).click();
+      await page.getByText('No coupon has this code').waitFor();
+      await expectNoSeriousA11yViolations(page, 'coupon refused');
+      await page.getByLabel('Coupon or voucher code').fill('half50');
+      const popup = page.waitForEvent('popup');
+      await page.getByRole('button', { name: 'Redeem', exact: true }).click();
+      const checkout = await popup;
+      await checkout.getByRole('button', { name: 'Pay €15.00' }).waitFor();
+      await payByCard(checkout, cards.succeeds);
+      await page.getByTestId('study-link').waitFor({ timeout: 5000 });
+      await checkout.close();
+
+      await page.goto(`${core.url}/courses/${courses.free.id}`);
+      await page.getByRole('heading', { level: 1, name: courses.free.title }).waitFor();
+      await page.getByLabel('Coupon or voucher code').fill('free100');
+      await page.getByRole('button', { name: 'Redeem', exact: true }).click();
+      await page.getByTestId('study-link').waitFor({ timeout: 5000 });
+      expect(await enrollmentOf(courses.free.id)).toEqual([{ status: 'active', source: 'coupon' }]);
+      expect(await enrollmentOf(courses.half.id)).toEqual([{ status: 'active', source: 'purchase' }]);
+    });
+
     it('My purchases lists the orders with status, amount, date and receipt; keyboard and axe', async () => {
       await page.getByRole('link', { name: 'My purchases' }).click();
       await page.getByRole('heading', { level: 1, name: 'My purchases' }).waitFor();
       const rows = page.getByTestId('order');
-      await expect.poll(() => rows.count()).toBe(3);
+      await expect.poll(() => rows.count()).toBe(5);
       const text = await page.getByTestId('orders').innerText();
       expect(text).toContain('Paid course 4242');
       expect(text).toContain('€19.00');
       expect(text).toContain('$25.00');
+      expect(text).toContain('€15.00');
       expect(text).toContain('Waiting for payment');
       expect(text).toContain('Your card was declined.');
       await expectNoSeriousA11yViolations(page, 'my purchases, light');

@@ -105,6 +105,10 @@ describe.skipIf(!chromium || !serverHasPayments)('offline voucher end to end (we
     await expect.poll(() => summary(a), { timeout: 15_000 }).toContain('Offline');
     await redeemAndStudy(a, dev.a!);
     await expectNoSeriousA11yViolations(a, 'lesson studied with a voucher, offline');
+    // The paid part was never sent to this device: it says so, and comes with the next sync.
+    await a.getByRole('link', { name: 'Next lesson' }).click();
+    await a.getByRole('heading', { level: 1, name: 'Chapter one' }).waitFor();
+    await a.getByText('This lesson’s text is not on this device yet.', { exact: false }).waitFor();
     await a.goto(`${dev.a!.url}/courses/${course.id}`);
     await a.getByText('Unlocked with your voucher on this device.', { exact: false }).waitFor();
     await a.getByTestId('study-link').waitFor();
