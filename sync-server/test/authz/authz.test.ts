@@ -9,6 +9,7 @@ import { contentCases } from './content.cases.ts';
 import { analyticsCases } from './analytics.cases.ts';
 import { paymentsCases } from './payments.cases.ts';
 import { paymentOffersCases } from './payment-offers.cases.ts';
+import { scheduleCases } from './schedule.cases.ts';
 import { courseWorld } from './world.ts';
 
 /**
@@ -24,6 +25,7 @@ const cases: Record<string, Case> = {
   ...contentCases,
   ...paymentsCases,
   ...paymentOffersCases,
+  ...scheduleCases,
 };
 
 let t: TestServer;
