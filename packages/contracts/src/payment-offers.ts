@@ -93,7 +93,7 @@ export type Refund = z.infer<typeof Refund>;
 
 /** Details of refund_not_allowed: which rule of the policy refused it. */
 export const RefundPolicyRefusal = z.object({
-  rule: z.enum(['window', 'progress', 'not_owner']),
+  rule: z.enum(['window', 'progress']),
   maxDays: z.number().int(),
   maxProgressPercent: z.number(),
   daysSincePurchase: z.number(),

@@ -104,6 +104,7 @@ export function createAppliers({ catalog, enrollment, identity, progress, vouche
             courseId: om.args.courseId,
             via: 'sync',
             mutationId: om.id,
+            madeAt: new Date(om.createdAt),
           });
       }
     },

@@ -217,3 +217,30 @@ describe('quoting at checkout', () => {
     expect(bad.body.error.code).toBe('coupon_invalid');
   });
 });
+
+describe('the OpenAPI document', () => {
+  it('describes every payment-offers route', async () => {
+    const doc = await t.api<{ paths: Record<string, Record<string, { operationId: string }>> }>(
+      'GET',
+      '/api/openapi.json',
+    );
+    const ops = Object.values(doc.body.paths).flatMap((m) => Object.values(m).map((o) => o.operationId));
+    expect(ops).toEqual(
+      expect.arrayContaining([
+        'createCoupon',
+        'listCoupons',
+        'refundOrder',
+        'listOrderRefunds',
+        'getOrderReceipt',
+        'createVoucherBatch',
+        'listVoucherBatches',
+        'getVoucherBatch',
+        'exportVoucherCodes',
+        'revokeVoucherBatch',
+        'getVoucherVerifiers',
+        'redeemVoucherOnline',
+      ]),
+    );
+    expect(doc.body.paths['/api/v1/orders/{id}/refunds']?.post?.operationId).toBe('refundOrder');
+  });
+});

@@ -30,6 +30,18 @@ export interface RedeemOptions {
   courseId?: string;
   via: 'online' | 'sync';
   mutationId?: string;
+  /** When the device redeemed it offline (the mutation's createdAt): honoured for an expiry up to a week before now. */
+  madeAt?: Date;
+}
+
+/** How long after a batch expires a redemption made offline before the expiry is still accepted. */
+export const OFFLINE_EXPIRY_GRACE_MS = 7 * 86_400_000;
+
+/** Expired for this redemption: past the expiry, unless made offline before it and synced within the grace. */
+export function isExpired(expiresAt: Date | null, now: number, madeAt?: Date): boolean {
+  if (!expiresAt || expiresAt.getTime() >= now) return false;
+  if (!madeAt || madeAt.getTime() > now) return true;
+  return madeAt.getTime() > expiresAt.getTime() || now - expiresAt.getTime() > OFFLINE_EXPIRY_GRACE_MS;
 }
 
 type BatchWithCount = VoucherBatchRow & { redeemed: number };
@@ -265,7 +277,7 @@ export function voucherService({ db, catalog, users }: VoucherDeps) {
         const before = await mine();
         if (before) return before;
         if (voucher.revoked_at) throw refusal('voucher_revoked', 'This voucher batch was revoked', courseId);
-        if (voucher.expires_at && new Date(voucher.expires_at).getTime() < Date.now())
+        if (isExpired(voucher.expires_at ? new Date(voucher.expires_at) : null, Date.now(), opts.madeAt))
           throw refusal('voucher_expired', 'This voucher has expired', courseId);
         const current = await tx.execute<{ status: 'active' | 'completed' | 'dropped' | 'refunded' }>(
           sql`SELECT status FROM enrollments WHERE course_id = ${courseId} AND user_id = ${userId}`,

@@ -10,6 +10,7 @@ import {
 import { startTestServer, type TestServer } from '../../../../test/harness.ts';
 import { Replica, progressArgs } from '../../sync/test-support.ts';
 import { enrollmentOf, paidCourse } from '../refunds/test-support.ts';
+import { isExpired } from './service.ts';
 
 let t: TestServer;
 let owner: Awaited<ReturnType<TestServer['user']>>;
@@ -259,5 +260,47 @@ describe('the redeemVoucher sync mutation', () => {
     });
     expect(r[1]).toMatchObject({ status: 'rejected', code: 'voucher_invalid', details: { courseId } });
     expect(await enrollmentOf(t.server.database.pool, elsewhere.course.id, s.id)).toBeNull();
+  });
+});
+
+describe('expiry of a code redeemed offline', () => {
+  it('honours a redemption made before the expiry and synced within a week after it, not later', () => {
+    const expiry = new Date('2026-03-01T00:00:00Z');
+    const day = 86_400_000;
+    const before = new Date(expiry.getTime() - day);
+    expect(isExpired(expiry, expiry.getTime() - 1)).toBe(false);
+    expect(isExpired(expiry, expiry.getTime() + 1)).toBe(true);
+    expect(isExpired(expiry, expiry.getTime() + 3 * day, before)).toBe(false);
+    expect(isExpired(expiry, expiry.getTime() + 8 * day, before)).toBe(true);
+    expect(isExpired(expiry, expiry.getTime() + day, new Date(expiry.getTime() + 1))).toBe(true);
+    // A device clock in the future proves nothing.
+    expect(isExpired(expiry, expiry.getTime() + day, new Date(expiry.getTime() + 9 * day))).toBe(true);
+    expect(isExpired(null, Date.now())).toBe(false);
+  });
+
+  it('through sync: made offline a day before the expiry is applied; made after it is voucher_expired', async () => {
+    const b = await batch(2, { expiresAt: new Date(Date.now() + 60_000).toISOString() });
+    await t.server.database.pool.query(
+      `UPDATE voucher_batches SET expires_at = now() - interval '1 day' WHERE id = $1`,
+      [b.id],
+    );
+    const [a, c] = [await t.user('student'), await t.user('student')];
+    const m = (code: string, createdAt: Date) => ({
+      id: crypto.randomUUID(),
+      clientSeq: 0,
+      createdAt: createdAt.toISOString(),
+      name: 'redeemVoucher' as const,
+      args: { code, courseId },
+    });
+    const early = await new Replica(t, a.token).pushRaw([
+      m(b.codes[0]!, new Date(Date.now() - 2 * 86_400_000)),
+    ]);
+    expect(early.body.results[0]).toMatchObject({ status: 'applied' });
+    const late = await new Replica(t, c.token).pushRaw([m(b.codes[1]!, new Date())]);
+    expect(late.body.results[0]).toMatchObject({
+      status: 'rejected',
+      code: 'voucher_expired',
+      details: { courseId },
+    });
   });
 });
