@@ -20,6 +20,8 @@ import { createProgressModule } from './modules/progress/index.ts';
 import { createSyncModule } from './modules/sync/index.ts';
 import { createPaymentOffers } from './modules/payments/offers.ts';
 import { createPaymentsModule, WEBHOOK_PATH } from './modules/payments/index.ts';
+import { paymentAdminRoutes } from './modules/payments/admin-routes.ts';
+import { withFunnelEvents } from './modules/payments/funnel-events.ts';
 import { createContentModule } from './modules/content/index.ts';
 import { createMediaModule } from './modules/media/index.ts';
 import { createNotificationsModule } from './modules/notifications/index.ts';
@@ -181,19 +183,24 @@ export async function createServer(opts: ServerOptions) {
   });
   // --- end modules ---
 
-  const routes = [
-    ...identity.routes,
-    ...catalog.routes,
-    ...enrollment.routes,
-    ...progress.routes,
-    ...sync.routes,
-    ...content.routes,
-    ...analytics.routes,
-    ...offers.routes,
-    ...payments.routes,
-    ...notifications.routes,
-    ...schedule.routes,
-  ];
+  const routes = withFunnelEvents(
+    [
+      ...identity.routes,
+      ...catalog.routes,
+      ...enrollment.routes,
+      ...progress.routes,
+      ...sync.routes,
+      ...content.routes,
+      ...analytics.routes,
+      ...offers.routes,
+      ...payments.routes,
+      ...notifications.routes,
+      ...schedule.routes,
+      ...paymentAdminRoutes({ db: database.db, pool: database.pool }),
+    ],
+    database.db,
+    logger,
+  );
   const app = createHttpApp({
     routes,
     auth: identity.authenticator,

@@ -13,5 +13,6 @@ export * from './analytics/index.ts';
 export * from './http-range.ts';
 export * from './payments.ts';
 export * from './payment-offers.ts';
+export * from './payments-admin.ts';
 export * from './notifications.ts';
 export * from './schedules.ts';

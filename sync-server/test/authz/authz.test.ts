@@ -8,6 +8,7 @@ import { syncCases } from './sync.cases.ts';
 import { contentCases } from './content.cases.ts';
 import { analyticsCases } from './analytics.cases.ts';
 import { paymentsCases } from './payments.cases.ts';
+import { paymentsAdminCases } from './payments-admin.cases.ts';
 import { paymentOffersCases } from './payment-offers.cases.ts';
 import { scheduleCases } from './schedule.cases.ts';
 import { courseWorld } from './world.ts';
@@ -25,6 +26,7 @@ const cases: Record<string, Case> = {
   ...contentCases,
   ...paymentsCases,
   ...paymentOffersCases,
+  ...paymentsAdminCases,
   ...scheduleCases,
 };
 
