@@ -4,6 +4,7 @@ import { catalogEndpoints } from './catalog.ts';
 import { analyticsEndpoints } from './analytics.ts';
 import { paymentEndpoints } from './payments.ts';
 import { paymentOfferEndpoints } from './payment-offers.ts';
+import { paymentAdminEndpoints } from './payments-admin.ts';
 
 export const endpoints = {
   ...identityEndpoints,
@@ -12,6 +13,7 @@ export const endpoints = {
   ...analyticsEndpoints,
   ...paymentEndpoints,
   ...paymentOfferEndpoints,
+  ...paymentAdminEndpoints,
 } as const;
 export type Endpoints = typeof endpoints;
 export type OperationId = keyof Endpoints;
