@@ -28,7 +28,7 @@ function pageHeaders(successUrl: string, cancelUrl: string): Record<string, stri
 }
 
 const isForm = (ctx: Ctx<unknown, unknown, unknown>) =>
-  ctx.req.is('application/x-www-form-urlencoded') !== false;
+  typeof ctx.req.is('application/x-www-form-urlencoded') === 'string';
 
 /**
  * The sandbox gateway's hosted checkout (Stripe's hosted page stands in for it with the Stripe adapter). The
