@@ -90,6 +90,8 @@ export function courseWriter({ db, users, enrollments, changed }: WriteDeps) {
           .where(eq(courses.id, id));
         // The analytics platform event, committed with the change (transactional outbox).
         if (to === 'published') await recordPlatformEvent(tx, platformEvents.published(caller.id, id));
+        // Reminders that ran while it was a draft found nobody to remind: schedule them again.
+        if (to === 'published') await scheduleLessonJobs(tx, id);
       });
       changed(id);
     }

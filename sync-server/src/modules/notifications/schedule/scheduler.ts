@@ -32,6 +32,8 @@ export function workerLogger(logger: PinoLogger): Logger {
 export async function installScheduler(pool: pg.Pool, logger?: PinoLogger): Promise<void> {
   // graphile-worker warns about pools without an error listener (a dropped idle connection would crash the process).
   if (pool.listenerCount('error') === 0) pool.on('error', () => {});
+  if (pool.listenerCount('connect') === 0)
+    pool.on('connect', (client: pg.PoolClient) => client.on('error', () => {}));
   await runMigrations({ pgPool: pool, ...(logger ? { logger: workerLogger(logger) } : { logger: quiet }) });
 }
 
