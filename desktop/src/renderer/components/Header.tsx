@@ -33,7 +33,6 @@ export function Header({
         <nav className="app-nav" aria-label={t('nav.label')}>
           <Link href="/">{t('nav.catalog')}</Link>
           <Link href="/learning">{t('nav.learning')}</Link>
-          <Link href="/purchases">{t('nav.purchases')}</Link>
           {user.role !== 'student' ? <Link href="/teach">{t('nav.teach')}</Link> : null}
           <Link href="/preferences">{t('nav.preferences')}</Link>
         </nav>
