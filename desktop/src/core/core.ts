@@ -35,6 +35,7 @@ import { paymentRoutes } from './api/payment-routes.ts';
 import { CoreError } from './errors.ts';
 import { notificationsService } from './notifications/service.ts';
 import { notificationRoutes } from './api/notification-routes.ts';
+import { notificationsOnline } from './notifications/online.ts';
 import { markReadLocally } from './notifications/inbox.ts';
 import { wantsDeviceAlert } from './notifications/preferences.ts';
 import { createAnalytics, type AnalyticsDeps } from './analytics/index.ts';
@@ -186,7 +187,7 @@ export async function startCore(opts: CoreOptions) {
       db: store.db,
       settings,
       sync,
-      wants: (type) => wantsDeviceAlert(store.db, type),
+      wants: (userId) => (courseId) => wantsDeviceAlert(settings, userId, 'deadline_upcoming', courseId),
       markRead: (body) => markReadLocally(store.db, body, new Date().toISOString()),
     });
     // Offline copies requested while offline (or that failed) continue after each successful sync.
@@ -228,7 +229,10 @@ export async function startCore(opts: CoreOptions) {
         ...ratingRoutes({ ratings }),
         ...paymentRoutes({ payments }),
         ...teachRoutes({ teaching }),
-        ...notificationRoutes({ notifications }),
+        ...notificationRoutes({
+          notifications,
+          online: notificationsOnline({ client, session, settings, userId: () => sync.prepare() }),
+        }),
         ...contentRoutes({ learning, downloads }),
         ...previewRoutes({ preview: previewService({ catalog, media: downloads.media }) }),
         ...analyticsRoutes({ learning, insights: analytics.insights }),

@@ -126,3 +126,15 @@ export const UpcomingView = z.object({
   coursesMissing: z.number().int(),
 });
 export type UpcomingView = z.infer<typeof UpcomingView>;
+
+/** The calendar subscription link (the server's signed per-user feed URL) and where to download the file here. */
+export const CalendarView = z.object({
+  /** https/http URL of the feed: calendar apps subscribe to it. */
+  url: z.string(),
+  /** The same as webcal://, which calendar apps open directly. */
+  webcalUrl: z.string(),
+  expiresAt: IsoDateTime,
+  /** The local API path that downloads the same file. */
+  downloadPath: z.string(),
+});
+export type CalendarView = z.infer<typeof CalendarView>;

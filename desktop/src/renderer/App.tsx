@@ -20,6 +20,10 @@ import { Preferences } from './screens/Preferences.tsx';
 import { MyPurchases } from './screens/purchases/MyPurchases.tsx';
 import { TeachCourse } from './screens/teach/TeachCourse.tsx';
 import { TeachCourses } from './screens/teach/TeachCourses.tsx';
+import { Inbox } from './screens/notifications/Inbox.tsx';
+import { Upcoming } from './screens/notifications/Upcoming.tsx';
+import { NotificationSettings } from './screens/notifications/NotificationSettings.tsx';
+import { NotificationsProvider } from './lib/notifications.tsx';
 import { SyncProvider, useSync } from './lib/sync.tsx';
 import { useNetworkReport } from './lib/network-report.ts';
 import { I18nProvider, useLocaleSettings } from './i18n/I18n.tsx';
@@ -139,6 +143,12 @@ function Shell() {
         <TeachCourses />
       ) : route.name === 'teach-course' ? (
         <TeachCourse id={route.id} />
+      ) : route.name === 'notifications' ? (
+        <Inbox />
+      ) : route.name === 'upcoming' ? (
+        <Upcoming />
+      ) : route.name === 'notification-settings' ? (
+        <NotificationSettings />
       ) : (
         <NotFound />
       )}
@@ -151,7 +161,9 @@ export function App() {
     <ConnectivityProvider>
       <SyncProvider>
         <I18nProvider>
-          <Shell />
+          <NotificationsProvider>
+            <Shell />
+          </NotificationsProvider>
         </I18nProvider>
       </SyncProvider>
     </ConnectivityProvider>

@@ -13,8 +13,8 @@ const FRESH_MS = 24 * 3600_000;
 /** At most this many OS notifications at once (the rest are in the inbox). */
 const MAX_AT_ONCE = 5;
 
-/** Whether the student wants OS notifications of a type the device makes itself (deadline reminders). */
-export type WantsAlert = (type: string) => boolean;
+/** Whether the student wants the OS notification of a deadline reminder the device made itself (in this course). */
+export type WantsAlert = (courseId: string) => boolean;
 
 interface Candidates {
   reminders: DueReminder[];
@@ -96,7 +96,7 @@ export function alertsRepo(db: LocalDb, settings: SettingsRepo) {
         };
         for (const r of c.reminders) {
           for (const old of r.superseded) record(userId, old, 'device', false, at);
-          take(r.key, 'device', wants('deadline_upcoming'), () => ({
+          take(r.key, 'device', wants(r.item.courseId), () => ({
             kind: 'deadline',
             dedupeKey: r.key,
             courseId: r.item.courseId,

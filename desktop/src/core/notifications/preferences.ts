@@ -1,19 +1,31 @@
-import type { LocalDb } from '../store/open.ts';
-import { readPreferences } from '../sync/local-state.ts';
+import { defaultNotificationPreferences, NotificationPreferences } from '@lyceum/contracts';
+import type { SettingsRepo } from '../store/settings.ts';
 
-/** The preference group of each notification type in the synced preferences. */
-const GROUP: Record<string, 'course_updates' | 'deadlines' | 'grades' | 'enrollment' | 'announcements'> = {
-  deadline_upcoming: 'deadlines',
-  content_released: 'course_updates',
-  course_updated: 'course_updates',
-  grade_posted: 'grades',
-  enrollment_confirmed: 'enrollment',
-  announcement: 'announcements',
-};
+/** The student's notification settings as last read from or saved to the server (kept for offline reminders). */
+const key = (userId: string) => `notifications.preferences.${userId}`;
 
-/** Whether the student wants OS notifications of a type the device makes itself (their synced preferences). */
-export function wantsDeviceAlert(db: LocalDb, type: string): boolean {
-  const group = GROUP[type];
-  if (!group) return true;
-  return readPreferences(db).notifications[group]?.push ?? true;
+export function rememberPreferences(
+  settings: SettingsRepo,
+  userId: string,
+  p: NotificationPreferences,
+): void {
+  settings.set(key(userId), p);
+}
+
+export function knownPreferences(settings: SettingsRepo, userId: string): NotificationPreferences {
+  return settings.get(key(userId), NotificationPreferences) ?? defaultNotificationPreferences;
+}
+
+/**
+ * Whether the student wants an OS notification the device makes itself (a deadline reminder): its type's push choice
+ * is on and the course is not muted — from the settings this device last saw (the defaults until then).
+ */
+export function wantsDeviceAlert(
+  settings: SettingsRepo,
+  userId: string,
+  type: 'deadline_upcoming',
+  courseId: string,
+): boolean {
+  const p = knownPreferences(settings, userId);
+  return p.types[type].push !== 'off' && !p.mutedCourses.includes(courseId);
 }

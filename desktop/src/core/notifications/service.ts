@@ -18,8 +18,8 @@ export interface NotificationsDeps {
   db: LocalDb;
   settings: SettingsRepo;
   sync: SyncEngine;
-  /** Whether the student wants OS notifications of deadline reminders (their preferences on this device). */
-  wants?: WantsAlert;
+  /** Whether the student wants OS notifications of deadline reminders (their settings as this device last saw them). */
+  wants?: (userId: string) => WantsAlert;
   /** Marks notifications read through the outbox (null until the server's mutation exists). */
   markRead: (body: MarkReadBody) => void;
   now?: () => number;
@@ -36,7 +36,7 @@ const MAX_TIMER_MS = 3600_000;
 export function notificationsService(d: NotificationsDeps) {
   const now = d.now ?? Date.now;
   const alerts = alertsRepo(d.db, d.settings);
-  const wants = d.wants ?? (() => true);
+  const wants = d.wants ?? (() => () => true);
   const waiters = new Set<{ since: string; done: (p: NotificationPulse) => void }>();
   let timer: NodeJS.Timeout | null = null;
   let closed = false;
@@ -118,7 +118,7 @@ export function notificationsService(d: NotificationsDeps) {
     /** The OS notifications to show now (each handed out once). */
     claimAlerts(): AlertList {
       const userId = requireUser();
-      const items = alerts.claim(userId, upcoming(d.db, now()).items, wants, now());
+      const items = alerts.claim(userId, upcoming(d.db, now()).items, wants(userId), now());
       wake();
       return { items };
     },

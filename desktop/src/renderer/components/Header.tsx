@@ -4,6 +4,7 @@ import { ConnectivityIndicator } from './ConnectivityIndicator.tsx';
 import { Link } from './Link.tsx';
 import { SignOutButton } from './SignOutButton.tsx';
 import { SyncIndicator } from './SyncIndicator.tsx';
+import { NotificationBell } from './NotificationBell.tsx';
 import { useT } from '../i18n/use-t.ts';
 
 export function Header({
@@ -33,12 +34,14 @@ export function Header({
         <nav className="app-nav" aria-label={t('nav.label')}>
           <Link href="/">{t('nav.catalog')}</Link>
           <Link href="/learning">{t('nav.learning')}</Link>
+          <Link href="/upcoming">{t('nav.upcoming')}</Link>
           {user.role !== 'student' ? <Link href="/teach">{t('nav.teach')}</Link> : null}
           <Link href="/preferences">{t('nav.preferences')}</Link>
         </nav>
       ) : null}
       <ConnectivityIndicator status={status} />
       {user ? <SyncIndicator /> : null}
+      {user ? <NotificationBell /> : null}
       {user ? (
         <div className="app-header__user">
           <span className="app-header__avatar" aria-hidden="true">

@@ -12,6 +12,9 @@ export type Route =
   | { name: 'purchases' }
   | { name: 'teach' }
   | { name: 'teach-course'; id: string }
+  | { name: 'notifications' }
+  | { name: 'upcoming' }
+  | { name: 'notification-settings' }
   | { name: 'not-found' };
 
 const UUID = '([0-9a-fA-F-]{36})';
@@ -26,6 +29,9 @@ export function parseRoute(pathname: string): Route {
   if (/^\/preferences\/?$/.test(pathname)) return { name: 'preferences' };
   if (/^\/purchases\/?$/.test(pathname)) return { name: 'purchases' };
   if (/^\/teach\/?$/.test(pathname)) return { name: 'teach' };
+  if (/^\/notifications\/?$/.test(pathname)) return { name: 'notifications' };
+  if (/^\/upcoming\/?$/.test(pathname)) return { name: 'upcoming' };
+  if (/^\/preferences\/notifications\/?$/.test(pathname)) return { name: 'notification-settings' };
   const t = new RegExp(`^/teach/${UUID}/?$`).exec(pathname);
   if (t?.[1]) return { name: 'teach-course', id: t[1] };
   const s = new RegExp(`^/learn/${UUID}/?$`).exec(pathname);

@@ -22,11 +22,22 @@ import './teach.css';
 const REFRESH_MS = 10_000;
 
 /** The Teach course screen's two views, as links (each view has its own address). */
-export function TeachTabs({ courseId, current }: { courseId: string; current: 'files' | 'insights' }) {
+export function TeachTabs({
+  courseId,
+  current,
+}: {
+  courseId: string;
+  current: 'files' | 'insights' | 'announcements';
+}) {
   const t = useT();
   const tabs = [
     { id: 'files', label: t('insights.tab.files'), href: `/teach/${courseId}` },
     { id: 'insights', label: t('insights.tab.insights'), href: `/teach/${courseId}?view=insights` },
+    {
+      id: 'announcements',
+      label: t('announce.tab'),
+      href: `/teach/${courseId}?view=announcements`,
+    },
   ] as const;
   return (
     <nav className="teach-tabs" aria-label={t('insights.tabs')}>

@@ -10,12 +10,16 @@ import { useFocusHeading } from '../../lib/use-focus-heading.ts';
 import { useLoad } from '../../lib/use-load.ts';
 import { Insights, TeachTabs } from './Insights.tsx';
 import { LessonMedia } from './LessonMedia.tsx';
+import { Announcements } from './Announcements.tsx';
 import './teach.css';
 
-/** One course on the Teach screen: its lessons and files, or (`?view=insights`) its learning insights. */
+/** One course on the Teach screen: its lessons and files, (`?view=insights`) its learning insights, or its announcements. */
 export function TeachCourse({ id }: { id: string }) {
   const { search } = useLocation();
-  return new URLSearchParams(search).get('view') === 'insights' ? (
+  const view = new URLSearchParams(search).get('view');
+  return view === 'announcements' ? (
+    <Announcements courseId={id} />
+  ) : view === 'insights' ? (
     <Insights courseId={id} />
   ) : (
     <TeachCourseFiles id={id} />
