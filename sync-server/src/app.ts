@@ -29,6 +29,7 @@ import { createScheduleModule } from './modules/notifications/schedule/index.ts'
 import { createMetrics } from './lib/metrics.ts';
 import { consoleRouter } from './http/console.ts';
 import { createAnalyticsModule } from './modules/analytics/index.ts';
+import { createLrsModule } from './modules/lrs/index.ts';
 import { startCollectorSources, type CollectorSources } from './modules/analytics/collector/sources/index.ts';
 import { Server } from 'socket.io';
 import { attachSocketGateway, type SocketGateway } from './http/socket.ts';
@@ -166,18 +167,16 @@ export async function createServer(opts: ServerOptions) {
     },
     emit: (rooms, event, payload) => void socketIo()?.to(rooms).emit(event, payload),
   });
-  let listeningUrl: string | null = null;
+  // The xAPI Learning Record Store; what the analytics pipeline understands goes on to its collector.
+  const lrs = createLrsModule({
+    pool: database.pool,
+    collector: analytics.collector,
+    storage: content.storage,
+    homePage: () => publicUrl,
+  });
   const notifications = createNotificationsModule({
     ...deps,
     emit: (rooms, event, payload) => void socketIo()?.to(rooms).emit(event, payload),
-    catalog: catalog.reader,
-    secret: jwtSecret,
-    publicUrl: () => config.PUBLIC_URL ?? listeningUrl ?? publicUrl,
-    scheduleAnnouncement: (id, sendAt) => schedule.scheduleAnnouncement(database.db, id, sendAt),
-    // Bulk notification mail shares a few kept-open SMTP connections.
-    ...(config.SMTP_URL && !opts.mailer
-      ? { notificationMailer: smtpMailer(config.SMTP_URL, config.MAIL_FROM, { maxConnections: 8 }) }
-      : {}),
   });
   // The job scheduler gets a few connections of its own (it keeps one for LISTEN); none are opened while it is off.
   const schedulerDatabase = connectDatabase(url, 3);
@@ -188,7 +187,7 @@ export async function createServer(opts: ServerOptions) {
     secret: jwtSecret,
     publicUrl,
     pollIntervalMs: config.SCHEDULER_POLL_MS,
-    hooks: () => notifications.hooks,
+    hooks: () => ({ send: notifications.send }),
   });
   // --- end modules ---
 
@@ -201,6 +200,7 @@ export async function createServer(opts: ServerOptions) {
       ...sync.routes,
       ...content.routes,
       ...analytics.routes,
+      ...lrs.routes,
       ...offers.routes,
       ...payments.routes,
       ...notifications.routes,
@@ -222,8 +222,10 @@ export async function createServer(opts: ServerOptions) {
     bodyParsers: [
       { path: WEBHOOK_PATH, parser: express.raw({ type: () => true, limit: '1mb' }) },
       { path: '/sandbox', parser: express.urlencoded({ extended: false, limit: '16kb' }) },
+      // xAPI statements with attachments (multipart/mixed), parsed by the LRS.
+      { path: '/xapi/statements', parser: express.raw({ type: 'multipart/*', limit: '20mb' }) },
     ],
-    earlyMounts: [content.delivery, ...analytics.collector.earlyMounts],
+    earlyMounts: [content.delivery, ...lrs.earlyMounts, ...analytics.collector.earlyMounts],
     mounts: [
       { path: '/admin', router: consoleRouter() },
       { path: '/reset-password', router: identity.resetPage },
@@ -263,6 +265,7 @@ export async function createServer(opts: ServerOptions) {
     notifications,
     schedule,
     collector: analytics.collector,
+    lrs,
     /** Emit to the API nodes' clients without serving any (the processor's `analytics:changed`); needs REDIS_URL. */
     async emitThroughCluster(): Promise<boolean> {
       const adapter = await cluster.socketAdapter();
@@ -314,8 +317,6 @@ export async function createServer(opts: ServerOptions) {
       const addr = server.address() as AddressInfo;
       const baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${addr.port}`;
       payments.listening(baseUrl);
-      listeningUrl = baseUrl;
-      notifications.start();
       return baseUrl;
     },
     /**
@@ -331,7 +332,6 @@ export async function createServer(opts: ServerOptions) {
         await drained;
         payments.close();
         await sources?.stop();
-        await notifications.stop();
         await sync.stop();
         await media.stop();
         await schedule.stop();
