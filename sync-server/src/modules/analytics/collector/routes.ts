@@ -13,7 +13,6 @@ import type { DeadLetterStore } from './dead-letters.ts';
 import { estimateSkewMs, type DeviceClock } from './device-clock.ts';
 import type { Ingest } from './port.ts';
 import type { StatementReader } from './statements.ts';
-import { xapiRoutes } from './xapi.ts';
 import type { XapiClientService } from './xapi-clients.ts';
 
 export interface CollectorRouteDeps {
@@ -25,7 +24,7 @@ export interface CollectorRouteDeps {
   now: () => Date;
 }
 
-/** The collector's API sources (desktop batch upload, xAPI Statements resource) and its admin routes. */
+/** The collector's API sources (desktop batch upload; the xAPI Statements resource is in modules/lrs) and its admin routes. */
 export function collectorRoutes(d: CollectorRouteDeps): AnyRoute[] {
   const tags = ['analytics'];
   return [
@@ -69,7 +68,6 @@ export function collectorRoutes(d: CollectorRouteDeps): AnyRoute[] {
         };
       },
     }),
-    ...xapiRoutes(d.ingest, d.statements, d.clients),
     route({
       method: 'get',
       path: '/api/v1/analytics/dead-letters',

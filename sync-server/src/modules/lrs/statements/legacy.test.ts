@@ -1,8 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERBS, activityIri, type StatementResult, type XapiClientCreated } from '@lyceum/contracts';
 import { newId } from '../../../lib/ids.ts';
-import { TOPICS } from '../stream/port.ts';
-import { COURSE, startCollectorTest, videoStatement, type CollectorTest } from './test-support.ts';
+import { TOPICS } from '../../analytics/stream/port.ts';
+import {
+  COURSE,
+  startCollectorTest,
+  videoStatement,
+  type CollectorTest,
+} from '../../analytics/collector/test-support.ts';
 
 let c: CollectorTest;
 let admin: { token: string };

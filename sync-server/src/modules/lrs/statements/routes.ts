@@ -1,14 +1,13 @@
-import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { IsoDateTime, StatementResult, StoredStatement, Text, XapiAgent, actorKey } from '@lyceum/contracts';
 import { ApiError } from '../../../http/errors.ts';
-import { route, type AnyRoute, type Caller } from '../../../http/route.ts';
+import { route, type AnyRoute } from '../../../http/route.ts';
 import { decodeCursor, encodeCursor } from '../../../lib/cursor.ts';
-import type { Ingest, IngestResult } from './port.ts';
-import { idsFormat, type StatementReader } from './statements.ts';
-import type { XapiClientService } from './xapi-clients.ts';
+import type { IngestResult } from '../../analytics/collector/port.ts';
+import { idsFormat } from '../../analytics/collector/statements.ts';
+import type { LrsDeps } from '../index.ts';
+import type { LrsGate } from '../gate.ts';
 
-export const XAPI_VERSION = '1.0.3';
 export const XAPI_PATH = '/xapi/statements';
 /** Most statements one POST may carry. */
 export const MAX_XAPI_BATCH = 5000;
@@ -52,40 +51,6 @@ const StatementsBody = z.unknown().meta({
 });
 
 const ONE_STATEMENT_PARAMS = new Set(['statementId', 'voidedStatementId', 'format', 'attachments']);
-const BASIC_REALM = { 'www-authenticate': 'Basic realm="Lyceum xAPI", charset="UTF-8"' };
-
-/** Answer with the xAPI version, authenticate (xAPI client by HTTP Basic, or a Lyceum admin's bearer token), and
- * check the caller's X-Experience-API-Version. Returns the origin recorded with dead letters. */
-async function gate(req: Request, res: Response, user: Caller | null, clients: XapiClientService) {
-  res.set('X-Experience-API-Version', XAPI_VERSION);
-  let origin: string;
-  const authz = req.headers.authorization;
-  if (user) {
-    if (user.role !== 'admin')
-      throw new ApiError('forbidden', 'Only admins (or xAPI client credentials) may use the xAPI resource');
-    origin = `admin:${user.id}`;
-  } else if (authz && /^Basic\s/i.test(authz)) {
-    origin = `client:${(await clients.authenticate(authz)).key}`;
-  } else if (authz) {
-    throw new ApiError('invalid_token', 'The access token is invalid or expired', undefined, BASIC_REALM);
-  } else {
-    throw new ApiError(
-      'unauthenticated',
-      'Send xAPI client credentials as HTTP Basic',
-      undefined,
-      BASIC_REALM,
-    );
-  }
-  const version = req.get('x-experience-api-version')?.trim();
-  if (!version || !/^1\.0(\.\d+)?$/.test(version))
-    throw new ApiError(
-      'xapi_version_unsupported',
-      `Send the header X-Experience-API-Version: 1.0.x (this LRS speaks ${XAPI_VERSION})`,
-      { received: version ?? null },
-    );
-  return origin;
-}
-
 /** 409 when any statement conflicts with a stored one, else 400 with every reason; nothing was stored. */
 function refuse(r: IngestResult): void {
   if (!r.rejected.length) return;
@@ -116,7 +81,8 @@ function parseCursor(cursor: string) {
 }
 
 /** The xAPI Statements resource (xAPI 1.0.3 LRS semantics) for outside learning tools. */
-export function xapiRoutes(ingest: Ingest, reader: StatementReader, clients: XapiClientService): AnyRoute[] {
+export function statementRoutes(d: LrsDeps & { now: () => Date; gate: LrsGate }): AnyRoute[] {
+  const { ingest, statements: reader } = d.collector;
   const tags = ['xapi'];
   const auth =
     'HTTP Basic with xAPI client credentials, or an admin bearer token; X-Experience-API-Version 1.0.x.';
@@ -142,7 +108,7 @@ export function xapiRoutes(ingest: Ingest, reader: StatementReader, clients: Xap
         'payload_too_large',
       ],
       handler: async ({ query, body, user, req, res }) => {
-        const origin = await gate(req, res, user, clients);
+        const { origin } = await d.gate(req, res, user);
         if (body === undefined) throw new ApiError('validation_failed', 'Send the statement as a JSON body');
         const id = query.statementId.toLowerCase();
         let item = body;
@@ -177,7 +143,7 @@ export function xapiRoutes(ingest: Ingest, reader: StatementReader, clients: Xap
         'payload_too_large',
       ],
       handler: async ({ body, user, req, res }) => {
-        const origin = await gate(req, res, user, clients);
+        const { origin } = await d.gate(req, res, user);
         if (body === undefined) throw new ApiError('validation_failed', 'Send the statements as a JSON body');
         const items = Array.isArray(body) ? body : [body];
         if (!items.length) throw new ApiError('validation_failed', 'Send at least one statement');
@@ -206,8 +172,7 @@ export function xapiRoutes(ingest: Ingest, reader: StatementReader, clients: Xap
         'not_found',
       ],
       handler: async ({ query, user, req, res }) => {
-        await gate(req, res, user, clients);
-        res.set('X-Experience-API-Consistent-Through', new Date().toISOString());
+        await d.gate(req, res, user);
         const given = Object.keys(req.query as Record<string, unknown>);
         const shape = query.format === 'ids' ? idsFormat : (s: StoredStatement) => s;
         if (query.statementId !== undefined || query.voidedStatementId !== undefined) {

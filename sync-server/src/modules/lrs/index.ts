@@ -1,0 +1,36 @@
+import type pg from 'pg';
+import type { AnyRoute } from '../../http/route.ts';
+import type { CollectorModule } from '../analytics/collector/index.ts';
+import type { ContentStorage } from '../content/storage.ts';
+import { lrsGate, lrsHeaders } from './gate.ts';
+import { statementRoutes } from './statements/routes.ts';
+
+export { XAPI_VERSION } from './gate.ts';
+
+export interface LrsDeps {
+  pool: pg.Pool;
+  collector: CollectorModule;
+  /** Where attachments' bytes are kept (the content storage port: filesystem or S3). */
+  storage: ContentStorage;
+  /** The LRS's home page, for the authority agents it writes (accounts of xAPI clients). */
+  homePage: () => string;
+  now?: () => Date;
+}
+
+/**
+ * The xAPI 1.0.3 Learning Record Store under /xapi: Statements (statements/), and beside them the document
+ * resources, Agents, Activities and About. Routes are declared here; statements the analytics pipeline understands
+ * are handed to its collector.
+ */
+export function createLrsModule(d: LrsDeps) {
+  const now = d.now ?? (() => new Date());
+  const gate = lrsGate(d.collector.xapiClients, d.homePage);
+  const routes: AnyRoute[] = [...statementRoutes({ ...d, now, gate })];
+  return {
+    routes,
+    /** Mounted ahead of body parsing: the xAPI headers on every answer. */
+    earlyMounts: [{ path: '/xapi', router: lrsHeaders(now) }],
+    gate,
+  };
+}
+export type LrsModule = ReturnType<typeof createLrsModule>;
