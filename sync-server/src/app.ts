@@ -174,9 +174,18 @@ export async function createServer(opts: ServerOptions) {
     storage: content.storage,
     homePage: () => publicUrl,
   });
+  let listeningUrl: string | null = null;
   const notifications = createNotificationsModule({
     ...deps,
     emit: (rooms, event, payload) => void socketIo()?.to(rooms).emit(event, payload),
+    catalog: catalog.reader,
+    secret: jwtSecret,
+    publicUrl: () => config.PUBLIC_URL ?? listeningUrl ?? publicUrl,
+    scheduleAnnouncement: (id, sendAt) => schedule.scheduleAnnouncement(database.db, id, sendAt),
+    // Bulk notification mail shares a few kept-open SMTP connections.
+    ...(config.SMTP_URL && !opts.mailer
+      ? { notificationMailer: smtpMailer(config.SMTP_URL, config.MAIL_FROM, { maxConnections: 8 }) }
+      : {}),
   });
   // The job scheduler gets a few connections of its own (it keeps one for LISTEN); none are opened while it is off.
   const schedulerDatabase = connectDatabase(url, 3);
@@ -187,7 +196,7 @@ export async function createServer(opts: ServerOptions) {
     secret: jwtSecret,
     publicUrl,
     pollIntervalMs: config.SCHEDULER_POLL_MS,
-    hooks: () => ({ send: notifications.send }),
+    hooks: () => notifications.hooks,
   });
   // --- end modules ---
 
@@ -317,6 +326,8 @@ export async function createServer(opts: ServerOptions) {
       const addr = server.address() as AddressInfo;
       const baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${addr.port}`;
       payments.listening(baseUrl);
+      listeningUrl = baseUrl;
+      notifications.start();
       return baseUrl;
     },
     /**
@@ -332,6 +343,7 @@ export async function createServer(opts: ServerOptions) {
         await drained;
         payments.close();
         await sources?.stop();
+        await notifications.stop();
         await sync.stop();
         await media.stop();
         await schedule.stop();
