@@ -1,4 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
+import { platformEvents, recordPlatformEvent } from '../../analytics/collector/sources/outbox.ts';
 import type { Tx } from '../../catalog/structure.ts';
 import { revokeForRefund } from '../../enrollment/service.ts';
 import { newId } from '../../../lib/ids.ts';
@@ -18,11 +19,30 @@ export interface RefundSettled {
 
 const REFUNDABLE = ['paid', 'partially_refunded', 'refunded'] as const;
 
+/** The xAPI verb of a refund (stored as `other` by analytics, like the purchase verb). */
+export const REFUND_VERB = 'https://lyceum.app/xapi/verbs/refunded';
+const EXT = 'https://lyceum.app/xapi/extensions';
+
+/** The analytics event of a refund step: the amount given back now (minor units), for net revenue. */
+export const refundEvent = (o: OrderRow, amountMinor: number, full: boolean) => ({
+  ...platformEvents.enrolled(o.userId, o.courseId),
+  verb: { id: REFUND_VERB, display: { en: 'refunded' } },
+  result: {
+    extensions: {
+      [`${EXT}/amount-minor`]: amountMinor,
+      [`${EXT}/currency`]: o.currency,
+      [`${EXT}/full-refund`]: full,
+    },
+  },
+  context: { platform: 'Lyceum', extensions: { [`${EXT}/order-id`]: o.id } },
+});
+
 /**
  * Raise the order's refunded amount to `target` (never lower it: refund amounts only grow, so events applied twice
  * or out of order converge on the largest), in the caller's transaction with the order row locked. Writes the
  * ledger's refund entry for the difference (its key is the new cumulative amount, so the same step counts once),
- * sets refunded / partially_refunded, and on a full refund makes the enrollment `refunded`.
+ * sets refunded / partially_refunded, records the analytics event (transactional outbox), and on a full refund
+ * makes the enrollment `refunded`.
  */
 export async function settleRefund(tx: RefundTx, order: OrderRow, target: number): Promise<RefundSettled> {
   const next = Math.min(order.amountMinor, target);
@@ -41,6 +61,8 @@ export async function settleRefund(tx: RefundTx, order: OrderRow, target: number
     entryKey: `refund:${order.id}:${next}`,
     memo: `refunded ${order.refundedMinor} → ${next}`,
   });
+  // Leaves the OLTP database through the transactional outbox, committed with the refund.
+  await recordPlatformEvent(tx, refundEvent(order, next - order.refundedMinor, full));
   const revoked = full
     ? await revokeForRefund(tx, { userId: order.userId, courseId: order.courseId })
     : false;

@@ -1,9 +1,10 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Refund } from '@lyceum/contracts';
 import { startTestServer, type TestServer } from '../../../../test/harness.ts';
 import { ledgerTotals } from '../ledger.ts';
 import { CARDS, card, checkout, eventually, orderBecomes, pay } from '../test-support.ts';
-import { applyGatewayRefund } from './apply.ts';
+import { REFUND_VERB, applyGatewayRefund } from './apply.ts';
 import { refundRefusal } from './policy.ts';
 import { enrollmentOf, insertOrder, paidCourse } from './test-support.ts';
 
@@ -13,6 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
+const EXT = 'https://lyceum.app/xapi/extensions';
 type ErrorBody = { error: { code: string; details?: Record<string, unknown> } };
 
 /** A course bought through the sandbox with 4242…: the order is paid once its webhook is applied. */
@@ -277,6 +279,37 @@ describe('applyGatewayRefund (charge.refunded)', () => {
       { gateway_refund_id: 're_a', amount_minor: 2000 },
       { gateway_refund_id: 're_b', amount_minor: 4000 },
     ]);
+  });
+
+  it('records each refund step for analytics in the same transaction (transactional outbox)', async () => {
+    const { course } = await paidCourse(t, 5000);
+    const s = await t.user('student');
+    const o = await insertOrder(t.server.database.pool, {
+      userId: s.id,
+      courseId: course.id,
+      amountMinor: 5000,
+    });
+    const stepsIn = (amount: number) =>
+      t.server.database.db.transaction(async (tx) => {
+        await applyGatewayRefund(tx, {
+          paymentIntentId: o.paymentIntentId!,
+          amountRefundedMinor: amount,
+          refundIds: [],
+        });
+        // Read inside the transaction (its own rows: created_at is the transaction's now()); once committed the relay
+        // publishes and may prune them.
+        const r = await tx.execute<{ amount: number; full: boolean }>(sql`
+          SELECT (statement->'result'->'extensions'->>${`${EXT}/amount-minor`})::int AS amount,
+                 (statement->'result'->'extensions'->>${`${EXT}/full-refund`})::boolean AS full
+            FROM event_outbox
+           WHERE statement->'verb'->>'id' = ${REFUND_VERB}
+             AND statement->'context'->'extensions'->>${`${EXT}/order-id`} = ${o.id}
+             AND created_at = now()`);
+        return r.rows;
+      });
+    expect(await stepsIn(1500)).toEqual([{ amount: 1500, full: false }]);
+    expect(await stepsIn(1500)).toEqual([]);
+    expect(await stepsIn(5000)).toEqual([{ amount: 3500, full: true }]);
   });
 
   it('ignores payments it has no paid order for, and never raises past the amount paid', async () => {
