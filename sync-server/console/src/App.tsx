@@ -5,6 +5,8 @@ import { Dashboard } from './dashboard/Dashboard.tsx';
 import { SignIn } from './SignIn.tsx';
 import { useT, type MessageKey } from './i18n/catalogues.ts';
 import { LanguagePicker } from './i18n/I18n.tsx';
+import { PaymentsPage } from './payments/PaymentsPage.tsx';
+import { useRoute } from './payments/route.ts';
 
 type Me = AuthResponse['user'];
 const ME_KEY = 'lyceum.console.user';
@@ -22,6 +24,7 @@ function storedMe(): Me | null {
 export function App() {
   const t = useT();
   const [me, setMe] = useState<Me | null>(storedMe);
+  const route = useRoute();
   const signOut = async () => {
     await client.logout();
     sessionStorage.removeItem(ME_KEY);
@@ -41,8 +44,11 @@ export function App() {
       <header className="topbar">
         <span className="brand">{t('console.brand')}</span>
         <nav aria-label={t('console.nav.label')}>
-          <a href="/admin/" aria-current="page">
+          <a href="#/" aria-current={route.section === 'analytics' ? 'page' : undefined}>
             {t('console.nav.analytics')}
+          </a>
+          <a href="#/payments/orders" aria-current={route.section === 'payments' ? 'page' : undefined}>
+            {t('console.nav.payments')}
           </a>
           <a href="/api/docs/">{t('console.nav.apiDocs')}</a>
         </nav>
@@ -55,7 +61,11 @@ export function App() {
         </span>
       </header>
       <main id="main">
-        <Dashboard onSignedOut={() => void signOut()} />
+        {route.section === 'payments' ? (
+          <PaymentsPage tab={route.tab} id={route.id} />
+        ) : (
+          <Dashboard onSignedOut={() => void signOut()} />
+        )}
       </main>
     </div>
   );

@@ -21,6 +21,7 @@ import { useIntl } from 'react-intl';
 import { useT } from '../i18n/catalogues.ts';
 import { client, describeError } from '../api.ts';
 import { useLive } from './use-live.ts';
+import { SalesPanels } from '../payments/SalesPanels.tsx';
 
 /** The live analytics dashboard: figures for a time range, fetched again whenever the server says they changed. */
 export function Dashboard(p: { onSignedOut: () => void }) {
@@ -153,6 +154,7 @@ export function Dashboard(p: { onSignedOut: () => void }) {
             data={funnelSteps(data.funnel, ui)}
           />
         </section>
+        <SalesPanels range={range} courseId={courseId} version={updatedAt?.getTime() ?? 0} />
         <section className="panel">
           <BarList
             title={t('dashboard.completionRate')}
