@@ -75,7 +75,7 @@ export const paymentOffersCases: Record<string, Case> = {
     expect: { anon: 401, student: 403, otherStudent: 403, instructor: 200, owner: 200, admin: 200 },
   },
   // Within the refund policy (a new order, nothing studied): the student, the course's instructor, an admin.
-  refundOrder: {
+  requestRefund: {
     request: async (w, who) => ({
       params: { id: who === 'anon' ? (await shared(w)).orderId : await paidOrder(w) },
       body: { reason: 'Authorization walk' },
@@ -114,9 +114,9 @@ export const paymentOffersCases: Record<string, Case> = {
     },
     expect: ownerOrAdmin(200),
   },
-  getVoucherVerifiers: { request: () => ({}), expect: signedIn(200) },
+  voucherVerifiers: { request: () => ({}), expect: signedIn(200) },
   // Anyone signed in may redeem a code (each caller gets a fresh code of a course they do not have).
-  redeemVoucherOnline: {
+  redeemVoucher: {
     request: async (w) => {
       const c = await w.freshCourse({ enrollStudent: false });
       const b = await w.t.server.offers.vouchers.createBatch(

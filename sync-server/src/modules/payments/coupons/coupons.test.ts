@@ -229,7 +229,7 @@ describe('the OpenAPI document', () => {
       expect.arrayContaining([
         'createCoupon',
         'listCoupons',
-        'refundOrder',
+        'requestRefund',
         'listOrderRefunds',
         'getOrderReceipt',
         'createVoucherBatch',
@@ -237,10 +237,10 @@ describe('the OpenAPI document', () => {
         'getVoucherBatch',
         'exportVoucherCodes',
         'revokeVoucherBatch',
-        'getVoucherVerifiers',
-        'redeemVoucherOnline',
+        'voucherVerifiers',
+        'redeemVoucher',
       ]),
     );
-    expect(doc.body.paths['/api/v1/orders/{id}/refunds']?.post?.operationId).toBe('refundOrder');
+    expect(doc.body.paths['/api/v1/orders/{id}/refunds']?.post?.operationId).toBe('requestRefund');
   });
 });

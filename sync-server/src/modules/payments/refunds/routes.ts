@@ -11,7 +11,7 @@ export function refundRoutes(refunds: RefundService): AnyRoute[] {
     route({
       method: 'post',
       path: '/api/v1/orders/:id/refunds',
-      operationId: 'refundOrder',
+      operationId: 'requestRefund',
       summary:
         'Refund an order, fully or partly: admins always; the course instructor or the student within the refund policy',
       tags,

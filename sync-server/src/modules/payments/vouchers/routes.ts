@@ -91,7 +91,7 @@ export function voucherRoutes(vouchers: VoucherService): AnyRoute[] {
     route({
       method: 'get',
       path: '/api/v1/vouchers/verifiers',
-      operationId: 'getVoucherVerifiers',
+      operationId: 'voucherVerifiers',
       summary: 'Hashes of the codes not yet redeemed, per batch, for offline verification on devices',
       tags,
       access: 'user',
@@ -101,7 +101,7 @@ export function voucherRoutes(vouchers: VoucherService): AnyRoute[] {
     route({
       method: 'post',
       path: '/api/v1/vouchers/redeem',
-      operationId: 'redeemVoucherOnline',
+      operationId: 'redeemVoucher',
       summary: 'Redeem a voucher code online: the course it is for is unlocked (enrollment source voucher)',
       tags,
       access: 'user',
