@@ -20,7 +20,7 @@ export interface ServerProcess {
   dataDir: string;
   /** Everything the process wrote (stdout and stderr; ANSI colours and carriage returns removed). */
   output: () => string;
-  /** The embedded PostgreSQL's port, from its postmaster.pid. */
+  /** The embedded PostgreSQL's port, from its postmaster.pid (0 with DATABASE_URL). */
   pgPort: number;
   pidFile: string;
   /** In a terminal: type Ctrl-C (the terminal signals the whole foreground group). Otherwise: signal the process. */
@@ -83,7 +83,8 @@ export async function startServerProcess(o: {
     await new Promise((r) => setTimeout(r, 250));
   }
   const pidFile = path.join(dataDir, 'postgres', 'pgdata', 'postmaster.pid');
-  const pgPort = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[3]);
+  // 0 when the server uses DATABASE_URL (no embedded PostgreSQL of its own).
+  const pgPort = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8').split('\n')[3]) : 0;
   return {
     url,
     dataDir,
