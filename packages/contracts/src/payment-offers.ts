@@ -91,6 +91,9 @@ export const Refund = z
   .meta({ id: 'Refund' });
 export type Refund = z.infer<typeof Refund>;
 
+export const RefundList = z.object({ items: z.array(Refund) }).meta({ id: 'RefundList' });
+export type RefundList = z.infer<typeof RefundList>;
+
 /** Details of refund_not_allowed: which rule of the policy refused it. */
 export const RefundPolicyRefusal = z.object({
   rule: z.enum(['window', 'progress']),

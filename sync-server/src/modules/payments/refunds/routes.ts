@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { IdParams, Refund, RefundRequest } from '@lyceum/contracts';
+import { IdParams, Refund, RefundList, RefundRequest } from '@lyceum/contracts';
 import { route, type AnyRoute, type Caller } from '../../../http/route.ts';
 import type { RefundService } from './service.ts';
 
@@ -37,7 +36,7 @@ export function refundRoutes(refunds: RefundService): AnyRoute[] {
       tags,
       access: 'user',
       params: IdParams,
-      response: z.object({ items: z.array(Refund) }).meta({ id: 'RefundList' }),
+      response: RefundList,
       errors: ['not_found'],
       handler: ({ params, user }) => refunds.list(params.id, me(user)),
     }),
