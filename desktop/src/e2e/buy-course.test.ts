@@ -166,7 +166,8 @@ describe.skipIf(!chromium || !serverHasPayments)(
     });
 
     it('My purchases lists the orders with status, amount, date and receipt; keyboard and axe', async () => {
-      await page.getByRole('link', { name: 'My purchases' }).click();
+      await page.getByRole('navigation').getByRole('link', { name: 'My Learning' }).click();
+      await page.getByRole('link', { name: 'My purchases and receipts' }).click();
       await page.getByRole('heading', { level: 1, name: 'My purchases' }).waitFor();
       const rows = page.getByTestId('order');
       await expect.poll(() => rows.count()).toBe(5);

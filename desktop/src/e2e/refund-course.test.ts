@@ -45,7 +45,7 @@ describe.skipIf(!chromium || !serverHasPayments)('refunds from My purchases (web
     await page.goto(`${core.url}/learn/${kept.id}`);
     await page.getByRole('switch', { name: 'Keep this course on this device' }).check();
     await expect
-      .poll(() => page.getByTestId('offline-state').innerText(), { timeout: 15_000 })
+      .poll(() => page.getByTestId('offline-state').innerText(), { timeout: 30_000 })
       .toContain('Ready');
     for (const l of finished.modules.flatMap((m) => m.lessons)) core.learning.complete(finished.id, l.id);
     await core.sync.syncNow();
@@ -63,7 +63,8 @@ describe.skipIf(!chromium || !serverHasPayments)('refunds from My purchases (web
   });
 
   it('a refund outside the policy is refused with the server’s reason', async () => {
-    await page.getByRole('link', { name: 'My purchases' }).click();
+    await page.getByRole('navigation').getByRole('link', { name: 'My Learning' }).click();
+    await page.getByRole('link', { name: 'My purchases and receipts' }).click();
     await orderRow('Finished course').waitFor();
     await orderRow('Finished course')
       .getByRole('button', { name: /Ask for a refund/ })
@@ -86,7 +87,7 @@ describe.skipIf(!chromium || !serverHasPayments)('refunds from My purchases (web
     await page.getByRole('button', { name: 'Send the request' }).click();
     await page.getByText('Refund asked for.', { exact: false }).waitFor();
     await expect
-      .poll(() => orderRow('Refunded course').innerText(), { timeout: 15_000 })
+      .poll(() => orderRow('Refunded course').innerText(), { timeout: 30_000 })
       .toContain('Refunded');
     await expect
       .poll(
@@ -95,7 +96,7 @@ describe.skipIf(!chromium || !serverHasPayments)('refunds from My purchases (web
             .getByTestId('refund-notice')
             .innerText()
             .catch(() => ''),
-        { timeout: 15_000 },
+        { timeout: 30_000 },
       )
       .toBe(
         'Your purchase of “Refunded course” was refunded: its offline copy was removed from this device. Your progress is kept.',
@@ -113,7 +114,7 @@ describe.skipIf(!chromium || !serverHasPayments)('refunds from My purchases (web
     await page.emulateMedia({ colorScheme: 'light' });
     await shot(page, '81-refunded');
     // My Learning no longer lists it, and says why; the course page offers to buy it again.
-    await page.getByRole('link', { name: 'My Learning' }).click();
+    await page.getByRole('navigation').getByRole('link', { name: 'My Learning' }).click();
     await page.getByTestId('refund-notice').waitFor();
     expect(await page.getByTestId('learning-list').innerText()).not.toContain('Refunded course');
     await page.getByRole('button', { name: 'Dismiss' }).click();

@@ -29,6 +29,9 @@ export function MyLearning() {
       {state.status === 'ready' && !state.data.online ? (
         <Banner tone="info">{t('learning.offline')}</Banner>
       ) : null}
+      <p className="learning__purchases">
+        <Link href="/purchases">{t('learning.purchases')}</Link>
+      </p>
       <OfflineNotices />
       <PaymentNoticesBanner />
       {state.status === 'ready' && state.data.items.length === 0 ? (
