@@ -133,6 +133,19 @@ async function main() {
     sandbox.delivery.setChaos({ copies: [2, 2], maxDelayMs: 0 });
     const stats = sandbox.delivery.stats;
     stats.ackMs.length = 0;
+    // BENCH_WAITS=1: sample what PostgreSQL's active sessions wait on during the payments, and print the top ones.
+    const waits = new Map<string, number>();
+    let sampling = process.env.BENCH_WAITS === '1';
+    const sampler = (async () => {
+      while (sampling) {
+        const r = await pool.query<{ w: string }>(
+          `SELECT coalesce(wait_event_type || ':' || wait_event, 'cpu') || '  ' || left(regexp_replace(query, '\\s+', ' ', 'g'), 70) AS w
+             FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid()`,
+        );
+        for (const { w } of r.rows) waits.set(w, (waits.get(w) ?? 0) + 1);
+        await new Promise((res) => setTimeout(res, 20));
+      }
+    })();
     t0 = performance.now();
     await pooled(orders, IN_FLIGHT, async (o) => {
       const r = await fetch(`${url}/sandbox/checkout/sessions/${o.session}/pay`, {
@@ -152,6 +165,9 @@ async function main() {
       await new Promise((r) => setTimeout(r, 10));
     }
     const fulfilSeconds = (performance.now() - t0) / 1000;
+    sampling = false;
+    await sampler;
+    for (const [w, n] of [...waits].sort((a, b) => b[1] - a[1]).slice(0, 15)) log(`wait ${n}× ${w}`);
     await sandbox.delivery.idle();
 
     // 3. Exactly once?

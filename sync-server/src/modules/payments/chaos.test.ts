@@ -179,5 +179,5 @@ describe(`webhook chaos (seed ${seed})`, () => {
     expect(rec.status).toBe(200);
     expect(rec.body.flagged).toEqual([]);
     expect(rec.body.matched).toBe(gw.rows.length);
-  }, 180_000);
+  }, 400_000);
 });

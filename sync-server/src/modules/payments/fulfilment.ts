@@ -1,10 +1,9 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../catalog/structure.ts';
 import { newId } from '../../lib/ids.ts';
-import { platformEvents, recordPlatformEvent } from '../analytics/collector/sources/outbox.ts';
+import { platformEvents } from '../analytics/collector/sources/outbox.ts';
 import { grantEnrollment } from '../enrollment/service.ts';
-import { recordLedger } from './ledger.ts';
-import { orders, paymentTransactions, type OrderRow } from './tables.ts';
+import { orders, type OrderRow } from './tables.ts';
 
 export type PaymentsTx = Tx;
 
@@ -61,22 +60,9 @@ export async function fulfilOrder(
   tx: PaymentsTx,
   facts: PaidFacts,
 ): Promise<{ outcome: FulfilOutcome; order: OrderRow | null }> {
-  const order = await lockOrder(tx, facts.orderId, facts.paymentIntentId);
-  if (!order) return { outcome: 'unknown_order', order: null };
-  if (order.status === 'paid' || order.status === 'refunded' || order.status === 'partially_refunded')
-    return { outcome: 'already_paid', order };
-  if (order.amountMinor !== facts.amountMinor || order.currency !== facts.currency) {
-    await tx
-      .update(orders)
-      .set({
-        failureCode: 'amount_mismatch',
-        failureMessage: `The gateway reported ${facts.amountMinor} ${facts.currency}, the order is ${order.amountMinor} ${order.currency}`,
-        updatedAt: sql`now()`,
-      })
-      .where(eq(orders.id, order.id));
-    return { outcome: 'amount_mismatch', order };
-  }
-  // pending, or failed/expired when money arrived anyway (a late async payment): money taken is honoured.
+  // The usual case in one statement: the order (pending, or failed/expired when money arrived anyway — a late
+  // async payment — since money taken is honoured) with exactly the paid amount becomes paid. The UPDATE locks the
+  // row; a concurrent fulfilment of the same order waits, then no longer matches.
   const [paid] = await tx
     .update(orders)
     .set({
@@ -87,31 +73,48 @@ export async function fulfilOrder(
       failureMessage: null,
       updatedAt: sql`now()`,
     })
-    .where(eq(orders.id, order.id))
+    .where(
+      and(
+        facts.orderId ? eq(orders.id, facts.orderId) : eq(orders.paymentIntentId, facts.paymentIntentId),
+        inArray(orders.status, ['pending', 'failed', 'expired']),
+        eq(orders.amountMinor, facts.amountMinor),
+        eq(orders.currency, facts.currency),
+      ),
+    )
     .returning();
-  await grantEnrollment(tx, { userId: order.userId, courseId: order.courseId, source: 'purchase' });
-  await recordLedger(tx, {
-    orderId: order.id,
-    kind: 'charge',
-    amountMinor: facts.amountMinor,
-    currency: facts.currency,
-    entryKey: `charge:${facts.gateway}:${facts.paymentIntentId}`,
-  });
-  await tx
-    .insert(paymentTransactions)
-    .values({
-      id: newId(),
-      orderId: order.id,
-      gateway: facts.gateway,
-      kind: 'charge',
-      gatewayRef: facts.paymentIntentId,
-      amountMinor: facts.amountMinor,
-      currency: facts.currency,
-      status: 'succeeded',
-    })
-    .onConflictDoNothing();
-  await recordPlatformEvent(tx, purchaseEvent(paid!));
-  return { outcome: 'fulfilled', order: paid! };
+  if (!paid) {
+    const order = await lockOrder(tx, facts.orderId, facts.paymentIntentId);
+    if (!order) return { outcome: 'unknown_order', order: null };
+    if (order.status === 'paid' || order.status === 'refunded' || order.status === 'partially_refunded')
+      return { outcome: 'already_paid', order };
+    await tx
+      .update(orders)
+      .set({
+        failureCode: 'amount_mismatch',
+        failureMessage: `The gateway reported ${facts.amountMinor} ${facts.currency}, the order is ${order.amountMinor} ${order.currency}`,
+        updatedAt: sql`now()`,
+      })
+      .where(eq(orders.id, order.id));
+    return { outcome: 'amount_mismatch', order };
+  }
+  await grantEnrollment(tx, { userId: paid.userId, courseId: paid.courseId, source: 'purchase' });
+  // The ledger's charge, the gateway transaction and the analytics event, in one round trip.
+  const event = purchaseEvent(paid);
+  const statement = JSON.stringify({ ...event, id: newId(), timestamp: new Date().toISOString() });
+  await tx.execute(sql`
+    WITH ledger AS (
+      INSERT INTO ledger_entries (id, order_id, kind, amount_minor, currency, entry_key)
+      VALUES (${newId()}, ${paid.id}, 'charge', ${facts.amountMinor}, ${facts.currency},
+              ${`charge:${facts.gateway}:${facts.paymentIntentId}`})
+      ON CONFLICT (entry_key) DO NOTHING
+    ), txn AS (
+      INSERT INTO payment_transactions (id, order_id, gateway, kind, gateway_ref, amount_minor, currency, status)
+      VALUES (${newId()}, ${paid.id}, ${facts.gateway}, 'charge', ${facts.paymentIntentId}, ${facts.amountMinor},
+              ${facts.currency}, 'succeeded')
+      ON CONFLICT DO NOTHING
+    )
+    INSERT INTO event_outbox (id, statement) VALUES ((${statement}::jsonb ->> 'id')::uuid, ${statement}::jsonb)`);
+  return { outcome: 'fulfilled', order: paid };
 }
 
 /** The payment failed for good (async failure) or the session expired: a pending order closes. */

@@ -39,6 +39,8 @@ export interface WebhookDeps {
 }
 
 const Uuid = z.uuid();
+/** Thrown inside the transaction to roll it back when another delivery recorded the event first. */
+const DUPLICATE = Symbol('duplicate webhook event');
 const orderIdOf = (ref: string | null | undefined, metadata: Record<string, string> | null | undefined) => {
   for (const v of [ref, metadata?.order_id]) if (v && Uuid.safeParse(v).success) return v;
   return null;
@@ -176,20 +178,37 @@ export function webhookHandler(deps: WebhookDeps) {
   return {
     async handle(rawBody: Buffer, signatureHeader: string | undefined): Promise<WebhookAck> {
       const event = deps.gateway.verifyWebhook(rawBody, signatureHeader ?? '');
-      const r = await db.transaction(async (tx) => {
-        const fresh = await tx
-          .insert(gatewayEvents)
-          .values({ id: event.id, gateway: gatewayName, type: event.type, payload: event })
-          .onConflictDoNothing({ target: gatewayEvents.id })
-          .returning({ id: gatewayEvents.id });
-        if (fresh.length === 0) return null;
-        const handled = await dispatch(tx, event);
-        await tx
-          .update(gatewayEvents)
-          .set({ outcome: handled.outcome, orderId: handled.orderId })
-          .where(eq(gatewayEvents.id, event.id));
-        return handled;
-      });
+      // A repeat of an event already applied: one read, no transaction.
+      const known = await db
+        .select({ id: gatewayEvents.id })
+        .from(gatewayEvents)
+        .where(eq(gatewayEvents.id, event.id));
+      if (known.length) return { received: true, duplicate: true };
+      // Apply, then record the event under its id in the same transaction. Applying is idempotent by state (an
+      // order paid once is not paid again), so a copy delivered at the same moment applies nothing, finds the
+      // event recorded (its INSERT waits for the first copy's commit) and rolls back.
+      const r = await db
+        .transaction(async (tx) => {
+          const handled = await dispatch(tx, event);
+          const fresh = await tx
+            .insert(gatewayEvents)
+            .values({
+              id: event.id,
+              gateway: gatewayName,
+              type: event.type,
+              payload: event,
+              outcome: handled.outcome,
+              orderId: handled.orderId,
+            })
+            .onConflictDoNothing({ target: gatewayEvents.id })
+            .returning({ id: gatewayEvents.id });
+          if (fresh.length === 0) throw DUPLICATE;
+          return handled;
+        })
+        .catch((err: unknown) => {
+          if (err === DUPLICATE) return null;
+          throw err;
+        });
       if (r?.enrollmentChanged) deps.onEnrollmentChanged();
       if (r && r.orderId && (r.outcome === 'fulfilled' || r.paid) && deps.onPaid)
         deps

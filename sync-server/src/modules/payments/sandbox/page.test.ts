@@ -26,7 +26,7 @@ describe('the sandbox hosted checkout page in Chromium', () => {
         await page.locator('body').focus();
         for (let i = 0; i < 10; i++) {
           await page.keyboard.press('Tab');
-          if (await page.evaluate(() => document.activeElement?.id === 'card')) break;
+          if ((await page.evaluate('document.activeElement?.id')) === 'card') break;
         }
         await page.keyboard.type(number);
         await page.keyboard.press('Tab');
