@@ -1,0 +1,221 @@
+import fs from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { expectNoSeriousA11yViolations, findChromium, launchChromium } from '@lyceum/testing';
+import { ensureConsoleBuilt } from '../../console/build.ts';
+import { startTestServer, type TestServer } from '../harness.ts';
+import {
+  CARDS,
+  card,
+  checkout,
+  orderBecomes,
+  paidCourse,
+  pay,
+} from '../../src/modules/payments/test-support.ts';
+
+const chromium = findChromium();
+if (!chromium)
+  console.warn('[admin payments e2e] skipped: no Chromium found (install the Debian package chromium)');
+
+/** Press Tab until the focused element has this accessible text (name or label); fails after `max` presses. */
+async function tabTo(page: Page, name: string | RegExp, max = 60): Promise<void> {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      if (!el) return '';
+      const label = el.getAttribute('aria-label') ?? '';
+      const labelled = el.closest('label')?.textContent ?? '';
+      return `${label}|${el.textContent ?? ''}|${labelled}`;
+    });
+    if (typeof name === 'string' ? focused.split('|').some((s) => s.trim() === name) : name.test(focused))
+      return;
+  }
+  throw new Error(`"${String(name)}" cannot be reached with the Tab key`);
+}
+
+describe.skipIf(!chromium)('admin console: the Payments section in Chromium', () => {
+  let t: TestServer;
+  let browser: Browser;
+  let page: Page;
+  let admin: Awaited<ReturnType<TestServer['user']>>;
+  let course: Awaited<ReturnType<typeof paidCourse>>;
+  let student: Awaited<ReturnType<TestServer['user']>>;
+  let orderId: string;
+
+  beforeAll(async () => {
+    await ensureConsoleBuilt();
+    t = await startTestServer();
+    admin = await t.user('admin', 'Ada Admin');
+    student = await t.user('student', 'Sam Student');
+    course = await paidCourse(t, 4900);
+    // The student buys through the sandbox gateway (4242 succeeds); its webhooks mark the order paid.
+    const c = await checkout(t, student.token, course.id);
+    orderId = c.body.orderId;
+    expect((await pay(t, c.body.checkoutUrl!, card(CARDS.ok))).status).toBe('succeeded');
+    await orderBecomes(t, student.token, orderId, 'paid');
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('an admin reaches Payments by keyboard and finds the order the sandbox paid', async () => {
+    await page.goto(`${t.url}/admin/`);
+    await page.getByLabel('Email').fill(admin.email);
+    await page.getByLabel('Password').fill(admin.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Learning analytics' }).waitFor();
+    // The dashboard has the sales panels: revenue per day and the view → checkout → paid funnel.
+    await page.locator('.lx-chart-title', { hasText: 'Sales funnel' }).waitFor();
+    await page.locator('.lx-chart-title', { hasText: 'Revenue per day (USD)' }).waitFor();
+
+    await tabTo(page, 'Payments');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Orders' }).waitFor();
+
+    await page.getByLabel('Search', { exact: true }).focus();
+    await page.keyboard.type(student.email);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByRole('status').filter({ hasText: '1 order' }).count()).toBe(1);
+    const row = page.getByRole('row').filter({ hasText: student.email });
+    await expect.poll(() => row.innerText()).toContain('paid');
+    expect(await row.innerText()).toContain('$49.00');
+    expect(await row.innerText()).toContain(course.title);
+    // Filtering by another status finds nothing.
+    await page.getByRole('combobox', { name: 'Status', exact: true }).selectOption('refunded');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'No orders match' }).count()).toBe(1);
+    await page.getByRole('combobox', { name: 'Status', exact: true }).selectOption('paid');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: '1 order' }).count()).toBe(1);
+    await expectNoSeriousA11yViolations(page, 'console payments: orders');
+  }, 90_000);
+
+  it("opens the order's timeline by keyboard and refunds part of it", async () => {
+    await tabTo(page, `Open order ${orderId.slice(-8)}`);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: `Order ${orderId.slice(-8)}` }).waitFor();
+    const timeline = page.getByRole('list').filter({ hasText: 'Gateway event' });
+    await expect.poll(() => timeline.innerText()).toContain('checkout.session.completed');
+    await expectNoSeriousA11yViolations(page, 'console payments: order');
+
+    await page.getByRole('radio', { name: 'Part of it' }).check();
+    await page.getByLabel('Amount to refund (USD)').fill('10.00');
+    await page.getByLabel('Reason').fill('Course started late');
+    await tabTo(page, 'Refund');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Refund of $10.00' }).count()).toBe(1);
+    // The sandbox sends charge.refunded; the timeline shows it once the server took it.
+    await expect
+      .poll(
+        async () => {
+          await page.getByRole('button', { name: 'Refresh' }).click();
+          return timeline.innerText();
+        },
+        { timeout: 10_000 },
+      )
+      .toContain('charge.refunded');
+    await expect.poll(() => page.locator('.facts').innerText()).toContain('partially refunded');
+    expect(await page.getByRole('radio', { name: /Everything left/ }).getAttribute('name')).toBe(
+      'refund-kind',
+    );
+    await expect.poll(() => page.getByText('Everything left ($39.00)').count()).toBe(1);
+    await expectNoSeriousA11yViolations(page, 'console payments: order refunded');
+  }, 90_000);
+
+  it('creates a coupon', async () => {
+    await page.getByRole('link', { name: 'Coupons' }).click();
+    await page.getByRole('heading', { name: 'New coupon' }).waitFor();
+    await page.getByLabel('Code').fill('spring25');
+    await page.getByLabel('Percent (1–100)').fill('25');
+    await page.getByRole('combobox', { name: 'Course', exact: true }).selectOption({ label: course.title });
+    await page.getByLabel('Most redemptions').fill('100');
+    await page.getByRole('button', { name: 'Create coupon' }).click();
+    await page.getByRole('status').filter({ hasText: 'Coupon SPRING25 created.' }).waitFor();
+    const row = page.getByRole('row').filter({ hasText: 'SPRING25' });
+    await expect.poll(() => row.innerText()).toContain('25 % off');
+    expect(await row.innerText()).toContain('0 of 100');
+    // A bad percentage is refused in the form, with the reason.
+    await page.getByLabel('Code').fill('TOO-MUCH');
+    await page.getByLabel('Percent (1–100)').fill('150');
+    await page.getByRole('button', { name: 'Create coupon' }).click();
+    await page.getByRole('alert').filter({ hasText: 'whole number from 1 to 100' }).waitFor();
+    await expectNoSeriousA11yViolations(page, 'console payments: coupons');
+  }, 90_000);
+
+  it('issues a voucher batch, downloads its CSV, shows redemptions and revokes it', async () => {
+    await page.getByRole('link', { name: 'Vouchers' }).click();
+    await page.getByRole('heading', { name: 'New voucher batch' }).waitFor();
+    await page.getByRole('combobox', { name: 'Course', exact: true }).selectOption({ label: course.title });
+    await page.getByLabel('Codes', { exact: true }).fill('5');
+    await page.getByLabel('Label').fill('Lycée Voltaire');
+    await page.getByRole('button', { name: 'Issue codes' }).click();
+    const codes = page.getByLabel('The new codes');
+    await expect.poll(async () => (await codes.inputValue()).split('\n').length).toBe(5);
+    const shown = (await codes.inputValue()).split('\n');
+    for (const c of shown) expect(c).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download CSV' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^vouchers-.+\.csv$/);
+    const csv = await fs.readFile((await download.path())!, 'utf8');
+    const lines = csv.trim().split(/\r?\n/);
+    expect(lines).toHaveLength(6);
+    for (const c of shown) expect(csv).toContain(c);
+
+    await page.getByRole('button', { name: 'Redemptions of Lycée Voltaire' }).click();
+    const status = page.getByRole('table').filter({ hasText: 'Codes of Lycée Voltaire' });
+    await expect.poll(() => status.getByText('not redeemed').count()).toBe(5);
+    await expectNoSeriousA11yViolations(page, 'console payments: vouchers');
+
+    await page.getByRole('button', { name: 'Revoke Lycée Voltaire' }).click();
+    await page.getByRole('button', { name: 'Confirm: revoke Lycée Voltaire' }).click();
+    await expect
+      .poll(() => page.getByRole('row').filter({ hasText: 'Lycée Voltaire' }).innerText())
+      .toContain('revoked');
+  }, 90_000);
+
+  it('draws revenue per day and per course', async () => {
+    await page.getByRole('link', { name: 'Revenue' }).click();
+    const tiles = page.getByLabel('Totals in USD');
+    await expect.poll(() => tiles.innerText()).toContain('$39.00');
+    expect(await tiles.innerText()).toContain('$10.00');
+    await page.locator('.lx-chart-title', { hasText: 'Net revenue per day (USD)' }).waitFor();
+    await page.locator('.lx-chart-title', { hasText: 'Net revenue per course (USD)' }).waitFor();
+    expect(await page.locator('.lx-chart svg').count()).toBeGreaterThanOrEqual(2);
+    await expectNoSeriousA11yViolations(page, 'console payments: revenue');
+  }, 90_000);
+
+  it('reconciles with the gateway and flags a payment no order matches', async () => {
+    // A payment the gateway took for an order this server never made.
+    const ghost = randomUUID();
+    await t.server.database.pool.query(
+      `INSERT INTO sandbox_checkout_sessions (id, idempotency_key, order_id, amount_minor, currency, description,
+         success_url, cancel_url, status, payment_status, expires_at)
+       VALUES ('cs_test_orphan01', 'orphan', $1, 1234, 'USD', 'Not ours', 'http://x/', 'http://x/', 'complete', 'paid',
+         now() + interval '1 day')`,
+      [ghost],
+    );
+    await t.server.database.pool.query(
+      `INSERT INTO sandbox_payment_intents (id, session_id, order_id, amount_minor, currency, status, method)
+       VALUES ('pi_test_orphan01', 'cs_test_orphan01', $1, 1234, 'USD', 'succeeded', 'card')`,
+      [ghost],
+    );
+    await page.getByRole('link', { name: 'Reconciliation' }).click();
+    await page.getByRole('button', { name: 'Check against the gateway' }).click();
+    await expect
+      .poll(() => page.getByRole('status').filter({ hasText: '1 payment matches' }).innerText())
+      .toContain('1 flagged');
+    const flagged = page.getByRole('row').filter({ hasText: 'pi_test_orphan01' });
+    expect(await flagged.innerText()).toContain('Payment with no order');
+    expect(await flagged.innerText()).toContain('$12.34');
+    await expectNoSeriousA11yViolations(page, 'console payments: reconciliation');
+  }, 90_000);
+});
