@@ -136,6 +136,9 @@ describe('GET /api/v1/me/calendar(.ics)', () => {
     expect(r.status).toBe(401);
     expect(r.body.error.code).toBe('token_expired');
     expect((await t.api('GET', '/api/v1/me/calendar.ics')).status).toBe(400);
+    // A disabled account's link stops working.
+    await t.server.database.pool.query('UPDATE users SET disabled = true WHERE id = $1', [student.id]);
+    expect((await fetch(feedUrl)).status).toBe(401);
     expect((await t.api('GET', '/api/v1/me/calendar')).status).toBe(401);
   });
 });

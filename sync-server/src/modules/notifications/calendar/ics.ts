@@ -38,14 +38,12 @@ export function foldLine(line: string): string {
   const out: string[] = [];
   let current = '';
   let octets = 0;
-  let limit = 75;
   for (const ch of line) {
     const size = Buffer.byteLength(ch, 'utf8');
-    if (octets + size > limit) {
+    if (octets + size > 75) {
       out.push(current);
       current = ' ';
       octets = 1;
-      limit = 75;
     }
     current += ch;
     octets += size;

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { CalendarFeedQuery, CalendarLink } from '@lyceum/contracts';
+import { ApiError } from '../../../http/errors.ts';
 import { Raw, route, type AnyRoute } from '../../../http/route.ts';
 import { DEFAULT_AHEAD_DAYS, deadlinesFor } from '../schedule/deadlines.ts';
 import { buildCalendar, type CalendarEvent } from './ics.ts';
@@ -64,6 +65,9 @@ export function calendarRoutes(o: { pool: pg.Pool; tokens: CalendarTokens; publi
       errors: ['invalid_token', 'token_expired'],
       handler: async ({ query }) => {
         const userId = await o.tokens.verify(query.token);
+        // A disabled or deleted account's links stop working.
+        const u = await o.pool.query('SELECT 1 FROM users WHERE id = $1 AND NOT disabled', [userId]);
+        if (!u.rows.length) throw new ApiError('invalid_token', 'The calendar link is invalid');
         const body = await calendarFor(o.pool, userId);
         return new Raw('text/calendar; charset=utf-8', body, {
           'content-disposition': 'inline; filename="lyceum-deadlines.ics"',
