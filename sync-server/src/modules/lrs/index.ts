@@ -4,6 +4,8 @@ import type { CollectorModule } from '../analytics/collector/index.ts';
 import type { ContentStorage } from '../content/storage.ts';
 import { lrsGate, lrsHeaders } from './gate.ts';
 import { statementRoutes } from './statements/routes.ts';
+import { statementService } from './statements/service.ts';
+import { statementStore } from './statements/store.ts';
 
 export { XAPI_VERSION } from './gate.ts';
 
@@ -14,6 +16,8 @@ export interface LrsDeps {
   storage: ContentStorage;
   /** The LRS's home page, for the authority agents it writes (accounts of xAPI clients). */
   homePage: () => string;
+  /** Told the ids of statements newly voided, after their commit: the analytics correction. */
+  onVoided?: (ids: string[]) => Promise<void>;
   now?: () => Date;
 }
 
@@ -25,12 +29,22 @@ export interface LrsDeps {
 export function createLrsModule(d: LrsDeps) {
   const now = d.now ?? (() => new Date());
   const gate = lrsGate(d.collector.xapiClients, d.homePage);
-  const routes: AnyRoute[] = [...statementRoutes({ ...d, now, gate })];
+  const store = statementStore(d.pool);
+  const statements = statementService({
+    store,
+    collector: d.collector,
+    storage: d.storage,
+    now,
+    ...(d.onVoided ? { onVoided: d.onVoided } : {}),
+  });
+  const routes: AnyRoute[] = [...statementRoutes({ gate, service: statements, store, storage: d.storage })];
   return {
     routes,
     /** Mounted ahead of body parsing: the xAPI headers on every answer. */
     earlyMounts: [{ path: '/xapi', router: lrsHeaders(now) }],
     gate,
+    statements,
+    store,
   };
 }
 export type LrsModule = ReturnType<typeof createLrsModule>;
