@@ -50,13 +50,15 @@ export function luhnValid(digits: string): boolean {
 }
 
 function cardOutcome(req: Extract<SandboxPayRequest, { card: string }>, now = new Date()) {
-  if (!luhnValid(req.card)) return { code: 'incorrect_number', message: 'Your card number is incorrect.' };
+  const number = req.card.replace(/\D/g, '');
+  if (number.length < 12 || !luhnValid(number))
+    return { code: 'incorrect_number', message: 'Your card number is incorrect.' };
   const expired =
     req.expYear < now.getUTCFullYear() ||
     (req.expYear === now.getUTCFullYear() && req.expMonth < now.getUTCMonth() + 1);
   if (expired) return { code: 'expired_card', message: 'Your card has expired.' };
   return (
-    TEST_CARDS[req.card] ?? {
+    TEST_CARDS[number] ?? {
       code: 'card_declined',
       declineCode: 'test_mode_live_card',
       message: 'Your card was declined. The sandbox takes Stripe test cards only (4242 4242 4242 4242).',
