@@ -111,6 +111,34 @@ describe('admin payment reports', () => {
     const missing = await get(`/api/v1/admin/payments/orders/${namedId('none')}/timeline`);
     expect([missing.status, missing.body.error.code]).toEqual([404, 'not_found']);
   });
+
+  it('answers hostile search text and ranges with 2xx or 4xx, never 5xx', async () => {
+    const texts = [
+      "'; DROP TABLE orders; --",
+      '\\',
+      '%_%',
+      'ü🙂'.repeat(40),
+      'x'.repeat(201),
+      '\u0000',
+      'pi_%',
+    ];
+    const paths = [
+      ...texts.map((q) => `/api/v1/admin/payments/orders?q=${encodeURIComponent(q)}`),
+      '/api/v1/admin/payments/orders?offset=999999&limit=200',
+      '/api/v1/admin/payments/orders?courseId=nope',
+      '/api/v1/admin/payments/orders?q=a&q=b',
+      '/api/v1/admin/payments/revenue?courseId=0190b8a0-0000-7000-8000-0000000000ff',
+      '/api/v1/analytics/sales?last=1h&from=2026-01-01T00:00:00Z',
+      '/api/v1/analytics/sales?last=forever',
+      '/api/v1/analytics/sales?from=2026-01-01T00:00:00Z&to=2025-01-01T00:00:00Z',
+      '/api/v1/analytics/sales?courseId=0190b8a0-0000-7000-8000-0000000000ff&last=365d',
+    ];
+    for (const p of paths) {
+      const r = await t.api<{ error?: { code: string } }>('GET', p, { token: admin.token });
+      expect([p, r.status < 500]).toEqual([p, true]);
+      if (r.status >= 400) expect(typeof r.body.error?.code).toBe('string');
+    }
+  });
 });
 
 describe('sales analytics from the outbox', () => {
