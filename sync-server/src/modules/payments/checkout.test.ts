@@ -174,6 +174,22 @@ describe('checkout through the sandbox gateway', () => {
     expect(next.body.orderId).not.toBe(cb.body.orderId);
   });
 
+  it('sessions past their 24 h expire by themselves (checkout.session.expired), and the page says so', async () => {
+    const course = await paidCourse(t);
+    const student = await t.user('student');
+    const c = await checkout(t, student.token, course.id);
+    const id = sessionIdOf(c.body.checkoutUrl!);
+    await t.server.database.pool.query(
+      "UPDATE sandbox_checkout_sessions SET expires_at = now() - interval '1 second' WHERE id = $1",
+      [id],
+    );
+    expect(await t.server.payments.sandbox!.payments.expireDue()).toBeGreaterThanOrEqual(1);
+    await orderBecomes(t, student.token, c.body.orderId, 'expired');
+    expect(await (await fetch(c.body.checkoutUrl!)).text()).toContain('This checkout is expired.');
+    const late = await t.api('POST', `/sandbox/checkout/sessions/${id}/pay`, { body: card(CARDS.ok) });
+    expect(late.status).toBe(409);
+  });
+
   it('the hosted page works as a plain form: pay redirects to the success page; a decline shows the reason', async () => {
     const course = await paidCourse(t);
     const student = await t.user('student');

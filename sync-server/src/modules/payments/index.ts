@@ -90,6 +90,8 @@ export async function createPaymentsModule(deps: PaymentsModuleDeps) {
     onPaid: deps.onPaid,
   });
 
+  // The sandbox expires its open sessions when their 24 h are up, as Stripe does.
+  let expiryTimer: NodeJS.Timeout | null = null;
   return {
     routes: [
       ...paymentRoutes({ checkout, orders, webhooks, gateway }),
@@ -105,8 +107,18 @@ export async function createPaymentsModule(deps: PaymentsModuleDeps) {
     listening(url: string): void {
       if (!config.PUBLIC_URL) baseUrl = url;
       sandbox?.delivery.setTarget(`${url}${WEBHOOK_PATH}`);
+      if (sandbox && !expiryTimer) {
+        const payments = sandbox.payments;
+        expiryTimer = setInterval(() => {
+          payments
+            .expireDue()
+            .catch((err: unknown) => deps.logger.warn({ err }, 'sandbox session expiry failed'));
+        }, 60_000);
+        expiryTimer.unref();
+      }
     },
     close(): void {
+      if (expiryTimer) clearInterval(expiryTimer);
       sandbox?.delivery.stop();
     },
   };

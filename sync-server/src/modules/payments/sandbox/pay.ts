@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, lte } from 'drizzle-orm';
 import type { SandboxPayRequest, SandboxPayResult } from '@lyceum/contracts';
 import type { Db } from '../../../db/client.ts';
 import { ApiError } from '../../../http/errors.ts';
@@ -200,9 +200,22 @@ export function sandboxPayments(deps: SandboxPaymentsDeps) {
     return event !== null;
   }
 
+  /** Expire the open sessions whose time is up (Stripe sends checkout.session.expired then); answers how many. */
+  async function expireDue(): Promise<number> {
+    const due = await db
+      .select({ id: sandboxSessions.id })
+      .from(sandboxSessions)
+      .where(and(eq(sandboxSessions.status, 'open'), lte(sandboxSessions.expiresAt, new Date())))
+      .limit(500);
+    let n = 0;
+    for (const { id } of due) if (await expire(id)) n++;
+    return n;
+  }
+
   return {
     session,
     expire,
+    expireDue,
     settleAsync,
 
     async pay(id: string, req: SandboxPayRequest): Promise<SandboxPayResult> {
