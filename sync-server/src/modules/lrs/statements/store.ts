@@ -33,8 +33,12 @@ export interface StatementPage {
 const INSERT = `INSERT INTO lrs.statements
   (id, statement, stored, actor, verb, agents, related_agents, activities, related_activities, registration, target,
    voiding, origin)
-SELECT * FROM unnest($1::uuid[], $2::jsonb[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[],
+SELECT t.id, t.statement, t.stored, t.actor, t.verb, t.agents::text[], t.related_agents::text[], t.activities::text[],
+  t.related_activities::text[], t.registration, t.target, t.voiding, t.origin
+FROM unnest($1::uuid[], $2::jsonb[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[],
   $8::text[], $9::text[], $10::uuid[], $11::uuid[], $12::bool[], $13::text[])
+  AS t(id, statement, stored, actor, verb, agents, related_agents, activities, related_activities, registration,
+    target, voiding, origin)
 ON CONFLICT (id) DO NOTHING RETURNING id`;
 
 /** A text[] of text[] cannot be unnested row by row; each row's list travels as one array literal. */
