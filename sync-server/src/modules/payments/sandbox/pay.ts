@@ -1,4 +1,4 @@
-import { and, eq, lte } from 'drizzle-orm';
+import { and, eq, lte, sql } from 'drizzle-orm';
 import type { SandboxPayRequest, SandboxPayResult } from '@lyceum/contracts';
 import type { Db } from '../../../db/client.ts';
 import { ApiError } from '../../../http/errors.ts';
@@ -103,32 +103,25 @@ export function sandboxPayments(deps: SandboxPaymentsDeps) {
   }
 
   /** Mark the session complete with this payment intent (once) and announce it. */
+  /** Mark the session complete with this payment intent (once) and announce it; one statement. */
   async function complete(s: SandboxSessionRow, piId: string, paid: boolean, method: string) {
-    const events = await db.transaction(async (tx) => {
-      const [done] = await tx
-        .update(sandboxSessions)
-        .set({ status: 'complete', paymentStatus: paid ? 'paid' : 'unpaid', paymentIntentId: piId })
-        .where(and(eq(sandboxSessions.id, s.id), eq(sandboxSessions.status, 'open')))
-        .returning();
-      if (!done) throw new ApiError('checkout_closed', 'This checkout session is already paid');
-      await tx
-        .insert(sandboxPaymentIntents)
-        .values({
-          id: piId,
-          sessionId: s.id,
-          orderId: s.orderId,
-          amountMinor: s.amountMinor,
-          currency: s.currency,
-          status: paid ? 'succeeded' : 'processing',
-          method,
-        })
-        .onConflictDoUpdate({
-          target: sandboxPaymentIntents.id,
-          set: { status: paid ? 'succeeded' : 'processing' },
-        });
-      return [stripeEvent('checkout.session.completed', sessionObject(done))];
-    });
-    for (const e of events) delivery.send(e);
+    const paymentStatus = paid ? 'paid' : 'unpaid';
+    const piStatus = paid ? 'succeeded' : 'processing';
+    const r = await db.execute<{ id: string }>(sql`
+      WITH done AS (
+        UPDATE sandbox_checkout_sessions
+           SET status = 'complete', payment_status = ${paymentStatus}, payment_intent_id = ${piId}
+         WHERE id = ${s.id} AND status = 'open'
+        RETURNING id, order_id, amount_minor, currency
+      ), pi AS (
+        INSERT INTO sandbox_payment_intents (id, session_id, order_id, amount_minor, currency, status, method)
+        SELECT ${piId}, id, order_id, amount_minor, currency, ${piStatus}, ${method} FROM done
+        ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status
+      )
+      SELECT id FROM done`);
+    if (r.rows.length === 0) throw new ApiError('checkout_closed', 'This checkout session is already paid');
+    const done: SandboxSessionRow = { ...s, status: 'complete', paymentStatus, paymentIntentId: piId };
+    delivery.send(stripeEvent('checkout.session.completed', sessionObject(done)));
   }
 
   async function fail(s: SandboxSessionRow, piId: string, method: string, error: CardError, insert: boolean) {
