@@ -129,7 +129,19 @@ export async function createServer(opts: ServerOptions) {
   });
   const sync = createSyncModule({
     ...deps,
-    modules: { identity, catalog, enrollment, progress, vouchers: offers.vouchers },
+    modules: {
+      identity,
+      catalog,
+      enrollment,
+      progress,
+      vouchers: offers.vouchers,
+      // Composed below; read when a pull or push needs it.
+      notifications: {
+        get inbox() {
+          return notifications.inbox;
+        },
+      },
+    },
   });
   const content = await createContentModule({
     ...deps,

@@ -63,7 +63,11 @@ export interface TestServer {
 
 export async function startTestServer(
   env: Record<string, string> = {},
-  opts: { mailDelayMs?: number } = {},
+  opts: {
+    mailDelayMs?: number;
+    /** Instead of the in-memory mailer (e.g. SMTP to a loopback server). */
+    mailer?: Mailer;
+  } = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase();
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'lyceum-test-data-'));
@@ -83,7 +87,7 @@ export async function startTestServer(
   const mailer = memoryMailer(opts.mailDelayMs);
   const server = await createServer({
     config,
-    mailer,
+    mailer: opts.mailer ?? mailer,
     validateResponses: true,
     logger: pino({ level: 'silent' }),
   });

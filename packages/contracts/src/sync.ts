@@ -4,6 +4,7 @@ import { Preferences } from './identity.ts';
 import { LessonProgress, ProgressEventInput, QuizAttemptInput, QuizAttemptResult } from './progress.ts';
 import { RatingInput } from './catalog.ts';
 import { RedeemVoucherArgs } from './payment-offers.ts';
+import { MarkNotificationsRead } from './notifications.ts';
 
 /**
  * The sync protocol (ARCHITECTURE.md §4). Server-authoritative, offline-first:
@@ -25,6 +26,7 @@ export const SyncEntity = z.enum([
   'lesson_progress', // the caller's merged lesson state (LessonProgress + courseId)
   'quiz_attempt', // the caller's own attempts (QuizAttemptResult without duplicate/courseCompleted)
   'preferences', // the caller's preferences
+  'notification', // the caller's inbox entries (Notification); the snapshot keeps the newest 200
 ]);
 export type SyncEntity = z.infer<typeof SyncEntity>;
 
@@ -84,6 +86,7 @@ export const MutationName = z.enum([
   'putPreferences',
   'rateCourse',
   'redeemVoucher',
+  'markNotificationsRead',
 ]);
 export type MutationName = z.infer<typeof MutationName>;
 
@@ -118,6 +121,10 @@ export const Mutation = z.discriminatedUnion('name', [
    * first is rejected (voucher_used, …) with `details.courseId`, the course to lock again.
    */
   z.object({ ...mutationBase, name: z.literal('redeemVoucher'), args: RedeemVoucherArgs }).strict(),
+  /** Read state made offline: `{ids}` (the user's own) or `{all: true}`; idempotent (first read time kept). */
+  z
+    .object({ ...mutationBase, name: z.literal('markNotificationsRead'), args: MarkNotificationsRead })
+    .strict(),
 ]);
 export type Mutation = z.infer<typeof Mutation>;
 

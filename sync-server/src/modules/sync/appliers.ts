@@ -7,6 +7,7 @@ import type { EnrollmentModule } from '../enrollment/index.ts';
 import type { IdentityModule } from '../identity/index.ts';
 import type { ProgressModule } from '../progress/index.ts';
 import type { VoucherService } from '../payments/vouchers/service.ts';
+import type { InboxService } from '../notifications/inbox.ts';
 
 type HotMutation = Extract<Mutation, { name: 'recordProgress' | 'submitQuizAttempt' }>;
 type OtherMutation = Exclude<Mutation, HotMutation>;
@@ -46,13 +47,16 @@ export interface ApplierDeps {
   progress: Pick<ProgressModule, 'writers'>;
   /** The payments module's vouchers (redeemVoucher). */
   vouchers: Pick<VoucherService, 'redeem'>;
+  /** The notifications module's inbox (markNotificationsRead); read lazily. */
+  notifications?: { readonly inbox: Pick<InboxService, 'markRead'> };
 }
 
 /**
  * The progress module's own writers (the same statements, merge rules and grading as POST /progress and
  * /quiz-attempts), bound to the push's connection instead of the pool so they join its transaction.
  */
-export function createAppliers({ catalog, enrollment, identity, progress, vouchers }: ApplierDeps): Appliers {
+export function createAppliers(deps: ApplierDeps): Appliers {
+  const { catalog, enrollment, identity, progress, vouchers } = deps;
   return {
     hot(client) {
       const writers = progress.writers(client);
@@ -106,6 +110,12 @@ export function createAppliers({ catalog, enrollment, identity, progress, vouche
             mutationId: om.id,
             madeAt: new Date(om.createdAt),
           });
+        case 'markNotificationsRead': {
+          // Idempotent by intent: rows already read keep their first read time; others' ids are ignored.
+          const inbox = deps.notifications?.inbox;
+          if (!inbox) throw new ApiError('unavailable', 'Notifications are not available');
+          return inbox.markRead(caller.id, om.args);
+        }
       }
     },
   };

@@ -29,6 +29,7 @@ const phases = [
   'course_detail',
   'lesson_progress',
   'quiz_attempt',
+  'notification',
   'course',
 ] as const;
 /** Course structures are large (a hundred lessons each): fewer per page. */
@@ -105,6 +106,8 @@ export function pullService(pool: pg.Pool, sources: SyncSources) {
       let done = true;
       if (name === 'preferences') {
         push('preferences', caller.id, await sources.preferences(caller.id));
+      } else if (name === 'notification') {
+        for (const n of await sources.notifications(caller.id, null)) push('notification', n.id, n);
       } else if (name === 'enrollment') {
         for (const e of await sources.enrollments(caller.id)) push('enrollment', e.courseId, e);
       } else if (name === 'course_detail') {

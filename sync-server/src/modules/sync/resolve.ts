@@ -88,6 +88,14 @@ export async function resolveChanges(
     );
   }
 
+  const notes = byEntity.get('notification');
+  if (notes)
+    jobs.push(
+      sources.notifications(caller.id, notes.map((c) => c.id)).then((list) => {
+        for (const n of list) data.set(`notification:${n.id}`, n);
+      }),
+    );
+
   if (byEntity.has('preferences'))
     jobs.push(sources.preferences(caller.id).then((p) => void data.set(`preferences:${caller.id}`, p)));
 

@@ -3,6 +3,7 @@ import {
   type CourseDetail,
   type LessonProgress,
   type MyEnrollment,
+  type Notification,
   type Preferences,
   type QuizAttemptList,
 } from '@lyceum/contracts';
@@ -12,6 +13,7 @@ import type { CatalogModule } from '../catalog/index.ts';
 import type { EnrollmentModule } from '../enrollment/index.ts';
 import type { IdentityModule } from '../identity/index.ts';
 import type { ProgressModule } from '../progress/index.ts';
+import type { InboxService } from '../notifications/inbox.ts';
 
 export type AttemptView = QuizAttemptList['items'][number];
 export type LessonState = LessonProgress & { courseId: string };
@@ -36,6 +38,8 @@ export interface SyncSources {
   /** The user's attempts in a course; null when they never enrolled. */
   attempts(userId: string, courseId: string): Promise<AttemptView[] | null>;
   preferences(userId: string): Promise<Preferences>;
+  /** The user's notifications with these ids; null: the newest ones (an initial sync). */
+  notifications(userId: string, ids: string[] | null): Promise<Notification[]>;
 }
 
 const orNull = async <T>(
@@ -56,9 +60,12 @@ export interface SourceModules {
   catalog: Pick<CatalogModule, 'fresh'>;
   enrollment: Pick<EnrollmentModule, 'listForUser' | 'learning'>;
   progress: Pick<ProgressModule, 'reports'>;
+  /** The notifications module's inbox (read when a pull needs it: the module may be composed after sync). */
+  notifications?: { readonly inbox: Pick<InboxService, 'byIds' | 'recent'> };
 }
 
-export function moduleSources({ identity, catalog, enrollment, progress }: SourceModules): SyncSources {
+export function moduleSources(modules: SourceModules): SyncSources {
+  const { identity, catalog, enrollment, progress } = modules;
   const anonymous = null;
   const courses = catalog.fresh;
   return {
@@ -105,5 +112,10 @@ export function moduleSources({ identity, catalog, enrollment, progress }: Sourc
       return r ? r.items : null;
     },
     preferences: (userId) => identity.accounts.getPreferences(userId),
+    async notifications(userId, ids) {
+      const inbox = modules.notifications?.inbox;
+      if (!inbox) return [];
+      return ids === null ? inbox.recent(userId) : inbox.byIds(userId, ids);
+    },
   };
 }
