@@ -203,6 +203,7 @@ export async function createServer(opts: ServerOptions) {
   const schedulerDatabase = connectDatabase(url, 3);
   const schedule = createScheduleModule({
     pool: database.pool,
+    db: database.db,
     workerPool: schedulerDatabase.pool,
     logger,
     secret: jwtSecret,

@@ -2,11 +2,12 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { CronItem, JobHelpers, TaskList } from 'graphile-worker';
 import { z } from 'zod';
+import type { Db } from '../../../db/client.ts';
 import type { AnyRoute } from '../../../http/route.ts';
 import { calendarRoutes } from '../calendar/routes.ts';
 import { calendarTokens } from '../calendar/token.ts';
 import { deliverDueEmails, type DueEmail } from './email-retry.ts';
-import { addJob, jobKeys, removeJob, TASKS, type Executor } from './jobs.ts';
+import { addJob, jobKeys, removeJob, scheduleAllLessonJobs, TASKS, type Executor } from './jobs.ts';
 import { releaseLesson, sendDeadlineReminder, type Send } from './reminders.ts';
 import { scheduleRoutes } from './routes.ts';
 import { createScheduler } from './scheduler.ts';
@@ -29,6 +30,8 @@ export interface ScheduleHooks {
 export interface ScheduleModuleDeps {
   /** The app's pool (the jobs' own queries and fan-outs). */
   pool: pg.Pool;
+  /** The app's drizzle database on that pool. */
+  db: Db;
   /** A small pool of its own for graphile-worker (LISTEN and job locking). */
   workerPool: pg.Pool;
   logger: Logger;
@@ -96,6 +99,7 @@ export function createScheduleModule(deps: ScheduleModuleDeps) {
       if (run) await run(ts ? new Date(ts) : new Date());
     },
     [TASKS.emailDeliver]: () => deliverEmails(),
+    [TASKS.plan]: () => scheduleAllLessonJobs(deps.db),
   };
   const cron: CronItem[] = [
     // Every hour, for the users whose local digest hour it is; hours missed while every node was down are run late.
@@ -146,7 +150,11 @@ export function createScheduleModule(deps: ScheduleModuleDeps) {
       addJob(db, { task: TASKS.emailDeliver, payload: {}, jobKey: 'email:sweep', maxAttempts: 1 }),
     /** In-process sweep (tests, and the scheduler-less processor). */
     deliverEmails,
-    start: () => scheduler.start(),
+    /** Start the worker; one node (whichever takes the job) also schedules lessons that have no jobs yet. */
+    async start() {
+      await scheduler.start();
+      await addJob(deps.db, { task: TASKS.plan, payload: {}, jobKey: 'plan:lessons', maxAttempts: 3 });
+    },
     stop: () => scheduler.stop(),
   };
 }

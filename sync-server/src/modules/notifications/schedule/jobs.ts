@@ -12,6 +12,7 @@ export const TASKS = {
   announcement: 'announcement_send',
   digest: 'digest',
   emailDeliver: 'email_deliver',
+  plan: 'plan_lesson_jobs',
 } as const;
 
 /** Job keys: one pending job per key, so adding again moves the job (a new due date) instead of adding a second. */
@@ -82,4 +83,32 @@ export async function scheduleLessonJobs(
       max_attempts := 10)
     FROM lessons l
     WHERE ${lessonFilter(courseId, lessonIds)} AND l.release_at > now()`);
+}
+
+/**
+ * Every lesson's upcoming reminders and releases, for lessons written before the scheduler existed (an upgraded
+ * deployment) or by a path that did not schedule them: only jobs still ahead, and an existing job keeps its time.
+ */
+export async function scheduleAllLessonJobs(db: Executor): Promise<void> {
+  await db.execute(sql`
+    SELECT graphile_worker.add_job(
+      ${TASKS.deadlineReminder}::text,
+      payload := json_build_object('lessonId', l.id, 'before', w.before, 'dueAt', l.due_at),
+      run_at := l.due_at - w.lead,
+      job_key := 'deadline:' || l.id || ':' || w.before,
+      job_key_mode := 'preserve_run_at',
+      max_attempts := 10)
+    FROM lessons l
+    CROSS JOIN (VALUES ('24h', interval '24 hours'), ('1h', interval '1 hour')) AS w(before, lead)
+    WHERE l.due_at - w.lead > now()`);
+  await db.execute(sql`
+    SELECT graphile_worker.add_job(
+      ${TASKS.contentRelease}::text,
+      payload := json_build_object('lessonId', l.id, 'releaseAt', l.release_at),
+      run_at := l.release_at,
+      job_key := 'release:' || l.id,
+      job_key_mode := 'preserve_run_at',
+      max_attempts := 10)
+    FROM lessons l
+    WHERE l.release_at > now()`);
 }

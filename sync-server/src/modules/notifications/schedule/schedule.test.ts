@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CourseDetail, DeadlineList } from '@lyceum/contracts';
+import { createCourse, enrollDirectly } from '../../../../test/factories.ts';
 import { startTestServer, type TestServer } from '../../../../test/harness.ts';
 import { eventually, inboxRows, publishedCourse, setLessonDates } from './test-support.ts';
 
@@ -20,7 +21,12 @@ interface Plan {
 }
 
 /** A published course, students enrolled, then the lessons' dates set by PATCH (which schedules their jobs). */
-async function classroom(lessons: Plan[], students = 2) {
+async function classroom(
+  lessons: Plan[],
+  students = 2,
+  /** Before the dates are set (and the jobs scheduled). */
+  prepare?: (c: { courseId: string; lessonIds: string[]; students: { id: string }[] }) => Promise<void>,
+) {
   const teacher = await t.user('instructor');
   const course = await publishedCourse(
     t.api,
@@ -34,6 +40,11 @@ async function classroom(lessons: Plan[], students = 2) {
     expect(r.status).toBe(201);
     enrolled.push(s);
   }
+  await prepare?.({
+    courseId: course.id,
+    lessonIds: course.modules[0]!.lessons.map((l) => l.id),
+    students: enrolled,
+  });
   const now = Date.now();
   const dates: Record<string, { dueAt?: Date; releaseAt?: Date }> = {};
   for (const l of lessons)
@@ -126,21 +137,32 @@ describe('scheduled releases', () => {
 describe('deadline reminders', () => {
   it('24 h and 1 h before, once each, only to enrolled students who have not completed the lesson', async () => {
     // Due in an hour and 2 s: the 24 h reminder is due at once, the 1 h one in 2 s.
-    const { course, students, lessonIds, dates } = await classroom(
-      [{ title: 'Essay', dueIn: HOUR + 2000 }],
-      3,
+    const { students, lessonIds, dates } = await classroom([{ title: 'Essay', dueIn: HOUR + 2000 }], 3, (c) =>
+      t.server.database.pool
+        .query(
+          `INSERT INTO lesson_progress (user_id, course_id, lesson_id, completed, completed_at, last_activity_at)
+           VALUES ($1, $2, $3, true, now(), now())`,
+          [c.students[2]!.id, c.courseId, c.lessonIds[0]],
+        )
+        .then(() => {}),
     );
     const dueAt = dates.Essay!.dueAt!;
-    const [a, b, done] = students;
+    const [a, b] = students;
     const lessonId = lessonIds[0]!;
-    await t.server.database.pool.query(
-      `INSERT INTO lesson_progress (user_id, course_id, lesson_id, completed, completed_at, last_activity_at)
-       VALUES ($1, $2, $3, true, now(), now())`,
-      [done!.id, course.id, lessonId],
-    );
     const rows = await eventually(
       async () => {
         const r = await inboxRows(t.server.database.pool, `deadline:${lessonId}:%`);
+        if (Date.now() % 50 < 5)
+          console.log(
+            r.length,
+            JSON.stringify(
+              (
+                await t.server.database.pool.query(
+                  'SELECT key, run_at, attempts, last_error FROM graphile_worker.jobs',
+                )
+              ).rows,
+            ),
+          );
         return r.length === 4 ? r : undefined;
       },
       20_000,
@@ -208,6 +230,52 @@ describe('deadline reminders', () => {
     } finally {
       await t.server.schedule.start();
     }
+  });
+});
+
+describe('lessons written without jobs (an upgraded deployment)', () => {
+  it('get their upcoming reminders and releases when the scheduler starts', async () => {
+    const owner = await t.user('instructor');
+    const student = await t.user('student');
+    // Written with SQL, past the catalog's write path: no jobs exist for it.
+    const course = await createCourse(t.server.database.pool, {
+      ownerId: owner.id,
+      status: 'published',
+      modules: [
+        [
+          { title: 'Old essay', kind: 'text' },
+          { title: 'Old bonus', kind: 'text' },
+        ],
+      ],
+    });
+    await enrollDirectly(t.server.database.pool, course.id, student.id);
+    const essay = course.lesson('Old essay').id;
+    const bonus = course.lesson('Old bonus').id;
+    await t.server.schedule.stop();
+    await t.server.database.pool.query(
+      `UPDATE lessons SET due_at = now() + interval '1 hour 2 seconds' WHERE id = $1`,
+      [essay],
+    );
+    await t.server.database.pool.query(
+      `UPDATE lessons SET release_at = now() + interval '2 seconds' WHERE id = $1`,
+      [bonus],
+    );
+    await t.server.schedule.start();
+    const rows = await eventually(
+      async () => {
+        const r = [
+          ...(await inboxRows(t.server.database.pool, `deadline:${essay}:%`)),
+          ...(await inboxRows(t.server.database.pool, `release:${bonus}`)),
+        ];
+        return r.length === 2 ? r : undefined;
+      },
+      20_000,
+      'the planned jobs',
+    );
+    expect(rows.map((r) => r.dedupe_key).sort()).toEqual([
+      `deadline:${essay}:${student.id}:1h`,
+      `release:${bonus}`,
+    ]);
   });
 });
 
