@@ -11,6 +11,7 @@ import { paymentsCases } from './payments.cases.ts';
 import { paymentsAdminCases } from './payments-admin.cases.ts';
 import { paymentOffersCases } from './payment-offers.cases.ts';
 import { scheduleCases } from './schedule.cases.ts';
+import { notificationsCases } from './notifications.cases.ts';
 import { courseWorld } from './world.ts';
 
 /**
@@ -28,6 +29,7 @@ const cases: Record<string, Case> = {
   ...paymentOffersCases,
   ...paymentsAdminCases,
   ...scheduleCases,
+  ...notificationsCases,
 };
 
 let t: TestServer;
@@ -90,5 +92,7 @@ describe('authorization of every route', () => {
       }
     }
     expect(mismatches).toEqual([]);
-  });
+    // Six callers × every operation, one after another (some cases buy a course through the sandbox): more than
+    // the default 30 s on a busy 2-core machine.
+  }, 180_000);
 });
