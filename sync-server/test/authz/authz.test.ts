@@ -11,6 +11,7 @@ import { paymentsCases } from './payments.cases.ts';
 import { paymentsAdminCases } from './payments-admin.cases.ts';
 import { paymentOffersCases } from './payment-offers.cases.ts';
 import { scheduleCases } from './schedule.cases.ts';
+import { notificationsCases } from './notifications.cases.ts';
 import { courseWorld } from './world.ts';
 
 /**
@@ -28,6 +29,7 @@ const cases: Record<string, Case> = {
   ...paymentOffersCases,
   ...paymentsAdminCases,
   ...scheduleCases,
+  ...notificationsCases,
 };
 
 let t: TestServer;
