@@ -1,4 +1,5 @@
 import { and, eq } from 'drizzle-orm';
+import { endpoints, fillPath } from '@lyceum/client';
 import { normaliseVoucherCode, type Order } from '@lyceum/contracts';
 import { CoreError } from '../errors.ts';
 import type {
@@ -132,7 +133,8 @@ export function paymentsService(d: PaymentsDeps) {
     /** The receipt page of a paid order, as the server renders it (HTML). */
     async receipt(orderId: string): Promise<string> {
       return authed(async (token) => {
-        const res = await fetch(`${d.client.baseUrl}/api/v1/orders/${encodeURIComponent(orderId)}/receipt`, {
+        const url = d.client.baseUrl + fillPath(endpoints.getOrderReceipt.path, { id: orderId });
+        const res = await fetch(url, {
           headers: { authorization: `Bearer ${token}`, accept: 'text/html' },
           signal: AbortSignal.timeout(8000),
         }).catch((err: unknown) => {

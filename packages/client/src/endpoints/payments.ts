@@ -14,4 +14,6 @@ export const paymentEndpoints = {
   },
   getOrder: { method: 'GET', path: '/api/v1/orders/:id', response: Order },
   listMyOrders: { method: 'GET', path: '/api/v1/me/orders', response: OrderList },
+  /** The receipt of a paid order: an HTML page (no JSON schema). */
+  getOrderReceipt: { method: 'GET', path: '/api/v1/orders/:id/receipt', response: null },
 } as const satisfies Record<string, AnyEndpoint>;
