@@ -185,6 +185,8 @@ export async function createServer(opts: ServerOptions) {
     collector: analytics.collector,
     storage: content.storage,
     homePage: () => publicUrl,
+    // A voided statement's contribution leaves every analytics figure.
+    onVoided: (ids) => analytics.voiding.correct(ids),
   });
   let listeningUrl: string | null = null;
   const notifications = createNotificationsModule({

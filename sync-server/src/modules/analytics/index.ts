@@ -14,6 +14,7 @@ import { startProcessorThread, type ProcessorThread } from './processor/thread.t
 import { createAnalyticsStore } from './store/index.ts';
 import { createEventStream } from './stream/index.ts';
 import { TOPICS, type Subscription } from './stream/port.ts';
+import { analyticsVoiding, voidedFilter } from './voiding.ts';
 
 export { PROCESSOR_GROUP } from './processor/group.ts';
 
@@ -68,6 +69,7 @@ export function createAnalyticsModule(d: AnalyticsDeps) {
   });
   const processor = createProcessor({
     store,
+    skip: voidedFilter(processorPool),
     onBatch: (report) => {
       metrics.analytics.processed.inc(report.inserted);
       for (const ms of report.latenciesMs) metrics.analytics.processingLatency.observe(ms / 1000);
@@ -105,6 +107,13 @@ export function createAnalyticsModule(d: AnalyticsDeps) {
     store,
     collector,
     processor,
+    /** Statements voided through the LRS leave every figure (voiding.ts). */
+    voiding: analyticsVoiding({
+      pool: processorPool,
+      store,
+      handleBatch: (events) => handle(events),
+      logger: d.logger,
+    }),
     /** Totals and latency of the processor running here: in the worker thread, or on this thread. */
     processorStats: () => (thread ? threadStats.snapshot() : processor.stats()),
     /**

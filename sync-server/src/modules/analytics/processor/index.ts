@@ -30,6 +30,8 @@ export interface ProcessorOptions {
   onBatch?: (report: BatchReport) => void;
   /** Server clock (ms), for latency measurement. */
   now?: () => number;
+  /** The ids among a batch's that must not count (statements voided through the LRS, see voiding.ts). */
+  skip?: (ids: string[]) => Promise<Set<string>>;
 }
 
 const MAX_ATTEMPTS = 4;
@@ -102,12 +104,16 @@ export function createProcessor(opts: ProcessorOptions) {
   async function handleBatch(events: readonly LearningEvent[]): Promise<BatchReport> {
     const started = performance.now();
     const seen = new Set<string>();
-    const facts: Fact[] = [];
+    let facts: Fact[] = [];
     for (const e of events) {
       const f = toFact(e);
       if (seen.has(f.id)) continue;
       seen.add(f.id);
       facts.push(f);
+    }
+    if (opts.skip && facts.length) {
+      const voided = await opts.skip(facts.map((f) => f.id));
+      if (voided.size) facts = facts.filter((f) => !voided.has(f.id));
     }
     const excluded = new Set<string>();
     let result = { inserted: [] as string[], activeChanges: 0 };

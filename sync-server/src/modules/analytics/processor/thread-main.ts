@@ -9,6 +9,7 @@ import { createAnalyticsStore } from '../store/index.ts';
 import { createEventStream } from '../stream/index.ts';
 import { coursesOf, subscribeProcessor, type CommittedBatch } from './group.ts';
 import { createProcessor } from './index.ts';
+import { voidedFilter } from '../voiding.ts';
 
 export interface ThreadData {
   config: Config;
@@ -28,7 +29,7 @@ surviveDatabaseOutages(logger);
 const database = connectDatabase(databaseUrl, 4);
 const stream = createEventStream(config, database.pool, logger);
 const store = createAnalyticsStore(config, database.pool, logger);
-const processor = createProcessor({ store });
+const processor = createProcessor({ store, skip: voidedFilter(database.pool) });
 
 // Joining races a database outage at start-up (the server answers before this thread is ready): try again.
 const subscriptions = await retryWhileUnavailable(
