@@ -74,7 +74,7 @@ export function PurchasePanel({
         },
         () => undefined,
       );
-    }, 400);
+    }, 250);
     const remote = setInterval(() => {
       paymentsApi.order(waiting.orderId).then(
         (o) => {
