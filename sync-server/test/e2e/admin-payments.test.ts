@@ -22,13 +22,14 @@ if (!chromium)
 async function tabTo(page: Page, name: string | RegExp, max = 60): Promise<void> {
   for (let i = 0; i < max; i++) {
     await page.keyboard.press('Tab');
-    const focused = await page.evaluate(() => {
-      const el = document.activeElement as HTMLElement | null;
+    // A string, evaluated in the page (this project's types have no DOM).
+    const focused = await page.evaluate<string>(`(() => {
+      const el = document.activeElement;
       if (!el) return '';
       const label = el.getAttribute('aria-label') ?? '';
       const labelled = el.closest('label')?.textContent ?? '';
-      return `${label}|${el.textContent ?? ''}|${labelled}`;
-    });
+      return label + '|' + (el.textContent ?? '') + '|' + labelled;
+    })()`);
     if (typeof name === 'string' ? focused.split('|').some((s) => s.trim() === name) : name.test(focused))
       return;
   }
