@@ -198,7 +198,7 @@ export async function createServer(opts: ServerOptions) {
     scheduleAnnouncement: (id, sendAt) => schedule.scheduleAnnouncement(database.db, id, sendAt),
     // Bulk notification mail shares a few kept-open SMTP connections.
     ...(config.SMTP_URL && !opts.mailer
-      ? { notificationMailer: smtpMailer(config.SMTP_URL, config.MAIL_FROM, { maxConnections: 8 }) }
+      ? { notificationMailer: smtpMailer(config.SMTP_URL, config.MAIL_FROM, { maxConnections: 32 }) }
       : {}),
   });
   // The job scheduler gets a few connections of its own (it keeps one for LISTEN); none are opened while it is off.
