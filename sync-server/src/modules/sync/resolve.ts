@@ -91,9 +91,14 @@ export async function resolveChanges(
   const notes = byEntity.get('notification');
   if (notes)
     jobs.push(
-      sources.notifications(caller.id, notes.map((c) => c.id)).then((list) => {
-        for (const n of list) data.set(`notification:${n.id}`, n);
-      }),
+      sources
+        .notifications(
+          caller.id,
+          notes.map((c) => c.id),
+        )
+        .then((list) => {
+          for (const n of list) data.set(`notification:${n.id}`, n);
+        }),
     );
 
   if (byEntity.has('preferences'))
