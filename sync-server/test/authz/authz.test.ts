@@ -7,6 +7,7 @@ import { learningCases } from './learning.cases.ts';
 import { syncCases } from './sync.cases.ts';
 import { contentCases } from './content.cases.ts';
 import { analyticsCases } from './analytics.cases.ts';
+import { lrsCases } from './lrs.cases.ts';
 import { paymentsCases } from './payments.cases.ts';
 import { paymentsAdminCases } from './payments-admin.cases.ts';
 import { paymentOffersCases } from './payment-offers.cases.ts';
@@ -23,6 +24,7 @@ const cases: Record<string, Case> = {
   ...catalogCases,
   ...learningCases,
   ...analyticsCases,
+  ...lrsCases,
   ...syncCases,
   ...contentCases,
   ...paymentsCases,
