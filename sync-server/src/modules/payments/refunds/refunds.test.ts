@@ -174,6 +174,25 @@ describe('refunds by an admin', () => {
     expect([409, 422]).toContain(statuses[2]);
     expect(await orderRow(orderId)).toEqual({ status: 'refunded', refunded_minor: 3000 });
   });
+
+  it('a refund left pending by a stopped server stops reserving its amount after 15 minutes', async () => {
+    const { orderId } = await bought(3000);
+    const admin = await t.user('admin');
+    await t.server.database.pool.query(
+      `INSERT INTO refunds (id, order_id, amount_minor, currency, reason, status, requested_as, created_at)
+       VALUES ($1, $2, 3000, 'USD', 'interrupted', 'pending', 'admin', now() - $3::interval)`,
+      [crypto.randomUUID(), orderId, '5 minutes'],
+    );
+    const blocked = await refund(admin.token, orderId, { reason: 'Again' });
+    expect(blocked.body.error.code).toBe('order_not_refundable');
+    await t.server.database.pool.query(
+      `UPDATE refunds SET created_at = now() - interval '16 minutes' WHERE order_id = $1`,
+      [orderId],
+    );
+    const r = await refund(admin.token, orderId, { reason: 'Again' });
+    expect(r.status).toBe(201);
+    expect(r.body).toMatchObject({ amountMinor: 3000, orderStatus: 'refunded' });
+  });
 });
 
 describe('the refund policy', () => {

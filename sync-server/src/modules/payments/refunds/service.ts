@@ -70,7 +70,11 @@ export function refundService(deps: RefundDeps) {
     return db.transaction(async (tx) => {
       const [o] = await tx.select().from(orders).where(eq(orders.id, order.id)).for('update');
       const pending = await tx.execute<{ n: number }>(
-        sql`SELECT coalesce(sum(amount_minor), 0)::int AS n FROM refunds WHERE order_id = ${order.id} AND status = 'pending'`,
+        // A pending refund the gateway never answered for (the server stopped during the call) stops reserving after
+        // 15 minutes; if the gateway did take it, its charge.refunded event records it.
+        sql`SELECT coalesce(sum(amount_minor), 0)::int AS n FROM refunds
+             WHERE order_id = ${order.id} AND status = 'pending'
+               AND (gateway_refund_id IS NOT NULL OR created_at > now() - interval '15 minutes')`,
       );
       const remaining = o!.amountMinor - o!.refundedMinor - (pending.rows[0]?.n ?? 0);
       if (remaining <= 0)
