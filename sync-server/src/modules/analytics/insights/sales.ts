@@ -19,29 +19,21 @@ export async function salesInsights(pool: pg.Pool, range: InsightRange): Promise
   const base = `FROM analytics.statements s
     WHERE s."timestamp" >= $1::timestamptz AND s."timestamp" < $2::timestamptz
       AND s.activity LIKE $4::text || '%' AND ($3::text IS NULL OR s.activity = $3)`;
+  // The statement text is parsed (json, cheaper than jsonb) only for purchases; the steps only count actors.
   const [revenue, steps] = await Promise.all([
-    pool.query<{ day: string; currency: string; amount: string; purchases: string }>(
+    pool.query<{ day: string; course_id: string; currency: string; amount: string; purchases: string }>(
       `SELECT to_char(s."timestamp" AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
-              s.statement::jsonb->'result'->'extensions'->>'${EXT}/currency' AS currency,
-              sum((s.statement::jsonb->'result'->'extensions'->>'${EXT}/amount-minor')::bigint) AS amount,
+              substr(s.activity, length($4::text) + 1) AS course_id,
+              s.statement::json->'result'->'extensions'->>'${EXT}/currency' AS currency,
+              sum((s.statement::json->'result'->'extensions'->>'${EXT}/amount-minor')::bigint) AS amount,
               count(*) AS purchases
          ${base} AND s.verb = $5
-        GROUP BY 1, 2`,
+        GROUP BY 1, 2, 3`,
       scope,
     ),
-    pool.query<{
-      course_id: string;
-      title: string | null;
-      currency: string | null;
-      amount: string | null;
-      viewed: string;
-      checkout: string;
-      paid: string;
-    }>(
-      `SELECT x.course_id, c.title, x.currency, x.amount, x.viewed, x.checkout, x.paid FROM (
+    pool.query<{ course_id: string; title: string | null; viewed: string; checkout: string; paid: string }>(
+      `SELECT x.course_id, c.title, x.viewed, x.checkout, x.paid FROM (
          SELECT substr(s.activity, length($4::text) + 1) AS course_id,
-                max(s.statement::jsonb->'result'->'extensions'->>'${EXT}/currency') FILTER (WHERE s.verb = $5) AS currency,
-                sum((s.statement::jsonb->'result'->'extensions'->>'${EXT}/amount-minor')::bigint) FILTER (WHERE s.verb = $5) AS amount,
                 count(DISTINCT s.actor) FILTER (WHERE s.verb = $6) AS viewed,
                 count(DISTINCT s.actor) FILTER (WHERE s.verb = $7) AS checkout,
                 count(DISTINCT s.actor) FILTER (WHERE s.verb = $5) AS paid
@@ -53,13 +45,25 @@ export async function salesInsights(pool: pg.Pool, range: InsightRange): Promise
     ),
   ]);
   const currencies = [...new Set(revenue.rows.map((r) => r.currency))].filter(Boolean).sort();
-  const byKey = new Map(revenue.rows.map((r) => [`${r.day}|${r.currency}`, r]));
+  const perDay = new Map<string, { amount: number; purchases: number }>();
+  const perCourse = new Map<string, { currency: string; amount: number }>();
+  for (const r of revenue.rows) {
+    const k = `${r.day}|${r.currency}`;
+    const d = perDay.get(k) ?? { amount: 0, purchases: 0 };
+    d.amount += Number(r.amount);
+    d.purchases += Number(r.purchases);
+    perDay.set(k, d);
+    // A course sold in several currencies shows its first one (courses have one price).
+    const c = perCourse.get(r.course_id) ?? { currency: r.currency, amount: 0 };
+    if (c.currency === r.currency) c.amount += Number(r.amount);
+    perCourse.set(r.course_id, c);
+  }
   const { fromDay, toDay } = dayBounds(range);
   const courses = steps.rows.map((r) => ({
     courseId: r.course_id,
     title: r.title ?? r.course_id,
-    currency: r.currency ?? currencies[0] ?? 'USD',
-    amountMinor: Number(r.amount ?? 0),
+    currency: perCourse.get(r.course_id)?.currency ?? currencies[0] ?? 'USD',
+    amountMinor: perCourse.get(r.course_id)?.amount ?? 0,
     viewed: Number(r.viewed),
     checkout: Number(r.checkout),
     paid: Number(r.paid),
@@ -69,13 +73,8 @@ export async function salesInsights(pool: pg.Pool, range: InsightRange): Promise
     range: { from: range.from, to: range.to, courseId: range.courseId ?? null },
     revenue: daysBetween(fromDay, toDay).flatMap((day) =>
       currencies.map((currency) => {
-        const r = byKey.get(`${day}|${currency}`);
-        return {
-          day,
-          currency,
-          amountMinor: Number(r?.amount ?? 0),
-          purchases: Number(r?.purchases ?? 0),
-        };
+        const r = perDay.get(`${day}|${currency}`);
+        return { day, currency, amountMinor: r?.amount ?? 0, purchases: r?.purchases ?? 0 };
       }),
     ),
     funnel: [
