@@ -156,3 +156,45 @@ describe('Data 2.4.7–2.4.10: what the LRS fills in', () => {
     });
   });
 });
+
+describe('Communication 4 (security): who may use the Statements resource', () => {
+  it('takes HTTP Basic client credentials or an admin token, and nothing else', async () => {
+    const get = (authorization?: string) =>
+      fetch(`${l.t.url}${S}?limit=1`, {
+        headers: { 'x-experience-api-version': '1.0.3', ...(authorization ? { authorization } : {}) },
+      });
+    const anon = await get();
+    expect(anon.status).toBe(401);
+    expect(anon.headers.get('www-authenticate')).toMatch(/^Basic realm=/);
+    const wrong = `Basic ${Buffer.from('xk_nobody:secret').toString('base64')}`;
+    expect((await get(wrong)).status).toBe(401);
+    expect((await get('Bearer not-a-jwt')).status).toBe(401);
+    const student = await l.t.user('student');
+    expect((await get(`Bearer ${student.token}`)).status).toBe(403);
+    const admin = await l.t.user('admin');
+    expect((await get(`Bearer ${admin.token}`)).status).toBe(200);
+    expect((await get(l.basic)).status).toBe(200);
+  });
+  it('refuses a disabled client at once (403)', async () => {
+    const admin = await l.t.user('admin');
+    const other = await l.t.server.collector.xapiClients.create('Retired tool', admin.id);
+    const basic = `Basic ${Buffer.from(`${other.key}:${other.secret}`).toString('base64')}`;
+    await l.t.server.collector.xapiClients.disable(other.id);
+    const r = await l.x('POST', S, { body: statement(), headers: { authorization: basic } });
+    expect(r.status).toBe(403);
+    expect(r.body).toMatchObject({ error: { code: 'client_disabled' } });
+  });
+  it('answers malformed input with 4xx and an error code, never 5xx', async () => {
+    const bodies: unknown[] = ['[]', '"text"', '42', 'null', [null], [[]], { actor: 'x' }, [{}], { id: 5 }];
+    for (const body of bodies) {
+      const r = await l.x<{ error?: { code: string } }>('POST', S, {
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      expect(r.status).toBeGreaterThanOrEqual(400);
+      expect(r.status).toBeLessThan(500);
+      expect(r.body.error?.code).toEqual(expect.any(String));
+    }
+    const text = await l.x('POST', S, { body: 'hello', contentType: 'text/plain' });
+    expect(text.status).toBe(415);
+  });
+});
