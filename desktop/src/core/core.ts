@@ -36,7 +36,6 @@ import { CoreError } from './errors.ts';
 import { notificationsService } from './notifications/service.ts';
 import { notificationRoutes } from './api/notification-routes.ts';
 import { notificationsOnline } from './notifications/online.ts';
-import { markReadLocally } from './notifications/inbox.ts';
 import { wantsDeviceAlert } from './notifications/preferences.ts';
 import { createAnalytics, type AnalyticsDeps } from './analytics/index.ts';
 import { catalogCache } from './store/catalog-cache.ts';
@@ -188,7 +187,7 @@ export async function startCore(opts: CoreOptions) {
       settings,
       sync,
       wants: (userId) => (courseId) => wantsDeviceAlert(settings, userId, 'deadline_upcoming', courseId),
-      markRead: (body) => markReadLocally(store.db, body, new Date().toISOString()),
+      markRead: (body) => void sync.record({ name: 'markNotificationsRead', args: body }),
     });
     // Offline copies requested while offline (or that failed) continue after each successful sync.
     sync.onChange(() => {

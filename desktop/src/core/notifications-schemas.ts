@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, IsoDateTime } from '@lyceum/contracts';
+import { Id, IsoDateTime, MarkNotificationsRead } from '@lyceum/contracts';
 
 /**
  * The local API of notifications (issue 14): the inbox kept in SQLite through sync, the Upcoming view of what is due,
@@ -53,11 +53,8 @@ export const InboxQuery = z
   })
   .strict();
 
-/** POST /api/notifications/read: these ids, or every notification. */
-export const MarkReadBody = z.union([
-  z.object({ ids: z.array(z.string().min(1).max(100)).min(1).max(500) }).strict(),
-  z.object({ all: z.literal(true) }).strict(),
-]);
+/** POST /api/notifications/read: these ids, or every notification (the sync mutation's arguments). */
+export const MarkReadBody = MarkNotificationsRead;
 export type MarkReadBody = z.infer<typeof MarkReadBody>;
 
 /** What the badge needs, and whether OS notifications wait to be shown. `key` changes whenever either does. */

@@ -5,15 +5,19 @@ import type { LocalDb } from '../store/open.ts';
 import { notifications } from './tables.ts';
 import { lessonHref } from './upcoming.ts';
 
-/** Where a notification leads in the app: its lesson (to study it), else its in-app link, else its course. */
+/** In-app paths the desktop app has (the server's links that lead elsewhere fall back to the course). */
+const APP_PATH =
+  /^\/(?:(?:courses|learn)\/[0-9a-fA-F-]{36}(?:\/lessons\/[0-9a-fA-F-]{36})?|purchases|upcoming)$/;
+
+/** Where a notification leads in the app: its lesson (to study it), its in-app link, else its course. */
 export function hrefOf(n: {
   url: string | null;
   courseId: string | null;
   lessonId: string | null;
 }): string | null {
   if (n.courseId && n.lessonId) return lessonHref(n.courseId, n.lessonId);
-  if (n.url && n.url.startsWith('/') && !n.url.startsWith('//')) return n.url;
-  if (n.courseId) return `/courses/${encodeURIComponent(n.courseId)}`;
+  if (n.url && APP_PATH.test(n.url)) return n.url;
+  if (n.courseId) return `/learn/${encodeURIComponent(n.courseId)}`;
   return null;
 }
 

@@ -20,7 +20,7 @@ export interface NotificationsDeps {
   sync: SyncEngine;
   /** Whether the student wants OS notifications of deadline reminders (their settings as this device last saw them). */
   wants?: (userId: string) => WantsAlert;
-  /** Marks notifications read through the outbox (null until the server's mutation exists). */
+  /** Marks notifications read: through the outbox (applied here at once, on the server at the next push). */
   markRead: (body: MarkReadBody) => void;
   now?: () => number;
 }

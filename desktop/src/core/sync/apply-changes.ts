@@ -17,6 +17,7 @@ import type { LocalDb } from '../store/open.ts';
 import { courseDetails, enrollments, lessonProgress, preferences, quizAttempts } from '../store/tables.ts';
 import { writeLesson, writePreferences } from './local-state.ts';
 import { enrollmentPulled } from '../payments/local-voucher.ts';
+import { applyNotificationChange } from '../notifications/inbox.ts';
 
 /** What a pulled enrollment must at least carry; the rest of MyEnrollment is kept as sent. */
 export const StoredEnrollment = z.looseObject({
@@ -127,6 +128,9 @@ export function applyChange(ctx: ApplyContext, change: SyncChange): void {
       putGradedAttempt(db, a.data);
       return;
     }
+    case 'notification':
+      applyNotificationChange(db, change, skip);
+      return;
     case 'preferences': {
       if (del) {
         db.delete(preferences).where(eq(preferences.id, 1)).run();

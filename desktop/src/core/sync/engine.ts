@@ -9,6 +9,7 @@ import { quizAttempts, syncState } from '../store/tables.ts';
 import type { AccountData } from './account-data.ts';
 import { applyChange, GradedAttempt, putGradedAttempt } from './apply-changes.ts';
 import { lockCourse } from '../payments/local-voucher.ts';
+import { resetReadToServer } from '../notifications/inbox.ts';
 import { applyMutationLocally, resetLessonToServer, resetPreferencesToServer } from './local-state.ts';
 import { outboxRepo, rowToMutation, type NewMutation } from './outbox.ts';
 import { syncStatusOf, type SyncStatus } from './status.ts';
@@ -102,6 +103,7 @@ export function syncEngine(o: SyncEngineOptions) {
     if (m.name === 'recordProgress') resetLessonToServer(db, m.args.lessonId);
     if (m.name === 'putPreferences') resetPreferencesToServer(db);
     if (m.name === 'redeemVoucher') lockCourse(db, userId, m.args.courseId, result);
+    if (m.name === 'markNotificationsRead') resetReadToServer(db);
     if (m.name === 'submitQuizAttempt') {
       db.update(quizAttempts)
         .set({

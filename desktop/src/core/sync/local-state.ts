@@ -17,6 +17,7 @@ import {
 import type { LocalDb } from '../store/open.ts';
 import { courseDetails, lessonProgress, preferences, quizAttempts } from '../store/tables.ts';
 import { applyVoucherLocally } from '../payments/local-voucher.ts';
+import { markReadLocally } from '../notifications/inbox.ts';
 
 /**
  * The optimistic side of the local store: how one mutation changes the local tables. Every function is idempotent,
@@ -192,6 +193,9 @@ export function applyMutationLocally(db: LocalDb, m: Mutation): void {
       return;
     case 'redeemVoucher':
       applyVoucherLocally(db, m);
+      return;
+    case 'markNotificationsRead':
+      markReadLocally(db, m.args, m.createdAt);
       return;
     case 'enroll':
     case 'unenroll':

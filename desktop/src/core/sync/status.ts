@@ -74,6 +74,7 @@ const WHAT: Record<MutationName, string> = {
   putPreferences: 'Preferences change',
   rateCourse: 'Course rating',
   redeemVoucher: 'Voucher code',
+  markNotificationsRead: 'Notifications marked read',
 };
 
 /** What a student can do about a refused change, by the server's reason. */
