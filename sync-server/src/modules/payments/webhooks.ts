@@ -175,51 +175,66 @@ export function webhookHandler(deps: WebhookDeps) {
     }
   }
 
+  const inFlight = new Map<string, Promise<WebhookAck>>();
   return {
     async handle(rawBody: Buffer, signatureHeader: string | undefined): Promise<WebhookAck> {
       const event = deps.gateway.verifyWebhook(rawBody, signatureHeader ?? '');
-      // A repeat of an event already applied: one read, no transaction.
-      const known = await db
-        .select({ id: gatewayEvents.id })
-        .from(gatewayEvents)
-        .where(eq(gatewayEvents.id, event.id));
-      if (known.length) return { received: true, duplicate: true };
-      // Apply, then record the event under its id in the same transaction. Applying is idempotent by state (an
-      // order paid once is not paid again), so a copy delivered at the same moment applies nothing, finds the
-      // event recorded (its INSERT waits for the first copy's commit) and rolls back.
-      const r = await db
-        .transaction(async (tx) => {
-          const handled = await dispatch(tx, event);
-          const fresh = await tx
-            .insert(gatewayEvents)
-            .values({
-              id: event.id,
-              gateway: gatewayName,
-              type: event.type,
-              payload: event,
-              outcome: handled.outcome,
-              orderId: handled.orderId,
-            })
-            .onConflictDoNothing({ target: gatewayEvents.id })
-            .returning({ id: gatewayEvents.id });
-          if (fresh.length === 0) throw DUPLICATE;
-          return handled;
-        })
-        .catch((err: unknown) => {
-          if (err === DUPLICATE) return null;
-          throw err;
-        });
-      if (r?.enrollmentChanged) deps.onEnrollmentChanged();
-      if (r && r.orderId && (r.outcome === 'fulfilled' || r.paid) && deps.onPaid)
-        deps
-          .onPaid(r.orderId)
-          .catch((err: unknown) =>
-            deps.logger.warn({ err, orderId: r.orderId }, 'after-payment step (receipt) failed'),
-          );
-      if (r && r.outcome !== 'fulfilled' && r.outcome !== 'ignored')
-        deps.logger.debug({ eventId: event.id, type: event.type, outcome: r.outcome }, 'payment webhook');
-      return { received: true, duplicate: r === null };
+      // A copy of an event this node is applying right now waits here, without holding a connection, and then
+      // finds it recorded (other nodes' copies wait on the database's locks instead).
+      for (let running = inFlight.get(event.id); running; running = inFlight.get(event.id))
+        await running.catch(() => {});
+      const work = apply(event);
+      inFlight.set(event.id, work);
+      try {
+        return await work;
+      } finally {
+        if (inFlight.get(event.id) === work) inFlight.delete(event.id);
+      }
     },
   };
+
+  async function apply(event: StripeEvent): Promise<WebhookAck> {
+    // A repeat of an event already applied: one read, no transaction.
+    const known = await db
+      .select({ id: gatewayEvents.id })
+      .from(gatewayEvents)
+      .where(eq(gatewayEvents.id, event.id));
+    if (known.length) return { received: true, duplicate: true };
+    // Apply, then record the event under its id in the same transaction. Applying is idempotent by state (an
+    // order paid once is not paid again), so a copy delivered at the same moment applies nothing, finds the
+    // event recorded (its INSERT waits for the first copy's commit) and rolls back.
+    const r = await db
+      .transaction(async (tx) => {
+        const handled = await dispatch(tx, event);
+        const fresh = await tx
+          .insert(gatewayEvents)
+          .values({
+            id: event.id,
+            gateway: gatewayName,
+            type: event.type,
+            payload: event,
+            outcome: handled.outcome,
+            orderId: handled.orderId,
+          })
+          .onConflictDoNothing({ target: gatewayEvents.id })
+          .returning({ id: gatewayEvents.id });
+        if (fresh.length === 0) throw DUPLICATE;
+        return handled;
+      })
+      .catch((err: unknown) => {
+        if (err === DUPLICATE) return null;
+        throw err;
+      });
+    if (r?.enrollmentChanged) deps.onEnrollmentChanged();
+    if (r && r.orderId && (r.outcome === 'fulfilled' || r.paid) && deps.onPaid)
+      deps
+        .onPaid(r.orderId)
+        .catch((err: unknown) =>
+          deps.logger.warn({ err, orderId: r.orderId }, 'after-payment step (receipt) failed'),
+        );
+    if (r && r.outcome !== 'fulfilled' && r.outcome !== 'ignored')
+      deps.logger.debug({ eventId: event.id, type: event.type, outcome: r.outcome }, 'payment webhook');
+    return { received: true, duplicate: r === null };
+  }
 }
 export type WebhookHandler = ReturnType<typeof webhookHandler>;
