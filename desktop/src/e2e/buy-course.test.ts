@@ -191,5 +191,24 @@ describe.skipIf(!chromium || !serverHasPayments)(
       await receiptPage.close();
       await shot(page, '63-my-purchases');
     });
+
+    it('in French the price and the purchase screens follow the language (19,00 €, Acheter)', async () => {
+      const prefs = core.learning.preferences();
+      core.learning.putPreferences({ ...prefs, locale: 'fr' });
+      try {
+        await page.goto(`${core.url}/courses/${courses.declined.id}`);
+        await expect.poll(() => page.getByTestId('purchase-price').innerText()).toMatch(/^19,00\s€$/u);
+        // The declined checkout is still open (another card may be tried): stop waiting for it.
+        await page.getByRole('button', { name: 'Ne plus attendre' }).click();
+        await page.getByRole('button', { name: 'Acheter', exact: true }).waitFor();
+        await page.getByLabel('Code promo ou bon').waitFor();
+        await page.goto(`${core.url}/purchases`);
+        await page.getByRole('heading', { level: 1, name: 'Mes achats' }).waitFor();
+        expect(await page.getByTestId('orders').innerText()).toContain('Payé');
+        await expectNoSeriousA11yViolations(page, 'my purchases, French');
+      } finally {
+        core.learning.putPreferences(prefs);
+      }
+    });
   },
 );
