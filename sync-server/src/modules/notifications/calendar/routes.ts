@@ -17,13 +17,21 @@ export async function calendarFor(pool: pg.Pool, userId: string, now = new Date(
     { from: new Date(now.getTime() - 30 * DAY), to: new Date(now.getTime() + DEFAULT_AHEAD_DAYS * DAY) },
     now,
   );
+  // SEQUENCE must not go down when an event changes: the course's version only grows with each edit.
+  const versions = new Map(
+    (
+      await pool.query<{ id: string; version: number }>(
+        'SELECT id, version FROM courses WHERE id = ANY($1::uuid[])',
+        [[...new Set(items.map((d) => d.courseId))]],
+      )
+    ).rows.map((r) => [r.id, r.version]),
+  );
   const events: CalendarEvent[] = items.map((d) => ({
     uid: `deadline-${d.lessonId}@lyceum`,
     at: new Date(d.dueAt),
     summary: `${d.completed ? '✓ ' : ''}Due: ${d.lessonTitle} (${d.courseTitle})`,
     description: `${d.lessonTitle}, in ${d.courseTitle}, is due. Open it in Lyceum: ${d.url}`,
-    // A moved due date is a new version of the event.
-    sequence: Math.floor(new Date(d.dueAt).getTime() / 60_000) % 2_000_000_000,
+    sequence: versions.get(d.courseId) ?? 0,
     ...(d.completed ? {} : { alarmMinutes: 60 }),
   }));
   return buildCalendar({ name: 'Lyceum deadlines', events, now });
