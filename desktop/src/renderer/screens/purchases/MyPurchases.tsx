@@ -76,16 +76,19 @@ export function MyPurchases() {
                   </span>
                   {o.failure ? <span className="purchases__reason"> {o.failure.message}</span> : null}
                 </td>
-                <td className="purchases__actions">
-                  {o.receiptUrl ? (
-                    <a href={o.receiptUrl} target="_blank" rel="noopener">
-                      {t('purchases.receipt')}
-                      <span className="visually-hidden"> {o.courseTitle}</span>
-                    </a>
-                  ) : null}
-                  {o.status === 'paid' || o.status === 'partially_refunded' ? (
-                    <RefundRequest order={o} onDone={reload} />
-                  ) : null}
+                <td>
+                  <div className="purchases__actions">
+                    {o.receiptUrl ? (
+                      <a href={o.receiptUrl} target="_blank" rel="noopener">
+                        {t('purchases.receipt')}
+                        <span className="visually-hidden"> {o.courseTitle}</span>
+                      </a>
+                    ) : null}
+                    {(o.status === 'paid' || o.status === 'partially_refunded') &&
+                    o.amount.amountMinor > 0 ? (
+                      <RefundRequest order={o} onDone={reload} />
+                    ) : null}
+                  </div>
                 </td>
               </tr>
             ))}
