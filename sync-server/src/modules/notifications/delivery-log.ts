@@ -33,16 +33,11 @@ export function deliveryLogService(pool: pg.Pool) {
         where.push(`e.status = $${params.length}`);
       }
       if (q.cursor) {
-        const [at, id] = decodeCursor(q.cursor, 2);
-        if (
-          typeof at !== 'string' ||
-          typeof id !== 'string' ||
-          Number.isNaN(Date.parse(at)) ||
-          !/^[0-9a-f-]{36}$/.test(id)
-        )
+        const [id] = decodeCursor(q.cursor, 1);
+        if (typeof id !== 'string' || !/^[0-9a-f-]{36}$/.test(id))
           throw new ApiError('validation_failed', 'The cursor is malformed', { field: 'cursor' });
-        params.push(at, id);
-        where.push(`(e.created_at, e.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+        params.push(id);
+        where.push(`e.id < $${params.length}::uuid`);
       }
       params.push(q.limit + 1);
       const { rows } = await pool.query<Row>(
@@ -51,7 +46,7 @@ export function deliveryLogService(pool: pg.Pool) {
          FROM notification_emails e JOIN users u ON u.id = e.user_id
          LEFT JOIN notifications n ON n.id = e.notification_id
          ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-         ORDER BY e.created_at DESC, e.id DESC LIMIT $${params.length}`,
+         ORDER BY e.id DESC LIMIT $${params.length}`,
         params,
       );
       const page = rows.slice(0, q.limit);
@@ -71,8 +66,7 @@ export function deliveryLogService(pool: pg.Pool) {
           createdAt: r.created_at.toISOString(),
           sentAt: r.sent_at ? r.sent_at.toISOString() : null,
         })),
-        nextCursor:
-          rows.length > q.limit && last ? encodeCursor([last.created_at.toISOString(), last.id]) : null,
+        nextCursor: rows.length > q.limit && last ? encodeCursor([last.id]) : null,
       };
     },
   };

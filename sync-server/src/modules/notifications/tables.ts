@@ -1,5 +1,4 @@
 import { boolean, index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
-import { sql } from 'drizzle-orm';
 
 const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -24,9 +23,6 @@ export const notifications = pgTable(
   (t) => [
     unique().on(t.userId, t.dedupeKey),
     index('notifications_inbox_idx').on(t.userId, t.createdAt.desc(), t.id.desc()),
-    index('notifications_unread_idx')
-      .on(t.userId)
-      .where(sql`read_at IS NULL`),
   ],
 );
 export type NotificationRow = typeof notifications.$inferSelect;
