@@ -2,7 +2,11 @@ import type pg from 'pg';
 import type { AnyRoute } from '../../http/route.ts';
 import type { CollectorModule } from '../analytics/collector/index.ts';
 import type { ContentStorage } from '../content/storage.ts';
+import { directoryRoutes } from './directory/routes.ts';
+import { documentRoutes } from './documents/routes.ts';
+import { documentStore } from './documents/store.ts';
 import { lrsGate, lrsHeaders } from './gate.ts';
+import { lrsEarly } from './http/early.ts';
 import { statementRoutes } from './statements/routes.ts';
 import { statementService } from './statements/service.ts';
 import { statementStore } from './statements/store.ts';
@@ -37,14 +41,26 @@ export function createLrsModule(d: LrsDeps) {
     now,
     ...(d.onVoided ? { onVoided: d.onVoided } : {}),
   });
-  const routes: AnyRoute[] = [...statementRoutes({ gate, service: statements, store, storage: d.storage })];
+  const documents = documentStore(d.pool, now);
+  const routes: AnyRoute[] = [
+    ...statementRoutes({ gate, service: statements, store, storage: d.storage }),
+    ...documentRoutes({ gate, store: documents }),
+    ...directoryRoutes({ gate, pool: d.pool, homePage: d.homePage }),
+  ];
   return {
     routes,
-    /** Mounted ahead of body parsing: the xAPI headers on every answer. */
-    earlyMounts: [{ path: '/xapi', router: lrsHeaders(now) }],
+    /**
+     * Mounted ahead of body parsing: the xAPI headers on every answer; CORS, the alternate request syntax
+     * (`?method=`) and raw document bodies.
+     */
+    earlyMounts: [
+      { path: '/xapi', router: lrsHeaders(now) },
+      { path: '/xapi', router: lrsEarly() },
+    ],
     gate,
     statements,
     store,
+    documents,
   };
 }
 export type LrsModule = ReturnType<typeof createLrsModule>;

@@ -132,7 +132,7 @@ describe('admin routes', () => {
     ).toBe(404);
   });
 
-  it('documents every collector route in the OpenAPI document', async () => {
+  it('documents every collector route in the OpenAPI document (the xAPI resource is the LRS module’s)', async () => {
     const doc = await c.api<{ paths: Record<string, Record<string, { operationId: string }>> }>(
       'GET',
       '/api/openapi.json',
@@ -145,9 +145,6 @@ describe('admin routes', () => {
         'listDeadLetters',
         'listXapiClients',
         'uploadLearningEvents',
-        'xapiGetStatements',
-        'xapiPostStatements',
-        'xapiPutStatement',
       ].sort(),
     );
   });

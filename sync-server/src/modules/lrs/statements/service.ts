@@ -83,6 +83,7 @@ export function statementService(d: StatementServiceDeps) {
       const client = await d.store.pool.connect();
       let voided: string[] = [];
       let fresh: Json[] = [];
+      const repeats: Json[] = [];
       try {
         await client.query('BEGIN');
         const ids = statements.map((s) => s.id as string);
@@ -96,6 +97,7 @@ export function statementService(d: StatementServiceDeps) {
               'statement_conflict',
               `A statement with id ${String(s.id)} is stored with other content`,
             );
+          repeats.push(before.statement);
           return false;
         });
         const voidingIds = new Set(statements.filter(isVoiding).map((s) => s.id as string));
@@ -129,7 +131,8 @@ export function statementService(d: StatementServiceDeps) {
         client.release();
       }
       await storeParts(d.storage, d.store.pool, parts);
-      const understood = fresh
+      // Repeats go on too: the collector counts them as duplicates, as when it was the xAPI resource itself.
+      const understood = [...fresh, ...repeats]
         .filter((s) => !isVoiding(s))
         .map(forAnalytics)
         .filter((s) => s !== null);
