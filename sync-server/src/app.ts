@@ -202,7 +202,7 @@ export async function createServer(opts: ServerOptions) {
       : {}),
   });
   // The job scheduler gets a few connections of its own (it keeps one for LISTEN); none are opened while it is off.
-  const schedulerDatabase = connectDatabase(url, 3);
+  const schedulerDatabase = connectDatabase(url, 4);
   const schedule = createScheduleModule({
     pool: database.pool,
     db: database.db,

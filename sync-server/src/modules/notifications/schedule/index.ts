@@ -122,6 +122,8 @@ export function createScheduleModule(deps: ScheduleModuleDeps) {
     logger: log,
     tasks,
     cron,
+    // Jobs are short (one set-based statement each); two at a time, within the worker pool's four connections.
+    concurrency: 2,
     ...(deps.pollIntervalMs ? { pollIntervalMs: deps.pollIntervalMs } : {}),
   });
   const tokens = calendarTokens(deps.secret);
