@@ -47,7 +47,8 @@ export interface DirectoryRouteDeps {
 
 /** The About, Agents (Person object) and Activities (canonical definition) resources (xAPI-Communication 2.4, 2.5, 2.8). */
 export function directoryRoutes(d: DirectoryRouteDeps): AnyRoute[] {
-  const auth = 'HTTP Basic with xAPI client credentials, or an admin bearer token; X-Experience-API-Version 1.0.x.';
+  const auth =
+    'HTTP Basic with xAPI client credentials, or an admin bearer token; X-Experience-API-Version 1.0.x.';
   const tags = ['xapi'];
   return [
     route({
@@ -94,7 +95,9 @@ export function directoryRoutes(d: DirectoryRouteDeps): AnyRoute[] {
             WHERE name IS NOT NULL ORDER BY name`,
           [key, NAME_WINDOW],
         );
-        const names = [...new Set([...(typeof agent.name === 'string' ? [agent.name] : []), ...rows.map((r) => r.name)])];
+        const names = [
+          ...new Set([...(typeof agent.name === 'string' ? [agent.name] : []), ...rows.map((r) => r.name)]),
+        ];
         const person: z.input<typeof Person> = { objectType: 'Person' };
         if (names.length) person.name = names;
         if (typeof agent.mbox === 'string') person.mbox = [agent.mbox];

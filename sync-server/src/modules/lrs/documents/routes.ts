@@ -113,7 +113,10 @@ function jsonObject(content: Buffer, what: string): Record<string, unknown> {
  */
 function merged(current: StoredDocument, contentType: string, content: Buffer): Buffer {
   if (!JSON_TYPE.test(current.contentType))
-    throw new ApiError('validation_failed', 'The existing document is not application/json: it cannot be merged');
+    throw new ApiError(
+      'validation_failed',
+      'The existing document is not application/json: it cannot be merged',
+    );
   if (!JSON_TYPE.test(contentType))
     throw new ApiError('validation_failed', 'Only an application/json document can be merged by POST');
   const before = jsonObject(current.content, 'The existing document');
@@ -137,7 +140,8 @@ function resourceRoutes(d: DocumentRouteDeps, r: Resource): AnyRoute[] {
   const scope = [r.activity && 'activityId', r.agent && 'agent', r.registration && '[registration]']
     .filter(Boolean)
     .join(' + ');
-  const auth = 'HTTP Basic with xAPI client credentials, or an admin bearer token; X-Experience-API-Version 1.0.x.';
+  const auth =
+    'HTTP Basic with xAPI client credentials, or an admin bearer token; X-Experience-API-Version 1.0.x.';
 
   function context(q: DocQuery): DocumentContext {
     return {

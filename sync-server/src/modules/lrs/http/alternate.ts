@@ -46,7 +46,9 @@ export function alternateSyntax(req: Request, res: Response, next: NextFunction)
     return;
   }
   if (!METHODS.has(method)) {
-    next(new ApiError('validation_failed', 'method must be GET, HEAD, PUT, POST or DELETE', { field: 'method' }));
+    next(
+      new ApiError('validation_failed', 'method must be GET, HEAD, PUT, POST or DELETE', { field: 'method' }),
+    );
     return;
   }
   if (!/^application\/x-www-form-urlencoded\b/i.test(req.get('content-type') ?? '')) {
