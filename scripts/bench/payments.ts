@@ -6,6 +6,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { Session } from 'node:inspector/promises';
 import { pino } from 'pino';
 import type { CheckoutResponse } from '@lyceum/contracts';
 import { freePort } from '@lyceum/testing';
@@ -13,6 +14,7 @@ import { createServer } from '../../sync-server/src/app.ts';
 import { loadConfig } from '../../sync-server/src/config.ts';
 import { startEmbeddedPostgres } from '../../sync-server/src/db/embedded.ts';
 import { createCourse } from '../../sync-server/test/factories.ts';
+import { postgresCpu } from './lib/cpu.ts';
 import { runLoad } from './lib/load.ts';
 import { repoRoot, startProcess } from './lib/processes.ts';
 
@@ -146,6 +148,17 @@ async function main() {
         await new Promise((res) => setTimeout(res, 20));
       }
     })();
+    // CPU used by this process (server and the students' requests) and by PostgreSQL while the orders are paid:
+    // what a fulfilled order costs, however busy the machine is with other work.
+    // BENCH_CPU_PROF=<file>: a CPU profile of this process during the payments (open it in Chrome's DevTools).
+    const profiler = process.env.BENCH_CPU_PROF ? new Session() : null;
+    if (profiler) {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+    }
+    const pgCpu = postgresCpu(dir);
+    const cpu0 = { node: process.cpuUsage(), pg: pgCpu() };
     t0 = performance.now();
     await pooled(orders, IN_FLIGHT, async (o) => {
       const r = await fetch(`${url}/sandbox/checkout/sessions/${o.session}/pay`, {
@@ -165,6 +178,16 @@ async function main() {
       await new Promise((r) => setTimeout(r, 10));
     }
     const fulfilSeconds = (performance.now() - t0) / 1000;
+    const nodeCpu = process.cpuUsage(cpu0.node);
+    if (profiler) {
+      const { profile } = await profiler.post('Profiler.stop');
+      await fs.writeFile(process.env.BENCH_CPU_PROF!, JSON.stringify(profile));
+      profiler.disconnect();
+    }
+    const cpuMs = {
+      node: (nodeCpu.user + nodeCpu.system) / 1000 / ORDERS,
+      pg: ((pgCpu() - cpu0.pg) * 1000) / ORDERS,
+    };
     sampling = false;
     await sampler;
     for (const [w, n] of [...waits].sort((a, b) => b[1] - a[1]).slice(0, 15)) log(`wait ${n}× ${w}`);
@@ -195,6 +218,9 @@ async function main() {
     );
     console.log(
       `fulfilled orders: ${ORDERS} in ${fulfilSeconds.toFixed(2)} s = ${ordersPerSecond.toFixed(0)}/s (target ≥ 500) ${ordersPerSecond >= 500 ? 'met' : 'NOT MET'}`,
+    );
+    console.log(
+      `CPU per fulfilled order: ${(cpuMs.node + cpuMs.pg).toFixed(2)} ms (Node ${cpuMs.node.toFixed(2)}, PostgreSQL ${cpuMs.pg.toFixed(2)}); ${os.cpus().length} idle cores would fulfil at most ~${((os.cpus().length * 1000) / (cpuMs.node + cpuMs.pg)).toFixed(0)}/s; load average now ${os.loadavg()[0]!.toFixed(1)}`,
     );
     console.log(
       `webhook acknowledgements: ${acks.length} deliveries (${stats.failedAttempts} failed attempts), p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms (target p99 ≤ 200) ${p99 <= 200 ? 'met' : 'NOT MET'}`,
