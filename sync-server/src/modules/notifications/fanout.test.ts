@@ -59,4 +59,24 @@ describe('fanOut (one INSERT … SELECT)', () => {
     );
     expect(rows[0].dedupe_key).toBe(`deadline:l1:${s.id}:24h`);
   });
+
+  it("computes the end of quiet hours in the user's time zone, windows over midnight included", async () => {
+    const settings = JSON.stringify({
+      timezone: 'Europe/Paris',
+      quietHours: { start: '22:00', end: '07:00' },
+    });
+    const at = async (iso: string) =>
+      (
+        await t.server.database.pool.query<{ until: Date }>(
+          'SELECT notification_quiet_until($1::jsonb, $2::timestamptz) AS until',
+          [settings, iso],
+        )
+      ).rows[0]!.until.toISOString();
+    // 23:30 in Paris (UTC+1 in January): until 07:00 the next morning.
+    expect(await at('2026-01-10T22:30:00Z')).toBe('2026-01-11T06:00:00.000Z');
+    // 06:00 in Paris: until 07:00 the same morning.
+    expect(await at('2026-01-11T05:00:00Z')).toBe('2026-01-11T06:00:00.000Z');
+    // 13:00 in Paris: not quiet.
+    expect(await at('2026-01-11T12:00:00Z')).toBe('2026-01-11T12:00:00.000Z');
+  });
 });
