@@ -28,9 +28,8 @@ CREATE INDEX lrs_statements_stored_idx ON lrs.statements (stored, id);
 CREATE INDEX lrs_statements_verb_idx ON lrs.statements (verb, stored);
 CREATE INDEX lrs_statements_registration_idx ON lrs.statements (registration) WHERE registration IS NOT NULL;
 CREATE INDEX lrs_statements_target_idx ON lrs.statements (target) WHERE target IS NOT NULL;
-CREATE INDEX lrs_statements_agents_idx ON lrs.statements USING gin (agents);
+-- agents ⊆ related_agents and activities ⊆ related_activities: one GIN index each serves both filters.
 CREATE INDEX lrs_statements_related_agents_idx ON lrs.statements USING gin (related_agents);
-CREATE INDEX lrs_statements_activities_idx ON lrs.statements USING gin (activities);
 CREATE INDEX lrs_statements_related_activities_idx ON lrs.statements USING gin (related_activities);
 
 -- Attachment bytes live in the content storage port (key lrs/attachments/<sha2>); one row per distinct content.

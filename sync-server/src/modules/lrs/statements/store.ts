@@ -111,13 +111,20 @@ export function statementStore(pool: pg.Pool) {
         return `$${args.length}`;
       };
       const cond: string[] = [];
-      if (q.agent !== undefined)
-        cond.push(`${q.relatedAgents ? 'related_agents' : 'agents'} @> ARRAY[${arg(q.agent)}::text]`);
-      if (q.verb !== undefined) cond.push(`verb = ${arg(q.verb)}`);
-      if (q.activity !== undefined)
+      if (q.agent !== undefined) {
+        // agents ⊆ related_agents: the related list's GIN index finds the rows, the narrower list then filters.
+        const a = arg(q.agent);
         cond.push(
-          `${q.relatedActivities ? 'related_activities' : 'activities'} @> ARRAY[${arg(q.activity)}::text]`,
+          `related_agents @> ARRAY[${a}::text]${q.relatedAgents ? '' : ` AND agents @> ARRAY[${a}::text]`}`,
         );
+      }
+      if (q.verb !== undefined) cond.push(`verb = ${arg(q.verb)}`);
+      if (q.activity !== undefined) {
+        const a = arg(q.activity);
+        cond.push(
+          `related_activities @> ARRAY[${a}::text]${q.relatedActivities ? '' : ` AND activities @> ARRAY[${a}::text]`}`,
+        );
+      }
       if (q.registration !== undefined) cond.push(`registration = ${arg(q.registration)}::uuid`);
       const where = ['NOT s.voided'];
       if (cond.length) {

@@ -1,4 +1,4 @@
-import { isIri, isIrl, isSha2, isTimestamp, isUuid } from './formats.ts';
+import { isIrl, isSha2, isTimestamp, isUuid } from './formats.ts';
 import { activity } from './activity.ts';
 import { actor, agent, group } from './actors.ts';
 import {
