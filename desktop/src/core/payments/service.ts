@@ -40,6 +40,8 @@ export interface PaymentsDeps {
 }
 
 const ACCESS = new Set(['active', 'completed']);
+/** The verifier list is fetched again after a sync at most this often (and at every sign-in). */
+const VERIFIERS_EVERY_MS = 120_000;
 const RECEIPTED = new Set(['paid', 'refunded', 'partially_refunded']);
 
 /** An order as the renderer reads it. */
@@ -101,6 +103,8 @@ export function paymentsService(d: PaymentsDeps) {
 
   let refreshing: Promise<void> | null = null;
   let lastSyncSeen: string | null = null;
+  /** When the verifier list was last fetched (this run of the app). */
+  let verifiersAt = 0;
   let afterSyncRun: Promise<void> | null = null;
 
   const service = {
@@ -239,14 +243,21 @@ export function paymentsService(d: PaymentsDeps) {
       return service.notices();
     },
 
-    /** Fetch the voucher verifier list again (at sign-in and after each sync); single flight, failures ignored. */
+    /**
+     * Fetch the voucher verifier list again: at sign-in, and after a sync when the last fetch is older than
+     * VERIFIERS_EVERY_MS (a school's list can hold thousands of hashes; the server decides anyway). Single flight,
+     * failures ignored.
+     */
     refreshVerifiers(): Promise<void> {
       refreshing ??= (async () => {
         try {
           const list = await d.session.withToken((token) =>
             token ? callEndpoint(d.client, 'voucherVerifiers', { token }) : Promise.resolve(null),
           );
-          if (list) verifiers.replace(list);
+          if (list) {
+            verifiers.replace(list);
+            verifiersAt = Date.now();
+          }
         } catch (err) {
           if (!(err instanceof ServerUnreachable)) d.onError?.(err);
         } finally {
@@ -297,7 +308,7 @@ export function paymentsService(d: PaymentsDeps) {
         .run();
     }
     const last = d.sync.status().lastSyncAt;
-    if (last && last !== lastSyncSeen) {
+    if (last && last !== lastSyncSeen && Date.now() - verifiersAt >= VERIFIERS_EVERY_MS) {
       lastSyncSeen = last;
       await service.refreshVerifiers();
     }
