@@ -34,7 +34,6 @@ export function Header({
         <nav className="app-nav" aria-label={t('nav.label')}>
           <Link href="/">{t('nav.catalog')}</Link>
           <Link href="/learning">{t('nav.learning')}</Link>
-          <Link href="/upcoming">{t('nav.upcoming')}</Link>
           {user.role !== 'student' ? <Link href="/teach">{t('nav.teach')}</Link> : null}
           <Link href="/preferences">{t('nav.preferences')}</Link>
         </nav>

@@ -31,6 +31,8 @@ export function MyLearning() {
       ) : null}
       <p className="learning__purchases">
         <Link href="/purchases">{t('learning.purchases')}</Link>
+        {' · '}
+        <Link href="/upcoming">{t('nav.upcoming')}</Link>
       </p>
       <OfflineNotices />
       <PaymentNoticesBanner />

@@ -80,6 +80,7 @@ export function Inbox() {
         <Button onClick={() => void mark({ all: true })} disabled={!data || data.unread === 0} busy={busy}>
           {t('notifications.markAllRead')}
         </Button>
+        <Link href="/upcoming">{t('nav.upcoming')}</Link>
         <Link href="/preferences/notifications">{t('notifications.settingsLink')}</Link>
       </div>
       {error ? <Banner tone="error">{error}</Banner> : null}
