@@ -4,7 +4,7 @@ import type { CourseDetail, VoucherBatchCreated } from '@lyceum/contracts';
 import { expectNoSeriousA11yViolations, launchChromium } from '@lyceum/testing';
 import { chromiumFor, shot, signInThroughUi, startWebCore } from '../test-support/e2e.ts';
 import { stopAll, type Device } from '../test-support/devices.ts';
-import { paidCourse, serverHasPayments } from '../test-support/payments.ts';
+import { buyOnServer, paidCourse, serverHasPayments } from '../test-support/payments.ts';
 import { startProxy, type Proxy } from '../test-support/proxy.ts';
 import {
   removeDir,
@@ -183,5 +183,24 @@ describe.skipIf(!chromium || !serverHasPayments)('offline voucher end to end (we
       ]),
     ).toEqual([{ n: 1 }]);
     expect(dev.b!.sync.outbox.pendingCount(who.b!.id)).toBe(1);
+  });
+
+  it('a later purchase on the second device loses nothing: the lock lifts and the held progress reaches the server', async () => {
+    await buyOnServer(server, who.b!, course.id);
+    await dev.b!.sync.syncNow();
+    await expect
+      .poll(
+        async () => {
+          await dev.b!.sync.syncNow();
+          return server.sql('SELECT completed FROM lesson_progress WHERE user_id = $1 AND lesson_id = $2', [
+            who.b!.id,
+            lessonId('Welcome'),
+          ]);
+        },
+        { timeout: 15_000 },
+      )
+      .toEqual([{ completed: true }]);
+    expect(dev.b!.payments.course(course.id)).toMatchObject({ unlocked: true, lock: null });
+    expect(dev.b!.sync.outbox.pendingCount(who.b!.id)).toBe(0);
   });
 });
