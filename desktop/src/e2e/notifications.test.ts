@@ -255,12 +255,84 @@ describe.skipIf(!chromium)('notifications (web mode in Chromium)', () => {
       .toBe(0);
   });
 
-  it('jumps to the lesson from the inbox by keyboard', async () => {
+  it('opens what a notification is about from the inbox by keyboard (and marks it read)', async () => {
     const page = online.page;
     await page.goto(`${online.core.url}/notifications`);
     const link = page.getByRole('link', { name: 'Exam moved' });
     await link.focus();
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/courses\/|\/learn\//);
+  });
+
+  it('notification settings: a choice saved on the server, muted courses and quiet hours; axe light and dark', async () => {
+    const page = online.page;
+    await page.goto(`${online.core.url}/preferences/notifications`);
+    const cell = page.getByLabel('Announcement: Email');
+    await cell.waitFor();
+    await cell.selectOption('weekly');
+    await page.getByLabel('Mute Notify 101').check();
+    await page.getByLabel('Use quiet hours').check();
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Notification settings saved.').waitFor();
+    const saved = await server.api<{
+      types: Record<string, { email: string }>;
+      mutedCourses: string[];
+      quietHours: unknown;
+    }>('GET', '/api/v1/me/notification-preferences', { token: sam.token });
+    expect(saved.body.types.announcement!.email).toBe('weekly');
+    expect(saved.body.mutedCourses).toEqual([course.id]);
+    expect(saved.body.quietHours).toEqual({ start: '22:00', end: '07:00' });
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await expectNoSeriousA11yViolations(page, `notification settings (${scheme})`);
+    }
+  });
+
+  it('Teach → Announcements shows delivered and read counts, passes axe and sends by keyboard', async () => {
+    const teach = devices.find((d) => d.page.url().includes('view=announcements'))!;
+    const page = teach.page;
+    await page.goto(`${teach.core.url}/teach/${course.id}?view=announcements`);
+    // Lee marked everything read and Sam opened it: the counts say so.
+    await expect
+      .poll(() => page.getByTestId('announcement-counts').first().innerText(), { timeout: 15_000 })
+      .toMatch(/^Delivered to 2 · read by 2/);
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await expectNoSeriousA11yViolations(page, `announcements (${scheme})`);
+    }
+    // Scheduled for later, typed and sent with the keyboard alone.
+    await page.getByLabel('Title').focus();
+    await page.keyboard.type('Office hours');
+    await page.keyboard.press('Tab'); // Preview
+    await page.keyboard.press('Tab'); // Message
+    await page.keyboard.type('Thursday at *noon*.');
+    await page.getByLabel('Send at a time').check();
+    const later = new Date(Date.now() + 48 * HOUR);
+    const local = new Date(later.getTime() - later.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+    await page.getByLabel('Send at', { exact: true }).fill(local);
+    await page.getByRole('button', { name: 'Schedule announcement' }).focus();
+    await page.keyboard.press('Enter');
+    await page
+      .getByText(/^Scheduled for/)
+      .first()
+      .waitFor();
+    await page.getByTestId('announcement-item').filter({ hasText: 'Office hours' }).waitFor();
+  });
+
+  it('Upcoming gives the calendar subscription link and downloads the same .ics', async () => {
+    const page = online.page;
+    await page.goto(`${online.core.url}/upcoming`);
+    await page.getByRole('button', { name: 'Get the calendar link' }).click();
+    const url = await page.getByLabel('Subscription link (keep it private)').inputValue();
+    expect(url).toContain('/api/v1/me/calendar.ics?token=');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Download .ics' }).click(),
+    ]);
+    const file = await download.path();
+    const ics = (await import('node:fs')).readFileSync(file, 'utf8');
+    expect(ics).toMatch(/^BEGIN:VCALENDAR/);
+    expect(ics).toContain('Essay');
+    await expectNoSeriousA11yViolations(page, 'upcoming with the calendar link');
   });
 });
