@@ -101,13 +101,13 @@ describe('the scheduler across restarts and nodes', () => {
     const first = await startServerProcess({ tty: false, env });
     running.push(first);
     const pool1 = poolOf(first);
-    // Due in an hour and 10 s: the 24 h reminder goes at once, the 1 h one 10 s from now.
-    const c = await classroom(apiOf(first.url), pool1, 2, { dueIn: HOUR + 10_000 });
+    // Due in an hour and 30 s: the 24 h reminder goes at once, the 1 h one 30 s from now.
+    const c = await classroom(apiOf(first.url), pool1, 2, { dueIn: HOUR + 30_000 });
     const keys24 = c.students.map((s) => `deadline:${c.essay}:${s}:24h`).sort();
     const keys1 = c.students.map((s) => `deadline:${c.essay}:${s}:1h`).sort();
     await eventually(
       async () => ((await inboxRows(pool1, `deadline:${c.essay}:%:24h`)).length === 2 ? true : undefined),
-      20_000,
+      60_000,
       'the 24 h reminders',
     );
     expect(Date.now()).toBeLessThan(c.dueAt.getTime() - HOUR);
@@ -125,7 +125,7 @@ describe('the scheduler across restarts and nodes', () => {
         const r = await inboxRows(pool2, `deadline:${c.essay}:%`);
         return r.length >= 4 ? r : undefined;
       },
-      40_000,
+      90_000,
       'the 1 h reminders after the restart',
     );
     expect(Date.now()).toBeGreaterThanOrEqual(c.dueAt.getTime() - HOUR);
@@ -160,7 +160,7 @@ describe('the scheduler across restarts and nodes', () => {
           (await inboxRows(pool, `release:${c.bonus}`)).length;
         return n >= expected.length ? true : undefined;
       },
-      40_000,
+      90_000,
       'reminders and releases',
     );
     await new Promise((r) => setTimeout(r, 1500));

@@ -64,7 +64,7 @@ describe('scheduled releases', () => {
   it('hide a lesson from students until its time, then content_released once per student', async () => {
     const { teacher, course, students, dates } = await classroom([
       { title: 'Open now' },
-      { title: 'Later', releaseIn: 2500 },
+      { title: 'Later', releaseIn: 6000 },
     ]);
     const releaseAt = dates.Later!.releaseAt!;
     const [a, b] = students;
@@ -105,7 +105,7 @@ describe('scheduled releases', () => {
   });
 
   it('a moved release time moves the job: nothing at the old time, the release at the new one', async () => {
-    const { teacher, course, students } = await classroom([{ title: 'Moved', releaseIn: 1500 }], 1);
+    const { teacher, course, students } = await classroom([{ title: 'Moved', releaseIn: 6000 }], 1);
     const detail = (
       await t.api<CourseDetail>('GET', `/api/v1/courses/${course.id}`, { token: teacher.token })
     ).body;
@@ -114,6 +114,7 @@ describe('scheduled releases', () => {
     const r = await t.api('PATCH', `/api/v1/courses/${course.id}`, {
       token: teacher.token,
       body: {
+        version: detail.version,
         modules: [
           {
             id: detail.modules[0]!.id,
@@ -126,7 +127,8 @@ describe('scheduled releases', () => {
       },
     });
     expect(r.status).toBe(200);
-    await new Promise((res) => setTimeout(res, 2500));
+    // Past the old time (6 s after it was set), with the scheduler polling every 100 ms.
+    await new Promise((res) => setTimeout(res, 7000));
     expect(await inboxRows(t.server.database.pool, `release:${lesson.id}`)).toEqual([]);
     const s = await t.api<CourseDetail>('GET', `/api/v1/courses/${course.id}`, { token: students[0]!.token });
     expect(lessonTitles(s.body)).toEqual([]);

@@ -59,9 +59,12 @@ export async function setLessonDates(
   course: CourseDetail,
   dates: Record<string, { dueAt?: Date | null; releaseAt?: Date | null }>,
 ): Promise<void> {
+  // The edit is based on the course as it is now (version is required).
+  const current = await api<CourseDetail>('GET', `/api/v1/courses/${course.id}`, { token });
   const r = await api('PATCH', `/api/v1/courses/${course.id}`, {
     token,
     body: {
+      version: current.body.version,
       modules: course.modules.map((m) => ({
         id: m.id,
         title: m.title,
