@@ -91,7 +91,7 @@ export function directoryRoutes(d: DirectoryRouteDeps): AnyRoute[] {
         const { rows } = await d.pool.query<{ name: string }>(
           `SELECT DISTINCT name FROM (
              SELECT statement->'actor'->>'name' AS name FROM lrs.statements
-              WHERE agents @> ARRAY[$1]::text[] AND actor = $1 ORDER BY stored DESC LIMIT $2) s
+              WHERE related_agents @> ARRAY[$1]::text[] AND actor = $1 ORDER BY stored DESC LIMIT $2) s
             WHERE name IS NOT NULL ORDER BY name`,
           [key, NAME_WINDOW],
         );

@@ -15,7 +15,12 @@ const url = (path: string, p: Record<string, string>) => `${path}?${new URLSearc
 const agent = () => JSON.stringify({ mbox: `mailto:${randomUUID()}@example.org` });
 
 /** A fresh context of each profile resource. */
-const resources = () => [
+interface ProfileResource {
+  name: string;
+  path: string;
+  ctx: Record<string, string>;
+}
+const resources = (): ProfileResource[] => [
   {
     name: 'Activity Profile',
     path: ACTIVITY_PROFILE,
