@@ -3,6 +3,7 @@ import { deliveredNotificationChannels, type Preferences as Prefs } from '@lyceu
 import { LOCALE_NAMES, SUPPORTED_LOCALES, SYSTEM, systemTimeZone, timeZones } from '@lyceum/ui/i18n';
 import { Banner } from '../components/Banner.tsx';
 import { Button } from '../components/Button.tsx';
+import { Link } from '../components/Link.tsx';
 import { Spinner } from '../components/Spinner.tsx';
 import { useLocaleSettings } from '../i18n/I18n.tsx';
 import type { MessageKey } from '../i18n/catalogues.ts';
@@ -196,7 +197,13 @@ function TimeZoneField({ value, onChange }: { value: string; onChange: (zone: st
 function NotificationGrid({ draft, onChange }: { draft: Prefs; onChange: (p: Prefs) => void }) {
   const t = useT();
   const channels = deliveredNotificationChannels;
-  if (channels.length === 0) return null;
+  // Notifications have their own settings screen (type × channel, muted courses, quiet hours), kept on the server.
+  if (channels.length === 0)
+    return (
+      <p className="field">
+        <Link href="/preferences/notifications">{t('notifications.settingsLink')}</Link>
+      </p>
+    );
   const topic = (k: string) => t(`prefs.topic.${k}` as MessageKey);
   const channel = (c: string) => t(`prefs.channel.${c}` as MessageKey);
   return (
