@@ -12,6 +12,8 @@ import { statementService } from './statements/service.ts';
 import { statementStore } from './statements/store.ts';
 
 export { XAPI_VERSION } from './gate.ts';
+/** Canonical Activity definitions (the Activities resource), for `format=canonical`. */
+export { canonicalDefinitions } from './directory/definitions.ts';
 
 export interface LrsDeps {
   pool: pg.Pool;

@@ -3,15 +3,12 @@ import { z } from 'zod';
 import { route, type AnyRoute } from '../../../http/route.ts';
 import type { LrsGate } from '../gate.ts';
 import { MAX_XAPI_BATCH } from '../statements/routes.ts';
-import type { Json } from '../validation/check.ts';
 import { etagOf, quoted } from '../documents/concurrency.ts';
 import { ActivityIdParam, AgentParam, parseAgentParam } from '../documents/params.ts';
-import { definitionsIn, mergeDefinitions } from './canonical.ts';
+import { canonicalDefinitions } from './definitions.ts';
 
 /** The xAPI versions this LRS answers to (the gate accepts 1.0.x; 1.0.3 is the one it conforms to). */
 export const XAPI_VERSIONS = ['1.0.3', '1.0.2', '1.0.1', '1.0.0'];
-/** How many of an Activity's latest statements its canonical definition is merged from. */
-const DEFINITION_WINDOW = 200;
 /** How many of an Agent's latest statements its Person object gathers names from. */
 const NAME_WINDOW = 200;
 
@@ -122,13 +119,7 @@ export function directoryRoutes(d: DirectoryRouteDeps): AnyRoute[] {
       handler: async ({ query, user, req, res }) => {
         await d.gate(req, res, user);
         const id = query.activityId;
-        const { rows } = await d.pool.query<{ statement: Json }>(
-          `SELECT statement FROM (
-             SELECT statement, stored, id FROM lrs.statements WHERE related_activities @> ARRAY[$1]::text[]
-              ORDER BY stored DESC, id DESC LIMIT $2) s ORDER BY stored, id`,
-          [id, DEFINITION_WINDOW],
-        );
-        const definition = mergeDefinitions(rows.flatMap((r) => definitionsIn(r.statement, id)));
+        const definition = (await canonicalDefinitions(d.pool, [id])).get(id);
         const activity: z.input<typeof Activity> = {
           objectType: 'Activity',
           id,
