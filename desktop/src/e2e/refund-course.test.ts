@@ -85,7 +85,10 @@ describe.skipIf(!chromium || !serverHasPayments)('refunds from My purchases (web
       .click();
     await page.getByLabel('Why do you want a refund of “Refunded course”?').fill('Not what I expected');
     await page.getByRole('button', { name: 'Send the request' }).click();
-    await page.getByText('Refund asked for.', { exact: false }).waitFor();
+    await page.getByTestId('refund-requested').waitFor();
+    expect(await page.getByTestId('refund-requested').innerText()).toContain(
+      'Refund asked for “Refunded course”',
+    );
     await expect
       .poll(() => orderRow('Refunded course').innerText(), { timeout: 30_000 })
       .toContain('Refunded');

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import type { OrderView } from '../../../core/payments-schemas.ts';
 import { Banner } from '../../components/Banner.tsx';
 import { EmptyState } from '../../components/EmptyState.tsx';
@@ -23,11 +24,18 @@ export function MyPurchases() {
   const { version } = useSync();
   const { state, reload } = useLoad(() => paymentsApi.orders(), [version]);
   const heading = useFocusHeading<HTMLHeadingElement>(t('purchases.title'));
+  /** The course whose refund was just asked for (said above the list, which reloads). */
+  const [requested, setRequested] = useState<string | null>(null);
   return (
     <main id="main" className="page purchases">
       <h1 ref={heading} tabIndex={-1}>
         {t('purchases.title')}
       </h1>
+      {requested ? (
+        <Banner tone="success">
+          <span data-testid="refund-requested">{t('refund.requested', { title: requested })}</span>
+        </Banner>
+      ) : null}
       {state.status === 'loading' ? <Spinner label={t('purchases.loading')} /> : null}
       {state.status === 'error' ? (
         <EmptyState
@@ -86,7 +94,13 @@ export function MyPurchases() {
                     ) : null}
                     {(o.status === 'paid' || o.status === 'partially_refunded') &&
                     o.amount.amountMinor > 0 ? (
-                      <RefundRequest order={o} onDone={reload} />
+                      <RefundRequest
+                        order={o}
+                        onDone={(after) => {
+                          setRequested(after.courseTitle);
+                          reload();
+                        }}
+                      />
                     ) : null}
                   </div>
                 </td>

@@ -1,19 +1,17 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { OrderView } from '../../../core/payments-schemas.ts';
-import { Banner } from '../../components/Banner.tsx';
 import { Button } from '../../components/Button.tsx';
 import { useT } from '../../i18n/use-t.ts';
 import { failureMessage } from '../../lib/api.ts';
 import { paymentsApi } from '../../lib/payments-api.ts';
 
 /** Ask for a refund of an order (the server applies the policy and says why when it refuses). */
-export function RefundRequest({ order, onDone }: { order: OrderView; onDone: () => void }) {
+export function RefundRequest({ order, onDone }: { order: OrderView; onDone: (o: OrderView) => void }) {
   const t = useT();
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState(false);
   const id = useId();
 
   const submit = async (e: FormEvent) => {
@@ -25,10 +23,9 @@ export function RefundRequest({ order, onDone }: { order: OrderView; onDone: () 
     setBusy(true);
     setError(null);
     try {
-      await paymentsApi.refund(order.id, { reason: reason.trim() });
-      setDone(true);
+      const after = await paymentsApi.refund(order.id, { reason: reason.trim() });
       setOpen(false);
-      onDone();
+      onDone(after);
     } catch (err) {
       setError(failureMessage(err, t('refund.failed')));
     } finally {
@@ -36,7 +33,6 @@ export function RefundRequest({ order, onDone }: { order: OrderView; onDone: () 
     }
   };
 
-  if (done) return <Banner tone="success">{t('refund.requested')}</Banner>;
   if (!open)
     return (
       <Button
