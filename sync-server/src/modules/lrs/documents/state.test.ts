@@ -28,6 +28,10 @@ describe('2.3 State resource: single documents', () => {
     expect(got.headers.get('content-type')).toBe('application/octet-stream');
     expect(got.headers.get('etag')).toBe(`"${sha1(bytes)}"`);
     expect(Date.parse(got.headers.get('last-modified') ?? '')).toBeGreaterThan(0);
+    const head = await l.x('HEAD', q(ctx));
+    expect(head.status).toBe(200);
+    expect(head.text).toBe('');
+    expect(head.headers.get('etag')).toBe(`"${sha1(bytes)}"`);
     const text = await l.x('PUT', q({ ...ctx, stateId: 'note' }), {
       body: 'plain words',
       contentType: 'text/plain',
@@ -124,8 +128,9 @@ describe('2.3 State resource: multiple documents', () => {
     expect(lastA).toBeGreaterThan(0);
     const bGot = await l.x('GET', q({ ...ctx, stateId: 'b' }));
     const bTime = new Date(bGot.headers.get('last-modified') ?? '');
-    await new Promise((r) => setTimeout(r, 1100));
     const mark = new Date().toISOString();
+    // The next write is stored after `mark` (exclusive): let the clock pass it.
+    while (Date.now() <= Date.parse(mark)) await new Promise((r) => setTimeout(r, 1));
     await l.x('PUT', q({ ...ctx, stateId: 'c' }), { body: { v: 1 } });
     expect((await l.x('GET', q({ ...ctx, since: mark }))).body).toEqual(['c']);
     expect(
