@@ -178,9 +178,24 @@ export async function startSyncServer(): Promise<SyncServerProcess> {
       });
       if (created.status !== 201)
         throw new Error(`create course failed: ${created.status} ${JSON.stringify(created.body)}`);
-      const published = await api<CourseDetail>('POST', `/api/v1/courses/${created.body.id}/publish`, {
+      const id = created.body.id;
+      let published = await api<CourseDetail>('POST', `/api/v1/courses/${id}/publish`, {
         token: instructor.token,
       });
+      // The server refuses video and slides lessons without their file (publish_blocked); these fixtures attach
+      // their media afterwards, so a course blocked only by that is published as a set-up step.
+      const problems = (published.body as { error?: { details?: { problems?: { code: string }[] } } }).error
+        ?.details?.problems;
+      if (
+        published.status === 422 &&
+        problems?.every((p) => p.code === 'video_not_ready' || p.code === 'slides_not_ready')
+      ) {
+        await sql(
+          `UPDATE courses SET status = 'published', published_at = now(), version = version + 1 WHERE id = $1`,
+          [id],
+        );
+        published = await api<CourseDetail>('GET', `/api/v1/courses/${id}`, { token: instructor.token });
+      }
       if (published.status !== 200)
         throw new Error(`publish failed: ${published.status} ${JSON.stringify(published.body)}`);
       return published.body;

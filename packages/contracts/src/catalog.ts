@@ -129,14 +129,32 @@ export type CourseCreate = z.infer<typeof CourseCreate>;
 
 /**
  * Partial update. `modules` replaces the whole structure: modules, lessons and questions sent with their id keep it
- * (and the progress recorded against them); those left out are deleted. `version`, when sent, must be the current one.
+ * (and the progress recorded against them); those left out are deleted. `version` is required and must be the current
+ * one (else 409 version_conflict with the current copy).
  */
 export const CoursePatch = z
   .object(courseFields)
   .partial()
-  .extend({ version: z.number().int().min(1).optional() })
+  .extend({ version: z.number().int().min(1) })
   .strict();
 export type CoursePatch = z.infer<typeof CoursePatch>;
+
+/** One thing to fix before a course can be published (422 publish_blocked, details.problems). */
+export const PublishProblem = z.object({
+  code: z.enum([
+    'title_missing',
+    'no_lessons',
+    'quiz_without_questions',
+    'quiz_without_points',
+    'video_not_ready',
+    'slides_not_ready',
+    'prerequisite_not_published',
+  ]),
+  message: z.string(),
+  lessonId: z.string().optional(),
+  path: z.string().optional(),
+});
+export type PublishProblem = z.infer<typeof PublishProblem>;
 
 // ---------- reading courses ----------
 

@@ -1,3 +1,4 @@
+import { AuthoringArgs, authoringNames, type AuthoringName } from './authoring.ts';
 import { z } from 'zod';
 import { Id, IsoDateTime, Text } from './common.ts';
 import { Preferences } from './identity.ts';
@@ -87,6 +88,7 @@ export const MutationName = z.enum([
   'rateCourse',
   'redeemVoucher',
   'markNotificationsRead',
+  ...authoringNames,
 ]);
 export type MutationName = z.infer<typeof MutationName>;
 
@@ -98,6 +100,10 @@ const mutationBase = {
   /** Device clock when it was made: data, never an ordering key. */
   createdAt: IsoDateTime,
 };
+
+/** An authoring mutation (authoring.ts): an edit of the instructor's draft, or publishing it. */
+const authoring = <N extends AuthoringName>(name: N) =>
+  z.object({ ...mutationBase, name: z.literal(name), args: AuthoringArgs[name] }).strict();
 
 export const Mutation = z.discriminatedUnion('name', [
   z.object({ ...mutationBase, name: z.literal('recordProgress'), args: ProgressEventInput }).strict(),
@@ -125,6 +131,20 @@ export const Mutation = z.discriminatedUnion('name', [
   z
     .object({ ...mutationBase, name: z.literal('markNotificationsRead'), args: MarkNotificationsRead })
     .strict(),
+  authoring('createCourse'),
+  authoring('updateCourse'),
+  authoring('addModule'),
+  authoring('updateModule'),
+  authoring('moveModule'),
+  authoring('deleteModule'),
+  authoring('addLesson'),
+  authoring('updateLesson'),
+  authoring('moveLesson'),
+  authoring('deleteLesson'),
+  authoring('putQuiz'),
+  authoring('publishCourse'),
+  authoring('unpublishCourse'),
+  authoring('archiveCourse'),
 ]);
 export type Mutation = z.infer<typeof Mutation>;
 

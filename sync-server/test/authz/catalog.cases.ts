@@ -30,9 +30,18 @@ export const catalogCases: Record<string, Case> = {
   },
   getCourse: { request: (w) => ({ params: { id: w.course.id } }), expect: everyone(200) },
   updateCourse: {
-    request: (w) => ({
+    // Based on the course as it is now (version is required; each caller's edit bumps it).
+    request: async (w) => ({
       params: { id: w.course.id },
-      body: { description: 'Updated by the authorization walk' },
+      body: {
+        description: 'Updated by the authorization walk',
+        version: (
+          await w.t.server.database.pool.query<{ version: number }>(
+            'SELECT version FROM courses WHERE id = $1',
+            [w.course.id],
+          )
+        ).rows[0]!.version,
+      },
     }),
     expect: ownerOrAdmin(200),
   },

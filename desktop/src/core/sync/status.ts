@@ -75,6 +75,21 @@ const WHAT: Record<MutationName, string> = {
   rateCourse: 'Course rating',
   redeemVoucher: 'Voucher code',
   markNotificationsRead: 'Notifications marked read',
+  // Authoring (issue 15; the desktop editor queues these in a later change).
+  createCourse: 'New course',
+  updateCourse: 'Course details',
+  addModule: 'New module',
+  updateModule: 'Module title',
+  moveModule: 'Module order',
+  deleteModule: 'Deleting a module',
+  addLesson: 'New lesson',
+  updateLesson: 'Lesson edit',
+  moveLesson: 'Lesson order',
+  deleteLesson: 'Deleting a lesson',
+  putQuiz: 'Quiz edit',
+  publishCourse: 'Publishing',
+  unpublishCourse: 'Unpublishing',
+  archiveCourse: 'Archiving',
 };
 
 /** What a student can do about a refused change, by the server's reason. */

@@ -26,8 +26,17 @@ afterAll(async () => {
 
 const create = (token: string, body: unknown = sampleCourse()) =>
   t.api<Res>('POST', '/api/v1/courses', { token, body });
-const patch = (token: string, id: string, body: unknown) =>
+const rawPatch = (token: string, id: string, body: unknown) =>
   t.api<Res>('PATCH', `/api/v1/courses/${id}`, { token, body });
+/** An edit based on the course as it is now (version required): the current version unless the body names one. */
+const patch = async (token: string, id: string, body: Record<string, unknown>) => {
+  if ('version' in body) return rawPatch(token, id, body);
+  const r = await t.server.database.pool.query<{ version: number }>(
+    'SELECT version FROM courses WHERE id = $1',
+    [id],
+  );
+  return rawPatch(token, id, { ...body, version: r.rows[0]?.version ?? 1 });
+};
 const get = (id: string, token?: string) => t.api<Res>('GET', `/api/v1/courses/${id}`, { token });
 const publish = (token: string, id: string) => t.api<Res>('POST', `/api/v1/courses/${id}/publish`, { token });
 const lessonsOf = (d: CourseDetail) => d.modules.flatMap((m) => m.lessons);
@@ -57,7 +66,7 @@ describe('creating courses', () => {
     expect(c.price).toBeNull();
     expect(c.instructors).toEqual([{ id: owner.id, name: 'Olive Owner' }]);
     expect(c.modules.map((m) => m.title)).toEqual(['Start', 'Check']);
-    expect(lessonsOf(c).map((l) => l.kind)).toEqual(['video', 'text', 'quiz', 'quiz']);
+    expect(lessonsOf(c).map((l) => l.kind)).toEqual(['text', 'text', 'quiz', 'quiz']);
     const quiz = lessonsOf(c)[2]!.quiz!;
     expect(quiz).toMatchObject({ passingPercent: 60, attemptsAllowed: 3, graded: true, questionCount: 2 });
     expect(quiz.questions![0]!.answer).toEqual({ type: 'single_choice', optionId: 'b' });
@@ -358,10 +367,17 @@ describe('editing', () => {
     expect(first.body.version).toBe(2);
     const stale = await patch(owner.token, c.id, { title: 'Stale edit', version: 1 });
     expect(stale.status).toBe(409);
-    expect(stale.body.error).toMatchObject({ code: 'conflict', details: { currentVersion: 2 } });
+    expect(stale.body.error).toMatchObject({
+      code: 'version_conflict',
+      details: { currentVersion: 2, updatedBy: owner.id, current: { title: 'First edit', version: 2 } },
+    });
+    expect(Date.parse((stale.body.error.details as { updatedAt: string }).updatedAt)).toBeGreaterThan(0);
     expect((await get(c.id, owner.token)).body.title).toBe('First edit');
-    const noVersion = await patch(owner.token, c.id, { subject: 'Data' });
-    expect(noVersion.body.version).toBe(3);
+    const noVersion = await rawPatch(owner.token, c.id, { subject: 'Data' });
+    expect(noVersion.status).toBe(400);
+    expect(noVersion.body.error.code).toBe('validation_failed');
+    const next = await patch(owner.token, c.id, { subject: 'Data', version: 2 });
+    expect(next.body.version).toBe(3);
   });
 
   it('tags and instructor names are kept searchable after edits', async () => {

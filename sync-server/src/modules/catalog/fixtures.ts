@@ -17,7 +17,7 @@ export function sampleCourse(over: Partial<CreateInput> = {}): CreateInput {
       {
         title: 'Start',
         lessons: [
-          { title: 'Welcome', kind: 'video', durationMinutes: 10, isPreview: true, body: 'Welcome notes' },
+          { title: 'Welcome', kind: 'text', durationMinutes: 10, isPreview: true, body: 'Welcome notes' },
           { title: 'Reading', kind: 'text', durationMinutes: 15, body: 'The secret body' },
         ],
       },

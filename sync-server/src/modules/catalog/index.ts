@@ -10,6 +10,7 @@ import { catalogRoutes } from './routes.ts';
 import { courseSearch } from './search.ts';
 import { catalogVersion } from './version.ts';
 import { courseWriter } from './writes.ts';
+import { courseAuthoring } from './authoring.ts';
 
 export type { CatalogReader, CourseRef, CourseStructure, LessonRef, QuizRef } from './reader.ts';
 export type { EnrollmentCheck, UserDirectory } from './access.ts';
@@ -68,6 +69,8 @@ export function createCatalogModule(deps: CatalogDeps) {
     enrollments,
     changed: (id) => changed(id, 'counters'),
   });
+  /** Authoring through sync: drafts, their versions, publishing them (authoring.ts). */
+  const authoring = courseAuthoring({ db: deps.db, enrollments, writes, changed });
   const service = {
     ...writes,
     ...reads,
@@ -83,6 +86,7 @@ export function createCatalogModule(deps: CatalogDeps) {
     service,
     fresh,
     ratings,
+    authoring,
   };
 }
 export type CatalogModule = ReturnType<typeof createCatalogModule>;

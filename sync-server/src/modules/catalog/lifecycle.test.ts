@@ -26,8 +26,17 @@ afterAll(async () => {
 
 const create = (token: string, body: unknown = sampleCourse()) =>
   t.api<Res>('POST', '/api/v1/courses', { token, body });
-const patch = (token: string, id: string, body: unknown) =>
+const rawPatch = (token: string, id: string, body: unknown) =>
   t.api<Res>('PATCH', `/api/v1/courses/${id}`, { token, body });
+/** An edit based on the course as it is now (version required): the current version unless the body names one. */
+const patch = async (token: string, id: string, body: Record<string, unknown>) => {
+  if ('version' in body) return rawPatch(token, id, body);
+  const r = await t.server.database.pool.query<{ version: number }>(
+    'SELECT version FROM courses WHERE id = $1',
+    [id],
+  );
+  return rawPatch(token, id, { ...body, version: r.rows[0]?.version ?? 1 });
+};
 const get = (id: string, token?: string) => t.api<Res>('GET', `/api/v1/courses/${id}`, { token });
 const publish = (token: string, id: string) => t.api<Res>('POST', `/api/v1/courses/${id}/publish`, { token });
 
@@ -43,9 +52,11 @@ describe('publishing, archiving, deleting', () => {
   it('publishing needs a lesson and quizzes with questions', async () => {
     const empty = (await create(owner.token, { title: 'Empty', subject: 'Misc' })).body;
     const r = await publish(owner.token, empty.id);
-    expect(r.status).toBe(409);
-    expect(r.body.error.code).toBe('course_incomplete');
-    expect(r.body.error.details).toEqual({ problems: [{ path: 'modules', message: expect.any(String) }] });
+    expect(r.status).toBe(422);
+    expect(r.body.error.code).toBe('publish_blocked');
+    expect(r.body.error.details).toEqual({
+      problems: [{ code: 'no_lessons', path: 'modules', message: expect.any(String) }],
+    });
     await patch(owner.token, empty.id, {
       modules: [{ title: 'M', lessons: [{ title: 'Quiz', kind: 'quiz' }] }],
     });
@@ -73,10 +84,13 @@ describe('publishing, archiving, deleting', () => {
       await create(owner.token, sampleCourse({ prerequisiteIds: [pre.id], instructorIds: [other.id] }))
     ).body;
     const r = await publish(owner.token, c.id);
-    expect(r.status).toBe(409);
-    expect((r.body.error.details as { problems: { path: string }[] }).problems[0]!.path).toBe(
-      'prerequisiteIds',
-    );
+    expect(r.status).toBe(422);
+    expect(
+      (r.body.error.details as { problems: { path: string; code: string }[] }).problems[0],
+    ).toMatchObject({
+      path: 'prerequisiteIds',
+      code: 'prerequisite_not_published',
+    });
     await publish(owner.token, pre.id);
     expect((await publish(other.token, c.id)).status).toBe(403);
     // Once published, a course cannot take a draft as a prerequisite either.

@@ -84,11 +84,12 @@ export function catalogRoutes(
       access: 'instructor',
       summary:
         'Edit a course (its instructors or an admin; the instructor list only by the owner or an admin). `modules` replaces the ' +
-        'structure, keeping the ids sent. Send `version` to refuse stale edits (409 conflict, details.currentVersion)',
+        'structure, keeping the ids sent. `version` (the one the edit is based on) is required: a stale one is refused with ' +
+        '409 version_conflict (details: currentVersion, updatedAt, updatedBy, current: the course as it is now), never applied',
       params: IdParams,
       body: CoursePatch,
       response: CourseDetail,
-      errors: ['not_found', 'conflict', 'course_incomplete'],
+      errors: ['validation_failed', 'not_found', 'conflict', 'version_conflict', 'course_incomplete'],
       handler: ({ user, params, body }) => writes.updateCourse(me(user), params.id, body),
     }),
     route({
@@ -113,10 +114,11 @@ export function catalogRoutes(
       access: 'instructor',
       summary:
         'Publish (owner or admin), or re-open an archived course. Needs a title, at least one lesson, a question worth points in ' +
-        'every quiz, and published prerequisites (course_incomplete lists what is missing)',
+        'every quiz, a ready file in every video and slides lesson, and published prerequisites (422 publish_blocked: ' +
+        'details.problems lists what to fix, each with a code, a message and the lessonId when it is about a lesson)',
       params: IdParams,
       response: CourseDetail,
-      errors: ['not_found', 'course_incomplete'],
+      errors: ['not_found', 'publish_blocked'],
       handler: ({ user, params }) => writes.publish(me(user), params.id),
     }),
     route({

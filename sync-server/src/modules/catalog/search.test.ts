@@ -119,9 +119,7 @@ async function make(s: Spec): Promise<string> {
     language: s.language,
     description: s.description ?? `All about ${s.title.toLowerCase()}.`,
     price: s.paid ? { amountCents: 1999, currency: 'USD' } : null,
-    modules: [
-      { title: 'Only', lessons: [{ title: 'All of it', kind: 'video', durationMinutes: s.minutes }] },
-    ],
+    modules: [{ title: 'Only', lessons: [{ title: 'All of it', kind: 'text', durationMinutes: s.minutes }] }],
   });
   return c.id;
 }
@@ -344,7 +342,14 @@ describe('summaries and caching', () => {
       expect((await cached.api<CourseSearchResult>('GET', q)).body.items).toHaveLength(1);
       await t.server.database.pool.query(`UPDATE courses SET status = 'archived' WHERE id = $1`, [id.paint]);
       expect((await cached.api<CourseSearchResult>('GET', q)).body.items).toHaveLength(1);
-      await cached.catalog.service.updateCourse(ben.id, id.cpp!, { description: 'Pointers and templates.' });
+      const { rows } = await t.server.database.pool.query<{ version: number }>(
+        'SELECT version FROM courses WHERE id = $1',
+        [id.cpp],
+      );
+      await cached.catalog.service.updateCourse(ben.id, id.cpp!, {
+        description: 'Pointers and templates.',
+        version: rows[0]!.version,
+      });
       expect((await cached.api<CourseSearchResult>('GET', q)).body.items).toHaveLength(0);
     } finally {
       await t.server.database.pool.query(`UPDATE courses SET status = 'published' WHERE id = $1`, [id.paint]);

@@ -11,7 +11,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import type { z } from 'zod';
-import type { AnswerKey, QuestionOption } from '@lyceum/contracts';
+import type { AnswerKey, CourseDraftDoc, QuestionOption } from '@lyceum/contracts';
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -49,6 +49,8 @@ export const courses = pgTable('courses', {
   publishedAt: tstz('published_at'),
   createdAt: tstz('created_at').notNull().defaultNow(),
   updatedAt: tstz('updated_at').notNull().defaultNow(),
+  /** Who made the latest edit (migration 0022); null before it. */
+  updatedBy: uuid('updated_by'),
   search: tsvector('search'),
 });
 export type CourseRow = typeof courses.$inferSelect;
@@ -132,3 +134,12 @@ export const courseRatings = pgTable(
   },
   (t) => [primaryKey({ columns: [t.courseId, t.userId] })],
 );
+
+/** The instructor's working copy (migration 0022): authoring edits change it; publishing copies it to the tables above. */
+export const courseDrafts = pgTable('course_drafts', {
+  courseId: uuid('course_id').primaryKey(),
+  doc: jsonb('doc').$type<CourseDraftDoc>().notNull(),
+  version: integer('version').notNull(),
+  updatedBy: uuid('updated_by'),
+  updatedAt: tstz('updated_at').notNull().defaultNow(),
+});

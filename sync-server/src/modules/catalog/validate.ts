@@ -1,4 +1,4 @@
-import type { ModuleInput, QuestionInput } from '@lyceum/contracts';
+import type { ModuleInput, PublishProblem, QuestionInput } from '@lyceum/contracts';
 import type { Issue } from './access.ts';
 
 export const MAX_LESSONS = 1000;
@@ -71,25 +71,51 @@ export function normalizeTags(tags: string[]): string[] {
 }
 
 interface OutlineLesson {
+  id?: string | undefined;
   kind: string;
   quiz?: { questions: { points: number }[] } | null;
 }
 
-/** Why a course cannot be published yet (empty when it can): a title, at least one lesson, quizzes with questions worth points. */
-export function publishProblems(title: string, modules: { lessons: OutlineLesson[] }[]): Issue[] {
-  const issues: Issue[] = [];
-  if (!title.trim()) issues.push({ path: 'title', message: 'A course needs a title' });
+/**
+ * Why a course cannot be published yet (empty when it can): a title, at least one lesson, quizzes with questions worth
+ * points, and (given `readyMedia`, the lesson ids with a ready file of their kind) video and slides lessons with their file.
+ */
+export function publishProblems(
+  title: string,
+  modules: { lessons: OutlineLesson[] }[],
+  readyMedia?: Set<string>,
+): PublishProblem[] {
+  const out: PublishProblem[] = [];
+  if (!title.trim()) out.push({ code: 'title_missing', path: 'title', message: 'A course needs a title' });
   if (!modules.some((m) => m.lessons.length > 0))
-    issues.push({ path: 'modules', message: 'A course needs at least one lesson' });
+    out.push({ code: 'no_lessons', path: 'modules', message: 'A course needs at least one lesson' });
   modules.forEach((m, mi) =>
     m.lessons.forEach((l, li) => {
+      const at = { path: `modules.${mi}.lessons.${li}`, ...(l.id ? { lessonId: l.id } : {}) };
+      if ((l.kind === 'video' || l.kind === 'slides') && readyMedia && !(l.id && readyMedia.has(l.id)))
+        out.push({
+          ...at,
+          code: l.kind === 'video' ? 'video_not_ready' : 'slides_not_ready',
+          message: `This ${l.kind} lesson has no ready ${l.kind === 'video' ? 'video' : 'slides'} yet`,
+        });
       if (l.kind !== 'quiz') return;
       const questions = l.quiz?.questions ?? [];
-      const path = `modules.${mi}.lessons.${li}.quiz.questions`;
-      if (!questions.length) issues.push({ path, message: 'A quiz needs at least one question' });
+      const path = `${at.path}.quiz.questions`;
+      if (!questions.length)
+        out.push({
+          ...at,
+          path,
+          code: 'quiz_without_questions',
+          message: 'A quiz needs at least one question',
+        });
       else if (questions.reduce((s, q) => s + q.points, 0) <= 0)
-        issues.push({ path, message: 'A quiz needs questions worth points' });
+        out.push({
+          ...at,
+          path,
+          code: 'quiz_without_points',
+          message: 'A quiz needs questions worth points',
+        });
     }),
   );
-  return issues;
+  return out;
 }

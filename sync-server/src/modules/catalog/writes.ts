@@ -51,6 +51,21 @@ export function courseWriter({ db, users, enrollments, changed }: WriteDeps) {
     return toDetail(bundle, viewer);
   }
 
+  /** A stale base version: refused, never an overwrite; the caller gets the current copy to show beside its own. */
+  async function versionConflict(
+    id: string,
+    viewer: Viewer,
+    row: { version: number; updatedAt: Date; updatedBy: string | null },
+  ): Promise<ApiError> {
+    const current = await freshDetail(id, viewer);
+    return new ApiError('version_conflict', 'The course was changed since your edit was based on it', {
+      currentVersion: row.version,
+      updatedAt: row.updatedAt.toISOString(),
+      updatedBy: row.updatedBy,
+      current,
+    });
+  }
+
   const editorView = (v: Partial<Viewer> & Pick<Viewer, 'caller'>): Viewer => ({
     canEdit: true,
     isAdmin: v.caller?.role === 'admin',
@@ -59,24 +74,38 @@ export function courseWriter({ db, users, enrollments, changed }: WriteDeps) {
     ...v,
   });
 
-  async function setStatus(actor: Actor, id: string, to: 'published' | 'archived'): Promise<CourseDetail> {
+  async function setStatus(
+    actor: Actor,
+    id: string,
+    to: 'published' | 'archived' | 'draft',
+    requireMedia = true,
+  ): Promise<CourseDetail> {
     const caller = await resolveActor(users, actor);
     const { course, viewer } = await requireEditable(db, enrollments, caller, id, { ownerOnly: true });
     if (course.status !== to) {
       if (to === 'published') {
         const bundle = await loadBundle(db, id);
         if (!bundle) throw new ApiError('not_found', 'Course not found');
-        const problems = publishProblems(bundle.course.title, bundle.structure.modules);
-        const drafts = await db.execute<{ id: string }>(sql`
-          SELECT c.id FROM course_prerequisites cp JOIN courses c ON c.id = cp.prerequisite_id
+        const ready = await db.execute<{ lesson_id: string }>(sql`
+          SELECT DISTINCT a.lesson_id FROM content_assets a JOIN lessons l ON l.id = a.lesson_id
+          WHERE l.course_id = ${id} AND a.status = 'ready'
+            AND ((l.kind = 'video' AND a.kind = 'video') OR (l.kind = 'slides' AND a.kind = 'slides'))`);
+        const problems = publishProblems(
+          bundle.course.title,
+          bundle.structure.modules,
+          requireMedia ? new Set(ready.rows.map((r) => r.lesson_id)) : undefined,
+        );
+        const drafts = await db.execute<{ id: string; title: string }>(sql`
+          SELECT c.id, c.title FROM course_prerequisites cp JOIN courses c ON c.id = cp.prerequisite_id
           WHERE cp.course_id = ${id} AND c.status = 'draft'`);
         for (const d of drafts.rows)
           problems.push({
+            code: 'prerequisite_not_published',
             path: 'prerequisiteIds',
-            message: `The prerequisite ${d.id} is not published yet`,
+            message: `The prerequisite "${d.title}" (${d.id}) is not published yet`,
           });
         if (problems.length)
-          throw new ApiError('course_incomplete', 'The course is not ready to publish', { problems });
+          throw new ApiError('publish_blocked', 'The course is not ready to publish', { problems });
       }
       await db.transaction(async (tx) => {
         await tx
@@ -85,6 +114,7 @@ export function courseWriter({ db, users, enrollments, changed }: WriteDeps) {
             status: to,
             version: sql`${courses.version} + 1`,
             updatedAt: nowMs,
+            updatedBy: caller.id,
             ...(to === 'published' ? { publishedAt: sql`COALESCE(${courses.publishedAt}, ${nowMs})` } : {}),
           })
           .where(eq(courses.id, id));
@@ -100,7 +130,11 @@ export function courseWriter({ db, users, enrollments, changed }: WriteDeps) {
 
   return {
     /** Create a draft course; the creator becomes its owner and first instructor. */
-    async createCourse(actor: Actor, input: z.input<typeof CourseCreate>): Promise<CourseDetail> {
+    async createCourse(
+      actor: Actor,
+      input: z.input<typeof CourseCreate>,
+      opts: { id?: string } = {},
+    ): Promise<CourseDetail> {
       const caller = await resolveActor(users, actor);
       if (caller.role === 'student')
         throw new ApiError('forbidden', 'Only instructors and admins may create courses');
@@ -110,7 +144,7 @@ export function courseWriter({ db, users, enrollments, changed }: WriteDeps) {
       if (issues.length) invalid('The course structure is invalid', issues);
       const instructors = await checkInstructors(users, caller.id, body.instructorIds ?? []);
       const tags = normalizeTags(body.tags ?? []);
-      const id = newId();
+      const id = opts.id ?? newId();
       await db.transaction(async (tx) => {
         await tx.insert(courses).values({
           id,
@@ -127,6 +161,7 @@ export function courseWriter({ db, users, enrollments, changed }: WriteDeps) {
           coverImageUrl: body.coverImageUrl ?? null,
           createdAt: nowMs,
           updatedAt: nowMs,
+          updatedBy: caller.id,
         });
         await writeInstructors(tx, id, instructors);
         if (body.prerequisiteIds?.length) await writePrerequisites(tx, id, body.prerequisiteIds);
@@ -143,7 +178,8 @@ export function courseWriter({ db, users, enrollments, changed }: WriteDeps) {
 
     /**
      * Partial update by an instructor of the course or an admin. Changing the instructor list is for the owner and admins.
-     * With `version`, a stale edit is refused (409 conflict, details.currentVersion). Every edit bumps the version.
+     * `version` is required: a stale one is refused (409 version_conflict: details.currentVersion, updatedAt, updatedBy and
+     * the current copy), never applied. Every edit bumps the version.
      */
     async updateCourse(actor: Actor, id: string, input: z.input<typeof CoursePatch>): Promise<CourseDetail> {
       const caller = await resolveActor(users, actor);
@@ -166,19 +202,22 @@ export function courseWriter({ db, users, enrollments, changed }: WriteDeps) {
       const { version, modules, instructorIds: _i, prerequisiteIds, tags: rawTags, price, ...fields } = patch;
       const tags = rawTags ? normalizeTags(rawTags) : undefined;
       const edits = Object.keys(patch).filter((k) => k !== 'version').length;
+      let stale: { version: number; updatedAt: Date; updatedBy: string | null } | null = null;
       await guardReferences(
         () =>
           db.transaction(async (tx) => {
             const [row] = await tx
-              .select({ version: courses.version })
+              .select({
+                version: courses.version,
+                updatedAt: courses.updatedAt,
+                updatedBy: courses.updatedBy,
+              })
               .from(courses)
               .where(eq(courses.id, id))
               .for('update');
             if (!row) throw new ApiError('not_found', 'Course not found');
-            if (version !== undefined && version !== row.version)
-              throw new ApiError('conflict', 'The course was changed since you loaded it', {
-                currentVersion: row.version,
-              });
+            if (version !== row.version) stale = row;
+            if (stale) return;
             if (!edits) return;
             await tx
               .update(courses)
@@ -188,6 +227,7 @@ export function courseWriter({ db, users, enrollments, changed }: WriteDeps) {
                 ...(price !== undefined ? priceColumns(price) : {}),
                 version: sql`${courses.version} + 1`,
                 updatedAt: nowMs,
+                updatedBy: caller.id,
               })
               .where(eq(courses.id, id));
             if (instructors) await writeInstructors(tx, id, instructors);
@@ -201,6 +241,7 @@ export function courseWriter({ db, users, enrollments, changed }: WriteDeps) {
           }),
         'Some lessons or questions you removed have student records attached; keep them, or archive the course instead',
       );
+      if (stale) throw await versionConflict(id, viewer, stale);
       if (edits) changed(id);
       return freshDetail(id, viewer);
     },
@@ -231,8 +272,15 @@ export function courseWriter({ db, users, enrollments, changed }: WriteDeps) {
       changed(id);
     },
 
-    /** Owner or admin. Publish (or re-open an archived course): needs a title, a lesson, and quizzes with questions; prerequisites published. */
-    publish: (actor: Actor, id: string) => setStatus(actor, id, 'published'),
+    /**
+     * Owner or admin. Publish (or re-open an archived course): needs a title, a lesson, quizzes with questions, a ready
+     * file in video and slides lessons (`requireMedia: false` only for trusted set-up such as the demo seed, which
+     * attaches its media afterwards), and published prerequisites; else 422 publish_blocked with the problems.
+     */
+    publish: (actor: Actor, id: string, opts: { requireMedia?: boolean } = {}) =>
+      setStatus(actor, id, 'published', opts.requireMedia ?? true),
+    /** Owner or admin. Unpublish: back to a draft (out of the catalog; enrolled students' records are kept). */
+    unpublish: (actor: Actor, id: string) => setStatus(actor, id, 'draft'),
     /** Owner or admin. Archive: hidden from the catalog and from new enrollments; enrolled students keep access. */
     archive: (actor: Actor, id: string) => setStatus(actor, id, 'archived'),
   };

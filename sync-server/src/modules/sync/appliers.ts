@@ -41,7 +41,8 @@ export interface Appliers {
 }
 
 export interface ApplierDeps {
-  catalog: Pick<CatalogModule, 'ratings'>;
+  /** ratings (rateCourse); authoring (the instructor's draft edits and publishing, issue 15). */
+  catalog: Pick<CatalogModule, 'ratings'> & Partial<Pick<CatalogModule, 'authoring'>>;
   enrollment: Pick<EnrollmentModule, 'enroll' | 'unenroll' | 'get'>;
   identity: Pick<IdentityModule, 'accounts'>;
   progress: Pick<ProgressModule, 'writers'>;
@@ -115,6 +116,12 @@ export function createAppliers(deps: ApplierDeps): Appliers {
           const inbox = deps.notifications?.inbox;
           if (!inbox) throw new ApiError('unavailable', 'Notifications are not available');
           return inbox.markRead(caller.id, om.args);
+        }
+        default: {
+          // Authoring: an edit of the course's draft (stale base → version_conflict with the server's copy), or publishing.
+          const authoring = catalog.authoring;
+          if (!authoring) throw new ApiError('unavailable', 'Authoring is not available');
+          return authoring.apply(caller, om.name, om.args);
         }
       }
     },

@@ -99,6 +99,21 @@ function carrying(name: Name, s: string) {
       return envelope(name, { courseId: course.id, stars: 4, review: s });
     case 'redeemVoucher':
       return envelope(name, { courseId: course.id, code: s });
+    // Authoring (a student's device: refused, never a 5xx).
+    case 'updateLesson':
+      return envelope(name, {
+        courseId: course.id,
+        baseVersion: 1,
+        lessonId: course.lesson('A').id,
+        patch: { body: s },
+      });
+    case 'createCourse':
+      return envelope(name, { courseId: randomUUID(), title: s, subject: s });
+    case 'addModule':
+      return envelope(name, { courseId: course.id, baseVersion: 1, moduleId: randomUUID(), title: s });
+    default:
+      // Any other kind: the string where an id goes (an unreadable or refused mutation, never a 5xx).
+      return envelope(name, { courseId: s });
   }
 }
 
