@@ -22,7 +22,8 @@ const sqlState = (err: unknown): string =>
  * request's fault, never worth retrying.
  */
 export function isDataException(err: unknown): boolean {
-  return chain(err).some((e) => sqlState(e).startsWith('22'));
+  // Class 22 (a value it cannot store), and 54001: a JSON value nested deeper than PostgreSQL's stack allows.
+  return chain(err).some((e) => sqlState(e).startsWith('22') || sqlState(e) === '54001');
 }
 
 /** Node's socket error codes for a database that cannot be reached (stopped, restarting, crashed). */

@@ -1,4 +1,5 @@
 import express, { type ErrorRequestHandler, type Express } from 'express';
+import { refuseDeepJson } from './json-depth.ts';
 import cors from 'cors';
 import helmet from 'helmet';
 import { requestLog, requestIdOf } from './request-log.ts';
@@ -105,9 +106,9 @@ export function createHttpApp(opts: HttpOptions): Express {
     }),
   );
   // xAPI statement batches from outside learning tools may be larger than any other request.
-  app.use('/xapi', express.json({ limit: '5mb', strict: true }));
+  app.use('/xapi', express.json({ limit: '5mb', strict: true, verify: refuseDeepJson }));
   for (const b of opts.bodyParsers ?? []) app.use(b.path, b.parser);
-  app.use(express.json({ limit: opts.bodyLimit ?? '2mb', strict: true }));
+  app.use(express.json({ limit: opts.bodyLimit ?? '2mb', strict: true, verify: refuseDeepJson }));
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', uptimeSeconds: Math.round(process.uptime()) });

@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import { parseJson } from '../../../http/json-depth.ts';
 import { z } from 'zod';
 import type { ErrorCode } from '@lyceum/contracts';
 import { ApiError } from '../../../http/errors.ts';
@@ -99,8 +100,9 @@ function documentBody(req: Request, body: unknown): { contentType: string; conte
 function jsonObject(content: Buffer, what: string): Record<string, unknown> {
   let v: unknown;
   try {
-    v = JSON.parse(content.toString('utf8'));
-  } catch {
+    v = parseJson(content.toString('utf8'));
+  } catch (err) {
+    if (err instanceof ApiError) throw err;
     throw new ApiError('validation_failed', `${what} cannot be parsed as JSON`);
   }
   if (!isObject(v)) throw new ApiError('validation_failed', `${what} is not a JSON object`);

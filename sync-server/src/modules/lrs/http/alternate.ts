@@ -1,4 +1,5 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { parseJson } from '../../../http/json-depth.ts';
 import { ApiError } from '../../../http/errors.ts';
 
 /** Form parameters the LRS treats as headers (xAPI-Communication 1.3.s3.b6–b7). */
@@ -87,9 +88,13 @@ export function alternateSyntax(req: Request, res: Response, next: NextFunction)
         if (!req.headers['content-type'] || /x-www-form-urlencoded/i.test(req.headers['content-type']))
           req.headers['content-type'] = 'application/json';
         try {
-          body = JSON.parse(content);
-        } catch {
-          next(new ApiError('malformed_json', 'The content form parameter is not valid JSON'));
+          body = parseJson(content);
+        } catch (err) {
+          next(
+            err instanceof ApiError
+              ? err
+              : new ApiError('malformed_json', 'The content form parameter is not valid JSON'),
+          );
           return;
         }
       }

@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import { parseJson } from '../../../http/json-depth.ts';
 import { z } from 'zod';
 import { Text } from '@lyceum/contracts';
 import { ApiError } from '../../../http/errors.ts';
@@ -88,8 +89,9 @@ function readBody(req: Request, body: unknown): { statements: unknown; parts: Pa
       );
     let statements: unknown;
     try {
-      statements = JSON.parse(first.body.toString('utf8'));
-    } catch {
+      statements = parseJson(first.body.toString('utf8'));
+    } catch (err) {
+      if (err instanceof ApiError) throw err;
       throw new ApiError('malformed_json', 'The statements part is not valid JSON');
     }
     return { statements, parts: attachmentParts(rest) };
