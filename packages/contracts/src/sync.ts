@@ -28,6 +28,7 @@ export const SyncEntity = z.enum([
   'quiz_attempt', // the caller's own attempts (QuizAttemptResult without duplicate/courseCompleted)
   'preferences', // the caller's preferences
   'notification', // the caller's inbox entries (Notification); the snapshot keeps the newest 200
+  'course_draft', // the working copy (CourseDraft) of a course the caller teaches, once authoring edits made one
 ]);
 export type SyncEntity = z.infer<typeof SyncEntity>;
 

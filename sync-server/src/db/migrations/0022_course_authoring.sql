@@ -10,3 +10,22 @@ CREATE TABLE course_drafts (
   updated_by uuid,
   updated_at timestamptz NOT NULL DEFAULT now()
 );
+
+-- Sync: a draft is the entity `course_draft` in the scope of each of the course's instructors (all their devices).
+ALTER TABLE change_pending DROP CONSTRAINT change_pending_entity_check;
+ALTER TABLE change_pending ADD CONSTRAINT change_pending_entity_check CHECK (entity IN ('course', 'course_detail',
+  'enrollment', 'lesson_progress', 'quiz_attempt', 'preferences', 'notification', 'course_draft'));
+CREATE FUNCTION sync_course_drafts_trigger() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  cid uuid := COALESCE(NEW.course_id, OLD.course_id);
+  uid uuid;
+BEGIN
+  FOR uid IN SELECT owner_id FROM courses WHERE id = cid
+             UNION SELECT user_id FROM course_instructors WHERE course_id = cid LOOP
+    PERFORM sync_emit('user:' || uid, 'course_draft', cid, NULL,
+                      CASE WHEN TG_OP = 'DELETE' THEN 'delete' ELSE 'upsert' END);
+  END LOOP;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER course_drafts_sync AFTER INSERT OR UPDATE OR DELETE ON course_drafts
+  FOR EACH ROW EXECUTE FUNCTION sync_course_drafts_trigger();

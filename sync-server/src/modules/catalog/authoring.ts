@@ -103,27 +103,51 @@ export function courseAuthoring({ db, enrollments, writes, changed }: AuthoringD
       current,
     });
 
+  /** The latest document this node wrote, per course (the next edit of a busy course skips reading it back). */
+  const recent = new Map<string, { version: number; doc: CourseDraftDoc }>();
+
   /** One edit, serialized per course (row lock), refused when its base is stale. */
   async function edit(caller: Caller, courseId: string, baseVersion: number, e: Edit): Promise<unknown> {
     await requireEditable(db, enrollments, caller, courseId);
-    return db.transaction(async (tx) => {
-      await tx.execute(sql`SELECT 1 FROM courses WHERE id = ${courseId} FOR UPDATE`);
-      const d = await currentDraft(courseId);
-      if (baseVersion !== d.version) throw conflict(d, touched(d.doc, e));
-      const doc = applyEdit(d.doc, e);
-      const issues = structureIssues(doc.modules, 'modules');
-      if (issues.length)
-        throw new ApiError('validation_failed', 'The edit leaves the course invalid', { issues });
-      const version = d.version + 1;
-      await tx
-        .insert(courseDrafts)
-        .values({ courseId, doc, version, updatedBy: caller.id, updatedAt: new Date() })
-        .onConflictDoUpdate({
-          target: courseDrafts.courseId,
-          set: { doc, version, updatedBy: caller.id, updatedAt: new Date() },
-        });
-      return { courseId, version };
-    });
+    return db
+      .transaction(async (tx) => {
+        await tx.execute(sql`SELECT 1 FROM courses WHERE id = ${courseId} FOR UPDATE`);
+        // The document is read again only when another edit (any node) moved the version past the one kept here.
+        const [head] = await tx
+          .select({
+            version: courseDrafts.version,
+            updatedBy: courseDrafts.updatedBy,
+            updatedAt: courseDrafts.updatedAt,
+          })
+          .from(courseDrafts)
+          .where(eq(courseDrafts.courseId, courseId));
+        const kept = recent.get(courseId);
+        const d: Draft =
+          head && kept && kept.version === head.version
+            ? { courseId, doc: kept.doc, ...head }
+            : await currentDraft(courseId);
+        if (baseVersion !== d.version) throw conflict(d, touched(d.doc, e));
+        const doc = applyEdit(d.doc, e);
+        const issues = structureIssues(doc.modules, 'modules');
+        if (issues.length)
+          throw new ApiError('validation_failed', 'The edit leaves the course invalid', { issues });
+        const version = d.version + 1;
+        await tx
+          .insert(courseDrafts)
+          .values({ courseId, doc, version, updatedBy: caller.id, updatedAt: new Date() })
+          .onConflictDoUpdate({
+            target: courseDrafts.courseId,
+            set: { doc, version, updatedBy: caller.id, updatedAt: new Date() },
+          });
+        // Kept after the commit only (a rolled-back edit leaves nothing behind); documents are never mutated in place.
+        return { courseId, version, doc };
+      })
+      .then(({ version, doc }) => {
+        recent.delete(courseId);
+        recent.set(courseId, { version, doc });
+        if (recent.size > 200) recent.delete(recent.keys().next().value!);
+        return { courseId, version };
+      });
   }
 
   async function publish(caller: Caller, courseId: string, baseVersion: number): Promise<unknown> {
@@ -140,6 +164,22 @@ export function courseAuthoring({ db, enrollments, writes, changed }: AuthoringD
       .where(eq(courseDrafts.courseId, courseId));
     changed(courseId);
     return { courseId, version: published.version, status: published.status };
+  }
+
+  /** The draft as the instructor's devices see it. */
+  async function draftOf(courseId: string): Promise<CourseDraft> {
+    const d = await currentDraft(courseId);
+    const [row] = await db
+      .execute<{ status: CourseDraft['status'] }>(sql`SELECT status FROM courses WHERE id = ${courseId}`)
+      .then((r) => r.rows);
+    return {
+      courseId,
+      version: d.version,
+      status: row?.status ?? 'draft',
+      doc: d.doc,
+      updatedBy: d.updatedBy,
+      updatedAt: d.updatedAt.toISOString(),
+    };
   }
 
   return {
@@ -181,21 +221,21 @@ export function courseAuthoring({ db, enrollments, writes, changed }: AuthoringD
         }
       }
     },
-    /** The draft as the instructor's devices see it. */
-    async draftOf(courseId: string): Promise<CourseDraft> {
-      const d = await currentDraft(courseId);
-      const [row] = await db
-        .execute<{ status: CourseDraft['status'] }>(sql`SELECT status FROM courses WHERE id = ${courseId}`)
-        .then((r) => r.rows);
-      return {
-        courseId,
-        version: d.version,
-        status: row?.status ?? 'draft',
-        doc: d.doc,
-        updatedBy: d.updatedBy,
-        updatedAt: d.updatedAt.toISOString(),
-      };
+    /** The draft for one of the course's instructors (sync pull); not_found/forbidden for anyone else. */
+    async draftFor(caller: Caller, courseId: string): Promise<CourseDraft> {
+      await requireEditable(db, enrollments, caller, courseId);
+      return draftOf(courseId);
     },
+    /** Ids of the stored drafts of courses this user teaches (the initial sync's course_draft phase). */
+    async draftIdsOf(userId: string): Promise<string[]> {
+      const r = await db.execute<{ course_id: string }>(sql`
+        SELECT d.course_id FROM course_drafts d JOIN courses c ON c.id = d.course_id
+        WHERE c.owner_id = ${userId}
+           OR EXISTS (SELECT 1 FROM course_instructors ci WHERE ci.course_id = c.id AND ci.user_id = ${userId})
+        ORDER BY d.course_id`);
+      return r.rows.map((x) => x.course_id);
+    },
+    draftOf,
   };
 }
 export type CourseAuthoring = ReturnType<typeof courseAuthoring>;

@@ -96,6 +96,30 @@ describe('authoring through sync', () => {
     expect((await draftOf(c.courseId)).version).toBe(c.version);
   });
 
+  it("the draft is pulled back to the instructor's other devices, and not to students", async () => {
+    const laptop = new Replica(t, teacher.token);
+    const c = await offlineCourse(laptop);
+    await laptop.push();
+    const desktop = new Replica(t, teacher.token);
+    await desktop.sync();
+    expect(desktop.get<{ version: number }>('course_draft', c.courseId)).toMatchObject({
+      version: c.version,
+    });
+    laptop.queue('updateCourse', {
+      courseId: c.courseId,
+      baseVersion: c.version,
+      patch: { title: 'Renamed' },
+    });
+    await laptop.push();
+    await desktop.sync();
+    const d = desktop.get<{ version: number; doc: CourseDraftDoc }>('course_draft', c.courseId)!;
+    expect(d.version).toBe(c.version + 1);
+    expect(d.doc.details.title).toBe('Renamed');
+    const learner = new Replica(t, student.token);
+    await learner.sync();
+    expect(learner.keys('course_draft')).toEqual([]);
+  });
+
   it('a stale base is a conflict with the server copy, never an overwrite', async () => {
     const laptop = new Replica(t, teacher.token);
     const tablet = new Replica(t, teacher.token);

@@ -27,6 +27,7 @@ const phases = [
   'preferences',
   'enrollment',
   'course_detail',
+  'course_draft',
   'lesson_progress',
   'quiz_attempt',
   'notification',
@@ -119,6 +120,11 @@ export function pullService(pool: pg.Pool, sources: SyncSources) {
           done = false;
           key = take[take.length - 1]!;
         }
+      } else if (name === 'course_draft') {
+        // The caller's own drafts (few per instructor): all in this page.
+        const ids = await sources.draftIds(caller.id);
+        const drafts = await Promise.all(ids.map((id) => sources.courseDraft(caller, id)));
+        drafts.forEach((d, i) => d && push('course_draft', ids[i]!, d));
       } else if (name === 'lesson_progress' || name === 'quiz_attempt') {
         const todo = (await enrolled()).filter((id) => key === null || id > key);
         let i = 0;

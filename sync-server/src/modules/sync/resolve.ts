@@ -55,6 +55,9 @@ export async function resolveChanges(
     if (inScope.has(c.id))
       jobs.push(sources.courseDetail(caller, c.id).then((d) => void (d && data.set(key(c), d))));
 
+  for (const c of byEntity.get('course_draft') ?? [])
+    jobs.push(sources.courseDraft(caller, c.id).then((d) => void (d && data.set(key(c), d))));
+
   const enrollments = byEntity.get('enrollment');
   if (enrollments)
     jobs.push(

@@ -1,6 +1,7 @@
 import {
   CourseSummary,
   type CourseDetail,
+  type CourseDraft,
   type LessonProgress,
   type MyEnrollment,
   type Notification,
@@ -40,6 +41,10 @@ export interface SyncSources {
   preferences(userId: string): Promise<Preferences>;
   /** The user's notifications with these ids; null: the newest ones (an initial sync). */
   notifications(userId: string, ids: string[] | null): Promise<Notification[]>;
+  /** The working copy of a course the caller teaches (authoring); null for anyone else or without authoring. */
+  courseDraft(caller: Caller, courseId: string): Promise<CourseDraft | null>;
+  /** Courses the user teaches that have a stored draft (initial sync). */
+  draftIds(userId: string): Promise<string[]>;
 }
 
 const orNull = async <T>(
@@ -57,7 +62,7 @@ const orNull = async <T>(
 export interface SourceModules {
   identity: Pick<IdentityModule, 'accounts'>;
   /** The catalog's reads that never come from a cache (see CatalogModule['fresh']). */
-  catalog: Pick<CatalogModule, 'fresh'>;
+  catalog: Pick<CatalogModule, 'fresh'> & Partial<Pick<CatalogModule, 'authoring'>>;
   enrollment: Pick<EnrollmentModule, 'listForUser' | 'learning'>;
   progress: Pick<ProgressModule, 'reports'>;
   /** The notifications module's inbox (read when a pull needs it: the module may be composed after sync). */
@@ -112,6 +117,13 @@ export function moduleSources(modules: SourceModules): SyncSources {
       return r ? r.items : null;
     },
     preferences: (userId) => identity.accounts.getPreferences(userId),
+    async courseDraft(caller, courseId) {
+      const authoring = catalog.authoring;
+      return authoring ? orNull(authoring.draftFor(caller, courseId)) : null;
+    },
+    async draftIds(userId) {
+      return catalog.authoring ? catalog.authoring.draftIdsOf(userId) : [];
+    },
     async notifications(userId, ids) {
       const inbox = modules.notifications?.inbox;
       if (!inbox) return [];
