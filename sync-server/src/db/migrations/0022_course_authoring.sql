@@ -5,11 +5,13 @@ ALTER TABLE courses ADD COLUMN updated_by uuid;
 -- published tables until publishCourse copies it over. `version` is the draft's own, the base every edit names.
 CREATE TABLE course_drafts (
   course_id uuid PRIMARY KEY REFERENCES courses(id) ON DELETE CASCADE,
-  doc jsonb NOT NULL,
+  doc json NOT NULL,
   version integer NOT NULL,
   updated_by uuid,
   updated_at timestamptz NOT NULL DEFAULT now()
 );
+-- Written whole on every edit and read whole: kept as text (json, not parsed into jsonb) and not compressed.
+ALTER TABLE course_drafts ALTER COLUMN doc SET STORAGE EXTERNAL;
 
 -- Sync: a draft is the entity `course_draft` in the scope of each of the course's instructors (all their devices).
 ALTER TABLE change_pending DROP CONSTRAINT change_pending_entity_check;

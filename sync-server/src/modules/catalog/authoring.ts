@@ -108,10 +108,19 @@ export function courseAuthoring({ db, enrollments, writes, changed }: AuthoringD
 
   /** One edit, serialized per course (row lock), refused when its base is stale. */
   async function edit(caller: Caller, courseId: string, baseVersion: number, e: Edit): Promise<unknown> {
-    await requireEditable(db, enrollments, caller, courseId);
     return db
       .transaction(async (tx) => {
-        await tx.execute(sql`SELECT 1 FROM courses WHERE id = ${courseId} FOR UPDATE`);
+        // The lock that serializes the course's edits also answers who may make them (as requireEditable does).
+        const lock = await tx.execute<{ status: string; teaches: boolean }>(sql`
+          SELECT status, (owner_id = ${caller.id} OR EXISTS (SELECT 1 FROM course_instructors ci
+            WHERE ci.course_id = courses.id AND ci.user_id = ${caller.id})) AS teaches
+          FROM courses WHERE id = ${courseId} FOR UPDATE`);
+        const course = lock.rows[0];
+        const canEdit = course && (caller.role === 'admin' || (caller.role !== 'student' && course.teaches));
+        if (!course || (!canEdit && course.status === 'draft'))
+          throw new ApiError('not_found', 'Course not found');
+        if (!canEdit)
+          throw new ApiError('forbidden', "Only the course's instructors and admins may change it");
         // The document is read again only when another edit (any node) moved the version past the one kept here.
         const [head] = await tx
           .select({

@@ -3,6 +3,7 @@ import {
   customType,
   doublePrecision,
   integer,
+  json,
   jsonb,
   pgTable,
   primaryKey,
@@ -138,7 +139,7 @@ export const courseRatings = pgTable(
 /** The instructor's working copy (migration 0022): authoring edits change it; publishing copies it to the tables above. */
 export const courseDrafts = pgTable('course_drafts', {
   courseId: uuid('course_id').primaryKey(),
-  doc: jsonb('doc').$type<CourseDraftDoc>().notNull(),
+  doc: json('doc').$type<CourseDraftDoc>().notNull(),
   version: integer('version').notNull(),
   updatedBy: uuid('updated_by'),
   updatedAt: tstz('updated_at').notNull().defaultNow(),
