@@ -5,7 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { CourseDetail, StudentCourseProgress } from '@lyceum/contracts';
 import { expectNoSeriousA11yViolations, launchChromium } from '@lyceum/testing';
-import { chromiumFor, enrollThroughUi, shot, signInThroughUi, startWebCore } from '../test-support/e2e.ts';
+import {
+  chromiumFor,
+  enrollThroughUi,
+  networkSettled,
+  shot,
+  signInThroughUi,
+  startWebCore,
+} from '../test-support/e2e.ts';
 import { startCore } from '../core/core.ts';
 import { type Device, stopAll } from '../test-support/devices.ts';
 import { makeVideo, pagesPdf } from '../test-support/content.ts';
@@ -300,7 +307,7 @@ describe.skipIf(!chromium)('offline media end to end (web mode in Chromium)', ()
     ]) {
       await page.goto(core.url + p);
       await page.locator('h1').first().waitFor();
-      await page.waitForLoadState('networkidle');
+      await networkSettled(page);
       expect(await overflow(), p).toBeLessThanOrEqual(0);
       await expectNoSeriousA11yViolations(page, `${p} at 200 % zoom`);
     }

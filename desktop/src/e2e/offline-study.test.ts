@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { CourseDetail, Preferences, QuizAttemptList, StudentCourseProgress } from '@lyceum/contracts';
 import { expectNoSeriousA11yViolations, launchChromium } from '@lyceum/testing';
-import { chromiumFor, enrollThroughUi, shot, signInThroughUi } from '../test-support/e2e.ts';
+import { chromiumFor, enrollThroughUi, networkSettled, shot, signInThroughUi } from '../test-support/e2e.ts';
 import { stopAll } from '../test-support/devices.ts';
 import { startCore, type Core } from '../core/core.ts';
 import { lessonsOf, studyCourse } from '../test-support/study-course.ts';
@@ -217,7 +217,7 @@ describe.skipIf(!chromium)('offline study end to end (web mode in Chromium)', ()
     ]) {
       await page.goto(core.url + p);
       await page.locator('h1').first().waitFor();
-      await page.waitForLoadState('networkidle');
+      await networkSettled(page);
       expect(await overflow(), p).toBeLessThanOrEqual(0);
       await expectNoSeriousA11yViolations(page, `${p} at 200 % zoom`);
     }

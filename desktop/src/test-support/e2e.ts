@@ -58,3 +58,37 @@ export async function enrollThroughUi(page: Page, coreUrl: string, courseId: str
   await page.getByRole('button', { name: 'Enroll' }).click();
   await page.waitForURL(`${coreUrl}/learn/${courseId}`);
 }
+
+/** The renderer's long-poll for the notification badge: always open, so "network idle" must leave it out. */
+const LONG_POLL = /\/api\/notifications\/pulse/;
+
+/**
+ * Playwright's `networkidle` never comes while the badge's long-poll is open: this waits instead until no other
+ * request has been in flight for `quietMs` (the page's data and images have loaded).
+ */
+export async function networkSettled(page: Page, quietMs = 500, timeoutMs = 15_000): Promise<void> {
+  const open = new Set<unknown>();
+  let last = Date.now();
+  const started = (r: { url(): string }) => {
+    if (LONG_POLL.test(r.url())) return;
+    open.add(r);
+    last = Date.now();
+  };
+  const ended = (r: unknown) => {
+    if (open.delete(r)) last = Date.now();
+  };
+  page.on('request', started);
+  page.on('requestfinished', ended);
+  page.on('requestfailed', ended);
+  try {
+    const end = Date.now() + timeoutMs;
+    while (open.size > 0 || Date.now() - last < quietMs) {
+      if (Date.now() > end) throw new Error(`network still busy after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    page.off('request', started);
+    page.off('requestfinished', ended);
+    page.off('requestfailed', ended);
+  }
+}
