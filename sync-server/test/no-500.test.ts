@@ -91,7 +91,7 @@ describe('no route answers 5xx to malformed input', () => {
     // Fresh accounts: the sweep above signed its admin out (logout, logout-all).
     const instructor = await t.user('instructor');
     const owner = await t.user('admin');
-    const created = await t.api<{ id: string }>('POST', '/api/v1/courses', {
+    const created = await t.api<{ id: string; version: number }>('POST', '/api/v1/courses', {
       token: instructor.token,
       body: sampleCourse(),
     });

@@ -70,7 +70,8 @@ export function contentRoutes(
       path: '/api/v1/uploads/:id/complete',
       operationId: 'completeUpload',
       summary:
-        'Assemble the chunks, verify the whole sha256 and detect the type from the bytes; videos then go to packaging',
+        'Assemble the chunks, verify the whole sha256 and detect the type from the bytes; videos then go to packaging. ' +
+        'An upload to a lesson whose file another upload replaced meanwhile loses: 409 version_conflict (details.current)',
       tags,
       access: 'instructor',
       params: IdParams,
@@ -81,6 +82,7 @@ export function contentRoutes(
         'checksum_mismatch',
         'unsupported_file_type',
         'not_found',
+        'version_conflict',
       ],
       handler: ({ params, user }) => uploads.complete(user!, params.id),
     }),

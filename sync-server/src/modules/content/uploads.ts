@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Asset, AssetKind, ChunkReceipt, Upload, UploadStart } from '@lyceum/contracts';
 import type { Db } from '../../db/client.ts';
 import { ApiError } from '../../http/errors.ts';
@@ -214,6 +214,44 @@ export function uploadService(d: UploadDeps) {
       if (missing.length)
         throw new ApiError('upload_incomplete', `${missing.length} chunk(s) not received yet`, { missing });
       const asset = (await assets.row(u.assetId))!;
+
+      // Two devices replacing one lesson's file: the one that finishes second was based on a file that is no longer
+      // the lesson's (another became live after this upload began). It loses, visibly: a conflict, never a quiet "ready".
+      if (asset.lessonId) {
+        const newer = await db.execute<{
+          id: string;
+          created_by: string;
+          updated_at: Date;
+          original_name: string;
+        }>(
+          sql`SELECT id, created_by, updated_at, original_name FROM content_assets
+              WHERE lesson_id = ${asset.lessonId} AND kind = ${asset.kind} AND id <> ${asset.id}
+                AND status IN ('ready', 'processing') AND updated_at > ${u.createdAt}
+              ORDER BY updated_at DESC LIMIT 1`,
+        );
+        const current = newer.rows[0];
+        if (current) {
+          await db.update(contentUploads).set({ status: 'completed' }).where(eq(contentUploads.id, id));
+          await assets.markFailed(
+            asset.id,
+            'Replaced by another upload to this lesson while this one was under way',
+          );
+          await removeChunks(u);
+          throw new ApiError(
+            'version_conflict',
+            "Another upload replaced this lesson's file while yours was under way",
+            {
+              current: {
+                assetId: current.id,
+                name: current.original_name,
+                updatedBy: current.created_by,
+                updatedAt: new Date(current.updated_at).toISOString(),
+              },
+              yours: { assetId: asset.id, name: asset.originalName },
+            },
+          );
+        }
+      }
 
       // Type from the bytes, never the name.
       const first = await readBody(
