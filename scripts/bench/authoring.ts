@@ -2,34 +2,22 @@
 // edits (lesson texts and titles, quizzes, moves, new modules and lessons, each on its base version) pushed through
 // sync in batches of 500, timed to the last applied edit; 0 lost is checked in the draft. Beside it, in the same run:
 // 2,000 plain progress mutations of one student through the same push. Target on this 2-core machine: ≤ 3 s.
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import type { Mutation, PushResponse } from '@lyceum/contracts';
 import { freePort } from '@lyceum/testing';
 import { createServer } from '../../sync-server/src/app.ts';
-import { loadConfig } from '../../sync-server/src/config.ts';
-import { startEmbeddedPostgres } from '../../sync-server/src/db/embedded.ts';
+import { benchConfig, benchDatabase } from './lib/bench-database.ts';
 
 const LESSONS = 300;
 const EDITS = Number(process.env.BENCH_EDITS ?? 2000);
 const log = (m: string) => console.log(`[bench:authoring] ${m}`);
 
 async function main() {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'lyceum-bench-authoring-'));
-  await fs.chmod(dir, 0o755);
-  const db = await startEmbeddedPostgres(path.join(dir, 'postgres'));
+  const db = await benchDatabase('authoring');
   let server: Awaited<ReturnType<typeof createServer>> | null = null;
   try {
-    const config = loadConfig({
-      DATABASE_URL: db.url,
-      LYCEUM_DATA_DIR: dir,
-      JWT_SECRET: randomBytes(32).toString('hex'),
-      SEED_DEMO: 'false',
-      LOG_LEVEL: 'warn',
-      ANALYTICS_PROCESSOR: 'off',
+    const config = benchConfig(db, {
       SCHEDULER: 'off',
     });
     server = await createServer({ config, logger: pino({ level: 'warn' }) });
@@ -177,8 +165,7 @@ async function main() {
     );
   } finally {
     await server?.close();
-    await db.stop();
-    await fs.rm(dir, { recursive: true, force: true });
+    await db.close();
   }
 }
 

@@ -3,17 +3,13 @@
 // the same rows written by a plain INSERT … SELECT in the same run. The sync server runs in this process with
 // SMTP_URL pointing at the sink (notification mail shares a small pool of kept-open SMTP connections); PostgreSQL is
 // embedded. Targets on a 2-core machine: fan-out ≤ 2 s, ≥ 1,000 emails/s.
-import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import type { Announcement } from '@lyceum/contracts';
 import { freePort } from '@lyceum/testing';
 import { createServer } from '../../sync-server/src/app.ts';
-import { loadConfig } from '../../sync-server/src/config.ts';
-import { startEmbeddedPostgres } from '../../sync-server/src/db/embedded.ts';
+import { benchConfig, benchDatabase } from './lib/bench-database.ts';
 import { createCourse } from '../../sync-server/test/factories.ts';
 
 const STUDENTS = Number(process.env.BENCH_STUDENTS ?? 50_000);
@@ -70,20 +66,12 @@ async function waitUntil(cond: () => boolean | Promise<boolean>, ms: number): Pr
 }
 
 async function main() {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'lyceum-bench-notify-'));
-  await fs.chmod(dir, 0o755);
-  const db = await startEmbeddedPostgres(path.join(dir, 'postgres'));
+  const db = await benchDatabase('notify');
   const sink = await smtpSink();
   let server: Awaited<ReturnType<typeof createServer>> | null = null;
   try {
-    const config = loadConfig({
-      DATABASE_URL: db.url,
-      LYCEUM_DATA_DIR: dir,
-      JWT_SECRET: randomBytes(32).toString('hex'),
-      SEED_DEMO: 'false',
-      LOG_LEVEL: 'warn',
+    const config = benchConfig(db, {
       DB_POOL_SIZE: '20',
-      ANALYTICS_PROCESSOR: 'off',
       SCHEDULER: 'off',
       SMTP_URL: sink.url,
       MAIL_FROM: 'Lyceum <no-reply@bench.test>',
@@ -185,8 +173,7 @@ async function main() {
   } finally {
     await server?.close();
     await sink.close();
-    await db.stop();
-    await fs.rm(dir, { recursive: true, force: true });
+    await db.close();
   }
 }
 

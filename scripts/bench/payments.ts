@@ -5,14 +5,12 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { Session } from 'node:inspector/promises';
 import { pino } from 'pino';
 import type { CheckoutResponse } from '@lyceum/contracts';
 import { freePort } from '@lyceum/testing';
 import { createServer } from '../../sync-server/src/app.ts';
-import { loadConfig } from '../../sync-server/src/config.ts';
-import { startEmbeddedPostgres } from '../../sync-server/src/db/embedded.ts';
+import { benchConfig, benchDatabase } from './lib/bench-database.ts';
 import { createCourse } from '../../sync-server/test/factories.ts';
 import { postgresCpu } from './lib/cpu.ts';
 import { runLoad } from './lib/load.ts';
@@ -37,20 +35,13 @@ const quantile = (sorted: number[], q: number) =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : NaN;
 
 async function main() {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'lyceum-bench-payments-'));
-  await fs.chmod(dir, 0o755);
-  const db = await startEmbeddedPostgres(path.join(dir, 'postgres'));
+  const db = await benchDatabase('payments');
+  const dir = db.dir;
   const children: { stop(): Promise<void> }[] = [];
   let server: Awaited<ReturnType<typeof createServer>> | null = null;
   try {
-    const config = loadConfig({
-      DATABASE_URL: db.url,
-      LYCEUM_DATA_DIR: dir,
-      JWT_SECRET: randomBytes(32).toString('hex'),
-      SEED_DEMO: 'false',
-      LOG_LEVEL: 'warn',
+    const config = benchConfig(db, {
       DB_POOL_SIZE: '20',
-      ANALYTICS_PROCESSOR: 'off',
     });
     // Receipts go to a mailer that drops them: the bench measures payments, not mail.
     server = await createServer({
@@ -232,8 +223,7 @@ async function main() {
   } finally {
     await server?.close().catch(() => {});
     for (const c of children) await c.stop();
-    await db.stop();
-    await fs.rm(dir, { recursive: true, force: true });
+    await db.close();
   }
 }
 
