@@ -16,6 +16,21 @@ afterAll(() => c.close());
 const EVENTS = '/api/v1/analytics/events';
 
 describe('desktop batch upload', () => {
+  it('rejects a statement whose id holds a NUL alone, echoing no unprintable id (it answered 500)', async () => {
+    const good = videoStatement(student.id, {}, 7);
+    const res = await c.api<EventBatchResult>('POST', EVENTS, {
+      token: student.token,
+      body: {
+        deviceId: 'laptop-nul',
+        sentAt: new Date().toISOString(),
+        statements: [{ id: '\u0000' }, good],
+      },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.accepted).toBe(1);
+    expect(res.body.rejected).toEqual([{ index: 0, id: null, reason: expect.any(String) }]);
+  });
+
   it("accepts the caller's own statements, refuses others' and invalid ones, and estimates the clock skew", async () => {
     const sentAt = new Date(Date.now() - 90_000).toISOString(); // the device clock is 90 s behind
     const mine = [videoStatement(student.id, {}, 1), videoStatement(student.id, {}, 2)];

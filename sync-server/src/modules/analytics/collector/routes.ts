@@ -1,4 +1,5 @@
 import {
+  Text,
   DeadLetterList,
   DeadLetterQuery,
   EventBatch,
@@ -63,7 +64,13 @@ export function collectorRoutes(d: CollectorRouteDeps): AnyRoute[] {
         return {
           accepted: r.accepted,
           duplicates: r.duplicates,
-          rejected: r.rejected.map(({ index, id, reason }) => ({ index, id, reason })),
+          // The id is echoed as sent when it is printable text; a bad one (a NUL, a non-character) is why it was
+          // rejected, and cannot be answered back as it is.
+          rejected: r.rejected.map(({ index, id, reason }) => ({
+            index,
+            id: Text().safeParse(id).success ? id : null,
+            reason,
+          })),
           skewMs,
         };
       },
