@@ -212,9 +212,20 @@ describe.skipIf(!chromium)('notifications (web mode in Chromium)', () => {
         { timeout: 15_000 },
       )
       .toContain(key);
-    // It reaches the device's inbox with its next sync (this device has no live socket through the test's proxy, so
-    // it would otherwise wait for its periodic sync) …
-    await offline.core.sync.syncNow();
+    // It reaches the device's inbox with a sync (this device has no live socket through the test's proxy, so it
+    // would otherwise wait for its periodic sync; the server numbers the change shortly after it commits, so the
+    // device asks again until it has it) …
+    await expect
+      .poll(
+        async () => {
+          await offline.core.sync.syncNow();
+          return offline.core.notifications
+            .inbox({ unreadOnly: false, limit: 100 })
+            .items.some((n) => n.dedupeKey === key);
+        },
+        { timeout: 30_000, interval: 500 },
+      )
+      .toBe(true);
     await offline.page.goto(`${offline.core.url}/notifications`);
     await offline.page.getByTestId('inbox-item').filter({ hasText: 'Essay' }).waitFor({ timeout: 15_000 });
     // … and the pulse has nothing left to show: the reminder stays shown once, the announcement is shown once.
