@@ -71,7 +71,10 @@ export const ReconciliationQuery = z
 
 export const GatewayPaymentRow = z.object({
   paymentIntentId: z.string(),
+  /** What the customer paid, tax included. */
   amountMinor: z.number().int(),
+  /** The tax inside amountMinor (Stripe automatic tax); absent when the gateway added none. */
+  taxMinor: z.number().int().optional(),
   currency: z.string(),
   orderId: z.string().nullable(),
   status: z.string(),

@@ -1,12 +1,22 @@
-import type { ReconciliationReport } from '@lyceum/contracts';
+import type { GatewayPaymentRow, ReconciliationReport } from '@lyceum/contracts';
 import type { PaymentGateway } from './gateway/port.ts';
 import type { OrderReads } from './orders.ts';
 
 type Flagged = ReconciliationReport['flagged'][number];
 
 /**
+ * A gateway payment in the order's terms. The gateway's amount is what the customer paid, tax included (Stripe
+ * automatic tax adds it on top of the tax-exclusive price); an order's amount is the price net of tax. Refunds go to
+ * the price first (an order's refunded amount never passes its amount); only a full refund gives the tax back too.
+ */
+export function netOfTax(p: Pick<GatewayPaymentRow, 'amountMinor' | 'refundedMinor' | 'taxMinor'>) {
+  const amountMinor = p.amountMinor - (p.taxMinor ?? 0);
+  return { amountMinor, refundedMinor: Math.min(p.refundedMinor, amountMinor) };
+}
+
+/**
  * Compare the gateway's payments with the orders: payments the gateway has that no order matches, paid orders the
- * gateway does not have, and both known with different amounts (currency, amount, refunded amount).
+ * gateway does not have, and both known with different amounts (currency, amount net of tax, refunded amount).
  */
 export async function reconcile(
   gateway: PaymentGateway,
@@ -37,10 +47,11 @@ export async function reconcile(
       continue;
     }
     seen.add(o.id);
+    const net = netOfTax(p);
     if (
-      o.amountMinor !== p.amountMinor ||
+      o.amountMinor !== net.amountMinor ||
       o.currency !== p.currency.toUpperCase() ||
-      o.refundedMinor !== p.refundedMinor
+      o.refundedMinor !== net.refundedMinor
     )
       flagged.push({
         flag: 'amount_mismatch',

@@ -8,6 +8,8 @@ export interface StripeGatewayOptions {
   webhookSecret: string;
   /** STRIPE_AUTOMATIC_TAX=on: Stripe computes and adds tax (prices are tax-exclusive). */
   automaticTax: boolean;
+  /** Another Stripe API address (e.g. http://127.0.0.1:12111 for stripe-mock or a test double); default Stripe's. */
+  apiBase?: string;
 }
 
 /** A Stripe API failure is the gateway's, not the caller's: 502 gateway_unavailable with Stripe's message. */
@@ -26,7 +28,15 @@ function gatewayError(err: unknown): never {
  * automatic tax when configured, refunds, and the payment list for reconciliation.
  */
 export function stripeGateway(opts: StripeGatewayOptions): PaymentGateway {
+  const api = opts.apiBase ? new URL(opts.apiBase) : null;
   const stripe = new Stripe(opts.secretKey, {
+    ...(api
+      ? {
+          host: api.hostname,
+          port: Number(api.port) || (api.protocol === 'https:' ? 443 : 80),
+          protocol: api.protocol === 'https:' ? ('https' as const) : ('http' as const),
+        }
+      : {}),
     maxNetworkRetries: 2,
     timeout: 20_000,
     appInfo: { name: 'Lyceum' },
@@ -99,6 +109,17 @@ export function stripeGateway(opts: StripeGatewayOptions): PaymentGateway {
     async listPayments({ since }) {
       const out: GatewayPayment[] = [];
       try {
+        // The tax Stripe added is on the Checkout Session, not the payment intent: amount_received includes it.
+        const taxOf = new Map<string, number>();
+        for await (const s of stripe.checkout.sessions.list({
+          created: { gte: Math.floor(since.getTime() / 1000) - 86_400 },
+          status: 'complete',
+          limit: 100,
+        })) {
+          const pi = typeof s.payment_intent === 'string' ? s.payment_intent : s.payment_intent?.id;
+          const tax = s.total_details?.amount_tax ?? 0;
+          if (pi && tax > 0) taxOf.set(pi, tax);
+        }
         for await (const pi of stripe.paymentIntents.list({
           created: { gte: Math.floor(since.getTime() / 1000) },
           limit: 100,
@@ -110,6 +131,7 @@ export function stripeGateway(opts: StripeGatewayOptions): PaymentGateway {
           out.push({
             paymentIntentId: pi.id,
             amountMinor: pi.amount_received,
+            ...(taxOf.has(pi.id) ? { taxMinor: taxOf.get(pi.id) } : {}),
             currency: pi.currency.toUpperCase(),
             orderId: pi.metadata?.order_id ?? null,
             status: refunded >= pi.amount_received && refunded > 0 ? 'refunded' : 'succeeded',
