@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { Logger } from 'pino';
 import {
   dedupeKeys,
   type Announcement,
@@ -6,10 +7,11 @@ import {
   type PlatformAnnouncementInput,
   type Role,
 } from '@lyceum/contracts';
+import { withTransaction } from '../../db/transaction.ts';
 import { ApiError } from '../../http/errors.ts';
 import type { Caller } from '../../http/route.ts';
 import { newId } from '../../lib/ids.ts';
-import type { Audience, FanOutResult, NotificationDraft } from './fanout.ts';
+import type { Audience, FanOutResult, NotificationDraft, Queryable } from './fanout.ts';
 import { markdownToText, renderMarkdown } from './markdown.ts';
 
 interface Row {
@@ -59,8 +61,11 @@ export interface AnnouncementDeps {
   pool: pg.Pool;
   isInstructor(courseId: string, userId: string): Promise<boolean>;
   courseExists(courseId: string): Promise<boolean>;
-  /** Deliver now: fan-out, live push, wake the mail worker. */
-  send(audience: Audience, draft: NotificationDraft): Promise<FanOutResult>;
+  /** The fan-out, on the given connection (the delivery's transaction). */
+  fanOut(db: Queryable, audience: Audience, draft: NotificationDraft): Promise<FanOutResult>;
+  /** Once the fan-out committed: live push, wake the email sweep. */
+  afterCommit(result: FanOutResult, draft: NotificationDraft): Promise<void>;
+  logger?: Pick<Logger, 'warn'>;
   /** A scheduled one was stored: the scheduler (N-schedule) picks it up at send_at. */
   onScheduled?: (id: string, sendAt: Date) => void | Promise<void>;
 }
@@ -69,7 +74,8 @@ export interface AnnouncementDeps {
  * Announcements: an instructor of a course (or an admin) to its students; an admin to everyone or to one role. Sent
  * now, or stored as scheduled (send_at in the future) for the scheduler to send through `sendDue`. The body is
  * markdown, stored with its safe HTML rendering. Sending is once per announcement: the status flips
- * scheduled → sent in one conditional UPDATE, and the inbox rows' dedupe key is announcement:<id>.
+ * scheduled → sent in one conditional UPDATE IN THE SAME TRANSACTION as the fan-out (a failed fan-out leaves it
+ * scheduled, for the scheduler's retry), and the inbox rows' dedupe key is announcement:<id>.
  */
 export function announcementService(deps: AnnouncementDeps) {
   const { pool } = deps;
@@ -80,25 +86,34 @@ export function announcementService(deps: AnnouncementDeps) {
     return toAnnouncement(rows[0]);
   }
 
-  /** Send one that is due (or now): claims it (scheduled → sent) so two nodes or two jobs cannot both send it. */
+  /**
+   * Send one that is due (or now). One transaction: claim it (scheduled → sent, so two nodes or two jobs cannot both
+   * send it; the row stays locked until commit) and fan it out. If the fan-out fails nothing is kept: the
+   * announcement is still scheduled and the next try (the job's retry, sendDue) sends it, once.
+   */
   async function deliver(id: string): Promise<boolean> {
-    const { rows } = await pool.query<Row>(
-      `UPDATE announcements SET status = 'sent', sent_at = now() WHERE id = $1 AND status = 'scheduled' RETURNING *`,
-      [id],
-    );
-    const a = rows[0];
-    if (!a) return false;
-    const audience: Audience = a.course_id ? { courseStudents: a.course_id } : { role: a.role };
-    await deps.send(audience, {
-      type: 'announcement',
-      courseId: a.course_id,
-      title: a.title,
-      body: a.body,
-      url: a.course_id ? `/courses/${a.course_id}/announcements/${a.id}` : `/notifications`,
-      dedupeKey: dedupeKeys.announcement(a.id),
-      email: a.email,
-      announcementId: a.id,
+    const done = await withTransaction(pool, async (client) => {
+      const { rows } = await client.query<Row>(
+        `UPDATE announcements SET status = 'sent', sent_at = now() WHERE id = $1 AND status = 'scheduled' RETURNING *`,
+        [id],
+      );
+      const a = rows[0];
+      if (!a) return null;
+      const audience: Audience = a.course_id ? { courseStudents: a.course_id } : { role: a.role };
+      const draft: NotificationDraft = {
+        type: 'announcement',
+        courseId: a.course_id,
+        title: a.title,
+        body: a.body,
+        url: a.course_id ? `/courses/${a.course_id}/announcements/${a.id}` : `/notifications`,
+        dedupeKey: dedupeKeys.announcement(a.id),
+        email: a.email,
+        announcementId: a.id,
+      };
+      return { result: await deps.fanOut(client, audience, draft), draft };
     });
+    if (!done) return false;
+    await deps.afterCommit(done.result, done.draft);
     return true;
   }
 
@@ -124,8 +139,15 @@ export function announcementService(deps: AnnouncementDeps) {
         sendAt,
       ],
     );
-    if (sendAt.getTime() <= Date.now()) await deliver(id);
-    else await deps.onScheduled?.(id, sendAt);
+    if (sendAt.getTime() > Date.now()) await deps.onScheduled?.(id, sendAt);
+    else
+      try {
+        await deliver(id);
+      } catch (err) {
+        // Stored and still scheduled: the scheduler's job retries it now; the author sees status scheduled.
+        deps.logger?.warn({ err, announcement: id }, 'announcement fan-out failed; retried by the scheduler');
+        await deps.onScheduled?.(id, new Date());
+      }
     return get(id);
   }
 

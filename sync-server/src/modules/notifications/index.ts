@@ -118,7 +118,9 @@ export function createNotificationsModule(deps: NotificationsModuleDeps) {
 
   const announcements = announcementService({
     pool,
-    send,
+    fanOut,
+    afterCommit,
+    logger,
     isInstructor: async (courseId, userId) =>
       deps.catalog ? deps.catalog.isInstructor(courseId, userId) : false,
     courseExists: async (courseId) => {
