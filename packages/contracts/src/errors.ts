@@ -64,6 +64,7 @@ export const errorStatus = {
   coupon_wrong_course: 422,
   voucher_wrong_course: 422,
   refund_exceeds_paid: 422,
+  idempotency_key_reused: 422,
   publish_blocked: 422,
   account_locked: 423,
   too_many_attempts: 429,

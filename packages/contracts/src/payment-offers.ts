@@ -72,6 +72,16 @@ export const RefundRequest = z
   .meta({ id: 'RefundRequest' });
 export type RefundRequest = z.infer<typeof RefundRequest>;
 
+/**
+ * The Idempotency-Key header of a refund request (as Stripe's): the same key again answers the first answer and
+ * refunds once; with another request it is refused (422 idempotency_key_reused). Printable ASCII, at most 255.
+ */
+export const IdempotencyKey = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
+
 export const RefundStatus = z.enum(['pending', 'succeeded', 'failed']);
 
 export const Refund = z

@@ -359,3 +359,89 @@ describe('applyGatewayRefund (charge.refunded)', () => {
     expect(await orderRow(o.id)).toEqual({ status: 'refunded', refunded_minor: 1000 });
   });
 });
+
+describe('refunds with an Idempotency-Key', () => {
+  const keyed = (token: string, orderId: string, key: string, body: object) =>
+    t.api<Refund & ErrorBody>('POST', `/api/v1/orders/${orderId}/refunds`, {
+      token,
+      body,
+      headers: { 'idempotency-key': key },
+    });
+  const counts = async (orderId: string) => {
+    const pool = t.server.database.pool;
+    const ours = await pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM refunds WHERE order_id = $1 AND requested_as <> 'gateway'`,
+      [orderId],
+    );
+    const gateway = await pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM sandbox_refunds r JOIN orders o ON o.payment_intent_id = r.payment_intent_id
+        WHERE o.id = $1`,
+      [orderId],
+    );
+    return { refunds: ours.rows[0]!.n, gatewayRefunds: gateway.rows[0]!.n };
+  };
+
+  it('replays the first answer for the same key and refunds once; another request with the key is 422', async () => {
+    const { orderId } = await bought(5000);
+    const admin = await t.user('admin');
+    const key = `refund-${crypto.randomUUID()}`;
+    const first = await keyed(admin.token, orderId, key, { amount: 1000, reason: 'Goodwill' });
+    expect(first.status).toBe(201);
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    const again = await keyed(admin.token, orderId, key, { amount: 1000, reason: 'Goodwill' });
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body).toEqual(first.body);
+    expect(await counts(orderId)).toEqual({ refunds: 1, gatewayRefunds: 1 });
+    expect(await orderRow(orderId)).toEqual({ status: 'partially_refunded', refunded_minor: 1000 });
+
+    for (const other of [
+      { amount: 2000, reason: 'Goodwill' },
+      { amount: 1000, reason: 'Another reason' },
+      { reason: 'Goodwill' },
+    ]) {
+      const reused = await keyed(admin.token, orderId, key, other);
+      expect(reused.status).toBe(422);
+      expect(reused.body.error.code).toBe('idempotency_key_reused');
+    }
+    // The key is the caller's: on another order it is another request too.
+    const { orderId: second } = await bought(3000);
+    const elsewhere = await keyed(admin.token, second, key, { amount: 1000, reason: 'Goodwill' });
+    expect(elsewhere.body.error.code).toBe('idempotency_key_reused');
+    expect(await counts(orderId)).toEqual({ refunds: 1, gatewayRefunds: 1 });
+    expect(await counts(second)).toEqual({ refunds: 0, gatewayRefunds: 0 });
+
+    // Without a key, the same body is a new refund.
+    const unkeyed = await refund(admin.token, orderId, { amount: 1000, reason: 'Goodwill' });
+    expect(unkeyed.status).toBe(201);
+    expect(unkeyed.body.id).not.toBe(first.body.id);
+    expect(await orderRow(orderId)).toEqual({ status: 'partially_refunded', refunded_minor: 2000 });
+  });
+
+  it('the same key sent several times at once refunds once and all get the same answer, also after the order is refunded', async () => {
+    const { orderId, student } = await bought(4000);
+    const key = crypto.randomUUID();
+    const body = { reason: 'Changed my mind' };
+    const answers = await Promise.all([1, 2, 3, 4].map(() => keyed(student.token, orderId, key, body)));
+    expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201]);
+    expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
+    expect(answers.filter((a) => a.headers.get('idempotent-replayed') === 'true')).toHaveLength(3);
+    expect(answers[0]!.body).toMatchObject({ amountMinor: 4000, orderStatus: 'refunded' });
+    expect(await counts(orderId)).toEqual({ refunds: 1, gatewayRefunds: 1 });
+    // Retried later (the client lost the answer): still the first answer, not 409 order_not_refundable.
+    const later = await keyed(student.token, orderId, key, body);
+    expect(later.status).toBe(201);
+    expect(later.body).toEqual(answers[0]!.body);
+  });
+
+  it('refuses a malformed key with 400', async () => {
+    const { orderId } = await bought(2000);
+    const admin = await t.user('admin');
+    for (const bad of ['has space', 'x'.repeat(256), 'clé']) {
+      const r = await keyed(admin.token, orderId, bad, { reason: 'Bad key' });
+      expect(r.status).toBe(400);
+      expect(r.body.error.code).toBe('validation_failed');
+    }
+    expect(await counts(orderId)).toEqual({ refunds: 0, gatewayRefunds: 0 });
+  });
+});

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
-import type { Refund, RefundRequest } from '@lyceum/contracts';
+import { Refund as RefundSchema, type Refund, type RefundRequest } from '@lyceum/contracts';
 import type { Db } from '../../../db/client.ts';
 import { ApiError } from '../../../http/errors.ts';
 import type { Caller } from '../../../http/route.ts';
@@ -21,6 +22,32 @@ export interface RefundDeps {
   /** The active gateway (the payments core's): Stripe with STRIPE_SECRET_KEY, else the sandbox. */
   gateway: () => PaymentGateway;
   policy: RefundPolicy;
+}
+
+/** A caller's Idempotency-Key and the request it came with. */
+interface KeyUse {
+  key: string;
+  hash: string;
+}
+
+/** What a key was first used for: the order, the amount asked (absent: the rest) and the reason. */
+const requestHash = (orderId: string, body: RefundRequest) =>
+  createHash('sha256')
+    .update(JSON.stringify([orderId, body.amount ?? null, body.reason]))
+    .digest('hex');
+
+/** The same key is being used by a request still running (or it found the key taken under the order's lock). */
+class KeyTaken extends Error {}
+
+/** PostgreSQL's unique_violation, as pg raises it or drizzle wraps it. */
+const uniqueViolation = (err: unknown): boolean =>
+  (err as { code?: string } | null)?.code === '23505' ||
+  (!!err && uniqueViolation((err as { cause?: unknown }).cause));
+
+export interface RefundAnswer {
+  refund: Refund;
+  /** The answer given to an earlier request with the same Idempotency-Key. */
+  replayed: boolean;
 }
 
 const toRefund = (r: RefundRow, order: OrderRow): Refund => ({
@@ -66,9 +93,17 @@ export function refundService(deps: RefundDeps) {
     throw new ApiError('not_found', 'Order not found');
   }
 
-  async function reserve(order: OrderRow, caller: Caller, as: RefundRow['requestedAs'], body: RefundRequest) {
+  async function reserve(
+    order: OrderRow,
+    caller: Caller,
+    as: RefundRow['requestedAs'],
+    body: RefundRequest,
+    use: KeyUse | null,
+  ) {
     return db.transaction(async (tx) => {
       const [o] = await tx.select().from(orders).where(eq(orders.id, order.id)).for('update');
+      // A request with the same key got here first (it held the lock): its answer is this one's.
+      if (use && (await keyed(caller.id, use.key, tx))) throw new KeyTaken();
       const pending = await tx.execute<{ n: number }>(
         // A pending refund the gateway never answered for (the server stopped during the call) stops reserving after
         // 15 minutes; if the gateway did take it, its charge.refunded event records it.
@@ -103,6 +138,8 @@ export function refundService(deps: RefundDeps) {
           status: 'pending',
           requestedBy: caller.id,
           requestedAs: as,
+          idempotencyKey: use?.key ?? null,
+          requestHash: use?.hash ?? null,
         })
         .returning();
       return row!;
@@ -112,12 +149,70 @@ export function refundService(deps: RefundDeps) {
   async function markFailed(id: string, message: string): Promise<void> {
     await db
       .update(refunds)
-      .set({ status: 'failed', failureMessage: message.slice(0, 500), updatedAt: sql`now()` })
+      // The key is freed: a request that failed may be retried with it.
+      .set({
+        status: 'failed',
+        failureMessage: message.slice(0, 500),
+        idempotencyKey: null,
+        updatedAt: sql`now()`,
+      })
       .where(and(eq(refunds.id, id), eq(refunds.status, 'pending')));
   }
 
+  /** The refund a caller's key names, if any. */
+  async function keyed(callerId: string, key: string, tx: Pick<Db, 'select'> = db) {
+    const [row] = await tx
+      .select({ hash: refunds.requestHash, response: refunds.response })
+      .from(refunds)
+      .where(and(eq(refunds.requestedBy, callerId), eq(refunds.idempotencyKey, key)));
+    return row;
+  }
+
+  /**
+   * The first answer to this key, if it was used: 422 idempotency_key_reused for another request; while the first
+   * request is still running, wait for its answer (409 idempotency_conflict if it takes too long).
+   */
+  async function replay(caller: Caller, use: KeyUse, waitMs: number): Promise<Refund | null> {
+    const until = Date.now() + waitMs;
+    for (;;) {
+      const row = await keyed(caller.id, use.key);
+      if (!row) return null;
+      if (row.hash !== use.hash)
+        throw new ApiError(
+          'idempotency_key_reused',
+          'This Idempotency-Key was used with another request (order, amount or reason); use a new key',
+        );
+      if (row.response) return RefundSchema.parse(row.response);
+      if (Date.now() > until)
+        throw new ApiError('idempotency_conflict', 'A request with this Idempotency-Key is still running');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** The refund under the key once the request holding it has answered (it failed: the gateway's answer again). */
+  async function answerOf(caller: Caller, use: KeyUse): Promise<RefundAnswer> {
+    const refund = await replay(caller, use, 30_000);
+    if (!refund)
+      throw new ApiError(
+        'gateway_unavailable',
+        'The payment gateway did not take the refund; try again later',
+      );
+    return { refund, replayed: true };
+  }
+
   return {
-    async request(orderId: string, caller: Caller, body: RefundRequest): Promise<Refund> {
+    /** Ask for a refund; with an Idempotency-Key, the same key again answers the first answer and refunds once. */
+    async request(
+      orderId: string,
+      caller: Caller,
+      body: RefundRequest,
+      idempotencyKey?: string,
+    ): Promise<RefundAnswer> {
+      const use = idempotencyKey ? { key: idempotencyKey, hash: requestHash(orderId, body) } : null;
+      if (use) {
+        const first = await replay(caller, use, 30_000);
+        if (first) return { refund: first, replayed: true };
+      }
       const [order] = await db.select().from(orders).where(eq(orders.id, orderId));
       if (!order) throw new ApiError('not_found', 'Order not found');
       const as = await roleFor(order, caller);
@@ -132,7 +227,14 @@ export function refundService(deps: RefundDeps) {
         });
         if (refusal) throw new ApiError('refund_not_allowed', refusalMessage(refusal), refusal);
       }
-      const refund = await reserve(order, caller, as, body);
+      let refund: RefundRow;
+      try {
+        refund = await reserve(order, caller, as, body, use);
+      } catch (err) {
+        // The same key at once: the other request holds it (found under the lock, or the unique index said so).
+        if (use && (err instanceof KeyTaken || uniqueViolation(err))) return answerOf(caller, use);
+        throw err;
+      }
       let result;
       try {
         result = await deps.gateway().refund({
@@ -167,7 +269,9 @@ export function refundService(deps: RefundDeps) {
           .where(eq(refunds.id, refund.id))
           .returning();
         const settled = await settleRefund(tx, o!, await succeededSum(tx, order.id));
-        return toRefund(row!, settled.order);
+        const answer = toRefund(row!, settled.order);
+        if (use) await tx.update(refunds).set({ response: answer }).where(eq(refunds.id, refund.id));
+        return { refund: answer, replayed: false };
       });
     },
 
