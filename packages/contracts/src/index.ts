@@ -15,5 +15,6 @@ export * from './http-range.ts';
 export * from './payments.ts';
 export * from './payment-offers.ts';
 export * from './payments-admin.ts';
+export * from './payments-earnings.ts';
 export * from './notifications.ts';
 export * from './schedules.ts';

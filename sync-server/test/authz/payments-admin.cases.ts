@@ -10,5 +10,10 @@ export const paymentsAdminCases: Record<string, Case> = {
     expect: adminOnly(404),
   },
   adminPaymentRevenue: { request: () => ({}), expect: adminOnly(200) },
+  // Instructors read their own courses' earnings (an admin may name anyone); students may not.
+  myTeachingEarnings: {
+    request: () => ({}),
+    expect: { anon: 401, student: 403, otherStudent: 403, instructor: 200, owner: 200, admin: 200 },
+  },
   analyticsSales: { request: () => ({ query: { last: '30d' } }), expect: adminOnly(200) },
 };

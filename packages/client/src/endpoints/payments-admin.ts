@@ -14,6 +14,8 @@ import {
   RevenueQuery,
   RevenueReport,
   SalesInsights,
+  TeachingEarnings,
+  TeachingEarningsQuery,
   VoucherBatch,
   VoucherBatchCreate,
   VoucherBatchCreated,
@@ -39,6 +41,12 @@ export const paymentAdminEndpoints = {
     method: 'GET',
     path: '/api/v1/admin/payments/orders/:id/timeline',
     response: OrderTimeline,
+  },
+  myTeachingEarnings: {
+    method: 'GET',
+    path: '/api/v1/me/teaching/earnings',
+    query: TeachingEarningsQuery,
+    response: TeachingEarnings,
   },
   adminPaymentRevenue: {
     method: 'GET',

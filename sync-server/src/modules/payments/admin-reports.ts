@@ -78,6 +78,78 @@ export function revenueRange(q: Pick<RevenueQuery, 'from' | 'to'>, now = new Dat
   return { from, to };
 }
 
+type Totals = RevenueReport['totals'][number];
+
+/**
+ * Charges and refunds from the ledger in [from, to), per currency, per UTC day and currency (every day, zeros
+ * included) and per course and currency, for the orders `cond` keeps (an SQL fragment starting with AND, over `o`).
+ */
+export async function ledgerRevenue(
+  db: Db,
+  { from, to }: { from: Date; to: Date },
+  cond: SQL,
+): Promise<Pick<RevenueReport, 'totals' | 'daily' | 'courses'>> {
+  const r = await db.execute<{
+    day: string;
+    course_id: string;
+    title: string | null;
+    currency: string;
+    gross: string;
+    refunded: string;
+    orders: string;
+  }>(sql`
+    SELECT to_char(l.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, o.course_id, c.title, l.currency,
+           COALESCE(sum(l.amount_minor) FILTER (WHERE l.kind = 'charge'), 0) AS gross,
+           COALESCE(-sum(l.amount_minor) FILTER (WHERE l.kind = 'refund'), 0) AS refunded,
+           count(DISTINCT l.order_id) FILTER (WHERE l.kind = 'charge') AS orders
+      FROM ledger_entries l JOIN orders o ON o.id = l.order_id LEFT JOIN courses c ON c.id = o.course_id
+     WHERE l.kind IN ('charge', 'refund') AND l.created_at >= ${from.toISOString()}::timestamptz
+       AND l.created_at < ${to.toISOString()}::timestamptz${cond}
+     GROUP BY 1, 2, 3, 4`);
+  const add = (m: Map<string, Totals>, key: string, base: Totals, row: (typeof r.rows)[number]) => {
+    const t = m.get(key) ?? { ...base };
+    t.grossMinor += Number(row.gross);
+    t.refundedMinor += Number(row.refunded);
+    t.netMinor = t.grossMinor - t.refundedMinor;
+    t.orders += Number(row.orders);
+    m.set(key, t);
+    return t;
+  };
+  const totals = new Map<string, Totals>();
+  const daily = new Map<string, Totals & { day: string }>();
+  const courses = new Map<string, Totals & { courseId: string; title: string }>();
+  for (const row of r.rows) {
+    add(totals, row.currency, zeroTotals(row.currency), row);
+    add(daily, `${row.day}|${row.currency}`, { ...zeroTotals(row.currency), day: row.day } as Totals, row);
+    add(
+      courses,
+      `${row.course_id}|${row.currency}`,
+      { ...zeroTotals(row.currency), courseId: row.course_id, title: row.title ?? '' } as Totals,
+      row,
+    );
+  }
+  const { fromDay, toDay } = dayBounds({ from: from.toISOString(), to: to.toISOString() });
+  const currencies = [...totals.keys()].sort();
+  const days = daysBetween(fromDay, toDay).flatMap((day) =>
+    currencies.map((c) => daily.get(`${day}|${c}`) ?? { ...zeroTotals(c), day }),
+  );
+  return {
+    totals: currencies.map((c) => totals.get(c)!),
+    daily: days as RevenueReport['daily'],
+    courses: ([...courses.values()] as RevenueReport['courses']).sort(
+      (a, b) => b.netMinor - a.netMinor || a.title.localeCompare(b.title),
+    ),
+  };
+}
+
+export const zeroTotals = (currency: string): Totals => ({
+  currency,
+  grossMinor: 0,
+  refundedMinor: 0,
+  netMinor: 0,
+  orders: 0,
+});
+
 /** Admin reads over the payments tables: order search, an order's timeline, revenue from the ledger. */
 export function adminReports(db: Db) {
   async function orderById(id: string): Promise<AdminOrder> {
@@ -157,68 +229,12 @@ export function adminReports(db: Db) {
 
     /** Charges and refunds from the ledger, per UTC day and currency and per course. */
     async revenue(q: RevenueQuery): Promise<RevenueReport> {
-      const { from, to } = revenueRange(q);
+      const range = revenueRange(q);
       const course = q.courseId ? sql` AND o.course_id = ${q.courseId}` : sql``;
-      const r = await db.execute<{
-        day: string;
-        course_id: string;
-        title: string | null;
-        currency: string;
-        gross: string;
-        refunded: string;
-        orders: string;
-      }>(sql`
-        SELECT to_char(l.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, o.course_id, c.title, l.currency,
-               COALESCE(sum(l.amount_minor) FILTER (WHERE l.kind = 'charge'), 0) AS gross,
-               COALESCE(-sum(l.amount_minor) FILTER (WHERE l.kind = 'refund'), 0) AS refunded,
-               count(DISTINCT l.order_id) FILTER (WHERE l.kind = 'charge') AS orders
-          FROM ledger_entries l JOIN orders o ON o.id = l.order_id LEFT JOIN courses c ON c.id = o.course_id
-         WHERE l.kind IN ('charge', 'refund') AND l.created_at >= ${from.toISOString()}::timestamptz
-           AND l.created_at < ${to.toISOString()}::timestamptz${course}
-         GROUP BY 1, 2, 3, 4`);
-      type Totals = RevenueReport['totals'][number];
-      const add = (m: Map<string, Totals>, key: string, base: Totals, row: (typeof r.rows)[number]) => {
-        const t = m.get(key) ?? { ...base };
-        t.grossMinor += Number(row.gross);
-        t.refundedMinor += Number(row.refunded);
-        t.netMinor = t.grossMinor - t.refundedMinor;
-        t.orders += Number(row.orders);
-        m.set(key, t);
-        return t;
-      };
-      const zero = (currency: string): Totals => ({
-        currency,
-        grossMinor: 0,
-        refundedMinor: 0,
-        netMinor: 0,
-        orders: 0,
-      });
-      const totals = new Map<string, Totals>();
-      const daily = new Map<string, Totals & { day: string }>();
-      const courses = new Map<string, Totals & { courseId: string; title: string }>();
-      for (const row of r.rows) {
-        add(totals, row.currency, zero(row.currency), row);
-        add(daily, `${row.day}|${row.currency}`, { ...zero(row.currency), day: row.day } as Totals, row);
-        add(
-          courses,
-          `${row.course_id}|${row.currency}`,
-          { ...zero(row.currency), courseId: row.course_id, title: row.title ?? '' } as Totals,
-          row,
-        );
-      }
-      const { fromDay, toDay } = dayBounds({ from: from.toISOString(), to: to.toISOString() });
-      const currencies = [...totals.keys()].sort();
-      const days = daysBetween(fromDay, toDay).flatMap((day) =>
-        currencies.map((c) => daily.get(`${day}|${c}`) ?? { ...zero(c), day }),
-      );
       return {
-        from: from.toISOString(),
-        to: to.toISOString(),
-        totals: currencies.map((c) => totals.get(c)!),
-        daily: days as RevenueReport['daily'],
-        courses: ([...courses.values()] as RevenueReport['courses']).sort(
-          (a, b) => b.netMinor - a.netMinor || a.title.localeCompare(b.title),
-        ),
+        from: range.from.toISOString(),
+        to: range.to.toISOString(),
+        ...(await ledgerRevenue(db, range, course)),
       };
     },
   };

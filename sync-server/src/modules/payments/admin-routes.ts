@@ -14,10 +14,11 @@ import { route, type AnyRoute } from '../../http/route.ts';
 import { resolveRange } from '../analytics/api/scope.ts';
 import { salesInsights } from '../analytics/insights/sales.ts';
 import { adminReports } from './admin-reports.ts';
+import { earningsRoutes } from './earnings/routes.ts';
 
 /**
  * The admin console's reads over payments (issue 13): order search and an order's timeline, revenue from the
- * ledger; and, on the analytics side, revenue and the catalog view → checkout → paid funnel from relayed events.
+ * ledger (and each instructor's earnings in Teach); and, on the analytics side, revenue and the catalog view → checkout → paid funnel from relayed events.
  */
 export function paymentAdminRoutes(deps: { db: Db; pool: pg.Pool; now?: () => Date }): AnyRoute[] {
   const reports = adminReports(deps.db);
@@ -73,5 +74,6 @@ export function paymentAdminRoutes(deps: { db: Db; pool: pg.Pool; now?: () => Da
       response: SalesInsights,
       handler: ({ query }) => salesInsights(deps.pool, resolveRange(query, now())),
     }),
+    ...earningsRoutes(deps.db),
   ];
 }
