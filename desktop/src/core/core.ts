@@ -32,6 +32,8 @@ import { previewRoutes } from './api/preview-routes.ts';
 import { previewService } from './services/preview.ts';
 import { paymentsService } from './payments/service.ts';
 import { paymentRoutes } from './api/payment-routes.ts';
+import { earningsRoutes } from './api/earnings-routes.ts';
+import { teachingEarnings } from './payments/earnings.ts';
 import { CoreError } from './errors.ts';
 import { notificationsService } from './notifications/service.ts';
 import { notificationRoutes } from './api/notification-routes.ts';
@@ -228,6 +230,9 @@ export async function startCore(opts: CoreOptions) {
         ...ratingRoutes({ ratings }),
         ...paymentRoutes({ payments }),
         ...teachRoutes({ teaching }),
+        ...earningsRoutes({
+          earnings: teachingEarnings({ client, session, settings, clock: opts.clock }),
+        }),
         ...notificationRoutes({
           notifications,
           online: notificationsOnline({ client, session, settings, userId: () => sync.prepare() }),
