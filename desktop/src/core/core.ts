@@ -7,6 +7,7 @@ import { localRoutes, type AppInfo } from './api/routes.ts';
 import type { DesktopConfig } from './config.ts';
 import { fileKeySecretBox, type SecretBox } from './secret-box.ts';
 import { serverClient } from './server/client.ts';
+import { serverConnection } from './server/connection.ts';
 import { createDownloads, type DownloadTuning } from './downloads/index.ts';
 import { catalogService } from './services/catalog.ts';
 import { connectivityMonitor } from './services/connectivity.ts';
@@ -100,20 +101,25 @@ export async function startCore(opts: CoreOptions) {
       settings,
       probe: () => probe.run(),
     });
+    const server = serverConnection({
+      baseUrl: config.serverUrl,
+      timeoutMs: config.requestTimeoutMs,
+      onContact: (ok, error) => connectivity.record(ok, error),
+    });
     const client = serverClient({
       baseUrl: config.serverUrl,
       timeoutMs: config.requestTimeoutMs,
       onContact: (ok, error) => connectivity.record(ok, error),
     });
-    probe.run = () => client.health(2000);
+    probe.run = () => server.health(2000);
     const cache = catalogCache(store.db);
     const identity = identityRepo(store.db, box);
     const account = accountData({ db: store.db, cache, settings });
     const offline = offlineSignIn({ verifiers: offlineVerifierRepo(store.db, box) });
-    const session = sessionService({ client, identity, account, connectivity, offline });
-    const catalog = catalogService({ db: store.db, client, cache, session, connectivity });
-    const transport = syncTransport(client, session);
-    const ratings = ratingService({ client, session });
+    const session = sessionService({ client: server, identity, account, connectivity, offline });
+    const catalog = catalogService({ db: store.db, client: server, cache, session, connectivity });
+    const transport = syncTransport(server, session);
+    const ratings = ratingService({ client: server, session });
     const sync = syncEngine({
       db: store.db,
       cache,
@@ -128,7 +134,7 @@ export async function startCore(opts: CoreOptions) {
     const downloads = createDownloads({
       db: store.db,
       dataDir: config.dataDir,
-      client,
+      client: server,
       session,
       transport,
       settings,
@@ -142,7 +148,7 @@ export async function startCore(opts: CoreOptions) {
     });
     const analytics = createAnalytics({
       db: store.db,
-      client,
+      client: server,
       session,
       connectivity,
       settings,

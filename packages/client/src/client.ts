@@ -1,5 +1,5 @@
 import type { AuthResponse } from '@lyceum/contracts';
-import { HttpTransport, type ClientOptions, type Input, type Output } from './http.ts';
+import { HttpTransport, type CallOptions, type ClientOptions, type Input, type Output } from './http.ts';
 import { endpoints, type Endpoints, type OperationId } from './endpoints/index.ts';
 
 /** Typed client for the Lyceum sync server, used by the desktop core, scripts, benchmarks and tests. */
@@ -10,8 +10,17 @@ export class LyceumClient {
   }
 
   /** Call any endpoint by its operationId, with typed input and output. */
-  call<K extends OperationId>(op: K, input: Input<Endpoints[K]>): Promise<Output<Endpoints[K]>> {
-    return this.transport.call(endpoints[op], input) as Promise<Output<Endpoints[K]>>;
+  call<K extends OperationId>(
+    op: K,
+    input: Input<Endpoints[K]>,
+    opts?: CallOptions,
+  ): Promise<Output<Endpoints[K]>> {
+    return this.transport.call(endpoints[op], input, opts) as Promise<Output<Endpoints[K]>>;
+  }
+
+  /** Send a request to an endpoint whose answer is not JSON (a page, a feed) or whose body is bytes: the Response. */
+  send<K extends OperationId>(op: K, input: Input<Endpoints[K]>, opts?: CallOptions): Promise<Response> {
+    return this.transport.send(endpoints[op], input, opts);
   }
 
   private keep(a: AuthResponse): AuthResponse {

@@ -7,8 +7,9 @@ export class LyceumApiError extends Error {
     readonly code: ErrorCode | 'network' | 'bad_response',
     message: string,
     readonly details?: unknown,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = 'LyceumApiError';
   }
 

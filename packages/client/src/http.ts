@@ -15,7 +15,10 @@ export interface Endpoint<
   response: R;
   /** False for public endpoints that must not carry a token. */
   auth?: boolean;
+  /** The request body is raw bytes (application/octet-stream, sent with `CallOptions.bytes`), not JSON. */
+  bytes?: true;
 }
+type AnyEndpoint = Endpoint<z.ZodType | undefined, z.ZodType | undefined, z.ZodType | null>;
 
 export interface Session {
   accessToken: string;
@@ -30,6 +33,23 @@ export interface ClientOptions {
   /** Current session; the client refreshes it when the access token expires. */
   session?: Session | null;
   onSession?: (s: Session | null) => void;
+}
+
+/** What one call may change from the client's defaults. */
+export interface CallOptions {
+  /**
+   * The access token of this call in place of the session's (null: no token). A caller that passes tokens keeps
+   * its own session and refreshes it itself: such a call is never refreshed-and-retried here.
+   */
+  token?: string | null;
+  /** This call's timeout in ms. */
+  timeoutMs?: number;
+  /** Stops the call; it then rejects with the signal's reason (not a network error). */
+  signal?: AbortSignal;
+  /** Extra request headers (e.g. Range, x-chunk-sha256). */
+  headers?: Record<string, string>;
+  /** The raw body of an endpoint that takes bytes. */
+  bytes?: Uint8Array<ArrayBuffer>;
 }
 
 export type Input<E> =
@@ -63,6 +83,30 @@ function queryString(q: unknown): string {
   return s ? `?${s}` : '';
 }
 
+/** A timeout and an outside stop signal on one controller (without AbortSignal.any, which keeps signals alive). */
+function deadline(timeoutMs: number, stop?: AbortSignal) {
+  const ac = new AbortController();
+  const timer = setTimeout(() => ac.abort(new DOMException('timeout', 'TimeoutError')), timeoutMs);
+  const onStop = () => ac.abort(stop?.reason);
+  stop?.addEventListener('abort', onStop, { once: true });
+  if (stop?.aborted) ac.abort(stop.reason);
+  return {
+    signal: ac.signal,
+    done() {
+      clearTimeout(timer);
+      stop?.removeEventListener('abort', onStop);
+    },
+  };
+}
+
+function why(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  if (err.name === 'TimeoutError' || err.name === 'AbortError') return 'the server did not answer in time';
+  const cause = (err as Error & { cause?: { code?: string; message?: string } }).cause;
+  if (cause?.code === 'ECONNREFUSED') return 'connection refused';
+  return cause?.code ?? cause?.message ?? err.message;
+}
+
 /** Low-level transport: JSON in and out, timeouts, typed errors, one refresh-and-retry on an expired token. */
 export class HttpTransport {
   session: Session | null;
@@ -71,50 +115,98 @@ export class HttpTransport {
     this.session = o.session ?? null;
   }
 
+  get baseUrl(): string {
+    return this.o.baseUrl.replace(/\/+$/, '');
+  }
+
   setSession(s: Session | null): void {
     this.session = s;
     this.o.onSession?.(s);
   }
 
-  async raw(method: string, path: string, body?: unknown, auth = true): Promise<Response> {
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if (auth && this.session) headers.authorization = `Bearer ${this.session.accessToken}`;
+  /**
+   * One HTTP exchange; a failure to reach the server (refused, reset, timed out) is a LyceumApiError with code
+   * 'network' and the underlying error as its cause. The answer's body is left unread.
+   */
+  async raw(
+    method: string,
+    path: string,
+    body?: unknown,
+    auth: boolean | string | null = true,
+    opts: Omit<CallOptions, 'token'> = {},
+  ): Promise<Response> {
+    const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
+    if (opts.bytes) headers['content-type'] = 'application/octet-stream';
+    else if (body !== undefined) headers['content-type'] = 'application/json';
+    const token = typeof auth === 'string' ? auth : auth === true ? this.session?.accessToken : null;
+    if (token) headers.authorization = `Bearer ${token}`;
     const f = this.o.fetch ?? fetch;
+    const d = deadline(opts.timeoutMs ?? this.o.timeoutMs ?? 15_000, opts.signal);
     try {
-      return await f(this.o.baseUrl.replace(/\/$/, '') + path, {
+      const res = await f(this.baseUrl + path, {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.o.timeoutMs ?? 15_000),
+        body: opts.bytes ?? (body === undefined ? undefined : JSON.stringify(body)),
+        signal: d.signal,
+      });
+      // The body arrives under the same deadline: read it here so a stalled answer times out too.
+      const buf = await res.arrayBuffer();
+      return new Response([204, 205, 304].includes(res.status) ? null : buf, {
+        status: res.status,
+        statusText: res.statusText,
+        headers: res.headers,
       });
     } catch (err) {
-      throw new LyceumApiError(0, 'network', `Cannot reach the server: ${(err as Error).message}`);
+      if (opts.signal?.aborted) throw opts.signal.reason;
+      const reason = why(err);
+      throw new LyceumApiError(
+        0,
+        'network',
+        `Cannot reach the server: ${reason}`,
+        { reason },
+        { cause: err },
+      );
+    } finally {
+      d.done();
     }
   }
 
-  async call<E extends Endpoint<z.ZodType | undefined, z.ZodType | undefined, z.ZodType | null>>(
-    e: E,
-    input: Input<E>,
-  ): Promise<Output<E>> {
+  /** Send a request to an endpoint; the answer when it is a success (2xx), else its LyceumApiError. */
+  async send<E extends AnyEndpoint>(e: E, input: Input<E>, opts: CallOptions = {}): Promise<Response> {
     const path = fillPath(e.path, input.params) + queryString(input.query);
-    const auth = e.auth !== false;
-    let res = await this.raw(e.method, path, input.body, auth);
-    if (res.status === 401 && auth && this.session) {
+    const own = opts.token !== undefined;
+    const auth = e.auth === false ? false : own ? (opts.token ?? null) : true;
+    let res = await this.raw(e.method, path, input.body, auth, opts);
+    if (res.status === 401 && auth === true && this.session) {
       const err = await LyceumApiError.from(res.clone());
       if (err.code === 'token_expired') {
         await this.refresh();
-        res = await this.raw(e.method, path, input.body, auth);
+        res = await this.raw(e.method, path, input.body, auth, opts);
       }
     }
     if (!res.ok) throw await LyceumApiError.from(res);
+    return res;
+  }
+
+  async call<E extends AnyEndpoint>(e: E, input: Input<E>, opts: CallOptions = {}): Promise<Output<E>> {
+    const res = await this.send(e, input, opts);
     if (e.response === null || res.status === 204) return undefined as Output<E>;
-    const parsed = e.response.safeParse(await res.json());
+    let json: unknown;
+    try {
+      json = await res.json();
+    } catch {
+      throw new LyceumApiError(
+        res.status,
+        'bad_response',
+        `${e.method} ${e.path} answered a body that is not JSON`,
+      );
+    }
+    const parsed = e.response.safeParse(json);
     if (!parsed.success)
       throw new LyceumApiError(
         res.status,
         'bad_response',
-        `Unexpected response from ${e.method} ${e.path}`,
+        `Unexpected response from ${e.method} ${e.path} (${parsed.error.issues[0]?.message ?? 'invalid'})`,
         parsed.error.issues,
       );
     return parsed.data as Output<E>;

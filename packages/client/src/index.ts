@@ -2,6 +2,7 @@ export { LyceumClient } from './client.ts';
 export {
   HttpTransport,
   fillPath,
+  type CallOptions,
   type ClientOptions,
   type Endpoint,
   type Session,
@@ -9,4 +10,4 @@ export {
   type Output,
 } from './http.ts';
 export { LyceumApiError, isNetworkError } from './errors.ts';
-export { endpoints, type Endpoints, type OperationId } from './endpoints/index.ts';
+export { endpoints, serviceEndpoints, type Endpoints, type OperationId } from './endpoints/index.ts';

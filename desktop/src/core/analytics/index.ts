@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import type { ServerClient } from '../server/client.ts';
+import type { ServerConnection } from '../server/connection.ts';
 import type { ConnectivityMonitor } from '../services/connectivity.ts';
 import type { SessionService } from '../services/session.ts';
 import type { LocalDb } from '../store/open.ts';
@@ -12,7 +12,7 @@ import { analyticsUploader, type AnalyticsUploaderTuning } from './uploader.ts';
 
 export interface AnalyticsDeps {
   db: LocalDb;
-  client: ServerClient;
+  client: ServerConnection;
   session: SessionService;
   connectivity: ConnectivityMonitor;
   settings: SettingsRepo;

@@ -1,7 +1,8 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { Dashboard } from '@lyceum/contracts';
 import { CoreError } from '../errors.ts';
-import { ServerContractError, ServerUnreachable, type ServerClient } from '../server/client.ts';
+import type { ServerConnection } from '../server/connection.ts';
+import { ServerContractError, ServerUnreachable } from '../server/errors.ts';
 import { asCoreError, type SessionService } from '../services/session.ts';
 import type { LocalDb } from '../store/open.ts';
 import type { CourseInsights, CourseInsightsQuery } from './schemas.ts';
@@ -14,7 +15,7 @@ const OFFLINE =
 
 export interface InsightsDeps {
   db: LocalDb;
-  client: ServerClient;
+  client: ServerConnection;
   session: SessionService;
   clock?: () => Date;
   /** How long to wait for the server before answering from the copy. */
@@ -97,12 +98,11 @@ export function courseInsights(d: InsightsDeps) {
       try {
         const dash = await d.session.withToken((token) => {
           if (!token) throw new CoreError('signed_out', 'Sign in to see insights');
-          return d.client.request('GET', '/api/v1/analytics/dashboard', {
-            token,
-            query: { courseId, last: q.last, from: q.from, to: q.to },
-            schema: Dashboard,
-            timeoutMs: d.timeoutMs ?? 8000,
-          });
+          return d.client.call(
+            'analyticsDashboard',
+            { query: { courseId, last: q.last, from: q.from, to: q.to } },
+            { token, timeoutMs: d.timeoutMs ?? 8000 },
+          );
         });
         const at = clock().toISOString();
         remember(userId, courseId, key, dash, at);

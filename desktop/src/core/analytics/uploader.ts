@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { EventBatchResult } from '@lyceum/contracts';
-import { ServerError, type ServerClient } from '../server/client.ts';
+import type { EventBatchResult } from '@lyceum/contracts';
+import type { ServerConnection } from '../server/connection.ts';
+import { ServerError } from '../server/errors.ts';
 import type { ConnectivityMonitor } from '../services/connectivity.ts';
 import type { SessionService } from '../services/session.ts';
 import type { SettingsRepo } from '../store/settings.ts';
@@ -22,7 +23,7 @@ export interface AnalyticsUploaderTuning {
 
 export interface AnalyticsUploaderDeps {
   queue: AnalyticsQueue;
-  client: ServerClient;
+  client: ServerConnection;
   session: SessionService;
   connectivity: ConnectivityMonitor;
   settings: SettingsRepo;
@@ -89,12 +90,11 @@ export function analyticsUploader(d: AnalyticsUploaderDeps) {
   function post(deviceId: string, statements: unknown[]) {
     return d.session.withToken((token) => {
       if (!token) throw new NobodySignedIn();
-      return d.client.request('POST', '/api/v1/analytics/events', {
-        token,
-        body: { deviceId, sentAt: clock().toISOString(), statements },
-        schema: EventBatchResult,
-        timeoutMs: 30_000,
-      });
+      return d.client.call(
+        'uploadLearningEvents',
+        { body: { deviceId, sentAt: clock().toISOString(), statements } },
+        { token, timeoutMs: 30_000 },
+      );
     });
   }
 

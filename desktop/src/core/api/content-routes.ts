@@ -6,7 +6,7 @@ import { DownloadSettings, NetworkReport } from '../downloads/network.ts';
 import { decodeContentPath } from '../downloads/serve.ts';
 import { CoreError } from '../errors.ts';
 import { CourseLessonParams } from '../learning-schemas.ts';
-import { ServerError, ServerUnreachable } from '../server/client.ts';
+import { ServerError, ServerUnreachable } from '../server/errors.ts';
 import type { LearningService } from '../services/learning.ts';
 import { asCoreError } from '../services/session.ts';
 import { relayRemote, sendLocal, StreamUnreachable } from './media-http.ts';

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { LessonManifest } from '@lyceum/contracts';
-import type { ServerClient } from '../server/client.ts';
+import type { ServerConnection } from '../server/connection.ts';
 import type { SessionService } from '../services/session.ts';
 import type { LocalDb } from '../store/open.ts';
 import type { SettingsRepo } from '../store/settings.ts';
@@ -32,7 +31,7 @@ export type DownloadTuning = Partial<
 export function createDownloads(d: {
   db: LocalDb;
   dataDir: string;
-  client: ServerClient;
+  client: ServerConnection;
   session: SessionService;
   transport: SyncTransport;
   /** Device settings (the "only on Wi-Fi" choice). */
@@ -44,11 +43,7 @@ export function createDownloads(d: {
   const listeners = new Set<(courseId: string) => void>();
   const fetchManifest = (courseId: string, lessonId: string) =>
     d.session.withToken((token) =>
-      d.client.request(
-        'GET',
-        `/api/v1/courses/${encodeURIComponent(courseId)}/lessons/${encodeURIComponent(lessonId)}/content`,
-        { token, schema: LessonManifest },
-      ),
+      d.client.call('lessonContent', { params: { courseId, lessonId } }, { token }),
     );
   const lessonIds = async (courseId: string) => {
     const course = readCourseDetail(d.db, courseId) ?? (await d.transport.courseDetail(courseId));

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { LessonManifest } from '@lyceum/contracts';
-import { ServerError } from '../server/client.ts';
+import { ServerError } from '../server/errors.ts';
 import type { LocalDb } from '../store/open.ts';
 import { planLesson, type DownloadQuality } from './select.ts';
 import { applyPlan, dirSize } from './queue.ts';

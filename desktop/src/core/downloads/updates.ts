@@ -2,7 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { AssetKind, type LessonManifest } from '@lyceum/contracts';
 import type { LessonOffline, LessonUpdate } from '../content-schemas.ts';
-import { ServerError } from '../server/client.ts';
+import { ServerError } from '../server/errors.ts';
 import type { LocalDb } from '../store/open.ts';
 import type { DownloadManager } from './manager.ts';
 import type { NetworkPolicy } from './network.ts';

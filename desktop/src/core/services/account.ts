@@ -1,14 +1,14 @@
 import type { CreateAccountBody, ResetConfirmParsed, ResetRequestBody } from '../account-schemas.ts';
 import type { SessionState } from '../schemas.ts';
-import type { ServerClient } from '../server/client.ts';
+import type { ServerConnection } from '../server/connection.ts';
 import { asCoreError, type SessionService } from './session.ts';
 
 /** Creating an account and recovering a password: online only, through the server's identity API. */
-export function accountService(deps: { client: ServerClient; session: SessionService }) {
+export function accountService(deps: { client: ServerConnection; session: SessionService }) {
   return {
     /** Create a student account and sign it in (like a sign-in: the session and an offline verifier are stored). */
     async create(body: CreateAccountBody): Promise<SessionState> {
-      const auth = await deps.client.signup(body).catch((err: unknown) => {
+      const auth = await deps.client.call('signup', { body }).catch((err: unknown) => {
         throw asCoreError(
           err,
           'Creating an account needs a connection to the server. Try again when you are online.',
@@ -19,7 +19,7 @@ export function accountService(deps: { client: ServerClient; session: SessionSer
 
     /** Ask the server to email a reset link and code (the server answers the same for unknown emails). */
     async requestReset(body: ResetRequestBody): Promise<{ status: 'sent' }> {
-      await deps.client.requestPasswordReset(body).catch((err: unknown) => {
+      await deps.client.call('requestPasswordReset', { body }).catch((err: unknown) => {
         throw asCoreError(
           err,
           'Resetting a password needs a connection to the server. Try again when you are online.',
@@ -31,7 +31,7 @@ export function accountService(deps: { client: ServerClient; session: SessionSer
     /** Set a new password with the code from the email (it ends every session of the account on the server). */
     async confirmReset(body: ResetConfirmParsed): Promise<{ status: 'changed' }> {
       await deps.client
-        .confirmPasswordReset({ token: body.code, password: body.password })
+        .call('confirmPasswordReset', { body: { token: body.code, password: body.password } })
         .catch((err: unknown) => {
           throw asCoreError(
             err,

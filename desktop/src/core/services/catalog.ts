@@ -1,6 +1,7 @@
 import { CoreError } from '../errors.ts';
 import type { CatalogPage, CatalogQuery, CourseView } from '../schemas.ts';
-import { ServerError, ServerUnreachable, type ServerClient } from '../server/client.ts';
+import type { ServerConnection } from '../server/connection.ts';
+import { ServerError, ServerUnreachable } from '../server/errors.ts';
 import type { CatalogCache } from '../store/catalog-cache.ts';
 import { searchCachedCatalogTolerant } from '../store/catalog-search.ts';
 import type { LocalDb } from '../store/open.ts';
@@ -10,7 +11,7 @@ import { asCoreError, type SessionService } from './session.ts';
 
 export interface CatalogDeps {
   db: LocalDb;
-  client: ServerClient;
+  client: ServerConnection;
   cache: CatalogCache;
   session: SessionService;
   connectivity: ConnectivityMonitor;
@@ -50,7 +51,7 @@ export function catalogService(deps: CatalogDeps) {
       }
       try {
         // The catalog is public: searching never needs (or waits on a refresh of) the user's token.
-        const res = await deps.client.searchCourses({ ...query, cursor: cursor?.s });
+        const res = await deps.client.call('searchCourses', { query: { ...query, cursor: cursor?.s } });
         const syncedAt = new Date().toISOString();
         deps.cache.putSummaries(res.items, syncedAt);
         return {
@@ -92,7 +93,9 @@ export function catalogService(deps: CatalogDeps) {
         return offlineAnswer();
       }
       try {
-        const course = await deps.session.withToken((token) => deps.client.getCourse(id, token));
+        const course = await deps.session.withToken((token) =>
+          deps.client.call('getCourse', { params: { id } }, { token }),
+        );
         const syncedAt = new Date().toISOString();
         deps.cache.putDetail(course, deps.session.currentUserId(), syncedAt);
         return { course, source: 'server', offline: false, syncedAt };

@@ -19,7 +19,7 @@ import type {
   StudyLesson,
   UnenrollResult,
 } from '../learning-schemas.ts';
-import { ServerError } from '../server/client.ts';
+import { ServerError } from '../server/errors.ts';
 import type { CatalogCache } from '../store/catalog-cache.ts';
 import type { LocalDb } from '../store/open.ts';
 import { putEnrollment, readEnrollment } from '../sync/apply-changes.ts';

@@ -10,7 +10,7 @@ import type {
   VerifyResult,
 } from '../content-schemas.ts';
 import type { Downloads } from '../downloads/index.ts';
-import { ServerUnreachable } from '../server/client.ts';
+import { ServerUnreachable } from '../server/errors.ts';
 import type { LocalDb } from '../store/open.ts';
 import { offlineCourses } from '../store/tables.ts';
 import { findLesson, readCourseDetail } from '../sync/local-state.ts';

@@ -1,7 +1,7 @@
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import type { User } from '@lyceum/contracts';
 import { CoreError } from '../errors.ts';
-import { ServerUnreachable } from '../server/client.ts';
+import { ServerUnreachable } from '../server/errors.ts';
 import type { OfflineVerifierRepo } from '../store/offline-verifiers.ts';
 
 /**

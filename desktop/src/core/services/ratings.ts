@@ -1,11 +1,11 @@
-import { CourseRating, RatingList } from '@lyceum/contracts';
 import { CoreError } from '../errors.ts';
 import type { MyRatingView, RatingBody, ReviewPage, ReviewsQuery } from '../rating-schemas.ts';
-import { ServerError, type ServerClient } from '../server/client.ts';
+import type { ServerConnection } from '../server/connection.ts';
+import { ServerError } from '../server/errors.ts';
 import { asCoreError, type SessionService } from './session.ts';
 
 export interface RatingDeps {
-  client: ServerClient;
+  client: ServerConnection;
   session: SessionService;
 }
 
@@ -19,8 +19,7 @@ const REVIEWS_OFFLINE =
  * enrollment and keeps the average): online only, with the `offline` error (503) when the server cannot be reached.
  */
 export function ratingService(d: RatingDeps) {
-  const path = (courseId: string, rest = '') =>
-    `/api/v1/courses/${encodeURIComponent(courseId)}/ratings${rest}`;
+  const course = (courseId: string) => ({ params: { id: courseId } });
 
   /** A server call with the user's token, if any; an unreachable server becomes the local API's `offline`. */
   async function serverCall<T>(call: (token: string | null) => Promise<T>, offline: string): Promise<T> {
@@ -42,14 +41,12 @@ export function ratingService(d: RatingDeps) {
 
   async function view(courseId: string, token: string): Promise<MyRatingView> {
     const [list, mine] = await Promise.all([
-      d.client.request('GET', path(courseId), { token, query: { limit: 1 }, schema: RatingList }),
-      d.client
-        .request('GET', path(courseId, '/me'), { token, schema: CourseRating })
-        .catch((err: unknown) => {
-          // "You have not rated this course" (a missing course fails the list call above as well).
-          if (err instanceof ServerError && err.code === 'not_found') return null;
-          throw err;
-        }),
+      d.client.call('listCourseRatings', { ...course(courseId), query: { limit: 1 } }, { token }),
+      d.client.call('getMyCourseRating', course(courseId), { token }).catch((err: unknown) => {
+        // "You have not rated this course" (a missing course fails the list call above as well).
+        if (err instanceof ServerError && err.code === 'not_found') return null;
+        throw err;
+      }),
     ]);
     return { courseId, mine, average: list.average, count: list.count, distribution: list.distribution };
   }
@@ -61,7 +58,7 @@ export function ratingService(d: RatingDeps) {
     /** Give or change the rating (the server refuses students who are not enrolled: not_enrolled, 403). */
     put: (courseId: string, body: RatingBody) =>
       authed(async (token) => {
-        await d.client.request('PUT', path(courseId, '/me'), { token, body, schema: CourseRating });
+        await d.client.call('putMyCourseRating', { ...course(courseId), body }, { token });
         return view(courseId, token);
       }),
 
@@ -72,15 +69,14 @@ export function ratingService(d: RatingDeps) {
      */
     reviews: (courseId: string, query: ReviewsQuery): Promise<ReviewPage> =>
       serverCall(
-        (token) =>
-          d.client.request('GET', path(courseId), { token, query: { ...query }, schema: RatingList }),
+        (token) => d.client.call('listCourseRatings', { ...course(courseId), query }, { token }),
         REVIEWS_OFFLINE,
       ),
 
     /** Withdraw the rating (not_found when there is none). */
     remove: (courseId: string) =>
       authed(async (token) => {
-        await d.client.request('DELETE', path(courseId, '/me'), { token, schema: null });
+        await d.client.call('deleteMyCourseRating', course(courseId), { token });
         return view(courseId, token);
       }),
   };

@@ -1,7 +1,8 @@
 import type { AuthResponse, User } from '@lyceum/contracts';
 import { CoreError } from '../errors.ts';
 import type { SessionState, SignInBody } from '../schemas.ts';
-import { ServerError, ServerUnreachable, type ServerClient } from '../server/client.ts';
+import type { ServerConnection } from '../server/connection.ts';
+import { ServerError, ServerUnreachable } from '../server/errors.ts';
 import type { IdentityRepo } from '../store/identity.ts';
 import type { AccountData } from '../sync/account-data.ts';
 import type { ConnectivityMonitor } from './connectivity.ts';
@@ -28,7 +29,7 @@ export function asCoreError(err: unknown, offlineMessage: string): unknown {
 }
 
 export interface SessionDeps {
-  client: ServerClient;
+  client: ServerConnection;
   identity: IdentityRepo;
   /** The account's local data: kept at sign-out, checked (or replaced by another account's) at sign-in. */
   account: Pick<AccountData, 'verify'>;
@@ -49,6 +50,8 @@ export function sessionService(deps: SessionDeps) {
   const now = deps.now ?? Date.now;
   let notice: SessionState['notice'] = null;
   let refreshing: Promise<string | null> | null = null;
+  /** Tell the server a refresh token is done with (sign-out, or a sign-out queued while offline). */
+  const logout = (refreshToken: string) => deps.client.call('logout', { body: { refreshToken } });
 
   /**
    * The server refused the session (expired, revoked): the tokens go, the sign-in screen says why. The account's
@@ -71,7 +74,7 @@ export function sessionService(deps: SessionDeps) {
       // Nobody, or a session on this device only (signed in offline): no token; syncing waits for an online sign-in.
       if (!cached?.refreshToken) return null;
       try {
-        const auth = await deps.client.refresh(cached.refreshToken);
+        const auth = await deps.client.call('refresh', { body: { refreshToken: cached.refreshToken } });
         deps.identity.saveSession(auth, new Date(now()));
         return auth.accessToken;
       } catch (err) {
@@ -134,7 +137,7 @@ export function sessionService(deps: SessionDeps) {
     deps.account.verify(auth.user.id);
     await deps.offline.remember(auth.user, password);
     notice = null;
-    void deps.offline.flushRevocations((t) => deps.client.logout(t));
+    void deps.offline.flushRevocations((t) => logout(t));
     return state(auth.user, false);
   }
 
@@ -162,7 +165,7 @@ export function sessionService(deps: SessionDeps) {
     async signIn(body: SignInBody): Promise<SessionState> {
       let auth: AuthResponse;
       try {
-        auth = await deps.client.login(body);
+        auth = await deps.client.call('login', { body });
       } catch (err) {
         if (err instanceof ServerUnreachable) return signInOffline(body);
         throw asCoreError(err, 'The server cannot be reached');
@@ -179,7 +182,7 @@ export function sessionService(deps: SessionDeps) {
         // Online, the server ends the session now. Offline, the tokens leave this device at once and the server is
         // asked to end the session at the next contact (the sealed refresh token waits in pending_revocations).
         const token = cached.refreshToken;
-        await deps.client.logout(token).catch((err: unknown) => {
+        await logout(token).catch((err: unknown) => {
           if (err instanceof ServerUnreachable) deps.offline.queueRevocation(token);
         });
       }
@@ -193,16 +196,18 @@ export function sessionService(deps: SessionDeps) {
       const cached = deps.identity.load();
       if (!cached) {
         const online = (await deps.connectivity.check()).online;
-        if (online) void deps.offline.flushRevocations((t) => deps.client.logout(t));
+        if (online) void deps.offline.flushRevocations((t) => logout(t));
         return state(null, !online);
       }
       if (!(await deps.connectivity.check()).online) return state(cached.user, true);
       // Sessions signed out while offline end on the server now.
-      void deps.offline.flushRevocations((t) => deps.client.logout(t));
+      void deps.offline.flushRevocations((t) => logout(t));
       // Signed in on this device only: the student keeps studying; the app asks for an online sign-in to sync.
       if (!cached.refreshToken) return state(cached.user, false);
       try {
-        const user = await withToken((token) => (token ? deps.client.me(token) : Promise.resolve(null)));
+        const user = await withToken((token) =>
+          token ? deps.client.call('getMe', {}, { token }) : Promise.resolve(null),
+        );
         if (!user) return state(null, false);
         deps.identity.updateUser(user);
         return state(user, false);

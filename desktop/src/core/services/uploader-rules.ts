@@ -1,5 +1,5 @@
 import { CoreError } from '../errors.ts';
-import { ServerContractError, ServerError, ServerUnreachable } from '../server/client.ts';
+import { ServerContractError, ServerError, ServerUnreachable } from '../server/errors.ts';
 import type { TeachUpload } from './teaching-schemas.ts';
 import { SignedOut } from './uploader-http.ts';
 import type { UploadRecord } from './uploader-store.ts';

@@ -1,6 +1,6 @@
 import type { Asset, Upload } from '@lyceum/contracts';
 import { CoreError } from '../errors.ts';
-import { ServerError } from '../server/client.ts';
+import { ServerError } from '../server/errors.ts';
 import type { SessionService } from './session.ts';
 import { mediaSocket, type MediaInfoCache, type MediaProgress, type MediaSocket } from './teaching-media.ts';
 import type { TeachUpload, TeachUploadKind } from './teaching-schemas.ts';

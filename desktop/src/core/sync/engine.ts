@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { type Mutation, type MutationResult, type PushResponse } from '@lyceum/contracts';
-import { ServerError, ServerUnreachable } from '../server/client.ts';
+import { ServerError, ServerUnreachable } from '../server/errors.ts';
 import type { ConnectivityMonitor } from '../services/connectivity.ts';
 import type { SessionService } from '../services/session.ts';
 import type { CatalogCache } from '../store/catalog-cache.ts';

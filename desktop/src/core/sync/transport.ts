@@ -1,20 +1,11 @@
 import { io, type Socket } from 'socket.io-client';
-import {
-  CourseDetail,
-  Enrollment,
-  PullResponse,
-  PushResponse,
-  SyncPoke,
-  SyncPokeEvent,
-  type PullRequest,
-  type PushRequest,
-} from '@lyceum/contracts';
+import { SyncPoke, SyncPokeEvent, type PullRequest, type PushRequest } from '@lyceum/contracts';
 import { CoreError } from '../errors.ts';
-import type { ServerClient } from '../server/client.ts';
+import type { ServerConnection } from '../server/connection.ts';
 import type { SessionService } from '../services/session.ts';
 
 /** The sync protocol's HTTP calls, with the signed-in user's token (refreshed when it expires). */
-export function syncTransport(client: ServerClient, session: SessionService) {
+export function syncTransport(client: ServerConnection, session: SessionService) {
   const authed = <T>(call: (token: string) => Promise<T>): Promise<T> =>
     session.withToken((token) => {
       // Signed out, or signed in on this device only (offline sign-in): the changes wait until an online sign-in.
@@ -23,34 +14,16 @@ export function syncTransport(client: ServerClient, session: SessionService) {
       return call(token);
     });
   return {
-    pull: (body: PullRequest) =>
-      authed((token) => client.request('POST', '/api/v1/sync/pull', { token, body, schema: PullResponse })),
+    pull: (body: PullRequest) => authed((token) => client.call('syncPull', { body }, { token })),
     push: (body: PushRequest) =>
-      authed((token) =>
-        client.request('POST', '/api/v1/sync/push', { token, body, schema: PushResponse, timeoutMs: 30_000 }),
-      ),
+      authed((token) => client.call('syncPush', { body }, { token, timeoutMs: 30_000 })),
     enroll: (courseId: string) =>
-      authed((token) =>
-        client.request('POST', `/api/v1/courses/${encodeURIComponent(courseId)}/enrollment`, {
-          token,
-          schema: Enrollment,
-        }),
-      ),
+      authed((token) => client.call('enroll', { params: { id: courseId } }, { token })),
     /** Leave a course (the server keeps the enrollment as dropped, with its progress). */
     unenroll: (courseId: string) =>
-      authed((token) =>
-        client.request('DELETE', `/api/v1/courses/${encodeURIComponent(courseId)}/enrollment`, {
-          token,
-          schema: null,
-        }),
-      ),
+      authed((token) => client.call('unenroll', { params: { id: courseId } }, { token })),
     courseDetail: (courseId: string) =>
-      authed((token) =>
-        client.request('GET', `/api/v1/courses/${encodeURIComponent(courseId)}`, {
-          token,
-          schema: CourseDetail,
-        }),
-      ),
+      authed((token) => client.call('getCourse', { params: { id: courseId } }, { token })),
   };
 }
 export type SyncTransport = ReturnType<typeof syncTransport>;
