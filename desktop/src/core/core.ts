@@ -229,7 +229,7 @@ export async function startCore(opts: CoreOptions) {
           },
         }),
         ...accountRoutes({
-          account: accountService({ client, session }),
+          account: accountService({ client: server, session }),
           onSignedIn: () => void sync.syncNow(),
         }),
         ...learningRoutes({ learning, sync }),
@@ -269,7 +269,7 @@ export async function startCore(opts: CoreOptions) {
       session,
       catalog,
       connectivity,
-      client,
+      server,
       sync,
       learning,
       ratings,
