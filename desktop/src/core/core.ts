@@ -7,7 +7,6 @@ import { localRoutes, type AppInfo } from './api/routes.ts';
 import type { DesktopConfig } from './config.ts';
 import { fileKeySecretBox, type SecretBox } from './secret-box.ts';
 import { serverClient } from './server/client.ts';
-import { serverConnection } from './server/connection.ts';
 import { createDownloads, type DownloadTuning } from './downloads/index.ts';
 import { catalogService } from './services/catalog.ts';
 import { connectivityMonitor } from './services/connectivity.ts';
@@ -15,6 +14,8 @@ import { learningService } from './services/learning.ts';
 import { ratingService } from './services/ratings.ts';
 import { teachingService, type TeachingTuning } from './services/teaching.ts';
 import { teachRoutes } from './api/teach-routes.ts';
+import { authoringRoutes } from './api/authoring-routes.ts';
+import { authoringService } from './authoring/service.ts';
 import { sessionService } from './services/session.ts';
 import { offlineSignIn } from './services/offline-sign-in.ts';
 import { accountService } from './services/account.ts';
@@ -101,25 +102,20 @@ export async function startCore(opts: CoreOptions) {
       settings,
       probe: () => probe.run(),
     });
-    const server = serverConnection({
-      baseUrl: config.serverUrl,
-      timeoutMs: config.requestTimeoutMs,
-      onContact: (ok, error) => connectivity.record(ok, error),
-    });
     const client = serverClient({
       baseUrl: config.serverUrl,
       timeoutMs: config.requestTimeoutMs,
       onContact: (ok, error) => connectivity.record(ok, error),
     });
-    probe.run = () => server.health(2000);
+    probe.run = () => client.health(2000);
     const cache = catalogCache(store.db);
     const identity = identityRepo(store.db, box);
     const account = accountData({ db: store.db, cache, settings });
     const offline = offlineSignIn({ verifiers: offlineVerifierRepo(store.db, box) });
-    const session = sessionService({ client: server, identity, account, connectivity, offline });
-    const catalog = catalogService({ db: store.db, client: server, cache, session, connectivity });
-    const transport = syncTransport(server, session);
-    const ratings = ratingService({ client: server, session });
+    const session = sessionService({ client, identity, account, connectivity, offline });
+    const catalog = catalogService({ db: store.db, client, cache, session, connectivity });
+    const transport = syncTransport(client, session);
+    const ratings = ratingService({ client, session });
     const sync = syncEngine({
       db: store.db,
       cache,
@@ -134,7 +130,7 @@ export async function startCore(opts: CoreOptions) {
     const downloads = createDownloads({
       db: store.db,
       dataDir: config.dataDir,
-      client: server,
+      client,
       session,
       transport,
       settings,
@@ -148,7 +144,7 @@ export async function startCore(opts: CoreOptions) {
     });
     const analytics = createAnalytics({
       db: store.db,
-      client: server,
+      client,
       session,
       connectivity,
       settings,
@@ -172,6 +168,15 @@ export async function startCore(opts: CoreOptions) {
       session,
       tuning: opts.teaching,
       onError: opts.onError,
+    });
+    const authoring = authoringService({
+      db: store.db,
+      sync,
+      uploads: {
+        list: () => teaching.uploads().items,
+        retry: (id) => teaching.retry(id),
+        dismiss: (id) => teaching.dismiss(id),
+      },
     });
     const payments = paymentsService({
       db: store.db,
@@ -229,13 +234,14 @@ export async function startCore(opts: CoreOptions) {
           },
         }),
         ...accountRoutes({
-          account: accountService({ client: server, session }),
+          account: accountService({ client, session }),
           onSignedIn: () => void sync.syncNow(),
         }),
         ...learningRoutes({ learning, sync }),
         ...ratingRoutes({ ratings }),
         ...paymentRoutes({ payments }),
         ...teachRoutes({ teaching }),
+        ...authoringRoutes({ authoring }),
         ...earningsRoutes({
           earnings: teachingEarnings({ client, session, settings, clock: opts.clock }),
         }),
@@ -269,13 +275,14 @@ export async function startCore(opts: CoreOptions) {
       session,
       catalog,
       connectivity,
-      server,
+      client,
       sync,
       learning,
       ratings,
       payments,
       downloads,
       teaching,
+      authoring,
       analytics,
       notifications,
       async close() {

@@ -20,6 +20,7 @@ import { Preferences } from './screens/Preferences.tsx';
 import { MyPurchases } from './screens/purchases/MyPurchases.tsx';
 import { TeachCourse } from './screens/teach/TeachCourse.tsx';
 import { TeachCourses } from './screens/teach/TeachCourses.tsx';
+import { Earnings } from './screens/teach/earnings/Earnings.tsx';
 import { Inbox } from './screens/notifications/Inbox.tsx';
 import { Upcoming } from './screens/notifications/Upcoming.tsx';
 import { NotificationSettings } from './screens/notifications/NotificationSettings.tsx';
@@ -143,6 +144,8 @@ function Shell() {
         <TeachCourses />
       ) : route.name === 'teach-course' ? (
         <TeachCourse id={route.id} />
+      ) : route.name === 'teach-earnings' ? (
+        <Earnings />
       ) : route.name === 'notifications' ? (
         <Inbox />
       ) : route.name === 'upcoming' ? (

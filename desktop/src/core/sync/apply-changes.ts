@@ -18,6 +18,7 @@ import { courseDetails, enrollments, lessonProgress, preferences, quizAttempts }
 import { writeLesson, writePreferences } from './local-state.ts';
 import { enrollmentPulled } from '../payments/local-voucher.ts';
 import { applyNotificationChange } from '../notifications/inbox.ts';
+import { draftStore } from '../authoring/store.ts';
 
 /** What a pulled enrollment must at least carry; the rest of MyEnrollment is kept as sent. */
 export const StoredEnrollment = z.looseObject({
@@ -130,6 +131,9 @@ export function applyChange(ctx: ApplyContext, change: SyncChange): void {
     }
     case 'notification':
       applyNotificationChange(db, change, skip);
+      return;
+    case 'course_draft':
+      draftStore(db).applyChange(ctx.userId, change, ctx.now, skip);
       return;
     case 'preferences': {
       if (del) {

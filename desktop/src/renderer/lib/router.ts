@@ -12,6 +12,7 @@ export type Route =
   | { name: 'purchases' }
   | { name: 'teach' }
   | { name: 'teach-course'; id: string }
+  | { name: 'teach-earnings' }
   | { name: 'notifications' }
   | { name: 'upcoming' }
   | { name: 'notification-settings' }
@@ -29,6 +30,7 @@ export function parseRoute(pathname: string): Route {
   if (/^\/preferences\/?$/.test(pathname)) return { name: 'preferences' };
   if (/^\/purchases\/?$/.test(pathname)) return { name: 'purchases' };
   if (/^\/teach\/?$/.test(pathname)) return { name: 'teach' };
+  if (/^\/teach\/earnings\/?$/.test(pathname)) return { name: 'teach-earnings' };
   if (/^\/notifications\/?$/.test(pathname)) return { name: 'notifications' };
   if (/^\/upcoming\/?$/.test(pathname)) return { name: 'upcoming' };
   if (/^\/preferences\/notifications\/?$/.test(pathname)) return { name: 'notification-settings' };

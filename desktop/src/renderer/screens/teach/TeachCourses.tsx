@@ -27,6 +27,9 @@ export function TeachCourses() {
         {t('teach.title')}
       </h1>
       <p className="muted teach__intro">{t('teach.intro')}</p>
+      <p className="teach__earnings-link">
+        <Link href="/teach/earnings">{t('earnings.link')}</Link>
+      </p>
       {state.status === 'loading' ? <Spinner label={t('teach.loading')} /> : null}
       {state.status === 'error' ? (
         <div className="teach__error">
