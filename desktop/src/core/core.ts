@@ -7,6 +7,7 @@ import { localRoutes, type AppInfo } from './api/routes.ts';
 import type { DesktopConfig } from './config.ts';
 import { fileKeySecretBox, type SecretBox } from './secret-box.ts';
 import { serverClient } from './server/client.ts';
+import { serverConnection } from './server/connection.ts';
 import { createDownloads, type DownloadTuning } from './downloads/index.ts';
 import { catalogService } from './services/catalog.ts';
 import { connectivityMonitor } from './services/connectivity.ts';
@@ -102,20 +103,25 @@ export async function startCore(opts: CoreOptions) {
       settings,
       probe: () => probe.run(),
     });
+    const server = serverConnection({
+      baseUrl: config.serverUrl,
+      timeoutMs: config.requestTimeoutMs,
+      onContact: (ok, error) => connectivity.record(ok, error),
+    });
     const client = serverClient({
       baseUrl: config.serverUrl,
       timeoutMs: config.requestTimeoutMs,
       onContact: (ok, error) => connectivity.record(ok, error),
     });
-    probe.run = () => client.health(2000);
+    probe.run = () => server.health(2000);
     const cache = catalogCache(store.db);
     const identity = identityRepo(store.db, box);
     const account = accountData({ db: store.db, cache, settings });
     const offline = offlineSignIn({ verifiers: offlineVerifierRepo(store.db, box) });
-    const session = sessionService({ client, identity, account, connectivity, offline });
-    const catalog = catalogService({ db: store.db, client, cache, session, connectivity });
-    const transport = syncTransport(client, session);
-    const ratings = ratingService({ client, session });
+    const session = sessionService({ client: server, identity, account, connectivity, offline });
+    const catalog = catalogService({ db: store.db, client: server, cache, session, connectivity });
+    const transport = syncTransport(server, session);
+    const ratings = ratingService({ client: server, session });
     const sync = syncEngine({
       db: store.db,
       cache,
@@ -130,7 +136,7 @@ export async function startCore(opts: CoreOptions) {
     const downloads = createDownloads({
       db: store.db,
       dataDir: config.dataDir,
-      client,
+      client: server,
       session,
       transport,
       settings,
@@ -144,7 +150,7 @@ export async function startCore(opts: CoreOptions) {
     });
     const analytics = createAnalytics({
       db: store.db,
-      client,
+      client: server,
       session,
       connectivity,
       settings,
@@ -234,7 +240,7 @@ export async function startCore(opts: CoreOptions) {
           },
         }),
         ...accountRoutes({
-          account: accountService({ client, session }),
+          account: accountService({ client: server, session }),
           onSignedIn: () => void sync.syncNow(),
         }),
         ...learningRoutes({ learning, sync }),
@@ -275,7 +281,7 @@ export async function startCore(opts: CoreOptions) {
       session,
       catalog,
       connectivity,
-      client,
+      server,
       sync,
       learning,
       ratings,
