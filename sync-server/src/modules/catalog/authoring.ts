@@ -1,13 +1,14 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, or, sql } from 'drizzle-orm';
 import { AuthoringArgs, type AuthoringName, type CourseDraft, type CourseDraftDoc } from '@lyceum/contracts';
 import type { Db } from '../../db/client.ts';
 import { ApiError } from '../../http/errors.ts';
 import type { Caller } from '../../http/route.ts';
 import { parseInput, requireEditable, type EnrollmentCheck } from './access.ts';
 import { loadBundle, type CourseBundle } from './detail.ts';
-import { applyEdit, touched, type Edit } from './draft-ops.ts';
+import { draftBatches, EDIT_NAMES, type EditItem, type EditOutcome } from './authoring-batch.ts';
+import type { EditName } from './draft-ops.ts';
+import { courseDraftClients, courseDraftParts, effectiveBase } from './draft-parts.ts';
 import { courseDrafts } from './tables.ts';
-import { structureIssues } from './validate.ts';
 import type { CourseWriter } from './writes.ts';
 
 export interface AuthoringDeps {
@@ -95,84 +96,68 @@ export function courseAuthoring({ db, enrollments, writes, changed }: AuthoringD
     };
   }
 
-  const conflict = (d: Draft, current: unknown) =>
-    new ApiError('version_conflict', 'The course draft was changed since this edit was made', {
-      currentVersion: d.version,
-      updatedBy: d.updatedBy,
-      updatedAt: d.updatedAt.toISOString(),
-      current,
-    });
+  const batches = draftBatches({ db, currentDraft });
 
-  /** The latest document this node wrote, per course (the next edit of a busy course skips reading it back). */
-  const recent = new Map<string, { version: number; doc: CourseDraftDoc }>();
-
-  /** One edit, serialized per course (row lock), refused when its base is stale. */
-  async function edit(caller: Caller, courseId: string, baseVersion: number, e: Edit): Promise<unknown> {
-    return db
-      .transaction(async (tx) => {
-        // The lock that serializes the course's edits also answers who may make them (as requireEditable does).
-        const lock = await tx.execute<{ status: string; teaches: boolean }>(sql`
-          SELECT status, (owner_id = ${caller.id} OR EXISTS (SELECT 1 FROM course_instructors ci
-            WHERE ci.course_id = courses.id AND ci.user_id = ${caller.id})) AS teaches
-          FROM courses WHERE id = ${courseId} FOR UPDATE`);
-        const course = lock.rows[0];
-        const canEdit = course && (caller.role === 'admin' || (caller.role !== 'student' && course.teaches));
-        if (!course || (!canEdit && course.status === 'draft'))
-          throw new ApiError('not_found', 'Course not found');
-        if (!canEdit)
-          throw new ApiError('forbidden', "Only the course's instructors and admins may change it");
-        // The document is read again only when another edit (any node) moved the version past the one kept here.
-        const [head] = await tx
-          .select({
-            version: courseDrafts.version,
-            updatedBy: courseDrafts.updatedBy,
-            updatedAt: courseDrafts.updatedAt,
-          })
-          .from(courseDrafts)
-          .where(eq(courseDrafts.courseId, courseId));
-        const kept = recent.get(courseId);
-        const d: Draft =
-          head && kept && kept.version === head.version
-            ? { courseId, doc: kept.doc, ...head }
-            : await currentDraft(courseId);
-        if (baseVersion !== d.version) throw conflict(d, touched(d.doc, e));
-        const doc = applyEdit(d.doc, e);
-        const issues = structureIssues(doc.modules, 'modules');
-        if (issues.length)
-          throw new ApiError('validation_failed', 'The edit leaves the course invalid', { issues });
-        const version = d.version + 1;
-        await tx
-          .insert(courseDrafts)
-          .values({ courseId, doc, version, updatedBy: caller.id, updatedAt: new Date() })
-          .onConflictDoUpdate({
-            target: courseDrafts.courseId,
-            set: { doc, version, updatedBy: caller.id, updatedAt: new Date() },
-          });
-        // Kept after the commit only (a rolled-back edit leaves nothing behind); documents are never mutated in place.
-        return { courseId, version, doc };
-      })
-      .then(({ version, doc }) => {
-        recent.delete(courseId);
-        recent.set(courseId, { version, doc });
-        if (recent.size > 200) recent.delete(recent.keys().next().value!);
-        return { courseId, version };
-      });
+  /** The latest change after `seen` that the caller's client did not make (null: none). */
+  async function foreignChange(courseId: string, seen: number, clientId: string | null, userId: string) {
+    const [row] = await db
+      .select()
+      .from(courseDraftParts)
+      .where(
+        and(
+          eq(courseDraftParts.courseId, courseId),
+          gt(courseDraftParts.version, seen),
+          clientId
+            ? or(
+                sql`${courseDraftParts.clientId} IS DISTINCT FROM ${clientId}`,
+                sql`${courseDraftParts.userId} IS DISTINCT FROM ${userId}`,
+              )
+            : undefined,
+        ),
+      )
+      .orderBy(desc(courseDraftParts.version))
+      .limit(1);
+    return row ?? null;
   }
 
-  async function publish(caller: Caller, courseId: string, baseVersion: number): Promise<unknown> {
+  /**
+   * Publish the draft as it is. Refused (version_conflict) when something in it changed after what the publishing
+   * client had seen, by another client: it publishes only what its author saw.
+   */
+  async function publish(
+    caller: Caller,
+    clientId: string | null,
+    courseId: string,
+    baseVersion: number,
+  ): Promise<unknown> {
     const { course } = await requireEditable(db, enrollments, caller, courseId, { ownerOnly: true });
     const d = await currentDraft(courseId);
-    if (baseVersion !== d.version) throw conflict(d, d.doc);
+    const [chainRow] = clientId
+      ? await db
+          .select({ seen: courseDraftClients.seenVersion, tip: courseDraftClients.tipVersion })
+          .from(courseDraftClients)
+          .where(and(eq(courseDraftClients.courseId, courseId), eq(courseDraftClients.clientId, clientId)))
+      : [];
+    const { seen } = effectiveBase(baseVersion, chainRow, d.version);
+    const newer = seen === null ? null : await foreignChange(courseId, seen, clientId, caller.id);
+    if (seen === null || newer)
+      throw new ApiError('version_conflict', 'The course draft was changed on another device since', {
+        currentVersion: d.version,
+        updatedBy: newer ? newer.userId : d.updatedBy,
+        updatedAt: (newer ? newer.changedAt : d.updatedAt).toISOString(),
+        updatedByClient: newer?.clientId ?? null,
+        current: d.doc,
+      });
     const { details, modules } = d.doc;
     // The draft replaces the published copy, then the server's publish checks decide (problems listed).
     await writes.updateCourse(caller, courseId, { ...details, modules, version: course.version });
     const published = await writes.publish(caller, courseId);
-    await db
-      .update(courseDrafts)
-      .set({ version: published.version })
-      .where(eq(courseDrafts.courseId, courseId));
+    // The draft's version stays monotonic (devices chain their edits on it).
+    const version = Math.max(d.version + 1, published.version);
+    await db.update(courseDrafts).set({ version }).where(eq(courseDrafts.courseId, courseId));
+    batches.forget(courseId);
     changed(courseId);
-    return { courseId, version: published.version, status: published.status };
+    return { courseId, version, status: published.status };
   }
 
   /** The draft as the instructor's devices see it. */
@@ -193,8 +178,16 @@ export function courseAuthoring({ db, enrollments, writes, changed }: AuthoringD
 
   return {
     currentDraft,
-    /** Apply one authoring mutation for `caller`; throws ApiError to reject it. */
-    async apply(caller: Caller, name: AuthoringName, rawArgs: unknown): Promise<unknown> {
+    /**
+     * Apply one authoring mutation for `caller` from `clientId` (the pushing device: its own earlier edits are never
+     * a conflict); throws ApiError to reject it.
+     */
+    async apply(
+      caller: Caller,
+      name: AuthoringName,
+      rawArgs: unknown,
+      clientId: string | null = null,
+    ): Promise<unknown> {
       switch (name) {
         case 'createCourse': {
           const { courseId, ...input } = parseInput(AuthoringArgs.createCourse, rawArgs);
@@ -210,7 +203,7 @@ export function courseAuthoring({ db, enrollments, writes, changed }: AuthoringD
         }
         case 'publishCourse': {
           const a = parseInput(AuthoringArgs.publishCourse, rawArgs);
-          return publish(caller, a.courseId, a.baseVersion);
+          return publish(caller, clientId, a.courseId, a.baseVersion);
         }
         case 'archiveCourse': {
           const a = parseInput(AuthoringArgs.archiveCourse, rawArgs);
@@ -223,10 +216,9 @@ export function courseAuthoring({ db, enrollments, writes, changed }: AuthoringD
           return { courseId: c.id, status: c.status };
         }
         default: {
-          const args = parseInput(AuthoringArgs[name], rawArgs) as Edit['args'];
-          const e = { name, args } as Edit;
-          const { courseId, baseVersion } = args;
-          return edit(caller, courseId, baseVersion, e);
+          const [out] = await batches.apply(caller, clientId, [{ name, args: rawArgs }]);
+          if (!out!.ok) throw out!.error;
+          return out!.result;
         }
       }
     },
@@ -245,6 +237,11 @@ export function courseAuthoring({ db, enrollments, writes, changed }: AuthoringD
       return r.rows.map((x) => x.course_id);
     },
     draftOf,
+    /** Whether a mutation is a draft edit (pushed edits are applied together: see applyEdits). */
+    isEdit: (name: string): name is EditName => EDIT_NAMES.has(name),
+    /** Pushed draft edits of one client, applied per course in one transaction; one outcome each, in order. */
+    applyEdits: (caller: Caller, clientId: string | null, items: EditItem[]): Promise<EditOutcome[]> =>
+      batches.apply(caller, clientId, items),
   };
 }
 export type CourseAuthoring = ReturnType<typeof courseAuthoring>;

@@ -37,7 +37,12 @@ export interface Appliers {
   /** Progress and quiz attempts, run on the push's own connection (inside its transaction). */
   hot(client: pg.PoolClient): HotApplier;
   /** Enroll, unenroll, preferences, ratings, vouchers: through their services, idempotent by intent. */
-  other(caller: Caller, m: Mutation): Promise<unknown>;
+  other(caller: Caller, m: Mutation, deviceId?: string): Promise<unknown>;
+  /** Course draft edits (authoring): consecutive ones applied together, per course; one outcome each. */
+  edits: {
+    accepts(m: Mutation): boolean;
+    apply(caller: Caller, deviceId: string, ms: Mutation[]): Promise<Outcome[]>;
+  };
 }
 
 export interface ApplierDeps {
@@ -79,7 +84,24 @@ export function createAppliers(deps: ApplierDeps): Appliers {
         },
       };
     },
-    async other(caller, m) {
+    edits: {
+      accepts: (m) => catalog.authoring?.isEdit(m.name) ?? false,
+      async apply(caller, deviceId, ms) {
+        const authoring = catalog.authoring;
+        if (!authoring) throw new ApiError('unavailable', 'Authoring is not available');
+        const items = ms.map((m) => ({
+          name: m.name as Parameters<typeof authoring.isEdit>[0],
+          args: m.args,
+        }));
+        const outs = await authoring.applyEdits(
+          caller,
+          deviceId,
+          items as Parameters<typeof authoring.applyEdits>[2],
+        );
+        return outs.map((o) => (o.ok ? { ok: true, duplicate: false, result: o.result } : o));
+      },
+    },
+    async other(caller, m, deviceId) {
       const om = m as OtherMutation;
       switch (om.name) {
         case 'enroll':
@@ -121,7 +143,7 @@ export function createAppliers(deps: ApplierDeps): Appliers {
           // Authoring: an edit of the course's draft (stale base → version_conflict with the server's copy), or publishing.
           const authoring = catalog.authoring;
           if (!authoring) throw new ApiError('unavailable', 'Authoring is not available');
-          return authoring.apply(caller, om.name, om.args);
+          return authoring.apply(caller, om.name, om.args, deviceId ?? null);
         }
       }
     },

@@ -208,7 +208,7 @@ export function pushService(
             if (savepoint) await client.query('RELEASE SAVEPOINT one');
             settle(index, m, applied(m, out.duplicate, out.result));
           } else {
-            const out = await appliers.other(caller, m);
+            const out = await appliers.other(caller, m, deviceId);
             settle(index, m, {
               id: m.id,
               status: 'applied',
@@ -275,6 +275,31 @@ export function pushService(
         }
       };
 
+      // Course draft edits (authoring) in a row are applied together (per course, one transaction, the draft read
+      // and written once), each still applied or refused on its own; their effects are on the draft only.
+      let edits: { index: number; m: Mutation }[] = [];
+      const flushEdits = async () => {
+        if (!edits.length) return;
+        const items = edits;
+        edits = [];
+        let outcomes: Outcome[];
+        try {
+          outcomes = await appliers.edits.apply(
+            caller,
+            deviceId,
+            items.map((i) => i.m),
+          );
+        } catch (err) {
+          throw new StopAt(items[0]!.index, err);
+        }
+        for (const [k, o] of outcomes.entries()) {
+          const { index, m } = items[k]!;
+          if (o.ok === true) settle(index, m, applied(m, false, o.result));
+          else if (o.ok === false) settle(index, m, rejected(m.id, o.error));
+          else await one(index, m);
+        }
+      };
+
       for (const [index, m] of mutations.entries()) {
         const prior = recorded.get(m.id);
         if (prior && (prior.user_id !== caller.id || prior.status === 'rejected' || !isHot(m))) {
@@ -304,10 +329,16 @@ export function pushService(
           batchIds[m.name].add(m.args.id);
           continue;
         }
+        if (!isolate && appliers.edits.accepts(m)) {
+          edits.push({ index, m });
+          continue;
+        }
         await flushBatch();
+        await flushEdits();
         await one(index, m);
       }
       await flushBatch();
+      await flushEdits();
       for (const [i, j] of copies) {
         const r = slots[j]!;
         slots[i] = r.status === 'applied' ? { ...r, duplicate: true } : r;
