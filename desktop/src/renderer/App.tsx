@@ -21,6 +21,8 @@ import { MyPurchases } from './screens/purchases/MyPurchases.tsx';
 import { TeachCourse } from './screens/teach/TeachCourse.tsx';
 import { TeachCourses } from './screens/teach/TeachCourses.tsx';
 import { Earnings } from './screens/teach/earnings/Earnings.tsx';
+import { CourseEditor } from './screens/teach/editor/CourseEditor.tsx';
+import { NewCourse } from './screens/teach/editor/NewCourse.tsx';
 import { Inbox } from './screens/notifications/Inbox.tsx';
 import { Upcoming } from './screens/notifications/Upcoming.tsx';
 import { NotificationSettings } from './screens/notifications/NotificationSettings.tsx';
@@ -146,6 +148,10 @@ function Shell() {
         <TeachCourse id={route.id} />
       ) : route.name === 'teach-earnings' ? (
         <Earnings />
+      ) : route.name === 'teach-new' ? (
+        <NewCourse />
+      ) : route.name === 'teach-edit' ? (
+        <CourseEditor key={route.id} courseId={route.id} />
       ) : route.name === 'notifications' ? (
         <Inbox />
       ) : route.name === 'upcoming' ? (

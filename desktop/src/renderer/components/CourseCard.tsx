@@ -2,6 +2,7 @@ import type { CourseSummary } from '@lyceum/contracts';
 import { useT } from '../i18n/use-t.ts';
 import { useFormat } from '../lib/format.ts';
 import { Link } from './Link.tsx';
+import { MarkdownExcerpt } from './MarkdownExcerpt.tsx';
 import { Rating } from './Rating.tsx';
 
 /** A course in a list: the whole card is one link (one Tab stop), its title is the link's name. */
@@ -22,7 +23,7 @@ export function CourseCard({ course }: { course: CourseSummary }) {
         <span>{f.label('type', course.type)}</span>
         <span>{f.languageName(course.language)}</span>
       </p>
-      {course.excerpt ? <p className="course-card__excerpt">{course.excerpt}</p> : null}
+      {course.excerpt ? <MarkdownExcerpt className="course-card__excerpt" source={course.excerpt} /> : null}
       <p className="course-card__by">{instructors ? t('course.by', { names: instructors }) : null}</p>
       <div className="course-card__footer">
         <Rating average={course.ratingAverage} count={course.ratingCount} />

@@ -13,6 +13,8 @@ export type Route =
   | { name: 'teach' }
   | { name: 'teach-course'; id: string }
   | { name: 'teach-earnings' }
+  | { name: 'teach-new' }
+  | { name: 'teach-edit'; id: string }
   | { name: 'notifications' }
   | { name: 'upcoming' }
   | { name: 'notification-settings' }
@@ -34,6 +36,9 @@ export function parseRoute(pathname: string): Route {
   if (/^\/notifications\/?$/.test(pathname)) return { name: 'notifications' };
   if (/^\/upcoming\/?$/.test(pathname)) return { name: 'upcoming' };
   if (/^\/preferences\/notifications\/?$/.test(pathname)) return { name: 'notification-settings' };
+  if (/^\/teach\/new\/?$/.test(pathname)) return { name: 'teach-new' };
+  const te = new RegExp(`^/teach/${UUID}/edit/?$`).exec(pathname);
+  if (te?.[1]) return { name: 'teach-edit', id: te[1] };
   const t = new RegExp(`^/teach/${UUID}/?$`).exec(pathname);
   if (t?.[1]) return { name: 'teach-course', id: t[1] };
   const s = new RegExp(`^/learn/${UUID}/?$`).exec(pathname);

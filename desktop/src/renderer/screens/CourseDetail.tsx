@@ -5,6 +5,7 @@ import { Banner } from '../components/Banner.tsx';
 import { Button } from '../components/Button.tsx';
 import { EmptyState } from '../components/EmptyState.tsx';
 import { Link } from '../components/Link.tsx';
+import { Markdown } from '../components/Markdown.tsx';
 import { Rating } from '../components/Rating.tsx';
 import { EnrollAction } from './learning/EnrollAction.tsx';
 import { CourseReviews } from './course/CourseReviews.tsx';
@@ -175,7 +176,13 @@ export function CourseDetail({ id }: { id: string }) {
           </div>
         </dl>
         <CoursePaymentState state={payment.state} />
-        {course.price && !enrolled ? (
+        {course.viewer.canEdit && !enrolled ? (
+          <p>
+            <Link href={`/teach/${course.id}/edit`} className="button button--primary">
+              {t('author.courseEdit')}
+            </Link>
+          </p>
+        ) : course.price && !enrolled ? (
           <PurchasePanel courseId={course.id} price={course.price} online={online} onUnlocked={unlocked} />
         ) : (
           <EnrollAction courseId={course.id} enrolled={enrolled} online={online} />
@@ -197,7 +204,9 @@ export function CourseDetail({ id }: { id: string }) {
       {course.description ? (
         <section aria-labelledby="about" className="course__section">
           <h2 id="about">{t('courseDetail.about')}</h2>
-          <p className="course__description">{course.description}</p>
+          <div className="course__description">
+            <Markdown source={course.description} headingOffset={2} />
+          </div>
           {course.tags.length ? (
             <ul className="tags" aria-label={t('courseDetail.tags')}>
               {course.tags.map((tag) => (

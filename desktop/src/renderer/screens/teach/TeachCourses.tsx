@@ -8,6 +8,7 @@ import { useT } from '../../i18n/use-t.ts';
 import { teachApi } from '../../lib/teach-api.ts';
 import { useFocusHeading } from '../../lib/use-focus-heading.ts';
 import { useLoad } from '../../lib/use-load.ts';
+import { DraftsList } from './editor/DraftsList.tsx';
 import './teach.css';
 
 const statusText: Record<string, MessageKey> = {
@@ -30,6 +31,8 @@ export function TeachCourses() {
       <p className="teach__earnings-link">
         <Link href="/teach/earnings">{t('earnings.link')}</Link>
       </p>
+      <DraftsList />
+      <h2>{t('author.drafts.files')}</h2>
       {state.status === 'loading' ? <Spinner label={t('teach.loading')} /> : null}
       {state.status === 'error' ? (
         <div className="teach__error">
@@ -46,12 +49,17 @@ export function TeachCourses() {
         <ul className="teach-courses" data-testid="teach-courses">
           {state.data.items.map((c) => (
             <li key={c.id} className="teach-course-card">
-              <h2 className="teach-course-card__title">
+              <h2 className="teach-course-card__title" id={`teach-card-${c.id}`}>
                 <Link href={`/teach/${c.id}`}>{c.title}</Link>
               </h2>
               <p className="muted">
                 <span className="badge">{statusText[c.status] ? t(statusText[c.status]!) : c.status}</span>{' '}
                 {t('course.lessons', { count: c.lessonCount })}
+              </p>
+              <p>
+                <Link href={`/teach/${c.id}/edit`} aria-describedby={`teach-card-${c.id}`}>
+                  {t('author.drafts.edit')}
+                </Link>
               </p>
             </li>
           ))}
