@@ -14,19 +14,6 @@ export function voidedFilter(pool: pg.Pool) {
   };
 }
 
-/** The tables the processor derives from statements (0008_analytics_store.sql); the learner locks stay. */
-const DERIVED = [
-  'facts',
-  'course_daily',
-  'student_daily',
-  'student_course',
-  'student_lesson_daily',
-  'question_answers',
-  'ratings',
-  'learning_sessions',
-  'presence',
-  'arrivals',
-].map((t) => `analytics.${t}`);
 const CHUNK = 2000;
 
 interface Row {
@@ -42,7 +29,8 @@ interface Row {
  * them: the derived tables are emptied and every collected statement that is not voided goes through the processor
  * again, in stored order. The figures are then a function of the unvoided statements alone: running the correction
  * twice, or replaying the stream afterwards (the processor skips voided ids), changes nothing. Corrections queue
- * one behind the other; ids voided meanwhile are folded into the next one. PostgreSQL store only.
+ * one behind the other; ids voided meanwhile are folded into the next one. Either store (PostgreSQL or
+ * Elasticsearch): each empties its own figures through `clear`.
  */
 export function analyticsVoiding(d: {
   pool: pg.Pool;
@@ -54,7 +42,7 @@ export function analyticsVoiding(d: {
 
   async function rebuild(): Promise<void> {
     const started = new Date();
-    await d.pool.query(`TRUNCATE ${DERIVED.join(', ')}`);
+    await d.store.clear();
     let after: { stored: Date; id: string } | null = null;
     for (;;) {
       const { rows }: pg.QueryResult<Row & { stored: Date; id: string }> = await d.pool.query(
@@ -97,13 +85,6 @@ export function analyticsVoiding(d: {
         [ids],
       );
       if (!rows[0]?.n) return;
-      if (d.store.kind !== 'postgres') {
-        d.logger.warn(
-          { ids: ids.length },
-          'voided statements: new events skip them, existing Elasticsearch figures are not corrected',
-        );
-        return;
-      }
       const next = running.then(rebuild);
       running = next.catch((err: unknown) => d.logger.error({ err }, 'analytics voiding correction failed'));
       await next;

@@ -119,6 +119,18 @@ export function createElasticsearchStore(
     ratings: read(ratings),
     student: (actor, range, o = {}) => read(student)(actor, range, o),
     daily: read(daily),
+    clear: async () => {
+      await ctx.ready();
+      const gone = (err: unknown) => (err as { statusCode?: number }).statusCode === 404;
+      await client.indices.deleteDataStream({ name: names.facts }).catch((err: unknown) => {
+        if (!gone(err)) throw err;
+      });
+      await client.indices.delete({ index: names.sessions }).catch((err: unknown) => {
+        if (!gone(err)) throw err;
+      });
+      installing = null; // the next call creates the stream and the index again, empty
+      await ctx.ready();
+    },
     close: async () => {
       if (ownClient) await client.close();
     },

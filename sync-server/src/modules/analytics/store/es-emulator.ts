@@ -336,6 +336,19 @@ export function emulatedElasticsearch(faults: EmulatorFaults = {}) {
     indices.set(name, new Map());
     return ack();
   });
+  mock.add({ method: 'DELETE', path: '/_data_stream/:name' }, (p) => {
+    const name = String(p.path).split('/').pop()!;
+    const backing = streams.get(name);
+    if (!backing) return err(404, 'index_not_found_exception');
+    streams.delete(name);
+    indices.delete(backing);
+    return ack();
+  });
+  mock.add({ method: 'DELETE', path: '/:index' }, (p) => {
+    const name = decodeURIComponent(String(p.path).slice(1));
+    if (!indices.delete(name)) return err(404, 'index_not_found_exception');
+    return ack();
+  });
   const target = (p: { path: string | string[] }) => decodeURIComponent(String(p.path).split('/')[1]!);
   mock.add({ method: ['POST', 'GET'], path: '/:index/_search' }, (p) =>
     search(target(p), (p.body ?? {}) as Json),

@@ -164,5 +164,10 @@ export interface AnalyticsStore {
   student(actor: string, range: InsightRange, opts?: { now?: Date }): Promise<StudentSummary>;
   /** One point per UTC day the range overlaps, zeros included. */
   daily(range: InsightRange): Promise<DailyPoint[]>;
+  /**
+   * Empty every figure (facts, rollups, sessions). The voiding correction calls it, then feeds the unvoided
+   * statements through the processor again.
+   */
+  clear(): Promise<void>;
   close(): Promise<void>;
 }

@@ -21,6 +21,19 @@ SELECT a FROM unnest($1::text[]) AS a ORDER BY a ON CONFLICT (actor) DO NOTHING`
 const LOCK = `SELECT count(*) AS n FROM (
   SELECT actor FROM analytics.learner_locks WHERE actor = ANY($1::text[]) ORDER BY actor FOR UPDATE
 ) l`;
+/** The tables the processor derives from statements (0008_analytics_store.sql); the learner locks stay. */
+const DERIVED = [
+  'facts',
+  'course_daily',
+  'student_daily',
+  'student_course',
+  'student_lesson_daily',
+  'question_answers',
+  'ratings',
+  'learning_sessions',
+  'presence',
+  'arrivals',
+].map((t) => `analytics.${t}`);
 /** Retries of a batch that lost a deadlock or serialization race (the batch is rolled back each time). */
 const MAX_RETRIES = 5;
 const PRUNE_EVERY_MS = 60_000;
@@ -74,6 +87,9 @@ export function createPostgresStore(deps: { pool: pg.Pool }): AnalyticsStore {
     ratings: (range) => ratings(pool, range),
     student: (actor, range, opts = {}) => student(pool, actor, range, opts),
     daily: (range) => daily(pool, range),
+    clear: async () => {
+      await pool.query(`TRUNCATE ${DERIVED.join(', ')}`);
+    },
     // The pool belongs to the server's database connection; closing the store leaves it open.
     close: async () => {},
   };

@@ -352,6 +352,20 @@ export function storeContract(label: string, makeBackend: () => Promise<StoreBac
       expect(await snapshot(store)).toEqual(first);
     });
 
+    it('clear empties every figure; the same events fed again give the same figures (the voiding correction)', async () => {
+      const store = await backend.fresh();
+      const events = scenario();
+      await feed(store, events);
+      const first = await snapshot(store);
+      await store.clear();
+      const empty = await store.overview(ALL, NOW);
+      expect(empty).toMatchObject({ totals: { events: 0 } });
+      expect(await store.lessons(ALL)).toEqual([]);
+      const again = await feed(store, events, 5);
+      expect(again.stats()).toMatchObject({ inserted: events.length, duplicates: 0 });
+      expect(await snapshot(store)).toEqual(first);
+    });
+
     it('a late event bridging two sessions merges them; an id reused by another learner is a duplicate', async () => {
       const store = await backend.fresh();
       const ev = (actor: string, hhmm: string, lesson: string) =>

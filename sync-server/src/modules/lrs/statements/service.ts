@@ -119,6 +119,14 @@ export function statementService(d: StatementServiceDeps) {
         fresh = fresh.filter((s) => inserted.has(s.id as string));
         const freshTargets = fresh.filter(isVoiding).map((s) => String((s.object as Json).id).toLowerCase());
         voided = await d.store.void(client, freshTargets);
+        // A voiding statement may come before its target (xAPI Data 2.3.2 does not order them): the target is then
+        // stored already voided, and analytics never counts it.
+        voided.push(
+          ...(await d.store.voidLateTargets(
+            client,
+            fresh.filter((s) => !isVoiding(s)).map((s) => s.id as string),
+          )),
+        );
         // Targets not (yet) in the LRS may be statements analytics collected from elsewhere (the desktop app).
         voided = [...new Set([...voided, ...freshTargets.filter((t) => !known.has(t))])];
         await client.query('COMMIT');
@@ -132,8 +140,9 @@ export function statementService(d: StatementServiceDeps) {
       }
       await storeParts(d.storage, d.store.pool, parts);
       // Repeats go on too: the collector counts them as duplicates, as when it was the xAPI resource itself.
+      const gone = new Set(voided);
       const understood = [...fresh, ...repeats]
-        .filter((s) => !isVoiding(s))
+        .filter((s) => !isVoiding(s) && !gone.has(s.id as string))
         .map(forAnalytics)
         .filter((s) => s !== null);
       if (understood.length) await d.collector.ingest(understood, { source: 'xapi', origin: caller.origin });

@@ -91,6 +91,22 @@ export function statementStore(pool: pg.Pool) {
       return rows.map((r) => r.id);
     },
 
+    /**
+     * Of these newly stored statements, void those a voiding statement stored earlier targets (it arrived before its
+     * target); resolves with their ids.
+     */
+    async voidLateTargets(db: pg.ClientBase, ids: readonly string[]): Promise<string[]> {
+      if (!ids.length) return [];
+      const { rows } = await db.query<{ id: string }>(
+        `UPDATE lrs.statements s SET voided = true
+         WHERE s.id = ANY($1::uuid[]) AND NOT s.voiding AND NOT s.voided
+           AND EXISTS (SELECT 1 FROM lrs.statements v WHERE v.target = s.id AND v.voiding)
+         RETURNING s.id`,
+        [ids],
+      );
+      return rows.map((r) => r.id);
+    },
+
     /** One statement: a voided one only when `voided` is asked, an unvoided one only otherwise. */
     async byId(id: string, voided: boolean): Promise<Json | null> {
       const { rows } = await pool.query<{ statement: Json }>(

@@ -57,6 +57,23 @@ describe('Data 2.3.2 voiding', () => {
     expect((await l.x('POST', S, { body: voiding(randomUUID()) })).status).toBe(200);
   });
 
+  it('a voiding statement that arrives before its target voids the target when it comes', async () => {
+    const target = statement({ object: { id: `http://example.org/void-first/${randomUUID()}` } });
+    const v = voiding(String(target.id));
+    expect((await l.x('POST', S, { body: v })).status).toBe(200);
+    expect((await l.x('POST', S, { body: target })).status).toBe(200);
+    expect((await l.x('GET', `${S}?statementId=${String(target.id)}`)).status).toBe(404);
+    const got = await l.x('GET', `${S}?voidedStatementId=${String(target.id)}`);
+    expect(got.status).toBe(200);
+    expect(got.body).toMatchObject({ id: target.id });
+    const page = await l.x<{ statements: { id: string }[] }>(
+      'GET',
+      `${S}?activity=${encodeURIComponent(String((target.object as { id: string }).id))}`,
+    );
+    // The target is left out; the voiding statement that refers to it is kept (Communication 2.1.3).
+    expect(page.body.statements.map((s) => s.id)).toEqual([v.id]);
+  });
+
   it('statementId and voidedStatementId take only format and attachments beside them', async () => {
     const r = await l.x('GET', `${S}?voidedStatementId=${randomUUID()}&verb=http://x.org/v`);
     expect(r.status).toBe(400);
@@ -116,5 +133,16 @@ describe('Analytics follows voiding', () => {
       ).rows.map((r) => r.payload),
     );
     expect(await figures()).toEqual(after);
+
+    // A voiding statement before its target: the target, when it comes, is never counted.
+    const c = completed(randomUUID());
+    expect((await l.x('POST', S, { body: voiding(String(c.id)) })).status).toBe(200);
+    expect((await l.x('POST', S, { body: c })).status).toBe(200);
+    const d2 = completed(randomUUID());
+    expect((await l.x('POST', S, { body: d2 })).status).toBe(200);
+    // d2 is counted (so the pipeline has caught up past c); c never is.
+    await expect
+      .poll(async () => (await figures()).completed, { timeout: 15_000 })
+      .toBe(after.completed + 1);
   }, 60_000);
 });
