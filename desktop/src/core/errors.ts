@@ -1,5 +1,5 @@
 import { errorStatus, ErrorCode } from '@lyceum/contracts';
-import { LocalErrorCode, localErrorStatus, type DesktopErrorCode } from './schemas.ts';
+import { LocalErrorCode, localErrorStatus, type DesktopErrorCode } from '../contracts/app.ts';
 
 /** An error the local API answers with: the server's codes keep their status, the desktop's own codes have theirs. */
 export class CoreError extends Error {

@@ -12,7 +12,7 @@ import {
 } from '../test-support/sync-server.ts';
 import { startCore, type Core } from './core.ts';
 import { localCall } from '../test-support/devices.ts';
-import type { CatalogPage, Connectivity, CourseView, SessionState } from './schemas.ts';
+import type { CatalogPage, Connectivity, CourseView, SessionState } from '../contracts/app.ts';
 
 let server: SyncServerProcess;
 let core: Core;

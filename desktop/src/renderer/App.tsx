@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { SessionState } from '../core/schemas.ts';
+import type { SessionState } from '../contracts/app.ts';
 import { Banner } from './components/Banner.tsx';
 import { Header } from './components/Header.tsx';
 import { Spinner } from './components/Spinner.tsx';

@@ -12,7 +12,7 @@ import {
   type Account,
   type SyncServerProcess,
 } from '../../test-support/sync-server.ts';
-import type { CourseInsights } from './schemas.ts';
+import type { CourseInsights } from '../../contracts/analytics.ts';
 import { statementsFor } from './statements.ts';
 
 /** The device clock runs this far behind the server's: the skew the server must estimate. */

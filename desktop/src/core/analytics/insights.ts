@@ -5,7 +5,7 @@ import type { ServerConnection } from '../server/connection.ts';
 import { ServerContractError, ServerUnreachable } from '../server/errors.ts';
 import { asCoreError, type SessionService } from '../services/session.ts';
 import type { LocalDb } from '../store/open.ts';
-import type { CourseInsights, CourseInsightsQuery } from './schemas.ts';
+import type { CourseInsights, CourseInsightsQuery } from '../../contracts/analytics.ts';
 import { analyticsInsightsCache } from './tables.ts';
 
 /** Copies kept per account (the oldest go first). */

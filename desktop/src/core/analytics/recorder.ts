@@ -8,12 +8,12 @@ import {
   type QuizAttemptInput,
   type WatchedInterval,
 } from '@lyceum/contracts';
-import { WATCHED_TO_COMPLETE } from '../content-schemas.ts';
+import { WATCHED_TO_COMPLETE } from '../../contracts/content.ts';
 import type { LocalDb } from '../store/open.ts';
 import { quizAttempts } from '../store/tables.ts';
 import { deviceGrade, findLesson, readCourseDetail, readLesson } from '../sync/local-state.ts';
 import type { AnalyticsQueue } from './queue.ts';
-import type { VideoEventBody } from './schemas.ts';
+import type { VideoEventBody } from '../../contracts/analytics.ts';
 import { statementsFor, type DeviceStatement, type LessonRef } from './statements.ts';
 import { analyticsAwaitingGrades } from './tables.ts';
 

@@ -1,4 +1,4 @@
-import { CreateAccountBody, ResetConfirmBody, ResetRequestBody } from '../account-schemas.ts';
+import { CreateAccountBody, ResetConfirmBody, ResetRequestBody } from '../../contracts/account.ts';
 import type { AccountService } from '../services/account.ts';
 import { parseInput, type LocalRoute } from './routes.ts';
 

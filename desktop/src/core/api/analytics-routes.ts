@@ -1,7 +1,7 @@
 import type { CourseInsightsService } from '../analytics/insights.ts';
-import { CourseInsightsQuery, VideoEventBody } from '../analytics/schemas.ts';
-import { CourseLessonParams } from '../learning-schemas.ts';
-import { CourseIdParam } from '../schemas.ts';
+import { CourseInsightsQuery, VideoEventBody } from '../../contracts/analytics.ts';
+import { CourseLessonParams } from '../../contracts/learning.ts';
+import { CourseIdParam } from '../../contracts/app.ts';
 import type { LearningService } from '../services/learning.ts';
 import { parseInput, type LocalRoute } from './routes.ts';
 

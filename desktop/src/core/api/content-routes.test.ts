@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CourseDetail, LessonManifest } from '@lyceum/contracts';
 import { startCore, type Core } from '../core.ts';
-import type { CourseDownload, LessonMedia } from '../content-schemas.ts';
+import type { CourseDownload, LessonMedia } from '../../contracts/content.ts';
 import { makeVideo, sha256, tinyPdf, uploadFile, waitAssetReady } from '../../test-support/content.ts';
 import { startProxy, type Proxy } from '../../test-support/proxy.ts';
 import {

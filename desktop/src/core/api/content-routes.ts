@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { DownloadParams, MediaParams, WatchBody } from '../content-schemas.ts';
+import { DownloadParams, MediaParams, WatchBody } from '../../contracts/content.ts';
 import type { Downloads } from '../downloads/index.ts';
 import { DownloadSettings, NetworkReport } from '../downloads/network.ts';
 import { decodeContentPath } from '../downloads/serve.ts';
 import { CoreError } from '../errors.ts';
-import { CourseLessonParams } from '../learning-schemas.ts';
+import { CourseLessonParams } from '../../contracts/learning.ts';
 import { ServerError, ServerUnreachable } from '../server/errors.ts';
 import type { LearningService } from '../services/learning.ts';
 import { asCoreError } from '../services/session.ts';

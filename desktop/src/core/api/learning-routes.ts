@@ -5,8 +5,8 @@ import {
   OfflineBody,
   PreferencesBody,
   RejectionParams,
-} from '../learning-schemas.ts';
-import { CourseIdParam } from '../schemas.ts';
+} from '../../contracts/learning.ts';
+import { CourseIdParam } from '../../contracts/app.ts';
 import type { LearningService } from '../services/learning.ts';
 import type { SyncEngine } from '../sync/engine.ts';
 import { parseInput, type LocalRoute } from './routes.ts';

@@ -1,4 +1,4 @@
-import { LessonSearchQuery } from '../lesson-search-schemas.ts';
+import { LessonSearchQuery } from '../../contracts/lesson-search.ts';
 import type { LessonSearchService } from '../services/lesson-search.ts';
 import { parseInput, type LocalRoute } from './routes.ts';
 

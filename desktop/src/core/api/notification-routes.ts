@@ -2,7 +2,7 @@ import { InboxQuery, MarkReadBody, PulseQuery } from '../notifications-schemas.t
 import type { NotificationsService } from '../notifications/service.ts';
 import { CALENDAR_DOWNLOAD, type NotificationsOnline } from '../notifications/online.ts';
 import { AnnouncementInput, NotificationPreferences } from '@lyceum/contracts';
-import { CourseIdParam } from '../schemas.ts';
+import { CourseIdParam } from '../../contracts/app.ts';
 import { parseInput, type LocalRoute } from './routes.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { CheckoutBody, OrderIdParam, RedeemBody, RefundBody } from '../payments-schemas.ts';
 import type { PaymentsService } from '../payments/service.ts';
-import { CourseIdParam } from '../schemas.ts';
+import { CourseIdParam } from '../../contracts/app.ts';
 import { parseInput, type LocalRoute } from './routes.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { CourseLessonParams } from '../learning-schemas.ts';
+import { CourseLessonParams } from '../../contracts/learning.ts';
 import type { PreviewService } from '../services/preview.ts';
 import { parseInput, type LocalRoute } from './routes.ts';
 

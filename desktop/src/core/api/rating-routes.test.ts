@@ -9,9 +9,9 @@ import type {
 import { deviceFleet, localCall, stopAll, type Device } from '../../test-support/devices.ts';
 import { lessonsOf, studyCourse } from '../../test-support/study-course.ts';
 import { startSyncServer, type Account, type SyncServerProcess } from '../../test-support/sync-server.ts';
-import type { UnenrollResult } from '../learning-schemas.ts';
-import type { MyRatingView, ReviewPage } from '../rating-schemas.ts';
-import type { CourseView, LocalErrorBody } from '../schemas.ts';
+import type { UnenrollResult } from '../../contracts/learning.ts';
+import type { MyRatingView, ReviewPage } from '../../contracts/ratings.ts';
+import type { CourseView, LocalErrorBody } from '../../contracts/app.ts';
 
 let server: SyncServerProcess;
 let teacher: Account;

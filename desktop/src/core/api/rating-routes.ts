@@ -1,5 +1,5 @@
-import { RatingBody, ReviewsQuery } from '../rating-schemas.ts';
-import { CourseIdParam } from '../schemas.ts';
+import { RatingBody, ReviewsQuery } from '../../contracts/ratings.ts';
+import { CourseIdParam } from '../../contracts/app.ts';
 import type { RatingService } from '../services/ratings.ts';
 import { parseInput, type LocalRoute } from './routes.ts';
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { CoreError } from '../errors.ts';
-import { CatalogQuery, CourseIdParam, SignInBody } from '../schemas.ts';
+import { CatalogQuery, CourseIdParam, SignInBody } from '../../contracts/app.ts';
 import type { CatalogService } from '../services/catalog.ts';
 import type { ConnectivityMonitor } from '../services/connectivity.ts';
 import type { SessionService } from '../services/session.ts';

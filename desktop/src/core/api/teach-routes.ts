@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import { CoreError } from '../errors.ts';
-import { CourseIdParam } from '../schemas.ts';
+import { CourseIdParam } from '../../contracts/app.ts';
 import type { TeachingService } from '../services/teaching.ts';
 import { TeachUploadCheckQuery, TeachUploadParams, TeachUploadQuery } from '../services/teaching-schemas.ts';
 import { parseInput, type LocalRoute } from './routes.ts';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CourseDetail, StudentCourseProgress } from '@lyceum/contracts';
 import { startCore, type Core } from '../core.ts';
-import type { WatchState } from '../content-schemas.ts';
+import type { WatchState } from '../../contracts/content.ts';
 import {
   removeDir,
   startSyncServer,

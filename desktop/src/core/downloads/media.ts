@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import type { LessonManifest } from '@lyceum/contracts';
-import type { LessonMedia, MediaAsset } from '../content-schemas.ts';
+import type { LessonMedia, MediaAsset } from '../../contracts/content.ts';
 import type { LocalDb } from '../store/open.ts';
 import { readLessonIndex, type LessonIndex } from './lesson-index.ts';
 import { contentTypeOf } from './serve.ts';

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import type { CourseDownloadState, CourseProgress, LessonProgress } from '../content-schemas.ts';
+import type { CourseDownloadState, CourseProgress, LessonProgress } from '../../contracts/content.ts';
 import type { LocalDb } from '../store/open.ts';
 import { downloadItems, type DownloadStatus } from './tables.ts';
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CourseDetail } from '@lyceum/contracts';
 import { startCore, type Core } from '../core.ts';
-import { LessonMedia } from '../content-schemas.ts';
+import { LessonMedia } from '../../contracts/content.ts';
 import { makeVideo, sha256, tinyPdf, uploadFile, waitAssetReady } from '../../test-support/content.ts';
 import { stopAll } from '../../test-support/devices.ts';
 import { startProxy, type Proxy } from '../../test-support/proxy.ts';

@@ -1,7 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { AssetKind, type LessonManifest } from '@lyceum/contracts';
-import type { LessonOffline, LessonUpdate } from '../content-schemas.ts';
+import type { LessonOffline, LessonUpdate } from '../../contracts/content.ts';
 import { ServerError } from '../server/errors.ts';
 import type { LocalDb } from '../store/open.ts';
 import type { DownloadManager } from './manager.ts';

@@ -1,5 +1,5 @@
-import type { CreateAccountBody, ResetConfirmParsed, ResetRequestBody } from '../account-schemas.ts';
-import type { SessionState } from '../schemas.ts';
+import type { CreateAccountBody, ResetConfirmParsed, ResetRequestBody } from '../../contracts/account.ts';
+import type { SessionState } from '../../contracts/app.ts';
 import type { ServerConnection } from '../server/connection.ts';
 import { asCoreError, type SessionService } from './session.ts';
 

@@ -1,5 +1,5 @@
 import { CoreError } from '../errors.ts';
-import type { CatalogPage, CatalogQuery, CourseView } from '../schemas.ts';
+import type { CatalogPage, CatalogQuery, CourseView } from '../../contracts/app.ts';
 import type { ServerConnection } from '../server/connection.ts';
 import { ServerError, ServerUnreachable } from '../server/errors.ts';
 import type { CatalogCache } from '../store/catalog-cache.ts';

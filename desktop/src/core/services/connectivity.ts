@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Connectivity } from '../schemas.ts';
+import type { Connectivity } from '../../contracts/app.ts';
 import type { SettingsRepo } from '../store/settings.ts';
 
 const LAST_CONTACT = 'connectivity.lastContactAt';

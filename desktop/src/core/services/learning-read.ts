@@ -12,7 +12,7 @@ import type {
   LessonStatus,
   OfflineState,
   StudyLesson,
-} from '../learning-schemas.ts';
+} from '../../contracts/learning.ts';
 import type { LocalDb } from '../store/open.ts';
 import { enrollments, lessonProgress, offlineCourses, quizAttempts } from '../store/tables.ts';
 import { readEnrollment } from '../sync/apply-changes.ts';

@@ -8,8 +8,8 @@ import {
   type QuizAttemptInput,
 } from '@lyceum/contracts';
 import type { AnalyticsRecorder } from '../analytics/recorder.ts';
-import type { VideoEventBody } from '../analytics/schemas.ts';
-import { WATCHED_TO_COMPLETE, type WatchBody, type WatchState } from '../content-schemas.ts';
+import type { VideoEventBody } from '../../contracts/analytics.ts';
+import { WATCHED_TO_COMPLETE, type WatchBody, type WatchState } from '../../contracts/content.ts';
 import type { Downloads } from '../downloads/index.ts';
 import { CoreError } from '../errors.ts';
 import type {
@@ -18,7 +18,7 @@ import type {
   StudyCourse,
   StudyLesson,
   UnenrollResult,
-} from '../learning-schemas.ts';
+} from '../../contracts/learning.ts';
 import { ServerError } from '../server/errors.ts';
 import type { CatalogCache } from '../store/catalog-cache.ts';
 import type { LocalDb } from '../store/open.ts';

@@ -1,5 +1,5 @@
 import { CoreError } from '../errors.ts';
-import type { LessonSearchQuery, LessonSearchResult } from '../lesson-search-schemas.ts';
+import type { LessonSearchQuery, LessonSearchResult } from '../../contracts/lesson-search.ts';
 import { searchableLessonCount, searchStoredLessons } from '../store/lesson-search.ts';
 import type { LocalDb } from '../store/open.ts';
 

@@ -8,7 +8,7 @@ import type {
   LessonUpdate,
   OfflineNotice,
   VerifyResult,
-} from '../content-schemas.ts';
+} from '../../contracts/content.ts';
 import type { Downloads } from '../downloads/index.ts';
 import { ServerUnreachable } from '../server/errors.ts';
 import type { LocalDb } from '../store/open.ts';

@@ -1,6 +1,6 @@
 import type { MediaSource } from '../downloads/index.ts';
 import { CoreError } from '../errors.ts';
-import type { PreviewLesson, PreviewMedia } from '../preview-schemas.ts';
+import type { PreviewLesson, PreviewMedia } from '../../contracts/preview.ts';
 import { findLesson } from '../sync/local-state.ts';
 import type { CatalogService } from './catalog.ts';
 

@@ -1,5 +1,5 @@
 import { CoreError } from '../errors.ts';
-import type { MyRatingView, RatingBody, ReviewPage, ReviewsQuery } from '../rating-schemas.ts';
+import type { MyRatingView, RatingBody, ReviewPage, ReviewsQuery } from '../../contracts/ratings.ts';
 import type { ServerConnection } from '../server/connection.ts';
 import { ServerError } from '../server/errors.ts';
 import { asCoreError, type SessionService } from './session.ts';

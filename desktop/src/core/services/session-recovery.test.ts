@@ -10,7 +10,7 @@ import {
   type Account,
   type SyncServerProcess,
 } from '../../test-support/sync-server.ts';
-import type { SessionState } from '../schemas.ts';
+import type { SessionState } from '../../contracts/app.ts';
 
 let server: SyncServerProcess;
 let course: CourseDetail;

@@ -1,6 +1,6 @@
 import type { AuthResponse, User } from '@lyceum/contracts';
 import { CoreError } from '../errors.ts';
-import type { SessionState, SignInBody } from '../schemas.ts';
+import type { SessionState, SignInBody } from '../../contracts/app.ts';
 import type { ServerConnection } from '../server/connection.ts';
 import { ServerError, ServerUnreachable } from '../server/errors.ts';
 import type { IdentityRepo } from '../store/identity.ts';

@@ -8,7 +8,7 @@ import {
   type CourseFacets,
   type CourseSort,
 } from '@lyceum/contracts';
-import type { CatalogQuery } from '../schemas.ts';
+import type { CatalogQuery } from '../../contracts/app.ts';
 import { cachedCorrections } from './catalog-words.ts';
 import type { LocalDb } from './open.ts';
 import { ftsMatch } from './words.ts';

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CourseDetail, LessonView } from '@lyceum/contracts';
 import { detail } from '../../test-support/factories.ts';
-import type { TextPart } from '../lesson-search-schemas.ts';
+import type { TextPart } from '../../contracts/lesson-search.ts';
 import { catalogCache } from './catalog-cache.ts';
 import { markedParts, searchableLessonCount, searchStoredLessons } from './lesson-search.ts';
 import { openStore, type Store } from './open.ts';

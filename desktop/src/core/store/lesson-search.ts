@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { LessonKind, queryWords } from '@lyceum/contracts';
-import type { LessonHit, TextPart } from '../lesson-search-schemas.ts';
+import type { LessonHit, TextPart } from '../../contracts/lesson-search.ts';
 import type { LocalDb } from './open.ts';
 import { ftsMatch } from './words.ts';
 

@@ -1,4 +1,4 @@
-import type { Connectivity } from '../../core/schemas.ts';
+import type { Connectivity } from '../../contracts/app.ts';
 import { useT } from '../i18n/use-t.ts';
 import { useFormat } from '../lib/format.ts';
 

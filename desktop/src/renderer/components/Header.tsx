@@ -1,5 +1,5 @@
 import type { User } from '@lyceum/contracts';
-import type { Connectivity } from '../../core/schemas.ts';
+import type { Connectivity } from '../../contracts/app.ts';
 import { ConnectivityIndicator } from './ConnectivityIndicator.tsx';
 import { Link } from './Link.tsx';
 import { SignOutButton } from './SignOutButton.tsx';

@@ -1,5 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
-import type { SessionState } from '../../core/schemas.ts';
+import type { SessionState } from '../../contracts/app.ts';
 import { useT } from '../i18n/use-t.ts';
 import { api, ApiFailure } from '../lib/api.ts';
 import { useSync } from '../lib/sync.tsx';

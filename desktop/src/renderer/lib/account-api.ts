@@ -4,8 +4,8 @@ import {
   type CreateAccountBody,
   type ResetConfirmBody,
   type ResetRequestBody,
-} from '../../core/account-schemas.ts';
-import { SessionState } from '../../core/schemas.ts';
+} from '../../contracts/account.ts';
+import { SessionState } from '../../contracts/app.ts';
 import { ApiFailure, call } from './api.ts';
 
 /** Creating an account and recovering a password, through the local API (online only). */

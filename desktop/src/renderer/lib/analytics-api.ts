@@ -2,7 +2,7 @@ import {
   CourseInsights,
   type CourseInsightsQuery,
   type VideoEventBody,
-} from '../../core/analytics/schemas.ts';
+} from '../../contracts/analytics.ts';
 import { call } from './api.ts';
 
 const enc = encodeURIComponent;

@@ -7,9 +7,9 @@ import {
   SessionState,
   type CatalogQuery,
   type SignInBody,
-} from '../../core/schemas.ts';
-import { MyRatingView, ReviewPage, type RatingBody } from '../../core/rating-schemas.ts';
-import { PreviewLesson } from '../../core/preview-schemas.ts';
+} from '../../contracts/app.ts';
+import { MyRatingView, ReviewPage, type RatingBody } from '../../contracts/ratings.ts';
+import { PreviewLesson } from '../../contracts/preview.ts';
 import { localError } from '../i18n/errors.ts';
 
 /**

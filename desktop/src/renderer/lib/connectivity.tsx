@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
-import type { Connectivity } from '../../core/schemas.ts';
+import type { Connectivity } from '../../contracts/app.ts';
 import { api } from './api.ts';
 
 interface ConnectivityContext {

@@ -9,14 +9,14 @@ import {
   VerifyResult,
   WatchState,
   type WatchBody,
-} from '../../core/content-schemas.ts';
+} from '../../contracts/content.ts';
 import {
   LearningList,
   StudyCourse,
   StudyLesson,
   UnenrollResult,
   type AttemptBody,
-} from '../../core/learning-schemas.ts';
+} from '../../contracts/learning.ts';
 import { SyncStatus } from '../../core/sync/status.ts';
 import {
   DownloadSettingsView,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LocalErrorBody } from '../../core/schemas.ts';
+import { LocalErrorBody } from '../../contracts/app.ts';
 import {
   TeachCourse,
   TeachCourseList,

@@ -1,5 +1,5 @@
 import { normalizeIntervals, type WatchedInterval } from '@lyceum/contracts';
-import type { WatchBody } from '../../core/content-schemas.ts';
+import type { WatchBody } from '../../contracts/content.ts';
 
 /** A jump of the play head larger than this between two time updates is a seek, not playback. */
 const MAX_STEP_SECONDS = 1.5;

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { MyRatingView } from '../../core/rating-schemas.ts';
-import type { CourseView } from '../../core/schemas.ts';
+import type { MyRatingView } from '../../contracts/ratings.ts';
+import type { CourseView } from '../../contracts/app.ts';
 import { Banner } from '../components/Banner.tsx';
 import { Button } from '../components/Button.tsx';
 import { EmptyState } from '../components/EmptyState.tsx';

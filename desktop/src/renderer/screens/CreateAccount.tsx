@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import type { SessionState } from '../../core/schemas.ts';
+import type { SessionState } from '../../contracts/app.ts';
 import { TextField } from '../components/TextField.tsx';
 import { useT } from '../i18n/use-t.ts';
 import { accountApi, looksLikeEmail, fieldErrors as serverFieldErrors } from '../lib/account-api.ts';

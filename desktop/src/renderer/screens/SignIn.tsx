@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import type { SessionState } from '../../core/schemas.ts';
+import type { SessionState } from '../../contracts/app.ts';
 import { Banner } from '../components/Banner.tsx';
 import { TextField } from '../components/TextField.tsx';
 import { LanguageChoice } from '../i18n/LanguageChoice.tsx';

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { unionIntervals, watchedSeconds, type WatchedInterval } from '@lyceum/contracts';
-import type { VideoEventBody } from '../../../core/analytics/schemas.ts';
-import type { WatchBody } from '../../../core/content-schemas.ts';
+import type { VideoEventBody } from '../../../contracts/analytics.ts';
+import type { WatchBody } from '../../../contracts/content.ts';
 import { formatClock } from '../../lib/media-format.ts';
 import { watchTracker } from '../../lib/watch-tracker.ts';
 import { Button } from '../Button.tsx';

@@ -1,4 +1,4 @@
-import type { TextPart } from '../../../core/lesson-search-schemas.ts';
+import type { TextPart } from '../../../contracts/lesson-search.ts';
 import { Link } from '../../components/Link.tsx';
 import { useFormat } from '../../lib/format.ts';
 import { useT } from '../../i18n/use-t.ts';

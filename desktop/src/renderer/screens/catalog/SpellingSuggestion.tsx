@@ -1,5 +1,5 @@
 import { FormattedMessage } from 'react-intl';
-import type { CatalogPage } from '../../../core/schemas.ts';
+import type { CatalogPage } from '../../../contracts/app.ts';
 import { Link } from '../../components/Link.tsx';
 import { useT } from '../../i18n/use-t.ts';
 import { searchFromFilters, type CatalogFilters } from './query.ts';

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { LessonSearchResult } from '../../../core/lesson-search-schemas.ts';
+import { LessonSearchResult } from '../../../contracts/lesson-search.ts';
 import { call } from '../../lib/api.ts';
 
 /** Search inside the lessons of the student's stored courses (the local API; works offline). */

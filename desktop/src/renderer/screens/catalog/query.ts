@@ -1,5 +1,5 @@
 import { CourseLevel, CourseSort, CourseType } from '@lyceum/contracts';
-import type { CatalogQuery } from '../../../core/schemas.ts';
+import type { CatalogQuery } from '../../../contracts/app.ts';
 
 /** What the catalog screen keeps in its URL (so Back, reload and deep links restore a search). */
 export type CatalogFilters = Pick<

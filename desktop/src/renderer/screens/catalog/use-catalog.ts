@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { CourseSummary } from '@lyceum/contracts';
-import type { CatalogPage } from '../../../core/schemas.ts';
+import type { CatalogPage } from '../../../contracts/app.ts';
 import { api, asFailure, type ApiFailure } from '../../lib/api.ts';
 import type { CatalogFilters } from './query.ts';
 

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { CourseRating } from '@lyceum/contracts';
-import type { ReviewPage } from '../../../core/rating-schemas.ts';
+import type { ReviewPage } from '../../../contracts/ratings.ts';
 import { Banner } from '../../components/Banner.tsx';
 import { Button } from '../../components/Button.tsx';
 import { Rating, Stars } from '../../components/Rating.tsx';

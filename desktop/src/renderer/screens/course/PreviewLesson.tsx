@@ -1,5 +1,5 @@
-import type { MediaAsset } from '../../../core/content-schemas.ts';
-import type { PreviewLesson as Preview, PreviewMedia } from '../../../core/preview-schemas.ts';
+import type { MediaAsset } from '../../../contracts/content.ts';
+import type { PreviewLesson as Preview, PreviewMedia } from '../../../contracts/preview.ts';
 import { Banner } from '../../components/Banner.tsx';
 import { EmptyState } from '../../components/EmptyState.tsx';
 import { Link } from '../../components/Link.tsx';

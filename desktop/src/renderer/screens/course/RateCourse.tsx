@@ -1,5 +1,5 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
-import type { MyRatingView } from '../../../core/rating-schemas.ts';
+import type { MyRatingView } from '../../../contracts/ratings.ts';
 import { Banner } from '../../components/Banner.tsx';
 import { Button } from '../../components/Button.tsx';
 import { Stars } from '../../components/Rating.tsx';

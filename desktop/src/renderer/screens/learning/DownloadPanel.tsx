@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
-import type { CourseDownload, VerifyResult } from '../../../core/content-schemas.ts';
-import type { StudyCourse as StudyCourseData } from '../../../core/learning-schemas.ts';
+import type { CourseDownload, VerifyResult } from '../../../contracts/content.ts';
+import type { StudyCourse as StudyCourseData } from '../../../contracts/learning.ts';
 import { Banner } from '../../components/Banner.tsx';
 import { Button } from '../../components/Button.tsx';
 import { Spinner } from '../../components/Spinner.tsx';

@@ -6,8 +6,8 @@ import type {
   MediaAsset,
   WatchBody,
   WatchState,
-} from '../../../core/content-schemas.ts';
-import type { StudyLesson } from '../../../core/learning-schemas.ts';
+} from '../../../contracts/content.ts';
+import type { StudyLesson } from '../../../contracts/learning.ts';
 import { Banner } from '../../components/Banner.tsx';
 import { Button } from '../../components/Button.tsx';
 import { EmptyState } from '../../components/EmptyState.tsx';

@@ -1,6 +1,6 @@
 import { useIntl } from 'react-intl';
 import type { AssetKind } from '@lyceum/contracts';
-import type { LessonUpdate, OfflineNotice } from '../../../core/content-schemas.ts';
+import type { LessonUpdate, OfflineNotice } from '../../../contracts/content.ts';
 import { Banner } from '../../components/Banner.tsx';
 import { Button } from '../../components/Button.tsx';
 import { useT } from '../../i18n/use-t.ts';

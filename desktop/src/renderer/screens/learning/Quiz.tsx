@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { GivenAnswer, QuestionView } from '@lyceum/contracts';
-import type { AttemptView, StudyLesson } from '../../../core/learning-schemas.ts';
+import type { AttemptView, StudyLesson } from '../../../contracts/learning.ts';
 import { Banner } from '../../components/Banner.tsx';
 import { Button } from '../../components/Button.tsx';
 import { failureMessage } from '../../lib/api.ts';

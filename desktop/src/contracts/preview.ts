@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LessonView } from '@lyceum/contracts';
-import { LessonMedia } from './content-schemas.ts';
-import { DataSource } from './schemas.ts';
+import { LessonMedia } from './content.ts';
+import { DataSource } from './app.ts';
 
 /** The media of a preview lesson: what the lesson screen gets, without the state of an offline copy. */
 export const PreviewMedia = LessonMedia.pick({ source: true, assets: true, preparing: true });
