@@ -59,18 +59,16 @@ export function theirsOf(
   current: unknown,
   serverDoc: CourseDraftDoc | null,
 ): unknown {
-  const whole: unknown =
+  // The server's copy of what the edit touched (it may hold only the parts that changed), over this device's copy.
+  const stored: unknown =
     t.kind === 'details'
-      ? isObject(current) && 'title' in current
-        ? current
-        : (serverDoc?.details ?? null)
+      ? (serverDoc?.details ?? null)
       : t.kind === 'module'
-        ? isObject(current) && current.id === t.id && 'lessons' in current
-          ? current
-          : moduleIn(serverDoc, t.id)
-        : isObject(current) && current.id === t.id && 'kind' in current
-          ? current
-          : lessonIn(serverDoc, t.id);
+        ? moduleIn(serverDoc, t.id)
+        : lessonIn(serverDoc, t.id);
+  const sent = isObject(current) && (t.kind === 'details' || current.id === t.id) ? current : null;
+  if (current === null && t.kind !== 'details') return null;
+  const whole: unknown = sent ? { ...(isObject(stored) ? stored : {}), ...sent } : stored;
   if (!isObject(whole)) return null;
   if (row.name === 'putQuiz') return whole.quiz ?? null;
   if (row.name === 'updateCourse' || row.name === 'updateLesson') {

@@ -31,6 +31,17 @@ export interface AuthoringUploads {
   dismiss(id: string): unknown;
 }
 
+const CREATE_DEFAULTS = {
+  description: '',
+  tags: [],
+  language: 'en',
+  type: 'self_paced',
+  level: 'beginner',
+  price: null,
+  coverImageUrl: null,
+  prerequisiteIds: [],
+};
+
 const isConflict = (r: AuthoringRow) =>
   r.status === 'rejected' && editNames.has(r.name) && r.result?.code === 'version_conflict';
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isInteger(v) ? v : null);
@@ -63,7 +74,11 @@ export function authoringService(d: { db: LocalDb; sync: AuthoringSync; uploads?
         courseId,
         version: 0,
         status: 'draft',
-        doc: { details, modules: Array.isArray(modules) ? modules : [] } as CourseDraftDoc,
+        // The server's defaults (its createCourse), so the local view is what the server will hold.
+        doc: {
+          details: { ...CREATE_DEFAULTS, ...details },
+          modules: Array.isArray(modules) ? modules : [],
+        } as CourseDraftDoc,
         updatedBy: userId,
         updatedAt: created!.createdAt,
       };
