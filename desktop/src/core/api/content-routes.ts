@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { DownloadParams, MediaParams, WatchBody } from '../../contracts/content.ts';
 import type { Downloads } from '../downloads/index.ts';
-import { DownloadSettings, NetworkReport } from '../downloads/network.ts';
+import { DownloadSettings, NetworkReport } from '../../contracts/downloads.ts';
 import { decodeContentPath } from '../downloads/serve.ts';
 import { CoreError } from '../errors.ts';
 import { CourseLessonParams } from '../../contracts/learning.ts';

@@ -12,7 +12,8 @@ import { lockCourse } from '../payments/local-voucher.ts';
 import { resetReadToServer } from '../notifications/inbox.ts';
 import { applyMutationLocally, resetLessonToServer, resetPreferencesToServer } from './local-state.ts';
 import { outboxRepo, rowToMutation, type NewMutation } from './outbox.ts';
-import { syncStatusOf, type SyncStatus } from './status.ts';
+import type { SyncStatus } from '../../contracts/sync-status.ts';
+import { syncStatusOf } from './status.ts';
 import { pokeSocket, type PokeSocket, type SyncTransport } from './transport.ts';
 
 export interface SyncEngineOptions {

@@ -17,12 +17,12 @@ import {
   UnenrollResult,
   type AttemptBody,
 } from '../../contracts/learning.ts';
-import { SyncStatus } from '../../core/sync/status.ts';
+import { SyncStatus } from '../../contracts/sync-status.ts';
 import {
   DownloadSettingsView,
   type DownloadSettings,
   type NetworkReport,
-} from '../../core/downloads/network.ts';
+} from '../../contracts/downloads.ts';
 import { call } from './api.ts';
 
 const enc = encodeURIComponent;

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { NetworkReport } from '../../core/downloads/network.ts';
+import { NetworkReport } from '../../contracts/downloads.ts';
 import { learningApi } from './learning-api.ts';
 
 /** The Network Information API where the browser has it (Chromium; its `type` only where the platform tells). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createIntl } from 'react-intl';
-import type { PendingCounts, SyncStatus } from '../../core/sync/status.ts';
+import type { PendingCounts, SyncStatus } from '../../contracts/sync-status.ts';
 import { catalogues } from '../i18n/catalogues.ts';
 import { describePending, syncSummary } from './sync-summary.ts';
 

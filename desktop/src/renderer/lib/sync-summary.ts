@@ -1,5 +1,5 @@
 import type { IntlShape } from 'react-intl';
-import type { PendingCounts, SyncStatus } from '../../core/sync/status.ts';
+import type { PendingCounts, SyncStatus } from '../../contracts/sync-status.ts';
 import type { MessageKey } from '../i18n/catalogues.ts';
 
 /** The indicator's colour: green (`ok`) only when everything is known to be on the server. */

@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
-import type { SyncStatus } from '../../core/sync/status.ts';
+import type { SyncStatus } from '../../contracts/sync-status.ts';
 import { useConnectivity } from './connectivity.tsx';
 import { learningApi, LOCAL_CHANGE } from './learning-api.ts';
 
