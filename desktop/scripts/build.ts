@@ -32,16 +32,12 @@ const outputTime = (file: string) => fs.statSync(file, { throwIfNoEntry: false }
 export function rendererStale(): boolean {
   const sources = [
     path.join(desktopRoot, 'src/renderer'),
-    path.join(desktopRoot, 'src/core/schemas.ts'),
-    path.join(desktopRoot, 'src/core/learning-schemas.ts'),
-    path.join(desktopRoot, 'src/core/content-schemas.ts'),
+    // The local API's schemas: all the renderer shares with the core (an eslint rule keeps it from importing the core).
+    path.join(desktopRoot, 'src/contracts'),
     path.join(desktopRoot, 'src/core/services/teaching-schemas.ts'),
-    path.join(desktopRoot, 'src/core/rating-schemas.ts'),
-    path.join(desktopRoot, 'src/core/sync/status.ts'),
     path.join(desktopRoot, 'vite.config.ts'),
     path.join(repoRoot, 'packages/contracts/src'),
     path.join(repoRoot, 'packages/ui/src'),
-    path.join(desktopRoot, 'src/core/analytics/schemas.ts'),
   ];
   return outputTime(path.join(rendererOut, 'index.html')) < newestMtime(sources);
 }
@@ -52,7 +48,9 @@ export function mainStale(): boolean {
     path.join(desktopRoot, 'src/main'),
     path.join(desktopRoot, 'src/preload'),
     path.join(desktopRoot, 'src/core'),
+    path.join(desktopRoot, 'src/contracts'),
     path.join(repoRoot, 'packages/contracts/src'),
+    path.join(repoRoot, 'packages/client/src'),
   ];
   return (
     Math.min(outputTime(path.join(mainOut, 'index.mjs')), outputTime(path.join(mainOut, 'preload.cjs'))) <
