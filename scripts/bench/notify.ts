@@ -72,7 +72,8 @@ async function main() {
   try {
     const config = benchConfig(db, {
       DB_POOL_SIZE: '20',
-      SCHEDULER: 'off',
+      // Emails go out through the scheduler's delivery job (the one delivery path), woken by the fan-out.
+      SCHEDULER: 'on',
       SMTP_URL: sink.url,
       MAIL_FROM: 'Lyceum <no-reply@bench.test>',
     });

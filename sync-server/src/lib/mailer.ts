@@ -14,7 +14,15 @@ export interface MailMessage {
 /** Port: sends one email. Adapters: .eml files in the data folder (default) or SMTP (SMTP_URL). */
 export interface Mailer {
   send(message: MailMessage): Promise<void>;
+  /**
+   * Optional: hand over a complete RFC 5322 message as it is (bulk notification mail, composed once per content and
+   * addressed per recipient). `from` is the sender the message must carry.
+   */
+  raw?: { from: string; send(to: string, message: string): Promise<void> };
 }
+
+/** The address of "Name <address>" (an SMTP envelope's). */
+const envelopeAddress = (mailbox: string) => /<([^>]+)>\s*$/.exec(mailbox)?.[1] ?? mailbox.trim();
 
 /** Writes each message as an RFC 822 .eml file, the dev stand-in for a mail server. */
 export function fileMailer(dir: string, from: string): Mailer {
@@ -49,9 +57,16 @@ export function smtpMailer(
     target = u.toString();
   }
   const transport = nodemailer.createTransport(target);
+  const envelopeFrom = envelopeAddress(from);
   return {
     async send(msg) {
       await transport.sendMail({ from, ...msg });
+    },
+    raw: {
+      from,
+      async send(to, message) {
+        await transport.sendMail({ envelope: { from: envelopeFrom, to }, raw: message });
+      },
     },
     close: () => transport.close(),
   };

@@ -1,6 +1,7 @@
 import type { NotificationKind } from '@lyceum/contracts';
 import type { MailMessage } from '../../lib/mailer.ts';
 import { escapeHtml, markdownToText, renderMarkdown } from './markdown.ts';
+import { prepareRaw } from './mime.ts';
 import { signUnsubscribe } from './tokens.ts';
 
 /** What an email about one notification needs. */
@@ -48,28 +49,71 @@ const bodyHtml = (item: MailItem) =>
     : `<p>${escapeHtml(item.body).replace(/\n/g, '<br>')}</p>`;
 const bodyText = (item: MailItem) => (item.type === 'announcement' ? markdownToText(item.body) : item.body);
 
+const PAGE_HEAD = `<!doctype html><html><body style="font-family:sans-serif;line-height:1.5">`;
+const UNSUB_BEFORE = `<hr><p style="font-size:12px;color:#555"><a href="`;
+const UNSUB_AFTER = `">Unsubscribe from these emails</a></p></body></html>`;
 const page = (inner: string, unsubscribe: string) =>
-  `<!doctype html><html><body style="font-family:sans-serif;line-height:1.5">${inner}` +
-  `<hr><p style="font-size:12px;color:#555"><a href="${escapeHtml(unsubscribe)}">Unsubscribe from these emails</a></p>` +
-  `</body></html>`;
+  `${PAGE_HEAD}${inner}${UNSUB_BEFORE}${escapeHtml(unsubscribe)}${UNSUB_AFTER}`;
 
-/** One notification, by email now. */
-export function composeImmediate(ctx: ComposeContext, to: Recipient, item: MailItem): MailMessage {
-  const unsub = unsubscribeHeaders(ctx, to.userId, item.type);
+/** One notification's email for its recipients: as a message for the mailer port, or as a whole MIME message. */
+export interface PreparedEmail {
+  message(to: Recipient): MailMessage;
+  /** The complete message (RFC 5322) from `from`, for mailers that take one (mime.ts: built once per content). */
+  raw(from: string): (to: Recipient) => string;
+}
+
+/**
+ * One notification's email, rendered once for all its recipients (the markdown, the escaping, the page): only the
+ * address and the signed unsubscribe link differ per recipient.
+ */
+export function prepareImmediate(ctx: ComposeContext, item: MailItem): PreparedEmail {
   const href = link(ctx, item.url);
   const course = item.courseTitle ? `${item.courseTitle}: ` : '';
+  const subject = `${course}${item.title}`;
   const text = [
     bodyText(item),
     href ? `\nOpen in Lyceum: ${href}` : '',
-    `\n--\nUnsubscribe from these emails: ${unsub.url}`,
+    `\n--\nUnsubscribe from these emails: `,
   ].join('\n');
-  const html = page(
+  const inner =
     `<h2>${escapeHtml(item.title)}</h2>${item.courseTitle ? `<p><em>${escapeHtml(item.courseTitle)}</em></p>` : ''}` +
-      bodyHtml(item) +
-      (href ? `<p><a href="${escapeHtml(href)}">Open in Lyceum</a></p>` : ''),
-    unsub.url,
-  );
-  return { to: to.email, subject: `${course}${item.title}`, text, html, headers: unsub.headers };
+    bodyHtml(item) +
+    (href ? `<p><a href="${escapeHtml(href)}">Open in Lyceum</a></p>` : '');
+  const raws = new Map<string, ReturnType<typeof prepareRaw>>();
+  return {
+    message(to) {
+      const unsub = unsubscribeHeaders(ctx, to.userId, item.type);
+      return {
+        to: to.email,
+        subject,
+        text: text + unsub.url,
+        html: page(inner, unsub.url),
+        headers: unsub.headers,
+      };
+    },
+    raw(from) {
+      let build = raws.get(from);
+      if (!build) {
+        build = prepareRaw(from, {
+          subject,
+          textBefore: text,
+          htmlBefore: `${PAGE_HEAD}${inner}${UNSUB_BEFORE}`,
+          htmlAfter: UNSUB_AFTER,
+        });
+        raws.set(from, build);
+      }
+      const b = build;
+      return (to) => {
+        const url = unsubscribeHeaders(ctx, to.userId, item.type).url;
+        return b(to.email, url, escapeHtml(url));
+      };
+    },
+  };
+}
+
+/** One notification, by email now. */
+export function composeImmediate(ctx: ComposeContext, to: Recipient, item: MailItem): MailMessage {
+  return prepareImmediate(ctx, item).message(to);
 }
 
 /** Items shown per course in a digest; the rest are a count and a link to the inbox. */

@@ -20,7 +20,11 @@ let smtp: SmtpSink;
 const sockets: Socket[] = [];
 beforeAll(async () => {
   smtp = await startSmtpSink();
-  t = await startTestServer({}, { mailer: smtpMailer(smtp.url, 'Lyceum <no-reply@lyceum.test>') });
+  // Emails go out through the scheduler's delivery job (woken by each fan-out that queued immediate ones).
+  t = await startTestServer(
+    { SCHEDULER: 'on', SCHEDULER_POLL_MS: '100' },
+    { mailer: smtpMailer(smtp.url, 'Lyceum <no-reply@lyceum.test>') },
+  );
 });
 afterAll(async () => {
   for (const s of sockets) s.disconnect();
@@ -166,11 +170,11 @@ describe('channels: inbox, live, email (a real SMTP exchange on loopback)', () =
     const deferredBy = rows[0]!.not_before.getTime() - now.getTime();
     expect(deferredBy).toBeGreaterThan(3_500_000);
     expect(deferredBy).toBeLessThan(3_700_000);
-    await t.server.notifications.delivery.drain();
+    await t.server.schedule.deliverEmails();
     expect(smtp.to(s.email)).toHaveLength(0);
     // The quiet hours end (moved to now): it goes out.
     await pool.query(`UPDATE notification_emails SET not_before = now() WHERE user_id = $1`, [s.id]);
-    await t.server.notifications.delivery.drain();
+    await t.server.schedule.deliverEmails();
     await until(() => smtp.to(s.email).length === 1, 5000, 'deferred email');
   });
 
@@ -197,7 +201,7 @@ describe('channels: inbox, live, email (a real SMTP exchange on loopback)', () =
       body: 'new',
       dedupeKey: 'release:b1',
     });
-    await t.server.notifications.delivery.drain();
+    await t.server.schedule.deliverEmails();
     expect(smtp.to(s.email)).toHaveLength(0);
     expect(await t.server.notifications.delivery.sendDigests('daily')).toBeGreaterThanOrEqual(1);
     await until(() => smtp.to(s.email).length === 1, 5000, 'digest');
@@ -278,7 +282,7 @@ describe('unsubscribe (no sign-in)', () => {
       body: 'x',
       dedupeKey: 'u:2',
     });
-    await t.server.notifications.delivery.drain();
+    await t.server.schedule.deliverEmails();
     expect(smtp.to(s.email)).toHaveLength(1);
   });
 });
@@ -358,14 +362,13 @@ describe('announcements', () => {
     const admin = await t.user('admin');
     await putPrefs(s.token, allImmediately());
     const { emailDelivery } = await import('./delivery.ts');
+    const { deliverDueEmails } = await import('./schedule/email-retry.ts');
     const worker = emailDelivery(
       t.server.database.pool,
       () => dead,
       () => ({ publicUrl: t.url, secret: 'x' }),
-      t.server.logger,
-      { maxAttempts: 2, backoffMs: 1 },
     );
-    await t.server.notifications.stop(); // the server's own worker would take the row first
+    await t.server.schedule.stop(); // the server's own delivery job would take the row first
     await t.server.notifications.fanOut(
       t.server.database.pool,
       { userId: s.id },
@@ -376,9 +379,14 @@ describe('announcements', () => {
         dedupeKey: 'alert:1',
       },
     );
-    await worker.drain();
+    const options = { maxAttempts: 2, baseBackoffMs: 1 };
+    expect(await deliverDueEmails(t.server.database.pool, worker.sendOne, options)).toMatchObject({
+      retried: 1,
+    });
     await new Promise((r) => setTimeout(r, 20));
-    await worker.drain();
+    expect(await deliverDueEmails(t.server.database.pool, worker.sendOne, options)).toMatchObject({
+      failed: 1,
+    });
     const failed = await t.api<{
       items: { userId: string; status: string; attempts: number; lastError: string }[];
     }>('GET', '/api/v1/admin/notifications/failed', { token: admin.token });
@@ -386,6 +394,6 @@ describe('announcements', () => {
     const mine = failed.body.items.find((i) => i.userId === s.id)!;
     expect(mine).toMatchObject({ status: 'failed', attempts: 2 });
     expect(mine.lastError).toBeTruthy();
-    t.server.notifications.start();
+    await t.server.schedule.start();
   });
 });

@@ -16,6 +16,8 @@ import { inboxService } from './inbox.ts';
 import { preferenceService } from './preferences.ts';
 import { notificationRoutes } from './routes.ts';
 import { verifyUnsubscribe } from './tokens.ts';
+import type { DueEmail } from './schedule/email-retry.ts';
+import { addJob, EMAIL_SWEEP_KEY, TASKS } from './schedule/jobs.ts';
 
 export type { Audience, NotificationDraft, FanOutResult, Queryable } from './fanout.ts';
 export { fanOut, notifyUser, UNMUTABLE } from './fanout.ts';
@@ -55,13 +57,10 @@ export function createNotificationsModule(deps: NotificationsModuleDeps) {
   const preferences = preferenceService(pool);
   const log = deliveryLogService(pool);
   const mailer = () => deps.notificationMailer ?? deps.mailer;
-  const delivery = emailDelivery(
-    pool,
-    mailer,
-    () => ({ publicUrl: publicUrl(), secret }),
-    logger,
-    deps.delivery,
-  );
+  const delivery = emailDelivery(pool, mailer, () => ({ publicUrl: publicUrl(), secret }), deps.delivery);
+  /** Immediate emails were queued: the scheduler's delivery job runs now (on whichever node takes it). */
+  const wakeEmails = () =>
+    addJob(deps.db, { task: TASKS.emailDeliver, payload: {}, jobKey: EMAIL_SWEEP_KEY, maxAttempts: 1 });
 
   /** After commit: tell the recipients' open apps (live badge). */
   async function pushLive(result: FanOutResult, draft: NotificationDraft): Promise<void> {
@@ -98,9 +97,12 @@ export function createNotificationsModule(deps: NotificationsModuleDeps) {
       );
   }
 
-  /** After a fan-out committed: live push, and wake the mail worker when immediate emails wait. */
+  /** After a fan-out committed: live push, and wake the email delivery job when immediate emails wait. */
   async function afterCommit(result: FanOutResult, draft: NotificationDraft): Promise<void> {
-    if (result.immediateEmails) delivery.kick();
+    if (result.immediateEmails)
+      await wakeEmails().catch((err: unknown) =>
+        logger.warn({ err }, 'waking the email delivery failed (the minute sweep sends them)'),
+      );
     await pushLive(result, draft).catch((err: unknown) =>
       logger.warn({ err }, 'notification live push failed'),
     );
@@ -182,10 +184,9 @@ export function createNotificationsModule(deps: NotificationsModuleDeps) {
         await delivery.sendDigests('daily', { at });
         await delivery.sendDigests('weekly', { at });
       },
-      sendEmail: (row: { id: string }) => delivery.sendOne(row.id),
+      sendEmail: (row: DueEmail) => delivery.sendOne(row),
     },
     start(): void {
-      delivery.start();
       pollOutbox();
       outboxTimer = setInterval(pollOutbox, OUTBOX_POLL_MS);
       outboxTimer.unref();
@@ -193,7 +194,6 @@ export function createNotificationsModule(deps: NotificationsModuleDeps) {
     async stop(): Promise<void> {
       if (outboxTimer) clearInterval(outboxTimer);
       await outboxRun;
-      await delivery.stop();
     },
   };
 }

@@ -64,8 +64,7 @@ describe('email delivery retries', () => {
   });
 
   it('a refused email is retried after its wait and sent once; one refused every time lands in the failed list', async () => {
-    // Only this sweep sends here: the notifications module's own delivery loop is stopped.
-    await t.server.notifications.stop();
+    // Only this sweep sends here (the scheduler, whose job runs the same sweep, is off in this server).
     const lucky = await t.user('student');
     const unlucky = await t.user('student');
     refusals.set(lucky.email, 2);

@@ -6,8 +6,17 @@ import type { Db } from '../../../db/client.ts';
 import type { AnyRoute } from '../../../http/route.ts';
 import { calendarRoutes } from '../calendar/routes.ts';
 import { calendarTokens } from '../calendar/token.ts';
-import { deliverDueEmails, type DueEmail } from './email-retry.ts';
-import { addJob, jobKeys, removeJob, scheduleAllLessonJobs, TASKS, type Executor } from './jobs.ts';
+import { deliverDueEmails, type DueEmail, type SweepResult } from './email-retry.ts';
+import {
+  addJob,
+  EMAIL_SWEEP_KEY,
+  jobKeys,
+  removeJob,
+  scheduleAllLessonJobs,
+  TASKS,
+  type Executor,
+} from './jobs.ts';
+import { addPeriodic, type PeriodicJob } from './periodic.ts';
 import { releaseLesson, sendDeadlineReminder, type Send } from './reminders.ts';
 import { scheduleRoutes } from './routes.ts';
 import { createScheduler } from './scheduler.ts';
@@ -23,7 +32,7 @@ export interface ScheduleHooks {
   deliverAnnouncement?: (announcementId: string) => Promise<void>;
   /** Compose and send the digests due at this hour (users whose local time is their digest hour). */
   runDigests?: (at: Date) => Promise<void>;
-  /** Compose and hand one email delivery to the mailer; throw to have it retried with backoff. */
+  /** Compose and hand one claimed email delivery to the mailer; throw to have it retried with backoff. */
   sendEmail?: (row: DueEmail) => Promise<void>;
 }
 
@@ -43,6 +52,8 @@ export interface ScheduleModuleDeps {
   emailBackoffMs?: number;
   emailMaxAttempts?: number;
   pollIntervalMs?: number;
+  /** Other modules' periodic jobs (content retention). */
+  periodic?: PeriodicJob[];
 }
 
 const ReminderJob = z.object({
@@ -62,21 +73,37 @@ const CronPayload = z.object({ _cron: z.object({ ts: z.string() }).optional() })
 export function createScheduleModule(deps: ScheduleModuleDeps) {
   const log = deps.logger.child({ module: 'schedule' });
   const hooks = deps.hooks;
-  let emailsRunning: Promise<unknown> | null = null;
+  let emailsRunning: Promise<SweepResult> | null = null;
+  let emailsAgain = false;
 
-  const deliverEmails = async () => {
+  /**
+   * The email delivery sweep (email-retry.ts), one at a time in this process (the rows' locks keep other nodes
+   * apart). Asked for while one runs, it runs once more after it, so emails queued during its last batch wait no
+   * longer than that. Answers what the sweep (the last one) did.
+   */
+  const deliverEmails = async (): Promise<SweepResult> => {
     const sendEmail = hooks().sendEmail;
-    if (!sendEmail) return;
-    // One sweep at a time in this process (the rows' locks keep other nodes apart).
-    emailsRunning ??= deliverDueEmails(deps.pool, sendEmail, {
-      ...(deps.emailBackoffMs !== undefined ? { baseBackoffMs: deps.emailBackoffMs } : {}),
-      ...(deps.emailMaxAttempts !== undefined ? { maxAttempts: deps.emailMaxAttempts } : {}),
-    })
-      .then((r) => {
-        if (r.sent || r.failed || r.retried) log.debug(r, 'email deliveries');
-      })
-      .finally(() => (emailsRunning = null));
-    await emailsRunning;
+    if (!sendEmail) return { sent: 0, failed: 0, retried: 0 };
+    if (emailsRunning) {
+      emailsAgain = true;
+      return emailsRunning;
+    }
+    emailsRunning = (async () => {
+      const total: SweepResult = { sent: 0, failed: 0, retried: 0 };
+      do {
+        emailsAgain = false;
+        const r = await deliverDueEmails(deps.pool, sendEmail, {
+          ...(deps.emailBackoffMs !== undefined ? { baseBackoffMs: deps.emailBackoffMs } : {}),
+          ...(deps.emailMaxAttempts !== undefined ? { maxAttempts: deps.emailMaxAttempts } : {}),
+        });
+        total.sent += r.sent;
+        total.failed += r.failed;
+        total.retried += r.retried;
+      } while (emailsAgain);
+      if (total.sent || total.failed || total.retried) log.debug(total, 'email deliveries');
+      return total;
+    })().finally(() => (emailsRunning = null));
+    return emailsRunning;
   };
 
   const tasks: TaskList = {
@@ -98,7 +125,7 @@ export function createScheduleModule(deps: ScheduleModuleDeps) {
       const ts = CronPayload.parse(payload ?? {})._cron?.ts;
       if (run) await run(ts ? new Date(ts) : new Date());
     },
-    [TASKS.emailDeliver]: () => deliverEmails(),
+    [TASKS.emailDeliver]: async () => void (await deliverEmails()),
     [TASKS.plan]: () => scheduleAllLessonJobs(deps.db),
   };
   const cron: CronItem[] = [
@@ -114,9 +141,10 @@ export function createScheduleModule(deps: ScheduleModuleDeps) {
       task: TASKS.emailDeliver,
       match: '* * * * *',
       identifier: 'email-retries',
-      options: { maxAttempts: 1, jobKey: 'email:sweep', jobKeyMode: 'replace' },
+      options: { maxAttempts: 1, jobKey: EMAIL_SWEEP_KEY, jobKeyMode: 'replace' },
     },
   ];
+  addPeriodic(tasks, cron, deps.periodic ?? []);
   const scheduler = createScheduler({
     pool: deps.workerPool,
     logger: log,
@@ -149,8 +177,8 @@ export function createScheduleModule(deps: ScheduleModuleDeps) {
       removeJob(db, jobKeys.announcement(announcementId)),
     /** New immediate emails are waiting: run the delivery sweep now (once, on whichever node takes the job). */
     wakeEmails: (db: Executor) =>
-      addJob(db, { task: TASKS.emailDeliver, payload: {}, jobKey: 'email:sweep', maxAttempts: 1 }),
-    /** In-process sweep (tests, and the scheduler-less processor). */
+      addJob(db, { task: TASKS.emailDeliver, payload: {}, jobKey: EMAIL_SWEEP_KEY, maxAttempts: 1 }),
+    /** The delivery sweep in this process now (tests, the bench): what the job runs. */
     deliverEmails,
     /** Start the worker; one node (whichever takes the job) also schedules lessons that have no jobs yet. */
     async start() {

@@ -15,6 +15,9 @@ export const TASKS = {
   plan: 'plan_lesson_jobs',
 } as const;
 
+/** The email delivery sweep's job key: one waiting sweep at most (adding it again brings it forward to now). */
+export const EMAIL_SWEEP_KEY = 'email:sweep';
+
 /** Job keys: one pending job per key, so adding again moves the job (a new due date) instead of adding a second. */
 export const jobKeys = {
   deadline: (lessonId: string, before: '24h' | '1h') => `deadline:${lessonId}:${before}`,
