@@ -19,9 +19,13 @@ export interface ReceiptFacts {
 const esc = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
+const formats = new Map<string, Intl.NumberFormat>();
+
 /** Minor units in the currency's own number of decimals (JPY none, USD two, …), in English. */
 export function formatMoney(minor: number, currency: string): string {
-  const f = new Intl.NumberFormat('en', { style: 'currency', currency });
+  // A formatter per currency, made once (making one costs far more than formatting: bench:payments' receipts).
+  let f = formats.get(currency);
+  if (!f) formats.set(currency, (f = new Intl.NumberFormat('en', { style: 'currency', currency })));
   const digits = f.resolvedOptions().maximumFractionDigits ?? 2;
   return f.format(minor / 10 ** digits);
 }
