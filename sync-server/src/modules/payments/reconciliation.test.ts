@@ -177,7 +177,8 @@ describe('reconciliation of taxed payments (Stripe automatic tax)', () => {
         currency: 'EUR',
       });
       const r = await reconcile(gateway, t.server.payments.orders, new Date(Date.now() - 60_000));
-      const mine = r.flagged.filter((f) => [taxed, refunded, short].includes(f.orderId ?? ''));
+      const ours: string[] = [taxed, refunded, short];
+      const mine = r.flagged.filter((f) => ours.includes(f.orderId ?? ''));
       expect(mine).toEqual([
         expect.objectContaining({
           flag: 'amount_mismatch',
