@@ -212,6 +212,7 @@ export async function createServer(opts: ServerOptions) {
     publicUrl,
     pollIntervalMs: config.SCHEDULER_POLL_MS,
     hooks: () => notifications.hooks,
+    periodic: [{ task: 'content_retention', match: '23 * * * *', run: () => content.retention.run() }],
   });
   // --- end modules ---
 

@@ -23,3 +23,12 @@ CREATE TABLE course_draft_clients (
   updated_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (course_id, client_id)
 );
+
+-- Content retention: since when an uploaded file is no longer the lesson's (replaced by a newer ready one of its kind,
+-- failed) or referenced by anything of its course (no lesson, draft, body or cover names it). The retention job removes
+-- it from storage once that has lasted the grace period; a file referenced again loses its row here.
+CREATE TABLE content_asset_unreferenced (
+  asset_id uuid PRIMARY KEY REFERENCES content_assets(id) ON DELETE CASCADE,
+  since timestamptz NOT NULL,
+  reason text NOT NULL CHECK (reason IN ('replaced', 'failed', 'orphaned'))
+);

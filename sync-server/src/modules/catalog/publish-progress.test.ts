@@ -32,13 +32,21 @@ describe('publishing a version without a lesson', () => {
     const device = new Replica(t, teacher.token);
     const courseId = randomUUID();
     const moduleId = randomUUID();
-    const read = { id: randomUUID(), title: 'Read', kind: 'text' as const, body: 'Text' };
+    const base = { durationMinutes: 0, isPreview: false, required: true, dueAt: null, body: 'Text' };
+    const read = { ...base, id: randomUUID(), title: 'Read', kind: 'text' as const };
     const questionId = randomUUID();
     const quiz = {
+      ...base,
       id: randomUUID(),
       title: 'Check',
       kind: 'quiz' as const,
       quiz: {
+        passingPercent: 70,
+        attemptsAllowed: null,
+        graded: true,
+        weight: 1,
+        deviceGradable: false,
+        shuffle: false,
         questions: [
           {
             id: questionId,
@@ -52,7 +60,7 @@ describe('publishing a version without a lesson', () => {
         ],
       },
     };
-    const keep = { id: randomUUID(), title: 'Stays', kind: 'text' as const, body: 'Text' };
+    const keep = { ...base, id: randomUUID(), title: 'Stays', kind: 'text' as const };
     let v = 1;
     device.queue('createCourse', { courseId, title: 'Progress kept', subject: 'Science' });
     device.queue('addModule', { courseId, baseVersion: v++, moduleId, title: 'Week 1' });

@@ -5,6 +5,7 @@ import type { ModuleDeps } from '../deps.ts';
 import { assetService } from './assets.ts';
 import { deliveryRouter } from './delivery.ts';
 import { manifestService } from './manifest.ts';
+import { contentRetention } from './retention.ts';
 import { contentRoutes } from './routes.ts';
 import {
   readContentSettings,
@@ -68,6 +69,13 @@ export async function createContentModule(deps: ContentDeps) {
     assets,
     uploads,
     manifests,
+    /** Removes replaced and orphaned uploads after the grace period (run hourly by the scheduler). */
+    retention: contentRetention({
+      pool: deps.pool,
+      storage,
+      logger: deps.logger,
+      graceMs: settings.CONTENT_RETENTION_GRACE_HOURS * 3_600_000,
+    }),
   };
 }
 export type ContentModule = Awaited<ReturnType<typeof createContentModule>>;

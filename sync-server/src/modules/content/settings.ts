@@ -30,6 +30,11 @@ export const contentSettingsSchema = z.object({
   CONTENT_CHUNK_BYTES: bytes(8 * MiB),
   /** Hours an unfinished upload is kept. */
   CONTENT_UPLOAD_TTL_HOURS: z.coerce.number().int().positive().default(48),
+  /** Hours a replaced or orphaned upload is kept before the retention job removes it (default 7 days). */
+  CONTENT_RETENTION_GRACE_HOURS: z.coerce
+    .number()
+    .min(0)
+    .default(7 * 24),
 });
 export type ContentSettings = z.infer<typeof contentSettingsSchema>;
 
