@@ -174,6 +174,7 @@ export async function startCore(opts: CoreOptions) {
       session,
       tuning: opts.teaching,
       onError: opts.onError,
+      draftLesson: (courseId, lessonId) => authoring.draftLesson(courseId, lessonId),
     });
     const authoring = authoringService({
       db: store.db,

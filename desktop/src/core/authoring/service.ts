@@ -15,6 +15,7 @@ import type { NewMutation } from '../sync/outbox.ts';
 import type { TeachUpload } from '../services/teaching-schemas.ts';
 import { applyEdit, applyEdits, EditDoesNotFit, editNames, type Edit } from './apply.ts';
 import { argsWith, conflictOf } from './conflicts.ts';
+import { detailToDoc } from './published.ts';
 import { draftStore, publishNames, type AuthoringRow } from './store.ts';
 
 /** What authoring needs of the sync engine (sync/engine.ts). */
@@ -31,7 +32,7 @@ export interface AuthoringUploads {
   dismiss(id: string): unknown;
 }
 
-const CREATE_DEFAULTS = {
+const CREATE_DEFAULTS: Omit<CourseDraftDoc['details'], 'title' | 'subject'> = {
   description: '',
   tags: [],
   language: 'en',
@@ -64,30 +65,43 @@ export function authoringService(d: { db: LocalDb; sync: AuthoringSync; uploads?
   function load(userId: string, courseId: string) {
     const server = store.server(userId, courseId);
     const rows = store.rows(userId, courseId);
-    const created = rows.find((r) => r.name === 'createCourse' && r.status !== 'rejected');
-    if (!server && !created) throw new CoreError('not_found', 'No draft of this course on this device');
+    const createdRow = rows.find((r) => r.name === 'createCourse' && r.status !== 'rejected');
+    const created = createdRow ? AuthoringArgs.createCourse.safeParse(createdRow.args) : null;
+    const taught = server || created?.success ? null : store.taught(userId, courseId);
+    if (!server && !created?.success && !taught)
+      throw new CoreError('not_found', 'No draft of this course on this device');
     let base: CourseDraft;
     if (server) base = server.draft;
+    else if (taught)
+      base = {
+        courseId,
+        version: taught.course.version,
+        status: taught.course.status,
+        doc: detailToDoc(taught.course),
+        updatedBy: null,
+        updatedAt: taught.course.updatedAt,
+      };
     else {
-      const { courseId: _id, modules, ...details } = created!.args;
+      const { courseId: _id, modules, ...details } = created!.data!;
       base = {
         courseId,
         version: 0,
         status: 'draft',
         // The server's defaults (its createCourse), so the local view is what the server will hold.
-        doc: {
-          details: { ...CREATE_DEFAULTS, ...details },
-          modules: Array.isArray(modules) ? modules : [],
-        } as CourseDraftDoc,
+        doc: { details: { ...CREATE_DEFAULTS, ...details }, modules: modules ?? [] },
         updatedBy: userId,
-        updatedAt: created!.createdAt,
+        updatedAt: createdRow!.createdAt,
       };
     }
     // The version the server holds as far as this device knows: the latest of the pulled copy and the answers to its
     // own mutations (applied: the new version; refused as stale: the current one).
-    let known = server ? { version: server.draft.version, at: server.pulledAt } : null;
+    let known = server
+      ? { version: server.draft.version, at: server.pulledAt }
+      : taught
+        ? { version: taught.course.version, at: taught.syncedAt }
+        : null;
     let status = base.status;
-    let statusAt = server?.pulledAt ?? '';
+    let statusAt = server?.pulledAt ?? taught?.syncedAt ?? '';
     for (const r of rows) {
       if (!r.settledAt) continue;
       const v =
@@ -104,7 +118,9 @@ export function authoringService(d: { db: LocalDb; sync: AuthoringSync; uploads?
       }
     }
     const pending = rows.filter((r) => r.status === 'pending' && editNames.has(r.name));
-    return { server, rows, base, pending, status, knownVersion: known?.version ?? 1 };
+    // The server's copy as this device knows it (its draft, or the published course it starts from).
+    const serverDoc = server?.draft.doc ?? (taught ? base.doc : null);
+    return { server, serverDoc, rows, base, pending, status, knownVersion: known?.version ?? 1 };
   }
 
   function localDraft(c: ReturnType<typeof load>): CourseDraft {
@@ -128,7 +144,7 @@ export function authoringService(d: { db: LocalDb; sync: AuthoringSync; uploads?
       (u) => u.courseId === courseId && u.phase === 'failed' && u.error?.code === 'version_conflict',
     );
     const done = store.resolved([...refused.map((r) => r.id), ...uploads.map((u) => u.id)]);
-    const serverDoc = c.server?.draft.doc ?? null;
+    const serverDoc = c.serverDoc;
     return [
       ...refused.filter((r) => !done.has(r.id)).map((r) => conflictOf(r, courseId, serverDoc)),
       ...uploads
@@ -221,6 +237,7 @@ export function authoringService(d: { db: LocalDb; sync: AuthoringSync; uploads?
       };
       for (const s of store.serverList(userId)) add(s.courseId, s.title, s.status, s.version, s.updatedAt);
       for (const c of store.created(userId)) add(c.courseId, c.title, 'draft', 0, c.createdAt);
+      for (const t of store.taughtList(userId)) add(t.courseId, t.title, t.status, t.version, t.updatedAt);
       // Titles changed by pending edits: read those drafts whole (few).
       for (const x of drafts)
         if (x.pendingEdits > 0) {
@@ -271,6 +288,22 @@ export function authoringService(d: { db: LocalDb; sync: AuthoringSync; uploads?
           args: { courseId },
         });
       return { publish: publishOf(store.rows(userId, courseId)) };
+    },
+
+    /** Where a lesson of the drafts is: on the server's draft, only on this device (creation queued), or nowhere. */
+    draftLesson(courseId: string, lessonId: string): 'on_server' | 'on_device' | null {
+      const userId = d.sync.prepare();
+      if (!userId) return null;
+      let c: ReturnType<typeof load>;
+      try {
+        c = load(userId, courseId);
+      } catch {
+        return null;
+      }
+      const has = (doc: CourseDraftDoc | undefined) =>
+        !!doc?.modules.some((m) => m.lessons.some((l) => l.id === lessonId));
+      if (has(c.serverDoc ?? undefined)) return 'on_server';
+      return has(localDraft(c).doc) ? 'on_device' : null;
     },
 
     conflicts(): { conflicts: AuthoringConflict[] } {

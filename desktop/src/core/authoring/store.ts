@@ -1,6 +1,13 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { authoringNames, CourseDraft, type CourseDraftDoc, type SyncChange } from '@lyceum/contracts';
+import {
+  authoringNames,
+  CourseDetail,
+  CourseDraft,
+  type CourseDraftDoc,
+  type SyncChange,
+} from '@lyceum/contracts';
 import type { LocalDb } from '../store/open.ts';
+import { courseDetails } from '../store/tables.ts';
 import { authoringResolutions, courseDrafts } from './tables.ts';
 
 /** An outbox row of an authoring mutation, as this module reads it. */
@@ -130,6 +137,29 @@ export function draftStore(db: LocalDb) {
             ]
           : [];
       });
+    },
+
+    /** The synced course_detail of a course this user may edit (null: none, or not theirs to edit). */
+    taught(userId: string, courseId: string): { course: CourseDetail; syncedAt: string } | null {
+      const r = db.select().from(courseDetails).where(eq(courseDetails.id, courseId)).get();
+      if (!r || r.viewerId !== userId) return null;
+      const c = CourseDetail.safeParse(JSON.parse(r.detailJson));
+      return c.success && c.data.viewer.canEdit ? { course: c.data, syncedAt: r.syncedAt } : null;
+    },
+
+    /** Courses this user may edit, from the synced course_detail rows (no documents). */
+    taughtList(userId: string) {
+      return db.all<{
+        courseId: string;
+        title: string;
+        status: CourseDraft['status'];
+        version: number;
+        updatedAt: string;
+      }>(sql`
+        SELECT id AS courseId, json_extract(detail_json, '$.title') AS title, json_extract(detail_json, '$.status') AS status,
+               version, json_extract(detail_json, '$.updatedAt') AS updatedAt
+        FROM course_details
+        WHERE viewer_id = ${userId} AND json_extract(detail_json, '$.viewer.canEdit') = 1`);
     },
 
     /** Courses this user created on this device (createCourse rows not refused), with their titles. */

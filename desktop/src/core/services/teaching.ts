@@ -18,6 +18,7 @@ import type {
 } from './teaching-schemas.ts';
 import { uploader, type UploaderTuning } from './uploader.ts';
 import { contentApi, SignedOut } from './uploader-http.ts';
+import { ServerUnreachable } from '../server/errors.ts';
 import { uploadStore } from './uploader-store.ts';
 
 const MiB = 1024 * 1024;
@@ -55,10 +56,25 @@ export function teachingService(d: {
   session: SessionService;
   tuning?: TeachingTuning;
   onError?: (err: unknown) => void;
+  /**
+   * The lesson in this device's drafts (authoring/service.ts): 'on_server' once the server's draft has it,
+   * 'on_device' while its creation waits in the outbox, null when the drafts do not have it.
+   */
+  draftLesson?: (courseId: string, lessonId: string) => 'on_server' | 'on_device' | null;
 }) {
   const root = path.join(d.dataDir, 'teach');
   const store = uploadStore(path.join(root, 'uploads'));
-  const content = contentApi(d.client, d.session);
+  const api = contentApi(d.client, d.session);
+  // A file for a lesson made offline waits (as for an unreachable server) until the lesson reached the server.
+  const content: typeof api = {
+    ...api,
+    start: (courseId, body) =>
+      body.lessonId && d.draftLesson?.(courseId, body.lessonId) === 'on_device'
+        ? Promise.reject(
+            new ServerUnreachable('The lesson is not on the server yet; the upload waits for it.'),
+          )
+        : api.start(courseId, body),
+  };
   const media = mediaInfoCache(path.join(root, 'media'), content);
   const up = uploader({
     store,
@@ -181,9 +197,18 @@ export function teachingService(d: {
           'conflict',
           'A file for this lesson is still on its way. Wait for it or cancel it first.',
         );
-      await server(() => content.courseAssets(courseId));
-      const detail = await server(() => content.course(courseId));
-      if (!lessonOf(detail, q.lessonId))
+      // A lesson of this device's drafts takes files offline too: they queue and attach when the server has it.
+      const drafted = d.draftLesson?.(courseId, q.lessonId) ?? null;
+      let detail: CourseDetail;
+      try {
+        await server(() => content.courseAssets(courseId));
+        detail = await server(() => content.course(courseId));
+      } catch (err) {
+        if (drafted && err instanceof CoreError && (err.code === 'offline' || err.code === 'not_found'))
+          return userId;
+        throw err;
+      }
+      if (!lessonOf(detail, q.lessonId) && !drafted)
         throw new CoreError('validation_failed', 'The lesson is not part of this course', [
           { path: 'query.lessonId', message: 'not a lesson of the course' },
         ]);
