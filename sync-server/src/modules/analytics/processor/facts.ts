@@ -23,6 +23,13 @@ export function eventTime(e: Pick<LearningEvent, 'timestamp' | 'stored' | 'skewM
 /** Platform events (a course published) are stored but are not part of anyone's learning. */
 export const isLearning = (e: Pick<LearningEvent, 'verb'>): boolean => e.verb !== 'published';
 
+/**
+ * Whether an event puts its learner among the "active learners now": any learning event but an enrollment — a
+ * student an instructor adds to the roster (or a purchase, or a voucher) is enrolled without being there.
+ */
+export const makesPresent = (e: Pick<LearningEvent, 'verb'>): boolean =>
+  isLearning(e) && e.verb !== 'enrolled';
+
 /** Where a video event leaves the viewer: its time, the target of a seek, or the end of what it watched. */
 export function videoPosition(e: Pick<LearningEvent, 'video'>): number | null {
   const v = e.video;

@@ -11,6 +11,7 @@ import {
   dateRange,
   dayWindow,
   exactWindow,
+  not,
   retry429,
   source,
   sumOf,
@@ -75,7 +76,13 @@ export const daysQuery = (range: InsightRange): Query => {
  * nothing arrived after `now` a distinct count answers; otherwise the latest arrival per (learner, course) decides.
  */
 async function activeNow(ctx: EsContext, range: InsightRange, now: number): Promise<number> {
-  const query = and(LEARNING, courseOf(range), dateRange('stored', { gt: now - ACTIVE_WINDOW_MS }));
+  // Enrollments make no one present (processor/facts.ts makesPresent).
+  const query = and(
+    LEARNING,
+    not(term('verb', 'enrolled')),
+    courseOf(range),
+    dateRange('stored', { gt: now - ACTIVE_WINDOW_MS }),
+  );
   const res = await retry429(() =>
     ctx.client.search({
       index: ctx.names.facts,

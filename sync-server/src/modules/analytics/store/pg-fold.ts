@@ -1,5 +1,6 @@
 import type { ActiveChange, Fact } from './port.ts';
 import { dayOf } from '../insights/range.ts';
+import { makesPresent } from '../processor/facts.ts';
 
 /**
  * The fold of a batch into rollup rows, in memory: one row per rollup key, so each table gets ONE multi-row upsert
@@ -269,12 +270,14 @@ export function foldBatch(facts: readonly Fact[], changes: readonly ActiveChange
     if (rating !== null) cd.ratings += 1;
     if (!f.learning) continue;
 
-    const p = presence.get(
-      () => ({ actor: e.actor, course_id: course, last_stored: stored }),
-      e.actor,
-      course,
-    );
-    p.last_stored = Math.max(p.last_stored, stored);
+    if (makesPresent(e)) {
+      const p = presence.get(
+        () => ({ actor: e.actor, course_id: course, last_stored: stored }),
+        e.actor,
+        course,
+      );
+      p.last_stored = Math.max(p.last_stored, stored);
+    }
     const sd = studentDay(e.actor, course, d);
     sd.events += 1;
     sd.active_ms += f.activeMs;

@@ -315,6 +315,19 @@ export function storeContract(label: string, makeBackend: () => Promise<StoreBac
       expect((await store.overview(ALL, new Date(`${DAY3}T18:06:00.000Z`))).activeLearnersNow).toBe(0);
     });
 
+    it('a student only enrolled (added to the roster) is counted as an enrollment, not as active now', async () => {
+      const store = await backend.fresh();
+      const at = `${DAY3}T12:00:00.000Z`;
+      await feed(store, [
+        learningEvent({ actor: 'r1', verb: 'enrolled', at, course: B }),
+        learningEvent({ actor: 'r2', verb: 'enrolled', at, course: B }),
+        learningEvent({ actor: 'r2', verb: 'opened', at: `${DAY3}T12:01:00.000Z`, course: B, lesson: B1 }),
+      ]);
+      const o = await store.overview(ALL, new Date(`${DAY3}T12:02:00.000Z`));
+      expect(o.activeLearnersNow).toBe(1);
+      expect(o.totals.enrollments).toBe(2);
+    });
+
     it('changes no figure on replay, in any order or batching, or with two processors at once', async () => {
       let store = await backend.fresh();
       const events = scenario();
