@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { expectNoSeriousA11yViolations, findChromium, launchChromium } from '@lyceum/testing';
 import { ensureConsoleBuilt } from '../../console/build.ts';
 import { startTestServer, type TestServer } from '../harness.ts';
@@ -34,6 +34,45 @@ async function tabTo(page: Page, name: string | RegExp, max = 60): Promise<void>
       return;
   }
   throw new Error(`"${String(name)}" cannot be reached with the Tab key`);
+}
+
+/** How far the page scrolls sideways (0 when everything fits the window's width). */
+const sidewaysOverflow = (page: Page) =>
+  page.evaluate<number>(
+    '(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)()',
+  );
+
+/** The innermost elements that end past the window's right edge (what widens the page), for the failure message. */
+const widest = (page: Page) =>
+  page.evaluate<string>(`(() => {
+    const w = document.documentElement.clientWidth;
+    const out = [...document.body.querySelectorAll('*')].filter((el) => {
+      if (el.getBoundingClientRect().right <= w + 0.5) return false;
+      return ![...el.children].some((c) => c.getBoundingClientRect().right > w + 0.5);
+    });
+    return out.slice(0, 5).map((el) => el.tagName.toLowerCase() + '.' + el.className + ' "' + (el.textContent ?? '').slice(0, 40) + '"').join('; ');
+  })()`);
+
+/** Each control, scrolled to, lies wholly inside the window's width and nothing covers its centre. */
+async function expectReachable(page: Page, controls: Locator[], what: string): Promise<void> {
+  const width = await page.evaluate<number>('document.documentElement.clientWidth');
+  for (const c of controls) {
+    await c.scrollIntoViewIfNeeded();
+    const box = (await c.boundingBox())!;
+    expect(box, `${what}: a control is not shown`).not.toBeNull();
+    expect(box.x, `${what}: a control starts left of the window`).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width, `${what}: a control ends past the window`).toBeLessThanOrEqual(width + 0.5);
+    const hit = await c.evaluate(
+      // A string body: this project's types have no DOM.
+      new Function(
+        'el',
+        `const r = el.getBoundingClientRect();
+         const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+         return hit !== null && (el === hit || el.contains(hit) || hit.contains(el) || !!el.closest('label')?.contains(hit));`,
+      ) as (el: unknown) => boolean,
+    );
+    expect(hit, `${what}: a control is covered`).toBe(true);
+  }
 }
 
 describe.skipIf(!chromium)('admin console: the Payments section in Chromium', () => {
@@ -219,4 +258,74 @@ describe.skipIf(!chromium)('admin console: the Payments section in Chromium', ()
     expect(await flagged.innerText()).toContain('$12.34');
     await expectNoSeriousA11yViolations(page, 'console payments: reconciliation');
   }, 90_000);
+
+  it('fits a 390 px window (a phone): no sideways scrolling, every control in reach, axe light and dark', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    const places: [string, string, () => Locator[]][] = [
+      [
+        'orders',
+        '#/payments/orders',
+        () => [
+          page.getByLabel('Search', { exact: true }),
+          page.getByRole('combobox', { name: 'Status', exact: true }),
+          page.getByRole('button', { name: 'Search', exact: true }),
+          page.getByRole('link', { name: `Open order ${orderId.slice(-8)}` }),
+        ],
+      ],
+      [
+        'order',
+        `#/payments/orders/${orderId}`,
+        () => [
+          page.getByRole('radio', { name: 'Part of it' }),
+          page.getByLabel('Reason'),
+          page.getByRole('button', { name: 'Refresh' }),
+        ],
+      ],
+      [
+        'coupons',
+        '#/payments/coupons',
+        () => [
+          page.getByLabel('Code'),
+          page.getByLabel('Percent (1–100)'),
+          page.getByRole('button', { name: 'Create coupon' }),
+        ],
+      ],
+      [
+        'vouchers',
+        '#/payments/vouchers',
+        () => [
+          page.getByRole('combobox', { name: 'Course', exact: true }),
+          page.getByLabel('Codes', { exact: true }),
+          page.getByRole('button', { name: 'Issue codes' }),
+        ],
+      ],
+      ['revenue', '#/payments/revenue', () => [page.locator('.lx-chart summary').first()]],
+      [
+        'reconciliation',
+        '#/payments/reconciliation',
+        () => [page.getByRole('button', { name: 'Check against the gateway' })],
+      ],
+    ];
+    for (const [what, hash, controls] of places) {
+      await page.goto(`${t.url}/admin/${hash}`);
+      await controls()[0]!.waitFor();
+      if (what === 'reconciliation') {
+        await page.getByRole('button', { name: 'Check against the gateway' }).click();
+        await page.getByRole('row').filter({ hasText: 'pi_test_orphan01' }).waitFor();
+      }
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        const over = await sidewaysOverflow(page);
+        expect(
+          over,
+          `console ${what} at 390 px (${scheme}): ${over > 0 ? await widest(page) : ''}`,
+        ).toBeLessThanOrEqual(0);
+        await expectReachable(page, controls(), `console ${what} at 390 px`);
+      }
+      // Both colour schemes.
+      await expectNoSeriousA11yViolations(page, `console payments: ${what} at 390 px`);
+      await page.emulateMedia({ colorScheme: 'light' });
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+  }, 120_000);
 });

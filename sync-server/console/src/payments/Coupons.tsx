@@ -5,6 +5,7 @@ import { client, describeError } from '../api.ts';
 import { dayStart, parseMajor, useMoney, useWhen } from './money.ts';
 import { usePaidCourses } from './use-courses.ts';
 import { useLoad } from './use-load.ts';
+import { TableWrap } from './TableWrap.tsx';
 
 const empty = { code: '', kind: 'percent', value: '', currency: 'USD', courseId: '', expires: '', max: '' };
 
@@ -156,7 +157,7 @@ export function Coupons() {
         ) : null}
         {list.data && list.data.items.length === 0 ? <p>{t('coupons.none')}</p> : null}
         {list.data && list.data.items.length > 0 ? (
-          <div className="table-wrap">
+          <TableWrap labelledBy="coupon-list">
             <table className="data">
               <thead>
                 <tr>
@@ -195,7 +196,7 @@ export function Coupons() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
         ) : null}
       </section>
     </div>

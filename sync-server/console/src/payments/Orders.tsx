@@ -6,6 +6,7 @@ import { dayStart, useMoney, useWhen } from './money.ts';
 import { hrefOf } from './route.ts';
 import { usePaidCourses } from './use-courses.ts';
 import { useLoad } from './use-load.ts';
+import { TableWrap } from './TableWrap.tsx';
 
 const PAGE = 25;
 
@@ -89,7 +90,7 @@ export function Orders() {
         {loading ? t('common.loading') : t('orders.count', { count: total })}
       </p>
       {data && data.items.length > 0 ? (
-        <div className="table-wrap">
+        <TableWrap labelledBy="orders-title">
           <table className="data">
             <caption className="visually-hidden">{t('orders.title')}</caption>
             <thead>
@@ -131,7 +132,7 @@ export function Orders() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       ) : null}
       {total > PAGE ? (
         <div className="pager">

@@ -4,6 +4,7 @@ import { client } from '../api.ts';
 import { dayStart, useMoney, useWhen } from './money.ts';
 import { hrefOf } from './route.ts';
 import { useLoad } from './use-load.ts';
+import { TableWrap } from './TableWrap.tsx';
 
 const monthAgo = () => new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
 
@@ -55,7 +56,7 @@ export function Reconciliation() {
           {data.flagged.length === 0 ? (
             <p className="ok">{t('recon.allMatch')}</p>
           ) : (
-            <div className="table-wrap">
+            <TableWrap labelledBy="recon-title">
               <table className="data">
                 <thead>
                   <tr>
@@ -102,7 +103,7 @@ export function Reconciliation() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableWrap>
           )}
         </section>
       ) : loading ? (

@@ -6,6 +6,7 @@ import { accessToken, client, describeError } from '../api.ts';
 import { dayStart, useWhen } from './money.ts';
 import { usePaidCourses } from './use-courses.ts';
 import { useLoad } from './use-load.ts';
+import { TableWrap } from './TableWrap.tsx';
 
 /** Save a batch's codes (CSV from the server) as a file in the browser. */
 async function downloadCsv(batchId: string): Promise<void> {
@@ -150,7 +151,7 @@ export function Vouchers() {
         ) : null}
         {batches.data && batches.data.items.length === 0 ? <p>{t('vouchers.none')}</p> : null}
         {batches.data && batches.data.items.length > 0 ? (
-          <div className="table-wrap">
+          <TableWrap labelledBy="vouchers-list">
             <table className="data">
               <thead>
                 <tr>
@@ -231,7 +232,7 @@ export function Vouchers() {
                 })}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
         ) : null}
         {shown ? <BatchStatus id={shown} /> : null}
       </section>
@@ -251,7 +252,7 @@ function BatchStatus(p: { id: string }) {
     );
   if (!data) return <p role="status">{t('common.loading')}</p>;
   return (
-    <div className="table-wrap">
+    <TableWrap label={t('vouchers.statusTitle', { name: data.label || when(data.createdAt) })}>
       <table className="data">
         <caption>{t('vouchers.statusTitle', { name: data.label || when(data.createdAt) })}</caption>
         <thead>
@@ -275,6 +276,6 @@ function BatchStatus(p: { id: string }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }
