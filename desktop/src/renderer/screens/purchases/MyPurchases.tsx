@@ -51,25 +51,39 @@ export function MyPurchases() {
         </EmptyState>
       ) : null}
       {state.status === 'ready' && state.data.items.length > 0 ? (
-        <table className="purchases__table" data-testid="orders">
+        // Explicit roles: in a narrow window the rows are laid out as cards (display: block), which would otherwise
+        // drop the table's semantics.
+        <table className="purchases__table" data-testid="orders" role="table">
           <caption className="visually-hidden">{t('purchases.caption')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('purchases.course')}</th>
-              <th scope="col">{t('purchases.date')}</th>
-              <th scope="col">{t('purchases.amount')}</th>
-              <th scope="col">{t('purchases.status')}</th>
-              <th scope="col">{t('purchases.actions')}</th>
+          <thead role="rowgroup">
+            <tr role="row">
+              <th scope="col" role="columnheader">
+                {t('purchases.course')}
+              </th>
+              <th scope="col" role="columnheader">
+                {t('purchases.date')}
+              </th>
+              <th scope="col" role="columnheader">
+                {t('purchases.amount')}
+              </th>
+              <th scope="col" role="columnheader">
+                {t('purchases.status')}
+              </th>
+              <th scope="col" role="columnheader">
+                {t('purchases.actions')}
+              </th>
             </tr>
           </thead>
-          <tbody>
+          <tbody role="rowgroup">
             {state.data.items.map((o) => (
-              <tr key={o.id} data-testid="order">
-                <th scope="row">
+              <tr key={o.id} data-testid="order" role="row">
+                <th scope="row" role="rowheader">
                   <Link href={`/courses/${o.courseId}`}>{o.courseTitle}</Link>
                 </th>
-                <td>{f.dateTime(o.paidAt ?? o.createdAt)}</td>
-                <td>
+                <td role="cell" data-label={t('purchases.date')}>
+                  {f.dateTime(o.paidAt ?? o.createdAt)}
+                </td>
+                <td role="cell" data-label={t('purchases.amount')}>
                   {money(f, o.amount)}
                   {o.refunded.amountMinor > 0 ? (
                     <span className="purchases__refunded">
@@ -78,13 +92,13 @@ export function MyPurchases() {
                     </span>
                   ) : null}
                 </td>
-                <td>
+                <td role="cell" data-label={t('purchases.status')}>
                   <span className={`badge purchases__status purchases__status--${o.status}`}>
                     {t(`purchases.state.${o.status}`)}
                   </span>
                   {o.failure ? <span className="purchases__reason"> {o.failure.message}</span> : null}
                 </td>
-                <td>
+                <td role="cell">
                   <div className="purchases__actions">
                     {o.receiptUrl ? (
                       <a href={o.receiptUrl} target="_blank" rel="noopener">
