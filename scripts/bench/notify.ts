@@ -3,6 +3,7 @@
 // the same rows written by a plain INSERT … SELECT in the same run. The sync server runs in this process with
 // SMTP_URL pointing at the sink (notification mail shares a small pool of kept-open SMTP connections); PostgreSQL is
 // embedded. Targets on a 2-core machine: fan-out ≤ 2 s, ≥ 1,000 emails/s.
+import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { pino } from 'pino';
@@ -171,6 +172,13 @@ async function main() {
     console.log(`| every email handed to the SMTP sink | ${Math.round(mailMs)} ms | – |`);
     console.log(`| emails/s | ${Math.round(emailsPerSecond)} | ≥ 1000 |`);
     console.log(`| deliveries marked sent | ${sent.rows[0]!.n} | ${STUDENTS} |`);
+    // Other work on the machine skews every figure: say how busy it was.
+    console.log(
+      `| load average (1/5/15 min) | ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' / ')} | – |`,
+    );
   } finally {
     await server?.close();
     await sink.close();

@@ -109,6 +109,8 @@ export async function createServer(opts: ServerOptions) {
     catalog: catalog.reader,
     users: identity.accounts,
     enrollment,
+    // grade_posted (notifications are composed later; called only once requests flow).
+    onGraded: (conn, userId, attempts) => notifications.gradesPosted(conn, userId, attempts),
   });
   const offers = createPaymentOffers({
     ...deps,

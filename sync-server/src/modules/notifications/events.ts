@@ -7,6 +7,22 @@ import type { Audience } from './fanout.ts';
 /** The payments core's purchase verb and order extension (modules/payments/fulfilment.ts). */
 const PURCHASE_VERB = 'http://activitystrea.ms/schema/1.0/purchase';
 const ORDER_EXT = 'https://lyceum.app/xapi/extensions/order-id';
+/** A refund step's event (modules/payments/refunds/apply.ts refundEvent): the amount given back then. */
+const REFUND_VERB = 'https://lyceum.app/xapi/verbs/refunded';
+const AMOUNT_EXT = 'https://lyceum.app/xapi/extensions/amount-minor';
+const CURRENCY_EXT = 'https://lyceum.app/xapi/extensions/currency';
+const FULL_EXT = 'https://lyceum.app/xapi/extensions/full-refund';
+
+/** 1234 USD minor units → "$12.34" (the currency's own number of decimals). */
+export function formatMinor(amountMinor: number, currency: string): string {
+  try {
+    const f = new Intl.NumberFormat('en', { style: 'currency', currency });
+    const digits = f.resolvedOptions().maximumFractionDigits ?? 2;
+    return f.format(amountMinor / 10 ** digits);
+  } catch {
+    return `${amountMinor} ${currency}`;
+  }
+}
 
 interface Statement {
   id?: string;
@@ -14,6 +30,7 @@ interface Statement {
   verb?: { id?: string };
   object?: { id?: string };
   context?: { extensions?: Record<string, unknown> };
+  result?: { extensions?: Record<string, unknown> };
 }
 
 export interface Delivery {
@@ -23,7 +40,8 @@ export interface Delivery {
 
 /**
  * What a platform event from the transactional outbox means for notifications: enrolled → enrollment_confirmed to the
- * student; purchase (payments) → payment_receipt to the buyer; a course (re)published → course_updated to its students.
+ * student; purchase (payments) → payment_receipt to the buyer; refunded (payments, each refund step) → refund_issued
+ * to the buyer, keyed by the event's id; a course (re)published → course_updated to its students.
  * Other events mean nothing here. Course titles come from `titles`.
  */
 export function eventToDeliveries(s: Statement, courseTitle: (id: string) => string): Delivery[] {
@@ -62,6 +80,30 @@ export function eventToDeliveries(s: Statement, courseTitle: (id: string) => str
             body: `Thank you: your payment for ${title} went through. Your receipt is in My purchases.`,
             url: `/purchases/${orderId}`,
             dedupeKey: dedupeKeys.payment(orderId),
+          },
+        },
+      ];
+    }
+    case REFUND_VERB: {
+      const orderId = s.context?.extensions?.[ORDER_EXT];
+      const amount = s.result?.extensions?.[AMOUNT_EXT];
+      const currency = s.result?.extensions?.[CURRENCY_EXT];
+      if (!userId || !s.id || typeof orderId !== 'string' || typeof amount !== 'number') return [];
+      const money = typeof currency === 'string' ? formatMinor(amount, currency) : String(amount);
+      const full = s.result?.extensions?.[FULL_EXT] === true;
+      return [
+        {
+          audience: { userId },
+          draft: {
+            type: 'refund_issued',
+            courseId,
+            title: `Refund of ${money} for ${title}`,
+            body: full
+              ? `${money} was refunded for ${title}; the order is fully refunded and the course leaves your library.`
+              : `${money} was refunded for ${title}. You keep the course.`,
+            url: `/purchases/${orderId}`,
+            // One event per refund step (its statement id): a replayed event is the same notification.
+            dedupeKey: dedupeKeys.refund(s.id),
           },
         },
       ];

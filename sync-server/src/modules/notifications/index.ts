@@ -15,12 +15,14 @@ import {
 import { inboxService } from './inbox.ts';
 import { preferenceService } from './preferences.ts';
 import { notificationRoutes } from './routes.ts';
+import { gradeDrafts, notifyAlert, type AlertInput, type GradedAttempt } from './sources.ts';
 import { verifyUnsubscribe } from './tokens.ts';
 import type { DueEmail } from './schedule/email-retry.ts';
 import { addJob, EMAIL_SWEEP_KEY, TASKS } from './schedule/jobs.ts';
 
 export type { Audience, NotificationDraft, FanOutResult, Queryable } from './fanout.ts';
 export { fanOut, notifyUser, UNMUTABLE } from './fanout.ts';
+export type { AlertInput, GradedAttempt } from './sources.ts';
 
 export interface NotificationsModuleDeps extends ModuleDeps {
   /** socket.io emit to rooms (user:<id>); absent in processes that serve no clients. */
@@ -171,6 +173,18 @@ export function createNotificationsModule(deps: NotificationsModuleDeps) {
     /** Inside a caller's transaction: `fanOut(client, …)`; then afterCommit (live push, mail worker) once committed. */
     fanOut: (db: Queryable, audience: Audience, draft: NotificationDraft) => fanOut(db, audience, draft),
     afterCommit,
+    /**
+     * grade_posted for quiz attempts just graded, on `conn` (the progress writers' connection: in the sync push's
+     * transaction the notifications commit with the attempts; their live push is then the device's next pull).
+     */
+    async gradesPosted(conn: Queryable, userId: string, attempts: GradedAttempt[]): Promise<void> {
+      for (const draft of await gradeDrafts(conn, attempts)) {
+        const result = await fanOut(conn, { userId }, draft);
+        if (conn === pool) await afterCommit(result, draft);
+      }
+    },
+    /** alert: to some accounts or a role (the analytics alerts call this); 400 validation_failed on bad input. */
+    notifyAlert: (input: AlertInput) => notifyAlert(send, input),
     inbox,
     preferences,
     announcements,

@@ -1,7 +1,7 @@
 import type { ModuleDeps } from '../deps.ts';
 import type { CatalogReader } from '../catalog/reader.ts';
 import type { UserDirectory } from '../enrollment/users.ts';
-import type { ProgressEventInput, QuizAttemptInput } from '@lyceum/contracts';
+import type { ProgressEventInput, QuizAttemptInput, QuizAttemptResult } from '@lyceum/contracts';
 import { submitAttemptBatch } from './attempt-batch.ts';
 import { quizAttemptRecorder } from './attempts.ts';
 import { completionChecker, type EnrollmentPort } from './completion.ts';
@@ -16,6 +16,11 @@ export interface ProgressModuleDeps extends ModuleDeps {
   catalog: CatalogReader;
   users: UserDirectory;
   enrollment: EnrollmentPort;
+  /**
+   * Quiz attempts were just graded and recorded (duplicates flagged), on `conn`: the pool, or the sync push's
+   * transaction client. The notifications' grade_posted source (issue 14).
+   */
+  onGraded?: (conn: Queryable, userId: string, attempts: QuizAttemptResult[]) => Promise<void>;
 }
 
 export function createProgressModule(deps: ProgressModuleDeps) {
@@ -26,17 +31,31 @@ export function createProgressModule(deps: ProgressModuleDeps) {
    */
   const writers = (conn: Queryable) => {
     const completeIfDone = completionChecker(conn, enrollment);
+    const submitOne = quizAttemptRecorder(conn, catalog, enrollment, completeIfDone);
+    const graded = async (userId: string, attempts: QuizAttemptResult[]) => {
+      if (deps.onGraded && attempts.some((a) => !a.duplicate)) await deps.onGraded(conn, userId, attempts);
+    };
     return {
       /** Record one progress event. */
       record: progressRecorder(conn, catalog, enrollment, completeIfDone),
       /** Grade and record one quiz attempt. */
-      submitQuizAttempt: quizAttemptRecorder(conn, catalog, enrollment, completeIfDone),
+      submitQuizAttempt: async (userId: string, input: QuizAttemptInput) => {
+        const result = await submitOne(userId, input);
+        await graded(userId, [result]);
+        return result;
+      },
       /** Many progress events of one student (distinct ids) in one statement; one outcome each, in order. */
       recordBatch: (userId: string, inputs: ProgressEventInput[]) =>
         recordProgressBatch(conn, catalog, completeIfDone, userId, inputs),
       /** Many quiz attempts of one student (distinct ids) in one statement; one outcome each, in order. */
-      submitBatch: (userId: string, inputs: QuizAttemptInput[]) =>
-        submitAttemptBatch(conn, catalog, completeIfDone, userId, inputs),
+      submitBatch: async (userId: string, inputs: QuizAttemptInput[]) => {
+        const out = await submitAttemptBatch(conn, catalog, completeIfDone, userId, inputs);
+        await graded(
+          userId,
+          out.flatMap((o) => (o.ok === true ? [o.result] : [])),
+        );
+        return out;
+      },
     };
   };
   const { record, submitQuizAttempt } = writers(pool);
