@@ -37,6 +37,12 @@ export interface EditItem {
   args: unknown;
 }
 export type EditOutcome = { ok: true; result: unknown } | { ok: false; error: ApiError };
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+/**
+ * Written in each course's transaction, with the edits' effects (the sync log's records of them): an effect and the
+ * record that it happened commit together, so a push run again after an error replays them instead of applying twice.
+ */
+export type RecordEdits = (tx: Tx, done: { index: number; outcome: EditOutcome }[]) => Promise<void>;
 
 export interface Draft {
   courseId: string;
@@ -72,6 +78,7 @@ export function draftBatches({ db, currentDraft }: BatchDeps) {
     clientId: string | null,
     courseId: string,
     edits: Edit[],
+    record?: (tx: Tx, outcomes: EditOutcome[]) => Promise<void>,
   ): Promise<EditOutcome[]> {
     const run = await db.transaction(async (tx) => {
       const lock = await tx.execute<{ status: string; teaches: boolean }>(sql`
@@ -174,6 +181,7 @@ export function draftBatches({ db, currentDraft }: BatchDeps) {
             target: [courseDraftClients.courseId, courseDraftClients.clientId],
             set: { seenVersion: keep.seen, tipVersion: keep.tip, updatedAt: now },
           });
+      await record?.(tx, outcomes);
       return { outcomes, version, doc, changed: version !== d.version };
     });
     // Kept after the commit only (a rolled-back batch leaves nothing behind); documents are never mutated in place.
@@ -190,7 +198,12 @@ export function draftBatches({ db, currentDraft }: BatchDeps) {
      * Apply pushed edits (any courses) for `caller` from one client (device); one outcome per item, in order. An
      * unexpected error (not an ApiError) is thrown: nothing of that course's edits was written.
      */
-    async apply(caller: Caller, clientId: string | null, items: EditItem[]): Promise<EditOutcome[]> {
+    async apply(
+      caller: Caller,
+      clientId: string | null,
+      items: EditItem[],
+      record?: RecordEdits,
+    ): Promise<EditOutcome[]> {
       const out: EditOutcome[] = new Array<EditOutcome>(items.length);
       const byCourse = new Map<string, { index: number; edit: Edit }[]>();
       items.forEach((item, index) => {
@@ -211,6 +224,12 @@ export function draftBatches({ db, currentDraft }: BatchDeps) {
             clientId,
             courseId,
             list.map((x) => x.edit),
+            record &&
+              ((tx, os) =>
+                record(
+                  tx,
+                  os.map((outcome, k) => ({ index: list[k]!.index, outcome })),
+                )),
           );
         } catch (err) {
           const error = asApiError(err);
@@ -227,8 +246,6 @@ export function draftBatches({ db, currentDraft }: BatchDeps) {
   };
 }
 export type DraftBatches = ReturnType<typeof draftBatches>;
-
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 async function writeParts(tx: Tx, courseId: string, parts: (Part & PartChange)[]): Promise<void> {
   if (!parts.length) return;

@@ -5,7 +5,13 @@ import { ApiError } from '../../http/errors.ts';
 import type { Caller } from '../../http/route.ts';
 import { parseInput, requireEditable, type EnrollmentCheck } from './access.ts';
 import { loadBundle, type CourseBundle } from './detail.ts';
-import { draftBatches, EDIT_NAMES, type EditItem, type EditOutcome } from './authoring-batch.ts';
+import {
+  draftBatches,
+  EDIT_NAMES,
+  type EditItem,
+  type EditOutcome,
+  type RecordEdits,
+} from './authoring-batch.ts';
 import type { EditName } from './draft-ops.ts';
 import { courseDraftClients, courseDraftParts, effectiveBase } from './draft-parts.ts';
 import { courseDrafts } from './tables.ts';
@@ -240,8 +246,12 @@ export function courseAuthoring({ db, enrollments, writes, changed }: AuthoringD
     /** Whether a mutation is a draft edit (pushed edits are applied together: see applyEdits). */
     isEdit: (name: string): name is EditName => EDIT_NAMES.has(name),
     /** Pushed draft edits of one client, applied per course in one transaction; one outcome each, in order. */
-    applyEdits: (caller: Caller, clientId: string | null, items: EditItem[]): Promise<EditOutcome[]> =>
-      batches.apply(caller, clientId, items),
+    applyEdits: (
+      caller: Caller,
+      clientId: string | null,
+      items: EditItem[],
+      record?: RecordEdits,
+    ): Promise<EditOutcome[]> => batches.apply(caller, clientId, items, record),
   };
 }
 export type CourseAuthoring = ReturnType<typeof courseAuthoring>;

@@ -1,7 +1,9 @@
+import { sql } from 'drizzle-orm';
 import type pg from 'pg';
 import type { Mutation, ProgressEventInput, QuizAttemptInput } from '@lyceum/contracts';
 import { ApiError } from '../../http/errors.ts';
 import type { Caller } from '../../http/route.ts';
+import type { RecordEdits } from '../catalog/authoring-batch.ts';
 import type { CatalogModule } from '../catalog/index.ts';
 import type { EnrollmentModule } from '../enrollment/index.ts';
 import type { IdentityModule } from '../identity/index.ts';
@@ -93,10 +95,31 @@ export function createAppliers(deps: ApplierDeps): Appliers {
           name: m.name as Parameters<typeof authoring.isEdit>[0],
           args: m.args,
         }));
+        // The sync log's records of the edits commit with their effects (see RecordEdits).
+        const record: RecordEdits = async (tx, done) => {
+          const rows = done.map(({ index, outcome: o }) => {
+            const m = ms[index]!;
+            const base = { mutation_id: m.id, name: m.name, client_seq: m.clientSeq };
+            return o.ok
+              ? { ...base, status: 'applied', result: o.result === undefined ? null : { result: o.result } }
+              : {
+                  ...base,
+                  status: 'rejected',
+                  result: { code: o.error.code, message: o.error.message, details: o.error.details },
+                };
+          });
+          await tx.execute(sql`
+            INSERT INTO sync_mutations (mutation_id, device_id, user_id, name, client_seq, status, result)
+            SELECT x.mutation_id, ${deviceId}, ${caller.id}, x.name, x.client_seq, x.status, x.result
+            FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+              AS x(mutation_id uuid, name text, client_seq bigint, status text, result jsonb)
+            ON CONFLICT (mutation_id) DO NOTHING`);
+        };
         const outs = await authoring.applyEdits(
           caller,
           deviceId,
           items as Parameters<typeof authoring.applyEdits>[2],
+          record,
         );
         return outs.map((o) => (o.ok ? { ok: true, duplicate: false, result: o.result } : o));
       },
