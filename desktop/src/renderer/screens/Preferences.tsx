@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
-import { deliveredNotificationChannels, type Preferences as Prefs } from '@lyceum/contracts';
+import type { Preferences as Prefs } from '@lyceum/contracts';
 import { LOCALE_NAMES, SUPPORTED_LOCALES, SYSTEM, systemTimeZone, timeZones } from '@lyceum/ui/i18n';
 import { Banner } from '../components/Banner.tsx';
 import { Button } from '../components/Button.tsx';
@@ -116,7 +116,7 @@ export function Preferences() {
               </label>
             ))}
           </fieldset>
-          <NotificationGrid draft={draft} onChange={setDraft} />
+          <NotificationSettingsLink />
           {message ? (
             <Banner tone={message.tone}>
               {message.tone === 'success' ? t(message.text as MessageKey) : message.text}
@@ -191,58 +191,14 @@ function TimeZoneField({ value, onChange }: { value: string; onChange: (zone: st
 }
 
 /**
- * Which topics reach the student by which channel. Only channels that deliver today are offered (a setting
- * that does nothing is not shown); with none, the grid is not drawn and the stored choices stay as they are.
+ * Notifications have one settings screen of their own (type × channel, muted courses, quiet hours; kept on the
+ * server): Preferences links to it.
  */
-function NotificationGrid({ draft, onChange }: { draft: Prefs; onChange: (p: Prefs) => void }) {
+function NotificationSettingsLink() {
   const t = useT();
-  const channels = deliveredNotificationChannels;
-  // Notifications have their own settings screen (type × channel, muted courses, quiet hours), kept on the server.
-  if (channels.length === 0)
-    return (
-      <p className="field">
-        <Link href="/preferences/notifications">{t('notifications.settingsLink')}</Link>
-      </p>
-    );
-  const topic = (k: string) => t(`prefs.topic.${k}` as MessageKey);
-  const channel = (c: string) => t(`prefs.channel.${c}` as MessageKey);
   return (
-    <fieldset className="field" data-testid="notification-settings">
-      <legend className="field__label">{t('prefs.notifications')}</legend>
-      <table className="prefs__table">
-        <thead>
-          <tr>
-            <th scope="col">{t('prefs.notifications.topic')}</th>
-            {channels.map((c) => (
-              <th key={c} scope="col">
-                {channel(c)}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {Object.entries(draft.notifications).map(([k, ch]) => (
-            <tr key={k}>
-              <th scope="row">{topic(k)}</th>
-              {channels.map((c) => (
-                <td key={c}>
-                  <input
-                    type="checkbox"
-                    aria-label={t('prefs.notifications.cell', { topic: topic(k), channel: channel(c) })}
-                    checked={ch[c]}
-                    onChange={(e) =>
-                      onChange({
-                        ...draft,
-                        notifications: { ...draft.notifications, [k]: { ...ch, [c]: e.target.checked } },
-                      })
-                    }
-                  />
-                </td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </fieldset>
+    <p className="field">
+      <Link href="/preferences/notifications">{t('notifications.settingsLink')}</Link>
+    </p>
   );
 }
