@@ -2,7 +2,6 @@ import { useState } from 'react';
 import type { CourseDraft } from '@lyceum/contracts';
 import { Banner } from '../../../components/Banner.tsx';
 import { Button } from '../../../components/Button.tsx';
-import { LessonText } from '../../../components/LessonPage.tsx';
 import { Markdown } from '../../../components/Markdown.tsx';
 import { useT } from '../../../i18n/use-t.ts';
 import { useFormat } from '../../../lib/format.ts';
@@ -97,7 +96,11 @@ export function StudentPreview({ draft }: { draft: CourseDraft }) {
               ))}
             </ol>
           ) : null}
-          {lesson.body ? <LessonText source={lesson.body} /> : null}
+          {lesson.body ? (
+            <div className="lesson-player__body">
+              <Markdown source={lesson.body} headingOffset={3} />
+            </div>
+          ) : null}
         </article>
       ) : (
         <p className="muted">{t('author.tree.empty')}</p>
