@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MutationResult } from '@lyceum/contracts';
+import { instructorCourse } from '../../../test/factories.ts';
 import { startTestServer, type TestServer } from '../../../test/harness.ts';
 import { Replica } from '../sync/test-support.ts';
 
@@ -207,5 +208,45 @@ describe('conflicts per part', () => {
     const d = await draftOf(c.courseId);
     expect(d.version).toBe(after.version);
     expect(d.doc.modules[0]!.lessons.map((l) => l.title)).toEqual(['X', 'A2', 'New']);
+  });
+
+  it('a push run again after a refused value elsewhere in it replays its edits, never applies them twice', async () => {
+    const device = new Replica(t, teacher.token);
+    const c = await course(device);
+    // The teacher also studies another course with a quiz: an attempt whose answer PostgreSQL refuses (a NUL) makes
+    // the push run again mutation by mutation, after the edit (flushed before the enrolment) was applied.
+    const other = await instructorCourse(t, {
+      modules: [
+        [
+          {
+            title: 'Q',
+            quiz: {
+              attemptsAllowed: null,
+              questions: [{ answer: { type: 'short_answer', accepted: ['paris'], caseSensitive: false } }],
+            },
+          },
+        ],
+      ],
+    });
+    const quiz = other.lesson('Q');
+    device.queue('addLesson', {
+      courseId: c.courseId,
+      baseVersion: c.version,
+      moduleId: c.mods[0]!,
+      lesson: lesson('Once'),
+    });
+    device.queue('enroll', { courseId: other.id });
+    // A date PostgreSQL has no day for (year 0): the set-based progress insert refuses it.
+    device.queue('recordProgress', {
+      id: randomUUID(),
+      courseId: other.id,
+      lessonId: quiz.id,
+      occurredAt: '0000-01-01T00:00:00Z',
+    });
+    const rs = await device.push();
+    expect(statuses(rs)).toEqual(['applied', 'applied', 'validation_failed']);
+    const d = await draftOf(c.courseId);
+    expect(d.version).toBe(c.version + 1);
+    expect(d.doc.modules[0]!.lessons.filter((l) => l.title === 'Once')).toHaveLength(1);
   });
 });
