@@ -4,3 +4,4 @@ export * from './event.ts';
 export * from './collector.ts';
 export * from './insights.ts';
 export * from './dashboard.ts';
+export * from './learning-statements.ts';

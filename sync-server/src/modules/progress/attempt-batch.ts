@@ -10,6 +10,8 @@ import { attemptHash } from './content-hash.ts';
  * Many quiz attempts of one student in ONE statement: the set form of the progress module's single-attempt write
  * (attempts.ts): graded here with the server's keys, numbered per quiz in push order after the attempts
  * already stored, refused past the attempts limit, a passed attempt completing the quiz's lesson (monotonic).
+ * Unlike the HTTP write, it records NO analytics statement: this is the sync push's path, and the desktop app uploads
+ * its own xAPI statements for what it records (see platform-statements.ts), so emitting here would count it twice.
  */
 const statement = `
 WITH input AS (

@@ -15,6 +15,7 @@ import {
 } from './completion.ts';
 import type { Queryable } from './queryable.ts';
 import { attemptHash } from './content-hash.ts';
+import { attemptStatements, lessonCompletedStatement } from './platform-statements.ts';
 
 interface StoredAttempt {
   id: string;
@@ -47,6 +48,9 @@ interface Row {
  * Insert the graded attempt with the next attempt number, unless the id exists, the student is not enrolled or
  * the attempts are used up; the unique (user, quiz, attempt_no) makes the limit hold under concurrent submissions.
  * A passed attempt completes the quiz's lesson (monotonic), any attempt counts as activity.
+ * A recorded attempt's analytics statements ($15: attempted, each answer, passed/failed; $16: the lesson completed,
+ * only when this attempt newly completes it) go to the transactional outbox in the same statement, one INSERT
+ * (see platform-statements.ts for why their ids are deterministic).
  */
 function attemptStatement(enrollmentStatus: string): string {
   return `
@@ -79,6 +83,14 @@ up AS (
     last_activity_at = GREATEST(lp.last_activity_at, excluded.last_activity_at),
     updated_at = now()
   RETURNING completed
+),
+ob AS (
+  INSERT INTO event_outbox (id, statement)
+  SELECT (s->>'id')::uuid, s FROM ins, jsonb_array_elements($15::jsonb) s
+  UNION ALL
+  SELECT ($16::jsonb->>'id')::uuid, $16::jsonb FROM ins
+  WHERE $9::boolean AND $16::jsonb IS NOT NULL AND NOT coalesce((SELECT completed FROM cur), false)
+  ON CONFLICT (id) DO NOTHING
 )
 SELECT enr.status AS enrollment_status, prior.n AS prior_attempts, prior.any_passed,
   ins.attempt_no, ins.recorded_at AS inserted_at, cur.completed AS was_completed,
@@ -145,6 +157,19 @@ export function quizAttemptRecorder(
       submittedAt,
       hash,
       quiz.attemptsAllowed,
+      JSON.stringify(
+        attemptStatements(structure, userId, {
+          id: input.id,
+          lessonId: input.lessonId,
+          answers: input.answers,
+          startedAt,
+          submittedAt,
+          grade,
+        }),
+      ),
+      grade.passed
+        ? JSON.stringify(lessonCompletedStatement(structure, userId, input.lessonId, submittedAt))
+        : null,
     ];
     for (let attempt = 0; attempt < 3; attempt++) {
       const { rows } = await pool.query<Row>({ name, text, values });

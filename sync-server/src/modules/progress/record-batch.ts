@@ -18,6 +18,8 @@ import { progressHash } from './content-hash.ts';
  * watched intervals, latest position by (occurredAt, id), monotonic completion, device times clamped to now()). The
  * merge is commutative, so folding a push's events per lesson first and merging the fold gives the state the events
  * one by one would give.
+ * Unlike the HTTP write, it records NO analytics statement: this is the sync push's path, and the desktop app uploads
+ * its own xAPI statements for what it records (see platform-statements.ts), so emitting here would count it twice.
  */
 const statement = `
 WITH input AS (

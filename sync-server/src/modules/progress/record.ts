@@ -17,6 +17,11 @@ import {
 } from './completion.ts';
 import type { Queryable } from './queryable.ts';
 import { progressHash } from './content-hash.ts';
+import { lessonCompletedStatement } from './platform-statements.ts';
+
+/** The earlier of a device time (ISO) and a server instant, as ISO: what the stored completion time is. */
+const earliest = (iso: string, now: Date): string =>
+  Date.parse(iso) < now.getTime() ? iso : now.toISOString();
 
 /** A multirange literal of closed ranges, e.g. {[0,10],[20,30.5]}. */
 export const toMultirange = (list: WatchedInterval[]): string =>
@@ -38,12 +43,26 @@ export interface ProgressRow {
 }
 
 /**
+ * The analytics statement of a lesson this write newly completes ($10, see platform-statements.ts), into the
+ * transactional outbox in the same statement (so it exists if and only if the write commits); a repeat, or an
+ * update of an already completed lesson, inserts nothing. Writes that do not complete a lesson use the statement
+ * without it (no outbox insert, no NOTIFY).
+ */
+const completionEvent = `
+ob AS (
+  INSERT INTO event_outbox (id, statement)
+  SELECT ($10::jsonb->>'id')::uuid, $10::jsonb FROM up
+  WHERE $7::boolean AND up.completed AND NOT coalesce((SELECT completed FROM cur), false)
+  ON CONFLICT (id) DO NOTHING
+),`;
+
+/**
  * One statement does the whole write: check the enrollment, insert the event (ignored when its id exists) and
  * merge it into the lesson state. The merge runs inside ON CONFLICT DO UPDATE, so concurrent events for the same
  * lesson serialize on its row and none is lost; the rules are those of applyProgressEvent in @lyceum/contracts
  * (union of intervals, latest position by (occurredAt, id), monotonic completion), device times clamped to now().
  */
-function writeStatement(enrollmentStatus: string): string {
+function writeStatement(enrollmentStatus: string, emitsCompletion: boolean): string {
   const positionWins = `excluded.position_at IS NOT NULL AND (lp.position_at IS NULL
       OR (excluded.position_at, excluded.position_event_id) > (lp.position_at, lp.position_event_id))`;
   return `
@@ -77,7 +96,7 @@ up AS (
     last_activity_at = GREATEST(lp.last_activity_at, excluded.last_activity_at),
     updated_at = now()
   RETURNING position_seconds, watched, completed, completed_at, last_activity_at
-),
+),${emitsCompletion ? completionEvent : ''}
 st AS (
   SELECT position_seconds, watched, completed, completed_at, last_activity_at FROM up
   UNION ALL
@@ -111,9 +130,14 @@ export function progressRecorder(
   enrollment: EnrollmentPort,
   completeIfDone: CompletionChecker,
 ) {
-  const text = writeStatement(enrollment.statusSubquery('$2::uuid', '$3::uuid'));
-  // A named statement is parsed and planned once per connection.
-  const name = statementName('progress_write', text);
+  const status = enrollment.statusSubquery('$2::uuid', '$3::uuid');
+  const plain = writeStatement(status, false);
+  const completing = writeStatement(status, true);
+  // Named statements are parsed and planned once per connection.
+  const names = {
+    plain: statementName('progress_write', plain),
+    completing: statementName('progress_complete', completing),
+  };
 
   return async function record(userId: string, input: ProgressEventInput): Promise<ProgressWriteResult> {
     const { structure } = await lessonOf(catalog, input.courseId, input.lessonId);
@@ -132,8 +156,20 @@ export function progressRecorder(
       occurredAt,
       hash,
     ];
+    const query = completed
+      ? {
+          name: names.completing,
+          text: completing,
+          values: [
+            ...values,
+            JSON.stringify(
+              lessonCompletedStatement(structure, userId, input.lessonId, earliest(occurredAt, new Date())),
+            ),
+          ],
+        }
+      : { name: names.plain, text: plain, values };
     for (let attempt = 0; attempt < 3; attempt++) {
-      const { rows } = await pool.query<ProgressRow>({ name, text, values });
+      const { rows } = await pool.query<ProgressRow>(query);
       const r = rows[0]!;
       const base = {
         id: input.id,
