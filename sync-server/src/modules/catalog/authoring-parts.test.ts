@@ -249,4 +249,50 @@ describe('conflicts per part', () => {
     expect(d.version).toBe(c.version + 1);
     expect(d.doc.modules[0]!.lessons.filter((l) => l.title === 'Once')).toHaveLength(1);
   });
+
+  it('publishing after own chained edits applies; publishing what another device changed unseen is a conflict', async () => {
+    const laptop = new Replica(t, teacher.token);
+    const tablet = new Replica(t, teacher.token);
+    const c = await course(laptop);
+    const on = { courseId: c.courseId };
+    const [a1, a2] = c.ls;
+    // Both devices offline on version v: the laptop edits A1, the tablet edits A2 then publishes on its own chain.
+    laptop.queue('updateLesson', {
+      ...on,
+      baseVersion: c.version,
+      lessonId: a1!.id,
+      patch: { body: 'Laptop' },
+    });
+    tablet.queue('updateLesson', {
+      ...on,
+      baseVersion: c.version,
+      lessonId: a2!.id,
+      patch: { body: 'Tablet' },
+    });
+    tablet.queue('publishCourse', { ...on, baseVersion: c.version + 1 });
+    expect(statuses(await laptop.push())).toEqual(['applied']);
+    const [edit, pub] = await tablet.push();
+    expect(edit).toMatchObject({ status: 'applied' });
+    // The laptop's text would go to students without the tablet's author having seen it: refused, with who.
+    expect(pub).toMatchObject({
+      status: 'rejected',
+      code: 'version_conflict',
+      details: { updatedByClient: laptop.deviceId, updatedBy: teacher.id },
+    });
+    // After a pull (its base the server's version), it publishes; the laptop, with its own edit, too.
+    const d = await draftOf(c.courseId);
+    tablet.queue('publishCourse', { ...on, baseVersion: d.version });
+    const [ok] = await tablet.push();
+    expect(ok).toMatchObject({ status: 'applied', result: { status: 'published' } });
+    const after = await draftOf(c.courseId);
+    expect(after.version).toBeGreaterThan(d.version);
+    laptop.queue('updateLesson', {
+      ...on,
+      baseVersion: after.version,
+      lessonId: a1!.id,
+      patch: { title: 'L2' },
+    });
+    laptop.queue('publishCourse', { ...on, baseVersion: after.version + 1 });
+    expect(statuses(await laptop.push())).toEqual(['applied', 'applied']);
+  });
 });
