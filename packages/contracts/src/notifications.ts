@@ -241,6 +241,11 @@ export type EmailDelivery = z.infer<typeof EmailDelivery>;
 export const DeliveryLogQuery = z
   .object({
     status: DeliveryStatus.optional(),
+    /** The recipient: part of their email address (case-insensitive), or their account id. */
+    user: Text().trim().min(1).max(200).optional(),
+    type: NotificationKind.optional(),
+    /** The email channel: sent immediately, or in the daily / weekly digest. */
+    mode: z.enum(['immediately', 'daily', 'weekly']).optional(),
     cursor: Text().max(200).optional(),
     limit: z.coerce.number().int().min(1).max(100).default(50),
   })
@@ -249,3 +254,12 @@ export const DeliveryLog = z
   .object({ items: z.array(EmailDelivery), nextCursor: Text().nullable() })
   .meta({ id: 'DeliveryLog' });
 export type DeliveryLog = z.infer<typeof DeliveryLog>;
+export type DeliveryLogQuery = z.input<typeof DeliveryLogQuery>;
+
+/** Failed email deliveries to try again (admins): back to pending, attempts from zero, sent by the next sweep. */
+export const RetryDeliveries = z.object({ ids: z.array(Id).min(1).max(100) }).strict();
+export type RetryDeliveries = z.infer<typeof RetryDeliveries>;
+export const RetryDeliveriesResult = z
+  .object({ retried: z.number().int().min(0) })
+  .meta({ id: 'RetryDeliveriesResult' });
+export type RetryDeliveriesResult = z.infer<typeof RetryDeliveriesResult>;

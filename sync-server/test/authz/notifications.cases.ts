@@ -30,6 +30,10 @@ export const notificationsCases: Record<string, Case> = {
   listPlatformAnnouncements: { request: () => ({}), expect: adminOnly(200) },
   listFailedDeliveries: { request: () => ({}), expect: adminOnly(200) },
   listEmailDeliveries: { request: () => ({ query: { status: 'sent' } }), expect: adminOnly(200) },
+  retryFailedDeliveries: {
+    request: () => ({ body: { ids: ['0190c5c4-0000-7000-8000-000000000000'] } }),
+    expect: adminOnly(200),
+  },
   unsubscribePage: { request: (w) => ({ query: { token: token(w) } }), expect: everyone(200) },
   unsubscribe: { request: (w) => ({ query: { token: token(w) } }), expect: everyone(200) },
 };

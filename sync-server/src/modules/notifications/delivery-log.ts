@@ -18,20 +18,34 @@ interface Row {
   sent_at: Date | null;
 }
 
-/** The admins' delivery log and failed list. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The admins' delivery log (filtered by status, recipient, type and channel) and failed list (with retry). */
 export function deliveryLogService(pool: pg.Pool) {
   return {
     async list(q: {
       status?: EmailDelivery['status'];
+      user?: string;
+      type?: NotificationKind;
+      mode?: EmailDelivery['mode'];
       cursor?: string;
       limit: number;
     }): Promise<DeliveryLog> {
       const params: unknown[] = [];
       const where: string[] = [];
-      if (q.status) {
-        params.push(q.status);
-        where.push(`e.status = $${params.length}`);
-      }
+      const p = (v: unknown) => {
+        params.push(v);
+        return `$${params.length}`;
+      };
+      if (q.status) where.push(`e.status = ${p(q.status)}`);
+      if (q.type) where.push(`n.type = ${p(q.type)}`);
+      if (q.mode) where.push(`e.mode = ${p(q.mode)}`);
+      if (q.user)
+        where.push(
+          UUID.test(q.user)
+            ? `e.user_id = ${p(q.user)}::uuid`
+            : `u.email ILIKE ${p(`%${q.user.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)}`,
+        );
       if (q.cursor) {
         const [id] = decodeCursor(q.cursor, 1);
         if (typeof id !== 'string' || !/^[0-9a-f-]{36}$/.test(id))
@@ -68,6 +82,19 @@ export function deliveryLogService(pool: pg.Pool) {
         })),
         nextCursor: rows.length > q.limit && last ? encodeCursor([last.id]) : null,
       };
+    },
+
+    /**
+     * Failed deliveries back to pending (attempts from zero, due now) for the delivery sweep; rows that are not failed
+     * are left alone. Answers how many went back.
+     */
+    async retry(ids: string[]): Promise<number> {
+      const { rowCount } = await pool.query(
+        `UPDATE notification_emails SET status = 'pending', attempts = 0, not_before = now()
+         WHERE id = ANY($1::uuid[]) AND status = 'failed'`,
+        [ids],
+      );
+      return rowCount ?? 0;
     },
   };
 }

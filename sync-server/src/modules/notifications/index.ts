@@ -161,6 +161,7 @@ export function createNotificationsModule(deps: NotificationsModuleDeps) {
       const { rows } = await pool.query('SELECT 1 FROM users WHERE id = $1', [check.claims.userId]);
       return rows.length ? check : { ok: false, reason: 'invalid' };
     },
+    onRetry: () => wakeEmails(),
     onRead: (userId, unread) => emit([`user:${userId}`], 'notification:read', { unread }),
   });
 

@@ -11,6 +11,8 @@ import {
   NotificationListQuery,
   NotificationPreferences,
   PlatformAnnouncementInput,
+  RetryDeliveries,
+  RetryDeliveriesResult,
   UnsubscribeQuery,
   UnsubscribeResult,
 } from '@lyceum/contracts';
@@ -32,6 +34,8 @@ export interface NotificationRouteDeps {
   log: DeliveryLogService;
   /** Verify an unsubscribe token and that its account exists. */
   checkToken(token: string): Promise<TokenCheck>;
+  /** Failed deliveries went back to pending: run the delivery sweep now. */
+  onRetry(): Promise<void>;
   /** After a read change: the user's other devices update their badge. */
   onRead(userId: string, unread: number): void;
 }
@@ -162,10 +166,27 @@ export function notificationRoutes(d: NotificationRouteDeps): AnyRoute[] {
       handler: ({ query }) => d.log.list({ ...query, status: 'failed' }),
     }),
     route({
+      method: 'post',
+      path: '/api/v1/admin/notifications/failed/retry',
+      operationId: 'retryFailedDeliveries',
+      summary:
+        'Try failed emails again: back to pending with their attempts from zero, sent by the next sweep',
+      tags,
+      access: 'admin',
+      body: RetryDeliveries,
+      response: RetryDeliveriesResult,
+      errors: ['validation_failed'],
+      handler: async ({ body }) => {
+        const retried = await d.log.retry(body.ids);
+        if (retried) await d.onRetry();
+        return { retried };
+      },
+    }),
+    route({
       method: 'get',
       path: '/api/v1/admin/notifications/deliveries',
       operationId: 'listEmailDeliveries',
-      summary: 'The email delivery log, newest first',
+      summary: 'The email delivery log, newest first (by status, recipient, type, channel)',
       tags,
       access: 'admin',
       query: DeliveryLogQuery,
