@@ -180,6 +180,18 @@ describe('progress recorded over HTTP reaches analytics exactly once', () => {
       passed: 1,
       failed: 2,
     });
+
+    // Delivered again (a relay crash before marking them published): duplicates by their ids, nothing counts twice.
+    const again = await t.server.database.pool.query<{ statement: unknown }>(
+      `SELECT statement FROM event_outbox WHERE statement->'actor'->'account'->>'name' = ANY($1)`,
+      [[ana.id, ben.id]],
+    );
+    const r = await t.server.analytics.collector.ingest(
+      again.rows.map((x) => x.statement),
+      { source: 'outbox', origin: 'event_outbox' },
+    );
+    expect(r).toMatchObject({ accepted: 0, duplicates: again.rows.length, rejected: [] });
+    expect(await figures()).toEqual(f);
   }, 60_000);
 
   it('a desktop sync push plus its own xAPI upload counts once, and a later HTTP completion of the same lesson adds nothing', async () => {
