@@ -1,8 +1,4 @@
-import {
-  CourseInsights,
-  type CourseInsightsQuery,
-  type VideoEventBody,
-} from '../../contracts/analytics.ts';
+import { CourseInsights, type CourseInsightsQuery, type VideoEventBody } from '../../contracts/analytics.ts';
 import { call } from './api.ts';
 
 const enc = encodeURIComponent;
