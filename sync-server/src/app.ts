@@ -252,7 +252,12 @@ export async function createServer(opts: ServerOptions) {
       // xAPI statements with attachments (multipart/mixed), parsed by the LRS.
       { path: '/xapi/statements', parser: express.raw({ type: 'multipart/*', limit: '20mb' }) },
     ],
-    earlyMounts: [content.delivery, ...lrs.earlyMounts, ...analytics.collector.earlyMounts],
+    earlyMounts: [
+      content.delivery,
+      ...lrs.earlyMounts,
+      ...analytics.collector.earlyMounts,
+      ...payments.earlyMounts,
+    ],
     mounts: [
       { path: '/admin', router: consoleRouter() },
       { path: '/reset-password', router: identity.resetPage },
@@ -359,7 +364,7 @@ export async function createServer(opts: ServerOptions) {
         const drained = server ? stopAccepting(server) : Promise.resolve();
         gateway?.close();
         await drained;
-        payments.close();
+        await payments.close();
         await sources?.stop();
         await notifications.stop();
         await sync.stop();

@@ -4,6 +4,11 @@ import {
   AnnouncementInput,
   AnnouncementList,
   CalendarFeedQuery,
+  DeliveryLog,
+  DeliveryLogQuery,
+  PlatformAnnouncementInput,
+  RetryDeliveries,
+  RetryDeliveriesResult,
   CalendarLink,
   DeadlineList,
   DeadlinesQuery,
@@ -67,5 +72,35 @@ export const notificationEndpoints = {
     query: CalendarFeedQuery,
     response: null,
     auth: false,
+  },
+  // --- admins (the console): platform announcements, the delivery log, failed deliveries ---
+  createPlatformAnnouncement: {
+    method: 'POST',
+    path: '/api/v1/admin/announcements',
+    body: PlatformAnnouncementInput,
+    response: Announcement,
+  },
+  listPlatformAnnouncements: {
+    method: 'GET',
+    path: '/api/v1/admin/announcements',
+    response: AnnouncementList,
+  },
+  listEmailDeliveries: {
+    method: 'GET',
+    path: '/api/v1/admin/notifications/deliveries',
+    query: DeliveryLogQuery,
+    response: DeliveryLog,
+  },
+  listFailedDeliveries: {
+    method: 'GET',
+    path: '/api/v1/admin/notifications/failed',
+    query: DeliveryLogQuery.omit({ status: true }),
+    response: DeliveryLog,
+  },
+  retryFailedDeliveries: {
+    method: 'POST',
+    path: '/api/v1/admin/notifications/failed/retry',
+    body: RetryDeliveries,
+    response: RetryDeliveriesResult,
   },
 } as const satisfies Record<string, AnyEndpoint>;

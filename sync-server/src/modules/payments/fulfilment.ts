@@ -1,8 +1,6 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../catalog/structure.ts';
-import { newId } from '../../lib/ids.ts';
 import { platformEvents } from '../analytics/collector/sources/outbox.ts';
-import { grantEnrollment } from '../enrollment/service.ts';
 import { orders, type OrderRow } from './tables.ts';
 
 export type PaymentsTx = Tx;
@@ -18,13 +16,24 @@ export interface PaidFacts {
   gateway: 'sandbox' | 'stripe';
 }
 
-export type FulfilOutcome = 'fulfilled' | 'already_paid' | 'unknown_order' | 'amount_mismatch';
+export type FulfilOutcome =
+  | 'fulfilled'
+  | 'already_paid'
+  | 'unknown_order'
+  | 'amount_mismatch'
+  /** The student already owned the course: the payment is recorded and given back (fulfilment-batch.ts). */
+  | 'duplicate_refunded';
 
 /** The xAPI verb of a purchase (not one of the analytics verbs yet: it is stored as `other` with this IRI). */
 export const PURCHASE_VERB = 'http://activitystrea.ms/schema/1.0/purchase';
 const EXT = 'https://lyceum.app/xapi/extensions';
 
-export const purchaseEvent = (o: OrderRow) => ({
+export const purchaseEvent = (
+  o: Pick<
+    OrderRow,
+    'id' | 'userId' | 'courseId' | 'amountMinor' | 'listAmountMinor' | 'currency' | 'gateway'
+  >,
+) => ({
   ...platformEvents.enrolled(o.userId, o.courseId),
   verb: { id: PURCHASE_VERB, display: { en: 'purchased' } },
   result: {
@@ -38,7 +47,7 @@ export const purchaseEvent = (o: OrderRow) => ({
 });
 
 /** Lock the order the facts name (by id, else by payment intent). */
-async function lockOrder(tx: PaymentsTx, orderId: string | null, paymentIntentId: string | null) {
+export async function lockOrder(tx: PaymentsTx, orderId: string | null, paymentIntentId: string | null) {
   const where = orderId
     ? eq(orders.id, orderId)
     : paymentIntentId
@@ -47,74 +56,6 @@ async function lockOrder(tx: PaymentsTx, orderId: string | null, paymentIntentId
   if (!where) return undefined;
   const [row] = await tx.select().from(orders).where(where).for('update');
   return row;
-}
-
-/**
- * Mark the order paid and enroll the student (source `purchase`), in the caller's transaction — exactly once: the
- * order row is locked, and an order already paid (or refunded since) is left alone. The ledger's charge, the
- * gateway transaction and the analytics event (transactional outbox) are written in the same transaction.
- * A payment whose amount or currency differs from the order's is not honoured (amount_mismatch; reconciliation
- * flags it).
- */
-export async function fulfilOrder(
-  tx: PaymentsTx,
-  facts: PaidFacts,
-): Promise<{ outcome: FulfilOutcome; order: OrderRow | null }> {
-  // The usual case in one statement: the order (pending, or failed/expired when money arrived anyway — a late
-  // async payment — since money taken is honoured) with exactly the paid amount becomes paid. The UPDATE locks the
-  // row; a concurrent fulfilment of the same order waits, then no longer matches.
-  const [paid] = await tx
-    .update(orders)
-    .set({
-      status: 'paid',
-      paidAt: sql`now()`,
-      paymentIntentId: facts.paymentIntentId,
-      failureCode: null,
-      failureMessage: null,
-      updatedAt: sql`now()`,
-    })
-    .where(
-      and(
-        facts.orderId ? eq(orders.id, facts.orderId) : eq(orders.paymentIntentId, facts.paymentIntentId),
-        inArray(orders.status, ['pending', 'failed', 'expired']),
-        eq(orders.amountMinor, facts.amountMinor),
-        eq(orders.currency, facts.currency),
-      ),
-    )
-    .returning();
-  if (!paid) {
-    const order = await lockOrder(tx, facts.orderId, facts.paymentIntentId);
-    if (!order) return { outcome: 'unknown_order', order: null };
-    if (order.status === 'paid' || order.status === 'refunded' || order.status === 'partially_refunded')
-      return { outcome: 'already_paid', order };
-    await tx
-      .update(orders)
-      .set({
-        failureCode: 'amount_mismatch',
-        failureMessage: `The gateway reported ${facts.amountMinor} ${facts.currency}, the order is ${order.amountMinor} ${order.currency}`,
-        updatedAt: sql`now()`,
-      })
-      .where(eq(orders.id, order.id));
-    return { outcome: 'amount_mismatch', order };
-  }
-  await grantEnrollment(tx, { userId: paid.userId, courseId: paid.courseId, source: 'purchase' });
-  // The ledger's charge, the gateway transaction and the analytics event, in one round trip.
-  const event = purchaseEvent(paid);
-  const statement = JSON.stringify({ ...event, id: newId(), timestamp: new Date().toISOString() });
-  await tx.execute(sql`
-    WITH ledger AS (
-      INSERT INTO ledger_entries (id, order_id, kind, amount_minor, currency, entry_key)
-      VALUES (${newId()}, ${paid.id}, 'charge', ${facts.amountMinor}, ${facts.currency},
-              ${`charge:${facts.gateway}:${facts.paymentIntentId}`})
-      ON CONFLICT (entry_key) DO NOTHING
-    ), txn AS (
-      INSERT INTO payment_transactions (id, order_id, gateway, kind, gateway_ref, amount_minor, currency, status)
-      VALUES (${newId()}, ${paid.id}, ${facts.gateway}, 'charge', ${facts.paymentIntentId}, ${facts.amountMinor},
-              ${facts.currency}, 'succeeded')
-      ON CONFLICT DO NOTHING
-    )
-    INSERT INTO event_outbox (id, statement) VALUES ((${statement}::jsonb ->> 'id')::uuid, ${statement}::jsonb)`);
-  return { outcome: 'fulfilled', order: paid };
 }
 
 /** The payment failed for good (async failure) or the session expired: a pending order closes. */
@@ -148,5 +89,3 @@ export async function noteDecline(
     .returning();
   return row ?? null;
 }
-
-export { lockOrder };

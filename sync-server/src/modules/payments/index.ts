@@ -1,5 +1,6 @@
 import type { ModuleDeps } from '../deps.ts';
 import type { CatalogReader } from '../catalog/reader.ts';
+import { connectDatabase } from '../../db/client.ts';
 import { persistentSecret } from '../../lib/secrets.ts';
 import { checkoutService, type CouponPort } from './checkout.ts';
 import type { PaymentGateway } from './gateway/port.ts';
@@ -10,7 +11,12 @@ import { webhookDelivery, type WebhookDelivery } from './sandbox/delivery.ts';
 import { sandboxGateway } from './sandbox/gateway.ts';
 import { sandboxPayments, type SandboxPayments } from './sandbox/pay.ts';
 import { sandboxRoutes } from './sandbox/routes.ts';
-import { webhookHandler, type ApplyGatewayRefund } from './webhooks.ts';
+import { eventHandlers, webhookHandler, type ApplyGatewayRefund } from './webhooks.ts';
+import { afterPaymentQueue } from './after-payment.ts';
+import { duplicateRefunds } from './duplicate-payments.ts';
+import { fulfilmentWorker } from './fulfilment-worker.ts';
+import { paymentInbox } from './inbox.ts';
+import { webhookEarlyMount } from './webhook-early.ts';
 import { consumeCoupon, quoteCoupon, releaseCoupon } from './coupons/service.ts';
 
 export const WEBHOOK_PATH = '/api/v1/payments/webhook';
@@ -80,33 +86,61 @@ export async function createPaymentsModule(deps: PaymentsModuleDeps) {
     returnUrl: (orderId, outcome) => `${publicUrl()}/payments/return?outcome=${outcome}&order=${orderId}`,
     onEnrolled: deps.pokeDevices,
   });
-  const webhooks = webhookHandler({
-    db,
-    gateway,
+  // Webhooks: the endpoint records verified events in the inbox; the fulfilment worker applies them in batches.
+  // Both on a few connections of their own (as the analytics processor and the scheduler have theirs): checkouts
+  // queued on the main pool must not delay an acknowledgement or a batch.
+  const url = deps.pool.options.connectionString;
+  const own = url ? connectDatabase(url, 4) : null;
+  const inboxPool = own?.pool ?? deps.pool;
+  const receipts = afterPaymentQueue({ step: deps.onPaid ?? (async () => {}), logger: deps.logger });
+  const refunds = duplicateRefunds({ pool: deps.pool, logger: deps.logger, gateway: () => gateway });
+  const worker = fulfilmentWorker({
+    pool: inboxPool,
     logger: deps.logger,
-    applyGatewayRefund,
-    releaseCoupon,
+    gateway: gateway.name,
+    handlers: eventHandlers({ gateway: gateway.name, applyGatewayRefund, releaseCoupon }),
     onEnrollmentChanged: deps.pokeDevices,
-    onPaid: deps.onPaid,
+    onPaid: (ids) => receipts.push(ids),
+    onAutoRefunds: (r) => refunds.enqueue(r),
   });
+  const inbox = paymentInbox({ pool: inboxPool, gateway: gateway.name, onRecorded: () => worker.wake() });
+  const webhooks = webhookHandler({ gateway, inbox });
+  /** Everything acknowledged so far applied, and what follows (receipts, duplicate payments' refunds) done. */
+  const settled = async () => {
+    await worker.drain();
+    await Promise.all([receipts.idle(), refunds.idle()]);
+  };
+  sandbox?.delivery.onSettle(settled);
 
   // The sandbox expires its open sessions when their 24 h are up, as Stripe does.
   let expiryTimer: NodeJS.Timeout | null = null;
+  let refundRetryTimer: NodeJS.Timeout | null = null;
   return {
     routes: [
       ...paymentRoutes({ checkout, orders, webhooks, gateway }),
       ...(sandbox ? sandboxRoutes(sandbox.payments) : []),
     ],
+    /** Mounted ahead of the application's middleware: the webhook endpoint (webhook-early.ts). */
+    earlyMounts: [webhookEarlyMount(WEBHOOK_PATH, webhooks)],
     gateway,
     orders,
     checkout,
     webhooks,
     /** The sandbox's controls (null with Stripe): webhook delivery (test hooks) and payments. */
     sandbox,
+    /** The inbox's worker; `settled()` resolves once every recorded event is applied (tests, benches). */
+    fulfilment: { worker, settled, duplicateRefunds: refunds },
     /** Once the server listens: the sandbox delivers its webhooks to this server's own endpoint. */
     listening(url: string): void {
       if (!config.PUBLIC_URL) baseUrl = url;
       sandbox?.delivery.setTarget(`${url}${WEBHOOK_PATH}`);
+      worker.start();
+      refundRetryTimer ??= setInterval(() => {
+        refunds
+          .retryStale()
+          .catch((err: unknown) => deps.logger.warn({ err }, 'payments: retrying duplicate refunds failed'));
+      }, 60_000);
+      refundRetryTimer.unref();
       if (sandbox && !expiryTimer) {
         const payments = sandbox.payments;
         expiryTimer = setInterval(() => {
@@ -117,9 +151,13 @@ export async function createPaymentsModule(deps: PaymentsModuleDeps) {
         expiryTimer.unref();
       }
     },
-    close(): void {
+    /** Stop delivering and applying; resolves when the batch in hand is committed or rolled back. */
+    async close(): Promise<void> {
       if (expiryTimer) clearInterval(expiryTimer);
+      if (refundRetryTimer) clearInterval(refundRetryTimer);
       sandbox?.delivery.stop();
+      await worker.stop();
+      await own?.close();
     },
   };
 }

@@ -65,16 +65,31 @@ export const paymentTransactions = pgTable(
   (t) => [unique().on(t.gateway, t.kind, t.gatewayRef)],
 );
 
-/** Webhook events received, keyed by the gateway's event id (repeats are dropped on it). */
-export const gatewayEvents = pgTable('gateway_events', {
-  id: text('id').primaryKey(),
-  gateway: text('gateway').notNull(),
-  type: text('type').notNull(),
-  orderId: uuid('order_id'),
-  payload: jsonb('payload').notNull(),
-  outcome: text('outcome'),
-  receivedAt: tstz('received_at').notNull().defaultNow(),
-});
+/**
+ * Webhook events received, keyed by the gateway's event id (repeats are dropped on it). Also the fulfilment inbox
+ * (migration 0023): applied_at is NULL until the worker has applied the event (order_id and outcome are set then).
+ */
+export const gatewayEvents = pgTable(
+  'gateway_events',
+  {
+    id: text('id').primaryKey(),
+    gateway: text('gateway').notNull(),
+    type: text('type').notNull(),
+    orderId: uuid('order_id'),
+    payload: jsonb('payload').notNull(),
+    outcome: text('outcome'),
+    receivedAt: tstz('received_at').notNull().defaultNow(),
+    appliedAt: tstz('applied_at'),
+    attempts: integer('attempts').notNull().default(0),
+    retryAt: tstz('retry_at'),
+    lastError: text('last_error'),
+  },
+  (t) => [
+    index('gateway_events_inbox_idx')
+      .on(t.receivedAt)
+      .where(sql`applied_at IS NULL`),
+  ],
+);
 
 /** Signed money movements (charges positive, refunds negative); entry_key makes each count once. */
 export const ledgerEntries = pgTable('ledger_entries', {

@@ -153,6 +153,7 @@ describe('payment webhook signatures', () => {
     (event.data.object as { amount_total: number }).amount_total = 1;
     const payload = JSON.stringify(event);
     expect((await post(payload, signStripePayload(payload, SECRET))).status).toBe(200);
+    await t.server.payments.fulfilment.settled();
     const o = await orderOf(t, student.token, orderId);
     expect(o).toMatchObject({ status: 'pending', failureCode: 'amount_mismatch' });
     expect(await enrollmentRows(t, student.id, course.id)).toEqual([]);

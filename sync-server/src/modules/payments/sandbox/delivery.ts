@@ -1,3 +1,5 @@
+import http from 'node:http';
+import https from 'node:https';
 import type { Logger } from 'pino';
 import type { StripeEvent } from '@lyceum/contracts';
 import { signStripePayload } from '../gateway/signature.ts';
@@ -27,6 +29,38 @@ export interface DeliveryOptions {
   retryBaseMs?: number;
 }
 
+type Agents = { http: http.Agent; https: https.Agent };
+
+/** POST the signed payload; answers the status (the body is read and dropped). */
+function post(agents: Agents, url: string, payload: string, signature: string): Promise<number> {
+  const u = new URL(url);
+  const secure = u.protocol === 'https:';
+  return new Promise((resolve, reject) => {
+    const req = (secure ? https : http).request(
+      u,
+      {
+        method: 'POST',
+        agent: secure ? agents.https : agents.http,
+        timeout: 30_000,
+        headers: {
+          'content-type': 'application/json; charset=utf-8',
+          'content-length': Buffer.byteLength(payload),
+          'stripe-signature': signature,
+          'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks) lyceum-sandbox',
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('webhook timed out')));
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
 interface Job {
   event: StripeEvent;
   payload: string;
@@ -50,7 +84,13 @@ export function webhookDelivery(opts: DeliveryOptions) {
   let timers = 0;
   let stopped = false;
   const stats: DeliveryStats = { delivered: 0, failedAttempts: 0, ackMs: [] };
+  // Kept-open connections to the endpoint, as Stripe reuses its connections.
+  const agents: Agents = {
+    http: new http.Agent({ keepAlive: true }),
+    https: new https.Agent({ keepAlive: true }),
+  };
   const idleWaiters: (() => void)[] = [];
+  let settle: (() => Promise<void>) | null = null;
 
   const busy = () => queue.length + inFlight + timers > 0;
   function checkIdle() {
@@ -83,22 +123,13 @@ export function webhookDelivery(opts: DeliveryOptions) {
   async function send(job: Job): Promise<void> {
     const started = performance.now();
     try {
-      const res = await fetch(target!, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json; charset=utf-8',
-          'stripe-signature': signStripePayload(job.payload, opts.secret),
-          'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks) lyceum-sandbox',
-        },
-        body: job.payload,
-      });
-      await res.arrayBuffer();
-      if (res.ok) {
+      const status = await post(agents, target!, job.payload, signStripePayload(job.payload, opts.secret));
+      if (status >= 200 && status < 300) {
         stats.delivered++;
         stats.ackMs.push(performance.now() - started);
         return;
       }
-      throw new Error(`webhook answered ${res.status}`);
+      throw new Error(`webhook answered ${status}`);
     } catch (err) {
       stats.failedAttempts++;
       if (stopped) return;
@@ -161,13 +192,26 @@ export function webhookDelivery(opts: DeliveryOptions) {
     deliver(event: StripeEvent, copies = 1, maxDelayMs = 0): void {
       enqueueCopies(event, copies, maxDelayMs);
     },
-    /** Resolves when nothing is queued, in flight or waiting for a retry. */
-    idle(): Promise<void> {
-      if (!busy()) return Promise.resolve();
-      return new Promise((resolve) => idleWaiters.push(resolve));
+    /** What idle() also waits for: the receiving side has applied what it acknowledged (the payments inbox). */
+    onSettle(fn: () => Promise<void>): void {
+      settle = fn;
+    },
+    /**
+     * Resolves when nothing is queued, in flight or waiting for a retry, and the receiver has applied every
+     * acknowledged event (which may send more: a refund's charge.refunded; those are waited for too).
+     */
+    async idle(): Promise<void> {
+      for (;;) {
+        if (busy()) await new Promise<void>((resolve) => idleWaiters.push(resolve));
+        if (stopped) return;
+        await settle?.();
+        if (!busy()) return;
+      }
     },
     stop(): void {
       stopped = true;
+      agents.http.destroy();
+      agents.https.destroy();
       queue.length = 0;
       for (const w of idleWaiters.splice(0)) w();
     },

@@ -102,7 +102,57 @@ export function sandboxPayments(deps: SandboxPaymentsDeps) {
     return s;
   }
 
-  /** Mark the session complete with this payment intent (once) and announce it. */
+  /**
+   * A card that succeeds on an open session: complete it and create its payment intent in ONE statement (the
+   * usual payment, so it reads nothing first); null when the session is not open (the caller says why).
+   */
+  async function completeOpenByCard(id: string, piId: string): Promise<SandboxSessionRow | null> {
+    const r = await db.execute<{
+      id: string;
+      idempotency_key: string;
+      order_id: string;
+      amount_minor: number;
+      currency: string;
+      description: string;
+      customer_email: string | null;
+      success_url: string;
+      cancel_url: string;
+      created_at: string | Date;
+      expires_at: string | Date;
+    }>(sql`
+      WITH done AS (
+        UPDATE sandbox_checkout_sessions
+           SET status = 'complete', payment_status = 'paid', payment_intent_id = ${piId}
+         WHERE id = ${id} AND status = 'open' AND expires_at > now()
+        RETURNING *
+      ), pi AS (
+        INSERT INTO sandbox_payment_intents (id, session_id, order_id, amount_minor, currency, status, method)
+        SELECT ${piId}, id, order_id, amount_minor, currency, 'succeeded', 'card' FROM done
+      )
+      SELECT id, idempotency_key, order_id, amount_minor, currency, description, customer_email, success_url,
+             cancel_url, created_at, expires_at FROM done`);
+    const row = r.rows[0];
+    if (!row) return null;
+    const done: SandboxSessionRow = {
+      id: row.id,
+      idempotencyKey: row.idempotency_key,
+      orderId: row.order_id,
+      amountMinor: row.amount_minor,
+      currency: row.currency,
+      description: row.description,
+      customerEmail: row.customer_email,
+      successUrl: row.success_url,
+      cancelUrl: row.cancel_url,
+      status: 'complete',
+      paymentStatus: 'paid',
+      paymentIntentId: piId,
+      createdAt: new Date(row.created_at),
+      expiresAt: new Date(row.expires_at),
+    };
+    delivery.send(stripeEvent('checkout.session.completed', sessionObject(done)));
+    return done;
+  }
+
   /** Mark the session complete with this payment intent (once) and announce it; one statement. */
   async function complete(s: SandboxSessionRow, piId: string, paid: boolean, method: string) {
     const paymentStatus = paid ? 'paid' : 'unpaid';
@@ -212,6 +262,12 @@ export function sandboxPayments(deps: SandboxPaymentsDeps) {
     settleAsync,
 
     async pay(id: string, req: SandboxPayRequest): Promise<SandboxPayResult> {
+      if ('card' in req && cardOutcome(req) === 'succeed') {
+        const done = await completeOpenByCard(id, sandboxId('pi'));
+        if (done) return result({ status: 'succeeded', redirectUrl: done.successUrl });
+        await openSession(id); // throws why it cannot be paid
+        throw new ApiError('checkout_closed', 'This checkout session is already paid');
+      }
       const s = await openSession(id);
       const piId = sandboxId('pi');
       if (!('card' in req)) {
