@@ -62,7 +62,7 @@ export function authoringService(d: { db: LocalDb; sync: AuthoringSync; uploads?
   }
 
   /** Everything known about one course on this device. */
-  function load(userId: string, courseId: string) {
+  function loadFresh(userId: string, courseId: string) {
     const server = store.server(userId, courseId);
     const rows = store.rows(userId, courseId);
     const createdRow = rows.find((r) => r.name === 'createCourse' && r.status !== 'rejected');
@@ -123,7 +123,36 @@ export function authoringService(d: { db: LocalDb; sync: AuthoringSync; uploads?
     return { server, serverDoc, rows, base, pending, status, knownVersion: known?.version ?? 1 };
   }
 
-  function localDraft(c: ReturnType<typeof load>): CourseDraft {
+  type Loaded = ReturnType<typeof loadFresh>;
+  /** The courses read lately, valid while nothing they are read from changed (the stamp). */
+  const cache = new Map<string, { stamp: string; c: Loaded }>();
+  const drafts = new WeakMap<Loaded, CourseDraft>();
+
+  function load(userId: string, courseId: string): Loaded {
+    const stamp = store.stamp(userId, courseId);
+    const hit = cache.get(`${userId}:${courseId}`);
+    if (hit?.stamp === stamp) return hit.c;
+    const c = loadFresh(userId, courseId);
+    remember(userId, courseId, stamp, c);
+    return c;
+  }
+
+  function remember(userId: string, courseId: string, stamp: string, c: Loaded): void {
+    const k = `${userId}:${courseId}`;
+    cache.delete(k);
+    cache.set(k, { stamp, c });
+    if (cache.size > 20) cache.delete(cache.keys().next().value!);
+  }
+
+  function localDraft(c: Loaded): CourseDraft {
+    const kept = drafts.get(c);
+    if (kept) return kept;
+    const draft = replayed(c);
+    drafts.set(c, draft);
+    return draft;
+  }
+
+  function replayed(c: Loaded): CourseDraft {
     const doc = applyEdits(
       c.base.doc,
       c.pending.map((r) => ({ name: r.name, args: r.args }) as Edit),
@@ -138,7 +167,7 @@ export function authoringService(d: { db: LocalDb; sync: AuthoringSync; uploads?
     };
   }
 
-  function conflictsOf(userId: string, c: ReturnType<typeof load>, courseId: string): AuthoringConflict[] {
+  function conflictsOf(userId: string, c: Loaded, courseId: string): AuthoringConflict[] {
     const refused = c.rows.filter(isConflict);
     const uploads = (d.uploads?.list() ?? []).filter(
       (u) => u.courseId === courseId && u.phase === 'failed' && u.error?.code === 'version_conflict',
@@ -204,8 +233,23 @@ export function authoringService(d: { db: LocalDb; sync: AuthoringSync; uploads?
       if (err instanceof EditDoesNotFit) throw new CoreError('not_found', err.message);
       throw err;
     }
-    d.sync.record(edit as NewMutation);
-    return { ...before, doc, updatedAt: new Date().toISOString() };
+    const m = d.sync.record(edit as NewMutation);
+    // The course as it is now, without reading it again: one more pending edit on top.
+    const row: AuthoringRow = {
+      seq: m.clientSeq,
+      id: m.id,
+      name: m.name,
+      args: m.args as Record<string, unknown>,
+      createdAt: m.createdAt,
+      status: 'pending',
+      result: null,
+      settledAt: null,
+    };
+    const next: Loaded = { ...c, rows: [...c.rows, row], pending: [...c.pending, row] };
+    const draft = { ...before, doc, updatedAt: m.createdAt };
+    drafts.set(next, draft);
+    remember(userId, courseId, store.stamp(userId, courseId), next);
+    return draft;
   }
 
   return {
@@ -294,7 +338,7 @@ export function authoringService(d: { db: LocalDb; sync: AuthoringSync; uploads?
     draftLesson(courseId: string, lessonId: string): 'on_server' | 'on_device' | null {
       const userId = d.sync.prepare();
       if (!userId) return null;
-      let c: ReturnType<typeof load>;
+      let c: Loaded;
       try {
         c = load(userId, courseId);
       } catch {

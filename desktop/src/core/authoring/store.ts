@@ -162,6 +162,18 @@ export function draftStore(db: LocalDb) {
         WHERE viewer_id = ${userId} AND json_extract(detail_json, '$.viewer.canEdit') = 1`);
     },
 
+    /** Changes whenever anything a course's local view is read from changes (outbox rows, pulls, resolutions). */
+    stamp(userId: string, courseId: string): string {
+      const r = db.get<{ s: string }>(sql`
+        SELECT count(*) || ':' || coalesce(max(seq), 0) || ':' || coalesce(sum(status = 'pending'), 0) || ':' ||
+               coalesce(max(settled_at), '') || ':' ||
+               coalesce((SELECT pulled_at || '/' || version FROM course_drafts WHERE course_id = ${courseId}), '') || ':' ||
+               (SELECT count(*) FROM authoring_resolutions WHERE course_id = ${courseId}) || ':' ||
+               coalesce((SELECT synced_at FROM course_details WHERE id = ${courseId}), '') AS s
+        FROM outbox WHERE user_id = ${userId} AND json_extract(args_json, '$.courseId') = ${courseId}`);
+      return r?.s ?? '';
+    },
+
     /** Courses this user created on this device (createCourse rows not refused), with their titles. */
     created(userId: string): { courseId: string; title: string; createdAt: string }[] {
       return db.all<{ courseId: string; title: string; createdAt: string }>(sql`
