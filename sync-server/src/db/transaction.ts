@@ -18,7 +18,12 @@ export async function withTransaction<T>(
     open = false;
     return out;
   } finally {
-    if (open) await client.query('ROLLBACK').catch(() => {});
-    client.release();
+    // A client whose ROLLBACK failed is broken: released with the error, the pool drops it.
+    let broken: Error | undefined;
+    if (open)
+      await client.query('ROLLBACK').catch((e: unknown) => {
+        broken = e instanceof Error ? e : new Error(String(e));
+      });
+    client.release(broken);
   }
 }

@@ -4,6 +4,7 @@ import { TOPICS, type EventStream } from '../stream/port.ts';
 import { isEmbeddedLog, type PostgresEventStream } from '../stream/postgres.ts';
 import { PublishQueue } from '../stream/publish-queue.ts';
 import { insertStatements, statementWriter, type StatementRow } from './statement-writer.ts';
+import { withTransaction } from '../../../db/transaction.ts';
 
 /** How the collector keeps new statements: in its record (analytics.statements, the xAPI resource) and in the stream. */
 export interface Recorder {
@@ -55,28 +56,21 @@ export function recordWithAppend(pool: pg.Pool, stream: PostgresEventStream, max
       const rows = (entries.length === 1 ? [...entries[0]!.rows] : entries.flatMap((e) => e.rows)).sort(
         (a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
       );
-      const client = await pool.connect();
-      let broken: Error | undefined;
       try {
-        await client.query('BEGIN');
-        const fresh = await insertStatements(client, rows);
-        const events: LearningEvent[] = [];
-        for (const e of entries)
-          e.rows.forEach((r, i) => {
-            if (!fresh.delete(r.id)) return;
-            e.kept.add(r.id);
-            events.push(e.events[i]!);
-          });
-        await stream.appendWithin(client, TOPICS.learning, events);
-        await client.query('COMMIT');
+        await withTransaction(pool, async (client) => {
+          const fresh = await insertStatements(client, rows);
+          const events: LearningEvent[] = [];
+          for (const e of entries)
+            e.rows.forEach((r, i) => {
+              if (!fresh.delete(r.id)) return;
+              e.kept.add(r.id);
+              events.push(e.events[i]!);
+            });
+          await stream.appendWithin(client, TOPICS.learning, events);
+        });
       } catch (err) {
         for (const e of entries) e.kept.clear();
-        await client.query('ROLLBACK').catch((e: unknown) => {
-          broken = e instanceof Error ? e : new Error(String(e));
-        });
         throw err;
-      } finally {
-        client.release(broken);
       }
     },
     maxRows,

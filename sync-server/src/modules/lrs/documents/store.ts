@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { etagOf } from './concurrency.ts';
+import { withTransaction } from '../../../db/transaction.ts';
 
 export type DocumentKind = 'state' | 'activity_profile' | 'agent_profile';
 
@@ -72,9 +73,9 @@ export function documentStore(pool: pg.Pool, now: () => Date) {
       decide: (current: StoredDocument | undefined) => Decision,
     ): Promise<void> {
       for (let attempt = 0; ; attempt++) {
-        const client = await pool.connect();
-        try {
-          await client.query('BEGIN');
+        // A first write that lost the race to a concurrent one wrote nothing: its empty transaction commits, and the
+        // next attempt sees (and locks) the other's row.
+        const done = await withTransaction(pool, async (client) => {
           const { rows } = await client.query<Row>(
             `SELECT document_id, content_type, content, etag, updated FROM lrs.documents
                WHERE ${CTX} AND document_id = $5 FOR UPDATE`,
@@ -106,18 +107,9 @@ export function documentStore(pool: pg.Pool, now: () => Date) {
               done = r.rowCount === 1;
             }
           }
-          if (!done && attempt < 2) {
-            await client.query('ROLLBACK');
-            continue;
-          }
-          await client.query('COMMIT');
-          return;
-        } catch (err) {
-          await client.query('ROLLBACK').catch(() => undefined);
-          throw err;
-        } finally {
-          client.release();
-        }
+          return done;
+        });
+        if (done || attempt >= 2) return;
       }
     },
 

@@ -9,6 +9,7 @@ import { forAnalytics } from './analytics-bridge.ts';
 import { checkAttachments, storeParts, type Part } from './attachments.ts';
 import { sameStatement } from './compare.ts';
 import { statementKeys } from './keys.ts';
+import { withTransaction } from '../../../db/transaction.ts';
 import type { StatementRecord, StatementStore } from './store.ts';
 
 export const VOIDED = 'http://adlnet.gov/expapi/verbs/voided';
@@ -80,63 +81,63 @@ export function statementService(d: StatementServiceDeps) {
           items[attachmentProblem.index],
         );
 
-      const client = await d.store.pool.connect();
       let voided: string[] = [];
       let fresh: Json[] = [];
       const repeats: Json[] = [];
       try {
-        await client.query('BEGIN');
-        const ids = statements.map((s) => s.id as string);
-        const targets = statements.filter(isVoiding).map((s) => String((s.object as Json).id).toLowerCase());
-        const known = await d.store.known(client, [...ids, ...targets]);
-        fresh = statements.filter((s, index) => {
-          const before = known.get(s.id as string);
-          if (!before) return true;
-          if (!sameStatement(sent[index]!, before.statement))
-            throw new ApiError(
-              'statement_conflict',
-              `A statement with id ${String(s.id)} is stored with other content`,
-            );
-          repeats.push(before.statement);
-          return false;
+        await withTransaction(d.store.pool, async (client) => {
+          const ids = statements.map((s) => s.id as string);
+          const targets = statements
+            .filter(isVoiding)
+            .map((s) => String((s.object as Json).id).toLowerCase());
+          const known = await d.store.known(client, [...ids, ...targets]);
+          fresh = statements.filter((s, index) => {
+            const before = known.get(s.id as string);
+            if (!before) return true;
+            if (!sameStatement(sent[index]!, before.statement))
+              throw new ApiError(
+                'statement_conflict',
+                `A statement with id ${String(s.id)} is stored with other content`,
+              );
+            repeats.push(before.statement);
+            return false;
+          });
+          const voidingIds = new Set(statements.filter(isVoiding).map((s) => s.id as string));
+          for (const t of targets)
+            if (known.get(t)?.voiding || voidingIds.has(t))
+              throw new ApiError(
+                'validation_failed',
+                `Statement ${t} is a voiding statement: it cannot be voided`,
+              );
+          const rows: StatementRecord[] = fresh.map((s) => ({
+            id: s.id as string,
+            statement: s,
+            stored,
+            keys: statementKeys(s),
+            voiding: isVoiding(s),
+            origin: caller.origin,
+          }));
+          const inserted = await d.store.insert(client, rows);
+          fresh = fresh.filter((s) => inserted.has(s.id as string));
+          const freshTargets = fresh
+            .filter(isVoiding)
+            .map((s) => String((s.object as Json).id).toLowerCase());
+          voided = await d.store.void(client, freshTargets);
+          // A voiding statement may come before its target (xAPI Data 2.3.2 does not order them): the target is then
+          // stored already voided, and analytics never counts it.
+          voided.push(
+            ...(await d.store.voidLateTargets(
+              client,
+              fresh.filter((s) => !isVoiding(s)).map((s) => s.id as string),
+            )),
+          );
+          // Targets not (yet) in the LRS may be statements analytics collected from elsewhere (the desktop app).
+          voided = [...new Set([...voided, ...freshTargets.filter((t) => !known.has(t))])];
         });
-        const voidingIds = new Set(statements.filter(isVoiding).map((s) => s.id as string));
-        for (const t of targets)
-          if (known.get(t)?.voiding || voidingIds.has(t))
-            throw new ApiError(
-              'validation_failed',
-              `Statement ${t} is a voiding statement: it cannot be voided`,
-            );
-        const rows: StatementRecord[] = fresh.map((s) => ({
-          id: s.id as string,
-          statement: s,
-          stored,
-          keys: statementKeys(s),
-          voiding: isVoiding(s),
-          origin: caller.origin,
-        }));
-        const inserted = await d.store.insert(client, rows);
-        fresh = fresh.filter((s) => inserted.has(s.id as string));
-        const freshTargets = fresh.filter(isVoiding).map((s) => String((s.object as Json).id).toLowerCase());
-        voided = await d.store.void(client, freshTargets);
-        // A voiding statement may come before its target (xAPI Data 2.3.2 does not order them): the target is then
-        // stored already voided, and analytics never counts it.
-        voided.push(
-          ...(await d.store.voidLateTargets(
-            client,
-            fresh.filter((s) => !isVoiding(s)).map((s) => s.id as string),
-          )),
-        );
-        // Targets not (yet) in the LRS may be statements analytics collected from elsewhere (the desktop app).
-        voided = [...new Set([...voided, ...freshTargets.filter((t) => !known.has(t))])];
-        await client.query('COMMIT');
       } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
         if (err instanceof ApiError && err.code === 'validation_failed')
           await deadLetter(caller, err.message, items);
         throw err;
-      } finally {
-        client.release();
       }
       await storeParts(d.storage, d.store.pool, parts);
       // Repeats go on too: the collector counts them as duplicates, as when it was the xAPI resource itself.

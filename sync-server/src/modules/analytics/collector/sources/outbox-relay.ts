@@ -4,6 +4,7 @@ import { Waker } from '../../stream/waker.ts';
 import type { Ingest } from '../port.ts';
 import { listenChannel } from './listen.ts';
 import { OUTBOX_CHANNEL } from './outbox.ts';
+import { withTransaction } from '../../../../db/transaction.ts';
 
 export interface OutboxRelayOptions {
   /** Rows per delivery (default 500). */
@@ -33,21 +34,14 @@ const errorText = (err: unknown) => (err instanceof Error ? err.message : String
  * they are delivered again; the collector counts a repeated statement id once. Answers the number of rows.
  */
 export async function relayOnce(pool: pg.Pool, ingest: Ingest, batchSize = 500): Promise<number> {
-  const client = await pool.connect();
-  let open = false;
-  try {
-    await client.query('BEGIN');
-    open = true;
+  // A failed `ingest` still commits the attempt count and the error on the rows, then is thrown.
+  const out = await withTransaction(pool, async (client) => {
     const { rows } = await client.query<{ id: string; statement: unknown }>(
       `SELECT id, statement FROM event_outbox WHERE published_at IS NULL
        ORDER BY created_at, id LIMIT $1 FOR UPDATE SKIP LOCKED`,
       [batchSize],
     );
-    if (!rows.length) {
-      await client.query('COMMIT');
-      open = false;
-      return 0;
-    }
+    if (!rows.length) return { n: 0 };
     const ids = rows.map((r) => r.id);
     let errors: (string | null)[];
     try {
@@ -63,22 +57,17 @@ export async function relayOnce(pool: pg.Pool, ingest: Ingest, batchSize = 500):
         'UPDATE event_outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::uuid[])',
         [ids, errorText(err)],
       );
-      await client.query('COMMIT');
-      open = false;
-      throw err;
+      return { n: 0, failed: err };
     }
     await client.query(
       `UPDATE event_outbox o SET published_at = now(), attempts = o.attempts + 1, last_error = t.err
        FROM unnest($1::uuid[], $2::text[]) AS t(id, err) WHERE o.id = t.id`,
       [ids, errors],
     );
-    await client.query('COMMIT');
-    open = false;
-    return rows.length;
-  } finally {
-    if (open) await client.query('ROLLBACK').catch(() => {});
-    client.release();
-  }
+    return { n: rows.length };
+  });
+  if ('failed' in out) throw out.failed;
+  return out.n;
 }
 
 /**
