@@ -5,6 +5,7 @@ import { Dashboard } from './dashboard/Dashboard.tsx';
 import { SignIn } from './SignIn.tsx';
 import { useT, type MessageKey } from './i18n/catalogues.ts';
 import { LanguagePicker } from './i18n/I18n.tsx';
+import { NotificationsPage, notificationTabOf } from './notifications/NotificationsPage.tsx';
 import { PaymentsPage } from './payments/PaymentsPage.tsx';
 import { useRoute } from './payments/route.ts';
 
@@ -25,6 +26,8 @@ export function App() {
   const t = useT();
   const [me, setMe] = useState<Me | null>(storedMe);
   const route = useRoute();
+  // #/notifications/<tab> (the payments' route reads it as analytics; hashchange re-renders through useRoute).
+  const notificationTab = notificationTabOf(window.location.hash);
   const signOut = async () => {
     await client.logout();
     sessionStorage.removeItem(ME_KEY);
@@ -44,11 +47,14 @@ export function App() {
       <header className="topbar">
         <span className="brand">{t('console.brand')}</span>
         <nav aria-label={t('console.nav.label')}>
-          <a href="#/" aria-current={route.section === 'analytics' ? 'page' : undefined}>
+          <a href="#/" aria-current={route.section === 'analytics' && !notificationTab ? 'page' : undefined}>
             {t('console.nav.analytics')}
           </a>
           <a href="#/payments/orders" aria-current={route.section === 'payments' ? 'page' : undefined}>
             {t('console.nav.payments')}
+          </a>
+          <a href="#/notifications/announcements" aria-current={notificationTab ? 'page' : undefined}>
+            {t('console.nav.notifications')}
           </a>
           <a href="/api/docs/">{t('console.nav.apiDocs')}</a>
         </nav>
@@ -61,7 +67,9 @@ export function App() {
         </span>
       </header>
       <main id="main">
-        {route.section === 'payments' ? (
+        {notificationTab ? (
+          <NotificationsPage tab={notificationTab} />
+        ) : route.section === 'payments' ? (
           <PaymentsPage tab={route.tab} id={route.id} />
         ) : (
           <Dashboard onSignedOut={() => void signOut()} />
