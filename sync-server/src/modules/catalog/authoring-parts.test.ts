@@ -195,8 +195,37 @@ describe('conflicts per part', () => {
         moduleId: c.mods[0]!,
         lesson: lesson('New'),
       }),
+      // A quiz whose question takes a lesson's id: the draft check refuses it alone.
+      device.queue('addLesson', {
+        ...on,
+        baseVersion: c.version + 3,
+        moduleId: c.mods[1]!,
+        lesson: {
+          ...lesson('Bad quiz'),
+          kind: 'quiz',
+          quiz: {
+            passingPercent: 70,
+            attemptsAllowed: null,
+            graded: true,
+            weight: 1,
+            deviceGradable: false,
+            shuffle: false,
+            questions: [
+              {
+                id: c.ls[1]!.id,
+                type: 'true_false',
+                prompt: 'Yes?',
+                options: [],
+                answer: { type: 'true_false', value: true },
+                points: 1,
+                feedback: {},
+              },
+            ],
+          },
+        },
+      }),
     ];
-    expect(statuses(await device.push())).toEqual(['applied', 'not_found', 'applied']);
+    expect(statuses(await device.push())).toEqual(['applied', 'not_found', 'applied', 'validation_failed']);
     const after = await draftOf(c.courseId);
     expect(after.version).toBe(c.version + 2);
     const again = (await device.pushRaw(sent)).body.results;
@@ -204,6 +233,7 @@ describe('conflicts per part', () => {
       ['applied', true],
       ['rejected', 'not_found'],
       ['applied', true],
+      ['rejected', 'validation_failed'],
     ]);
     const d = await draftOf(c.courseId);
     expect(d.version).toBe(after.version);
@@ -213,8 +243,8 @@ describe('conflicts per part', () => {
   it('a push run again after a refused value elsewhere in it replays its edits, never applies them twice', async () => {
     const device = new Replica(t, teacher.token);
     const c = await course(device);
-    // The teacher also studies another course with a quiz: an attempt whose answer PostgreSQL refuses (a NUL) makes
-    // the push run again mutation by mutation, after the edit (flushed before the enrolment) was applied.
+    // The teacher also studies another course: a progress record PostgreSQL refuses makes the push run again mutation
+    // by mutation, after the edit (flushed before the enrolment) was applied and committed.
     const other = await instructorCourse(t, {
       modules: [
         [
