@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
+import { withTransaction } from '../../db/transaction.ts';
 
 /** Scopes that received numbered changes in one sequencer run, with the highest seq each got. */
 export interface SequencedBatch {
@@ -40,48 +41,35 @@ export function changeSequencer(pool: pg.Pool, logger: Logger, opts: SequencerOp
   let stopped = true;
 
   async function runOnce(): Promise<number> {
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
+    const rows = await withTransaction(pool, async (client) => {
       const lock = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS ok', [
         LOCK_KEY,
       ]);
-      if (!lock.rows[0]?.ok) {
-        await client.query('ROLLBACK');
-        return 0;
-      }
+      if (!lock.rows[0]?.ok) return [];
       const r = await client.query<{ seq: number; scope: string; entity: string }>(
         `WITH moved AS (DELETE FROM change_pending RETURNING *)
          INSERT INTO change_log (seq, pending_id, scope, entity, entity_id, ref, op, created_at)
          SELECT nextval('change_log_seq'), id, scope, entity, entity_id, ref, op, created_at FROM moved ORDER BY id
          RETURNING seq, scope, entity`,
       );
-      await client.query('COMMIT');
-      if (r.rows.length && opts.onSequenced) {
-        const batch: SequencedBatch = { seq: 0, scopes: new Map(), membership: new Set() };
-        for (const row of r.rows) {
-          const seq = Number(row.seq);
-          if (seq > batch.seq) batch.seq = seq;
-          if (seq > (batch.scopes.get(row.scope) ?? 0)) batch.scopes.set(row.scope, seq);
-          if (
-            row.scope.startsWith('user:') &&
-            (row.entity === 'enrollment' || row.entity === 'course_detail')
-          )
-            batch.membership.add(row.scope.slice(5));
-        }
-        try {
-          opts.onSequenced(batch);
-        } catch (err) {
-          logger.warn({ err }, 'sync poke failed');
-        }
+      return r.rows;
+    });
+    if (rows.length && opts.onSequenced) {
+      const batch: SequencedBatch = { seq: 0, scopes: new Map(), membership: new Set() };
+      for (const row of rows) {
+        const seq = Number(row.seq);
+        if (seq > batch.seq) batch.seq = seq;
+        if (seq > (batch.scopes.get(row.scope) ?? 0)) batch.scopes.set(row.scope, seq);
+        if (row.scope.startsWith('user:') && (row.entity === 'enrollment' || row.entity === 'course_detail'))
+          batch.membership.add(row.scope.slice(5));
       }
-      return r.rows.length;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw err;
-    } finally {
-      client.release();
+      try {
+        opts.onSequenced(batch);
+      } catch (err) {
+        logger.warn({ err }, 'sync poke failed');
+      }
     }
+    return rows.length;
   }
 
   /** Run now; when a run is in progress (it may not see the latest commits), run once more right after it. */
