@@ -91,10 +91,12 @@ describe('platform events are written to the outbox in the business transaction'
       [VERBS.enrolled, activityIri.course(courseId)],
       [VERBS.rated, activityIri.course(courseId)],
       [VERBS.enrolled, activityIri.course(small.id)],
+      // The lesson's completion recorded over HTTP (progress/platform-statements.ts), then the course's.
+      [VERBS.completed, activityIri.lesson(small.id, small.lessons[0]!.id)],
       [VERBS.completed, activityIri.course(small.id)],
     ]);
     expect(rows[1]!.statement.result?.score?.raw).toBe(4);
-    expect(rows[3]!.statement.result?.completion).toBe(true);
+    expect(rows[4]!.statement.result?.completion).toBe(true);
     expect(rows.every((r) => r.published_at === null && r.attempts === 0)).toBe(true);
 
     const spy = spyIngest(s.collector.ingest);
@@ -104,6 +106,7 @@ describe('platform events are written to the outbox in the business transaction'
       ['enrolled', 'outbox', courseId, null],
       ['rated', 'outbox', courseId, 4],
       ['enrolled', 'outbox', small.id, null],
+      ['completed', 'outbox', small.id, null],
       ['completed', 'outbox', small.id, null],
     ]);
     expect(events.map((e) => e.id)).toEqual(rows.map((r) => r.id));
