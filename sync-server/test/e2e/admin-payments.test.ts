@@ -150,6 +150,12 @@ describe.skipIf(!chromium)('admin console: the Payments section in Chromium', ()
     await tabTo(page, 'Refund');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'Refund of $10.00' }).count()).toBe(1);
+    // The form sent an Idempotency-Key (a retry of the same refund would refund once).
+    const keyed = await t.server.database.pool.query<{ key: string | null }>(
+      `SELECT idempotency_key AS key FROM refunds WHERE order_id = $1 AND requested_as = 'admin'`,
+      [orderId],
+    );
+    expect(keyed.rows).toEqual([{ key: expect.stringMatching(/^[0-9a-f-]{36}$/) }]);
     // The sandbox sends charge.refunded; the timeline shows it once the server took it.
     await expect
       .poll(

@@ -115,6 +115,8 @@ function RefundForm(p: { timeline: OrderTimeline; onRefunded: () => void }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
+  // One Idempotency-Key per refund meant: a retry of the same request (a lost answer, a second click) refunds once.
+  const attempt = useRef<{ body: string; key: string } | null>(null);
   if ((o.status !== 'paid' && o.status !== 'partially_refunded') || left <= 0) return null;
 
   const submit = async (e: FormEvent) => {
@@ -132,10 +134,15 @@ function RefundForm(p: { timeline: OrderTimeline; onRefunded: () => void }) {
     }
     setBusy(true);
     try {
-      const r = await client.call('requestRefund', {
-        params: { id: o.id },
-        body: { reason: reason.trim(), ...(minor ? { amount: minor } : {}) },
-      });
+      const body = { reason: reason.trim(), ...(minor ? { amount: minor } : {}) };
+      const same = attempt.current?.body === JSON.stringify([o.id, body]);
+      if (!same) attempt.current = { body: JSON.stringify([o.id, body]), key: crypto.randomUUID() };
+      const r = await client.call(
+        'requestRefund',
+        { params: { id: o.id }, body },
+        { headers: { 'idempotency-key': attempt.current!.key } },
+      );
+      attempt.current = null;
       setDone(t('refund.done', { amount: money(r.amountMinor, r.currency), status: r.status }));
       setReason('');
       setAmount('');
