@@ -80,7 +80,8 @@ export function bundleToDoc(b: CourseBundle): CourseDraftDoc {
 }
 
 /**
- * Authoring mutations (pushed through sync): edits of the course's draft, checked against their base version, and
+ * Authoring mutations (pushed through sync): edits of the course's draft, each a conflict only when a part it touches
+ * was changed after its base by another device (draft-parts.ts; applied in batches: authoring-batch.ts), and
  * publishing, which copies the draft to what students study. Retries of one mutation id are answered by the sync
  * log; creating a course again with its id is applied (the wish holds).
  */
