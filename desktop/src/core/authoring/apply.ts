@@ -55,6 +55,12 @@ function findModule(doc: CourseDraftDoc, moduleId: string): number {
 const withModules = (doc: CourseDraftDoc, modules: Module[]): CourseDraftDoc => ({ ...doc, modules });
 const replaceAt = <T>(list: T[], i: number, item: T): T[] => list.map((x, j) => (j === i ? item : x));
 
+/** A lesson with a patch applied (a lesson that is not a quiz has no quiz). */
+function updated(lesson: Lesson, patch: Partial<Lesson>): Lesson {
+  const { quiz, ...rest } = { ...lesson, ...patch };
+  return rest.kind === 'quiz' && quiz ? { ...rest, quiz } : rest;
+}
+
 /** Apply one edit (structural sharing: the parts it does not touch are the same objects). */
 export function applyEdit(doc: CourseDraftDoc, e: Edit): CourseDraftDoc {
   switch (e.name) {
@@ -91,8 +97,7 @@ export function applyEdit(doc: CourseDraftDoc, e: Edit): CourseDraftDoc {
     }
     case 'updateLesson': {
       const { mi, li, lesson } = findLesson(doc, e.args.lessonId);
-      const next: Lesson = { ...lesson, ...e.args.patch };
-      if (next.kind !== 'quiz') delete next.quiz;
+      const next = updated(lesson, e.args.patch);
       const m = doc.modules[mi]!;
       return withModules(doc, replaceAt(doc.modules, mi, { ...m, lessons: replaceAt(m.lessons, li, next) }));
     }
@@ -122,15 +127,94 @@ export function applyEdit(doc: CourseDraftDoc, e: Edit): CourseDraftDoc {
   }
 }
 
-/** Apply edits in order, leaving out those that no longer fit. */
+/**
+ * Apply edits in order, leaving out those that no longer fit: the same results as applyEdit one by one, on a working
+ * copy changed in place (opening a course with thousands of pending edits must stay fast). `doc` is not changed.
+ */
 export function applyEdits(doc: CourseDraftDoc, edits: Iterable<Edit>): CourseDraftDoc {
-  let d = doc;
+  const work: CourseDraftDoc = {
+    details: doc.details,
+    modules: doc.modules.map((m) => ({ ...m, lessons: [...m.lessons] })),
+  };
+  const where = new Map<string, Module>();
+  for (const m of work.modules) for (const l of m.lessons) where.set(l.id!, m);
   for (const e of edits) {
     try {
-      d = applyEdit(d, e);
+      applyInPlace(work, where, e);
     } catch (err) {
       if (!(err instanceof EditDoesNotFit)) throw err;
     }
   }
-  return d;
+  return work;
+}
+
+const insertAt = <T>(list: T[], item: T, at: number | undefined) =>
+  list.splice(at === undefined ? list.length : Math.min(at, list.length), 0, item);
+
+function applyInPlace(work: CourseDraftDoc, where: Map<string, Module>, e: Edit): void {
+  const moduleAt = (id: string) => {
+    const mi = work.modules.findIndex((m) => m.id === id);
+    if (mi < 0) throw new EditDoesNotFit(`No module ${id}`);
+    return mi;
+  };
+  const lessonAt = (id: string) => {
+    const m = where.get(id);
+    if (!m) throw new EditDoesNotFit(`No lesson ${id}`);
+    return { m, li: m.lessons.findIndex((l) => l.id === id) };
+  };
+  switch (e.name) {
+    case 'updateCourse':
+      work.details = { ...work.details, ...e.args.patch };
+      return;
+    case 'addModule':
+      if (work.modules.some((m) => m.id === e.args.moduleId)) throw new EditDoesNotFit('Module exists');
+      insertAt(work.modules, { id: e.args.moduleId, title: e.args.title, lessons: [] }, e.args.position);
+      return;
+    case 'updateModule':
+      work.modules[moduleAt(e.args.moduleId)]!.title = e.args.title;
+      return;
+    case 'moveModule': {
+      const [m] = work.modules.splice(moduleAt(e.args.moduleId), 1);
+      insertAt(work.modules, m!, e.args.position);
+      return;
+    }
+    case 'deleteModule': {
+      const [m] = work.modules.splice(moduleAt(e.args.moduleId), 1);
+      for (const l of m!.lessons) where.delete(l.id!);
+      return;
+    }
+    case 'addLesson': {
+      const m = work.modules[moduleAt(e.args.moduleId)]!;
+      if (where.has(e.args.lesson.id)) throw new EditDoesNotFit('Lesson exists');
+      insertAt(m.lessons, e.args.lesson, e.args.position);
+      where.set(e.args.lesson.id, m);
+      return;
+    }
+    case 'updateLesson': {
+      const { m, li } = lessonAt(e.args.lessonId);
+      m.lessons[li] = updated(m.lessons[li]!, e.args.patch);
+      return;
+    }
+    case 'moveLesson': {
+      const { m, li } = lessonAt(e.args.lessonId);
+      const target = work.modules[moduleAt(e.args.moduleId)]!;
+      const [lesson] = m.lessons.splice(li, 1);
+      insertAt(target.lessons, lesson!, e.args.position);
+      where.set(e.args.lessonId, target);
+      return;
+    }
+    case 'deleteLesson': {
+      const { m, li } = lessonAt(e.args.lessonId);
+      m.lessons.splice(li, 1);
+      where.delete(e.args.lessonId);
+      return;
+    }
+    case 'putQuiz': {
+      const { m, li } = lessonAt(e.args.lessonId);
+      const lesson = m.lessons[li]!;
+      if (lesson.kind !== 'quiz') throw new EditDoesNotFit('Only quiz lessons have a quiz');
+      m.lessons[li] = { ...lesson, quiz: e.args.quiz };
+      return;
+    }
+  }
 }
