@@ -3,7 +3,8 @@ import type { AuthoringConflict, ConflictResolveBody, DraftView } from '../../..
 import { Banner } from '../../../components/Banner.tsx';
 import { Button } from '../../../components/Button.tsx';
 import { useT } from '../../../i18n/use-t.ts';
-import { failureMessage } from '../../../lib/api.ts';
+import { api, failureMessage } from '../../../lib/api.ts';
+import { useLoad } from '../../../lib/use-load.ts';
 import { authoringApi } from '../../../lib/authoring-api.ts';
 import { useFormat } from '../../../lib/format.ts';
 
@@ -17,6 +18,8 @@ const asText = (v: unknown) =>
  */
 export function ConflictsView({ view, onResolved }: { view: DraftView; onResolved: () => void }) {
   const t = useT();
+  const session = useLoad(() => api.session(), []);
+  const me = session.state.status === 'ready' ? (session.state.data.user?.id ?? null) : null;
   if (view.conflicts.length === 0)
     return (
       <section aria-labelledby="conflicts-title">
@@ -29,7 +32,7 @@ export function ConflictsView({ view, onResolved }: { view: DraftView; onResolve
       <h2 id="conflicts-title">{t('author.conflicts.title')}</h2>
       <p className="muted">{t('author.conflicts.intro')}</p>
       {view.conflicts.map((c) => (
-        <ConflictCard key={c.id} c={c} view={view} onResolved={onResolved} />
+        <ConflictCard key={c.id} c={c} view={view} me={me} onResolved={onResolved} />
       ))}
     </section>
   );
@@ -38,10 +41,13 @@ export function ConflictsView({ view, onResolved }: { view: DraftView; onResolve
 function ConflictCard({
   c,
   view,
+  me,
   onResolved,
 }: {
   c: AuthoringConflict;
   view: DraftView;
+  /** The signed-in user: their own edit from another device says so. */
+  me: string | null;
   onResolved: () => void;
 }) {
   const t = useT();
@@ -98,7 +104,11 @@ function ConflictCard({
           <h4>{t('author.conflicts.theirs')}</h4>
           <p className="muted">
             {t('author.conflicts.theirsWhen', {
-              who: c.theirsBy.name ?? t('author.conflicts.someone'),
+              who:
+                c.theirsBy.name ??
+                (c.theirsBy.id && c.theirsBy.id === me
+                  ? t('author.conflicts.you')
+                  : t('author.conflicts.someone')),
               when: f.dateTime(c.theirsAt),
             })}
           </p>
