@@ -377,12 +377,15 @@ export function authoringService(d: { db: LocalDb; sync: AuthoringSync; uploads?
         return { draft: localDraft(load(userId, courseId)) };
       }
       const row = c.rows.find((r) => r.id === conflictId)!;
-      if (body.choice !== 'theirs') {
-        const { courseId: _c, baseVersion: _b, ...mine } = row.args;
-        const args = body.choice === 'mine' ? mine : argsWith(row, conflict.target, body.value);
-        issue(userId, courseId, { name: row.name, args } as DraftEdit);
-      }
-      store.resolve(userId, courseId, conflictId, body.choice);
+      // The new edit and the choice are kept together (a crash between them must not issue it twice).
+      d.db.transaction(() => {
+        if (body.choice !== 'theirs') {
+          const { courseId: _c, baseVersion: _b, ...mine } = row.args;
+          const args = body.choice === 'mine' ? mine : argsWith(row, conflict.target, body.value);
+          issue(userId, courseId, { name: row.name, args } as DraftEdit);
+        }
+        store.resolve(userId, courseId, conflictId, body.choice);
+      });
       d.sync.dismiss(conflictId);
       return { draft: localDraft(load(userId, courseId)) };
     },
