@@ -1,5 +1,5 @@
-import { bigint, boolean, integer, json, jsonb, pgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import type { EventSource, StoredStatement } from '@lyceum/contracts';
+import { bigint, boolean, integer, jsonb, pgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import type { EventSource } from '@lyceum/contracts';
 
 const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -8,7 +8,8 @@ export const analytics = pgSchema('analytics');
 
 export const statements = analytics.table('statements', {
   id: uuid('id').primaryKey(),
-  statement: json('statement').$type<StoredStatement>().notNull(),
+  // The statement's JSON as text (0011_analytics_lean_write_path.sql: no parse on insert); readers select statement::json.
+  statement: text('statement').notNull(),
   actor: text('actor').notNull(),
   verb: text('verb').notNull(),
   activity: text('activity').notNull(),
