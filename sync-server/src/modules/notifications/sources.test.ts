@@ -4,6 +4,7 @@ import { startTestServer, type TestServer } from '../../../test/harness.ts';
 import { createCourse, enrollDirectly, type CreatedCourse } from '../../../test/factories.ts';
 import { CARDS, card, checkout, orderBecomes, pay } from '../payments/test-support.ts';
 import { formatMinor } from './events.ts';
+import { eventually } from './schedule/test-support.ts';
 
 /** The sources of grade_posted (graded quiz attempts), refund_issued (the refund's outbox event) and alert. */
 let t: TestServer;
@@ -126,8 +127,18 @@ describe('refund_issued', () => {
       body: { amount: 1250, reason: 'Goodwill' },
     });
     expect(part.status, JSON.stringify(part.body)).toBe(201);
-    await t.server.notifications.outbox.drain();
-    let got = await rows(s.id, 'refund_issued');
+    // The refund is applied when the gateway confirms it (its webhook, through the payments' inbox): poll the outbox.
+    const refunds = (n: number) =>
+      eventually(
+        async () => {
+          await t.server.notifications.outbox.drain();
+          const r = await rows(s.id, 'refund_issued');
+          return r.length >= n ? r : undefined;
+        },
+        20_000,
+        `${n} refund notification(s)`,
+      );
+    let got = await refunds(1);
     expect(got).toHaveLength(1);
     expect(got[0]).toMatchObject({
       title: 'Refund of $12.50 for Logic',
@@ -140,7 +151,7 @@ describe('refund_issued', () => {
       body: { reason: 'Course cancelled' },
     });
     expect(rest.status).toBe(201);
-    await t.server.notifications.outbox.drain();
+    await refunds(2);
     // The outbox read again from the start (a replay): dedupe keys keep it to one notification per step.
     await pool.query(`UPDATE event_outbox SET notified_at = NULL`);
     await t.server.notifications.outbox.drain();
