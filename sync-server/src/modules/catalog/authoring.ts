@@ -156,7 +156,11 @@ export function courseAuthoring({ db, enrollments, writes, changed }: AuthoringD
         current: d.doc,
       });
     const { details, modules } = d.doc;
-    // The draft replaces the published copy, then the server's publish checks decide (problems listed).
+    // The server's publish checks run on the draft first: a refused publish leaves what students study untouched.
+    await writes.requirePublishable(courseId, details.title, modules, {
+      prerequisiteIds: details.prerequisiteIds ?? [],
+    });
+    // Then the draft replaces the published copy, and the course is published (checked again, now on the copy).
     await writes.updateCourse(caller, courseId, { ...details, modules, version: course.version });
     const published = await writes.publish(caller, courseId);
     // The draft's version stays monotonic (devices chain their edits on it).

@@ -45,6 +45,11 @@ export interface CourseStructure {
 export interface CatalogReader {
   getCourse(id: string): Promise<CourseRef | null>;
   getStructure(id: string): Promise<CourseStructure | null>;
+  /**
+   * True when the lesson belongs to the course, published or still only in its draft (an instructor's device uploads
+   * the video of a lesson it added offline before the course is published again).
+   */
+  hasLesson(courseId: string, lessonId: string): Promise<boolean>;
   /** True when the user is one of the course's instructors. */
   isInstructor(courseId: string, userId: string): Promise<boolean>;
   /** The ids of the courses the user teaches. */
@@ -163,6 +168,14 @@ export function catalogReader(db: Db, cacheMs = 10_000): CatalogReader {
       cache.set(id, { at: Date.now(), value });
       value.catch(() => cache.delete(id));
       return value;
+    },
+    async hasLesson(courseId, lessonId) {
+      const r = await db.execute(sql`
+        SELECT 1 FROM lessons WHERE id = ${lessonId} AND course_id = ${courseId}
+        UNION ALL
+        (SELECT 1 FROM course_drafts d, json_array_elements(d.doc->'modules') m, json_array_elements(m->'lessons') l
+         WHERE d.course_id = ${courseId} AND l->>'id' = ${lessonId} LIMIT 1)`);
+      return r.rows.length > 0;
     },
     async isInstructor(courseId, userId) {
       const r = await db.execute(

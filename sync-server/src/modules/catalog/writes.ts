@@ -74,6 +74,51 @@ export function courseWriter({ db, users, enrollments, changed }: WriteDeps) {
     ...v,
   });
 
+  /**
+   * Refuse (422 publish_blocked, with the problems) a course that is not ready to publish as `title` and `modules` say:
+   * what publishProblems checks, a ready file of its kind in every video and slides lesson (unless `requireMedia` is
+   * false), and published prerequisites (`prerequisiteIds`, else the course's own).
+   */
+  async function requirePublishable(
+    id: string,
+    title: string,
+    modules: Parameters<typeof publishProblems>[1],
+    opts: { requireMedia?: boolean; prerequisiteIds?: readonly string[] } = {},
+  ): Promise<void> {
+    let ready: Set<string> | undefined;
+    if (opts.requireMedia ?? true) {
+      const media = modules
+        .flatMap((m) => m.lessons)
+        .filter((l) => l.kind === 'video' || l.kind === 'slides');
+      const ids = media.flatMap((l) => (l.id ? [l.id] : []));
+      const rows = ids.length
+        ? (
+            await db.execute<{ lesson_id: string; kind: string }>(sql`
+              SELECT DISTINCT lesson_id, kind FROM content_assets
+              WHERE course_id = ${id} AND status = 'ready' AND lesson_id = ANY(${`{${ids.join(',')}}`}::uuid[])`)
+          ).rows
+        : [];
+      const kindOf = new Map(media.map((l) => [l.id, l.kind]));
+      ready = new Set(rows.filter((r) => kindOf.get(r.lesson_id) === r.kind).map((r) => r.lesson_id));
+    }
+    const problems = publishProblems(title, modules, ready);
+    const drafts = opts.prerequisiteIds
+      ? await db.execute<{ id: string; title: string }>(sql`
+          SELECT id, title FROM courses
+          WHERE id = ANY(${`{${opts.prerequisiteIds.join(',')}}`}::uuid[]) AND status = 'draft'`)
+      : await db.execute<{ id: string; title: string }>(sql`
+          SELECT c.id, c.title FROM course_prerequisites cp JOIN courses c ON c.id = cp.prerequisite_id
+          WHERE cp.course_id = ${id} AND c.status = 'draft'`);
+    for (const d of drafts.rows)
+      problems.push({
+        code: 'prerequisite_not_published',
+        path: 'prerequisiteIds',
+        message: `The prerequisite "${d.title}" (${d.id}) is not published yet`,
+      });
+    if (problems.length)
+      throw new ApiError('publish_blocked', 'The course is not ready to publish', { problems });
+  }
+
   async function setStatus(
     actor: Actor,
     id: string,
@@ -86,26 +131,7 @@ export function courseWriter({ db, users, enrollments, changed }: WriteDeps) {
       if (to === 'published') {
         const bundle = await loadBundle(db, id);
         if (!bundle) throw new ApiError('not_found', 'Course not found');
-        const ready = await db.execute<{ lesson_id: string }>(sql`
-          SELECT DISTINCT a.lesson_id FROM content_assets a JOIN lessons l ON l.id = a.lesson_id
-          WHERE l.course_id = ${id} AND a.status = 'ready'
-            AND ((l.kind = 'video' AND a.kind = 'video') OR (l.kind = 'slides' AND a.kind = 'slides'))`);
-        const problems = publishProblems(
-          bundle.course.title,
-          bundle.structure.modules,
-          requireMedia ? new Set(ready.rows.map((r) => r.lesson_id)) : undefined,
-        );
-        const drafts = await db.execute<{ id: string; title: string }>(sql`
-          SELECT c.id, c.title FROM course_prerequisites cp JOIN courses c ON c.id = cp.prerequisite_id
-          WHERE cp.course_id = ${id} AND c.status = 'draft'`);
-        for (const d of drafts.rows)
-          problems.push({
-            code: 'prerequisite_not_published',
-            path: 'prerequisiteIds',
-            message: `The prerequisite "${d.title}" (${d.id}) is not published yet`,
-          });
-        if (problems.length)
-          throw new ApiError('publish_blocked', 'The course is not ready to publish', { problems });
+        await requirePublishable(id, bundle.course.title, bundle.structure.modules, { requireMedia });
       }
       await db.transaction(async (tx) => {
         await tx
@@ -277,6 +303,7 @@ export function courseWriter({ db, users, enrollments, changed }: WriteDeps) {
      * file in video and slides lessons (`requireMedia: false` only for trusted set-up such as the demo seed, which
      * attaches its media afterwards), and published prerequisites; else 422 publish_blocked with the problems.
      */
+    requirePublishable,
     publish: (actor: Actor, id: string, opts: { requireMedia?: boolean } = {}) =>
       setStatus(actor, id, 'published', opts.requireMedia ?? true),
     /** Owner or admin. Unpublish: back to a draft (out of the catalog; enrolled students' records are kept). */

@@ -48,8 +48,7 @@ export function assetService(db: Db, catalog: CatalogReader) {
   }
 
   async function requireLessonOf(courseId: string, lessonId: string): Promise<void> {
-    const structure = await catalog.getStructure(courseId);
-    if (!structure?.lessons.some((l) => l.id === lessonId))
+    if (!(await catalog.hasLesson(courseId, lessonId)))
       throw new ApiError('validation_failed', 'The lesson is not part of this course', {
         issues: [{ path: 'body.lessonId', message: 'not a lesson of the course' }],
       });
