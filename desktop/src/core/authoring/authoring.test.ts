@@ -298,6 +298,33 @@ describe('authoring on the desktop, offline first', () => {
     expect((await view(b.d, courseId)).draft.doc.modules[0]!.lessons[0]!.title).toBe('Second from A');
   });
 
+  it('keeps an edit the server applied in view until a pull brings it (an edit on what it added still fits)', async () => {
+    const { d } = await device();
+    const { courseId } = await sharedCourse(d, 'Applied not pulled');
+    const moduleId = (await view(d, courseId)).draft.doc.modules[0]!.id!;
+    const copy = d.store.sqlite
+      .prepare('SELECT version, doc_json FROM course_drafts WHERE course_id = ?')
+      .get(courseId) as { version: number; doc_json: string };
+    const added = randomUUID();
+    await edit(d, courseId, {
+      name: 'addLesson',
+      args: { moduleId, lesson: { id: added, title: 'Added', kind: 'text', body: 'New' } },
+    });
+    await syncUntil(d, async () => (await view(d, courseId)).pendingEdits === 0);
+    // As if the pull had come before the server numbered the change: the local copy is still the one before it.
+    d.store.sqlite
+      .prepare('UPDATE course_drafts SET version = ?, doc_json = ?, pulled_at = ? WHERE course_id = ?')
+      .run(copy.version, copy.doc_json, new Date().toISOString(), courseId);
+    const v = await view(d, courseId);
+    expect(v.pendingEdits).toBe(0);
+    expect(v.draft.doc.modules[0]!.lessons.map((l) => l.id)).toContain(added);
+    await edit(d, courseId, { name: 'updateLesson', args: { lessonId: added, patch: { title: 'Renamed' } } });
+    await syncUntil(
+      d,
+      async () => (await serverDraft(courseId))?.doc.modules[0]?.lessons.at(-1)?.title === 'Renamed',
+    );
+  });
+
   it('queues publishing offline; the server rejects it with its problems, then applies it once they are fixed', async () => {
     const { d, proxy } = await device();
     const { courseId, lessonId } = await sharedCourse(d, 'Publish me');

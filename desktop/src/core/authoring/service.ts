@@ -118,9 +118,18 @@ export function authoringService(d: { db: LocalDb; sync: AuthoringSync; uploads?
       }
     }
     const pending = rows.filter((r) => r.status === 'pending' && editNames.has(r.name));
+    // What the local view replays on the server's copy: the pending edits, and the edits the server applied after that
+    // copy was made (their answer's version is newer than the copy's) — until the next pull brings them, they would
+    // otherwise vanish from the view, and an edit made meanwhile on what they added would find nothing.
+    const copyVersion = server?.draft.version ?? 0;
+    const replay = rows.filter(
+      (r) =>
+        editNames.has(r.name) &&
+        (r.status === 'pending' || (r.status === 'applied' && (num(r.result?.version) ?? 0) > copyVersion)),
+    );
     // The server's copy as this device knows it (its draft, or the published course it starts from).
     const serverDoc = server?.draft.doc ?? (taught ? base.doc : null);
-    return { server, serverDoc, rows, base, pending, status, knownVersion: known?.version ?? 1 };
+    return { server, serverDoc, rows, base, pending, replay, status, knownVersion: known?.version ?? 1 };
   }
 
   type Loaded = ReturnType<typeof loadFresh>;
@@ -155,7 +164,7 @@ export function authoringService(d: { db: LocalDb; sync: AuthoringSync; uploads?
   function replayed(c: Loaded): CourseDraft {
     const doc = applyEdits(
       c.base.doc,
-      c.pending.map((r) => ({ name: r.name, args: r.args }) as Edit),
+      c.replay.map((r) => ({ name: r.name, args: r.args }) as Edit),
     );
     const last = c.pending[c.pending.length - 1];
     return {
@@ -245,7 +254,12 @@ export function authoringService(d: { db: LocalDb; sync: AuthoringSync; uploads?
       result: null,
       settledAt: null,
     };
-    const next: Loaded = { ...c, rows: [...c.rows, row], pending: [...c.pending, row] };
+    const next: Loaded = {
+      ...c,
+      rows: [...c.rows, row],
+      pending: [...c.pending, row],
+      replay: [...c.replay, row],
+    };
     const draft = { ...before, doc, updatedAt: m.createdAt };
     drafts.set(next, draft);
     remember(userId, courseId, store.stamp(userId, courseId), next);
