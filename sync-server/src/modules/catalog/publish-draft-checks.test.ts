@@ -53,7 +53,7 @@ describe('publishing a draft', () => {
     expect(before.body.modules[0]!.lessons.map((l) => l.title)).toEqual(['Read']);
 
     let v = (await t.server.catalog.authoring.draftOf(courseId)).version;
-    const video = { ...base, id: randomUUID(), title: 'Watch', kind: 'video' as const };
+    const video = { ...base, id: randomUUID(), title: 'Watch', kind: 'video' as const, body: '' };
     device.queue('addLesson', { courseId, baseVersion: v++, moduleId, lesson: video });
     device.queue('publishCourse', { courseId, baseVersion: v });
     const [added, published] = await device.push();
