@@ -141,8 +141,6 @@ describe('Analytics follows voiding', () => {
     const d2 = completed(randomUUID());
     expect((await l.x('POST', S, { body: d2 })).status).toBe(200);
     // d2 is counted (so the pipeline has caught up past c); c never is.
-    await expect
-      .poll(async () => (await figures()).completed, { timeout: 15_000 })
-      .toBe(after.completed + 1);
+    await expect.poll(async () => (await figures()).completed, { timeout: 15_000 }).toBe(after.completed + 1);
   }, 60_000);
 });
