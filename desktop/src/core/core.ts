@@ -6,7 +6,6 @@ import { startLocalApi } from './api/server.ts';
 import { localRoutes, type AppInfo } from './api/routes.ts';
 import type { DesktopConfig } from './config.ts';
 import { fileKeySecretBox, type SecretBox } from './secret-box.ts';
-import { serverClient } from './server/client.ts';
 import { serverConnection } from './server/connection.ts';
 import { createDownloads, type DownloadTuning } from './downloads/index.ts';
 import { catalogService } from './services/catalog.ts';
@@ -108,11 +107,6 @@ export async function startCore(opts: CoreOptions) {
       timeoutMs: config.requestTimeoutMs,
       onContact: (ok, error) => connectivity.record(ok, error),
     });
-    const client = serverClient({
-      baseUrl: config.serverUrl,
-      timeoutMs: config.requestTimeoutMs,
-      onContact: (ok, error) => connectivity.record(ok, error),
-    });
     probe.run = () => server.health(2000);
     const cache = catalogCache(store.db);
     const identity = identityRepo(store.db, box);
@@ -170,7 +164,7 @@ export async function startCore(opts: CoreOptions) {
     });
     const teaching = teachingService({
       dataDir: config.dataDir,
-      client,
+      client: server,
       session,
       tuning: opts.teaching,
       onError: opts.onError,
@@ -187,7 +181,7 @@ export async function startCore(opts: CoreOptions) {
     });
     const payments = paymentsService({
       db: store.db,
-      client,
+      client: server,
       session,
       connectivity,
       sync,
@@ -250,11 +244,11 @@ export async function startCore(opts: CoreOptions) {
         ...teachRoutes({ teaching }),
         ...authoringRoutes({ authoring }),
         ...earningsRoutes({
-          earnings: teachingEarnings({ client, session, settings, clock: opts.clock }),
+          earnings: teachingEarnings({ client: server, session, settings, clock: opts.clock }),
         }),
         ...notificationRoutes({
           notifications,
-          online: notificationsOnline({ client, session, settings, userId: () => sync.prepare() }),
+          online: notificationsOnline({ client: server, session, settings, userId: () => sync.prepare() }),
         }),
         ...contentRoutes({ learning, downloads }),
         ...previewRoutes({ preview: previewService({ catalog, media: downloads.media }) }),

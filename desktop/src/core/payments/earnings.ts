@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { IsoDateTime, TeachingEarnings } from '@lyceum/contracts';
 import { CoreError } from '../errors.ts';
-import { ServerContractError, ServerUnreachable, type ServerClient } from '../server/client.ts';
-import { callEndpoint } from '../server/endpoint.ts';
+import type { ServerConnection } from '../server/connection.ts';
+import { ServerContractError, ServerUnreachable } from '../server/errors.ts';
 import { asCoreError, type SessionService } from '../services/session.ts';
 import type { SettingsRepo } from '../store/settings.ts';
 import type { EarningsQuery, EarningsRange, EarningsView } from './earnings-schemas.ts';
@@ -17,7 +17,7 @@ const Copy = z.object({ earnings: TeachingEarnings, fetchedAt: IsoDateTime });
 const copyKey = (userId: string, range: EarningsRange) => `teach.earnings:${userId}:${range}`;
 
 export interface EarningsDeps {
-  client: ServerClient;
+  client: ServerConnection;
   session: SessionService;
   settings: SettingsRepo;
   clock?: () => Date;
@@ -38,13 +38,16 @@ export function teachingEarnings(d: EarningsDeps) {
       try {
         const earnings = await d.session.withToken((token) => {
           if (!token) throw new CoreError('signed_out', 'Sign in again (online) to see your earnings');
-          return callEndpoint(d.client, 'myTeachingEarnings', {
-            token,
-            query: {
-              from: new Date(now.getTime() - DAYS[range] * DAY_MS).toISOString(),
-              to: now.toISOString(),
+          return d.client.call(
+            'myTeachingEarnings',
+            {
+              query: {
+                from: new Date(now.getTime() - DAYS[range] * DAY_MS).toISOString(),
+                to: now.toISOString(),
+              },
             },
-          });
+            { token },
+          );
         });
         const fetchedAt = clock().toISOString();
         d.settings.set(copyKey(userId, range), { earnings, fetchedAt });

@@ -1,5 +1,4 @@
 import { and, eq } from 'drizzle-orm';
-import { endpoints, fillPath } from '@lyceum/client';
 import { normaliseVoucherCode, type Order } from '@lyceum/contracts';
 import { CoreError } from '../errors.ts';
 import type {
@@ -13,8 +12,8 @@ import type {
   RedeemView,
   RefundBody,
 } from '../payments-schemas.ts';
-import { ServerUnreachable, type ServerClient } from '../server/client.ts';
-import { callEndpoint } from '../server/endpoint.ts';
+import type { ServerConnection } from '../server/connection.ts';
+import { ServerError, ServerUnreachable } from '../server/errors.ts';
 import type { ConnectivityMonitor } from '../services/connectivity.ts';
 import { asCoreError, type SessionService } from '../services/session.ts';
 import type { CatalogCache } from '../store/catalog-cache.ts';
@@ -29,7 +28,7 @@ import { voucherHash } from './voucher-code.ts';
 
 export interface PaymentsDeps {
   db: LocalDb;
-  client: ServerClient;
+  client: ServerConnection;
   session: SessionService;
   connectivity: ConnectivityMonitor;
   sync: SyncEngine;
@@ -110,7 +109,7 @@ export function paymentsService(d: PaymentsDeps) {
   const service = {
     async checkout(courseId: string, body: CheckoutBody): Promise<CheckoutView> {
       const res = await authed(
-        (token) => callEndpoint(d.client, 'checkout', { token, params: { id: courseId }, body }),
+        (token) => d.client.call('checkout', { params: { id: courseId }, body }, { token }),
         'Buying a course needs the server, and it cannot be reached right now. Try again when you are back online.',
       );
       if (res.status === 'paid') await pullNow(courseId);
@@ -119,7 +118,7 @@ export function paymentsService(d: PaymentsDeps) {
 
     async order(orderId: string): Promise<OrderView> {
       const o = await authed(
-        (token) => callEndpoint(d.client, 'getOrder', { token, params: { id: orderId } }),
+        (token) => d.client.call('getOrder', { params: { id: orderId } }, { token }),
         'Checking a payment needs the server, and it cannot be reached right now.',
       );
       if (o.status === 'paid' && !hasAccess(o.courseId)) d.sync.syncSoon(0);
@@ -128,7 +127,7 @@ export function paymentsService(d: PaymentsDeps) {
 
     async orders(): Promise<OrderListView> {
       const list = await authed(
-        (token) => callEndpoint(d.client, 'listMyOrders', { token }),
+        (token) => d.client.call('listMyOrders', {}, { token }),
         'Your purchases are kept on the server, and it cannot be reached right now.',
       );
       return { items: list.items.map(orderView) };
@@ -137,16 +136,14 @@ export function paymentsService(d: PaymentsDeps) {
     /** The receipt page of a paid order, as the server renders it (HTML). */
     async receipt(orderId: string): Promise<string> {
       return authed(async (token) => {
-        const url = d.client.baseUrl + fillPath(endpoints.getOrderReceipt.path, { id: orderId });
-        const res = await fetch(url, {
-          headers: { authorization: `Bearer ${token}`, accept: 'text/html' },
-          signal: AbortSignal.timeout(8000),
-        }).catch((err: unknown) => {
-          throw new ServerUnreachable('The server cannot be reached', { cause: err });
-        });
-        if (res.status === 404) throw new CoreError('not_found', 'This order has no receipt.');
-        if (res.status === 403) throw new CoreError('forbidden', 'This is not your order.');
-        if (!res.ok) throw new CoreError('bad_gateway', `The server answered ${res.status} for the receipt.`);
+        const res = await d.client
+          .send('getOrderReceipt', { params: { id: orderId } }, { token, headers: { accept: 'text/html' } })
+          .catch((err: unknown) => {
+            if (!(err instanceof ServerError)) throw err;
+            if (err.status === 404) throw new CoreError('not_found', 'This order has no receipt.');
+            if (err.status === 403) throw new CoreError('forbidden', 'This is not your order.');
+            throw new CoreError('bad_gateway', `The server answered ${err.status} for the receipt.`);
+          });
         return res.text();
       }, 'Receipts come from the server, and it cannot be reached right now.');
     },
@@ -154,11 +151,14 @@ export function paymentsService(d: PaymentsDeps) {
     async refund(orderId: string, body: RefundBody): Promise<OrderView> {
       await authed(
         (token) =>
-          callEndpoint(d.client, 'requestRefund', {
-            token,
-            params: { id: orderId },
-            body: { reason: body.reason, ...(body.amountMinor ? { amount: body.amountMinor } : {}) },
-          }),
+          d.client.call(
+            'requestRefund',
+            {
+              params: { id: orderId },
+              body: { reason: body.reason, ...(body.amountMinor ? { amount: body.amountMinor } : {}) },
+            },
+            { token },
+          ),
         'Asking for a refund needs the server, and it cannot be reached right now.',
       );
       void d.sync.syncNow();
@@ -200,7 +200,7 @@ export function paymentsService(d: PaymentsDeps) {
           'This device does not know this code. If it is new, try again when you are back online.',
         );
       const r = await authed(
-        (token) => callEndpoint(d.client, 'redeemVoucher', { token, body: { code: voucher } }),
+        (token) => d.client.call('redeemVoucher', { body: { code: voucher } }, { token }),
         'This device does not know this code. If it is new, try again when you are back online.',
       );
       await d.sync.syncNow();
@@ -252,7 +252,7 @@ export function paymentsService(d: PaymentsDeps) {
       refreshing ??= (async () => {
         try {
           const list = await d.session.withToken((token) =>
-            token ? callEndpoint(d.client, 'voucherVerifiers', { token }) : Promise.resolve(null),
+            token ? d.client.call('voucherVerifiers', {}, { token }) : Promise.resolve(null),
           );
           if (list) {
             verifiers.replace(list);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Asset, CourseDetail } from '@lyceum/contracts';
 import { CoreError } from '../errors.ts';
-import type { ServerClient } from '../server/client.ts';
+import type { ServerConnection } from '../server/connection.ts';
 import { asCoreError, type SessionService } from './session.ts';
 import { mediaInfoCache } from './teaching-media.ts';
 import type {
@@ -52,7 +52,7 @@ const accepts = (kind: string): TeachUploadKind | null =>
  */
 export function teachingService(d: {
   dataDir: string;
-  client: ServerClient;
+  client: ServerConnection;
   session: SessionService;
   tuning?: TeachingTuning;
   onError?: (err: unknown) => void;

@@ -1,15 +1,7 @@
 import { createHash } from 'node:crypto';
-import {
-  Asset,
-  AssetList,
-  ChunkReceipt,
-  CourseList,
-  ErrorBody,
-  LessonManifest,
-  Upload,
-  type UploadStart,
-} from '@lyceum/contracts';
-import { ServerError, ServerUnreachable, type ServerClient } from '../server/client.ts';
+import type { UploadStart } from '@lyceum/contracts';
+import type { ServerConnection } from '../server/connection.ts';
+import { ServerError, ServerUnreachable } from '../server/errors.ts';
 import type { SessionService } from './session.ts';
 
 /** Nobody (or somebody else) is signed in: the call cannot be made on the uploader's behalf now. */
@@ -19,8 +11,6 @@ export class SignedOut extends Error {
     this.name = 'SignedOut';
   }
 }
-
-const enc = encodeURIComponent;
 
 /** Fetch with a timeout and an outside stop signal, without AbortSignal.any (see downloads/transfer.ts). */
 async function timedFetch(
@@ -44,7 +34,7 @@ async function timedFetch(
 
 /** The server's content API as the signed-in instructor (the token is refreshed when it expires). */
 export function contentApi(
-  client: ServerClient,
+  client: ServerConnection,
   session: SessionService,
   o: { chunkTimeoutMs?: number } = {},
 ) {
@@ -55,99 +45,43 @@ export function contentApi(
     });
   const base = client.baseUrl;
 
-  /** PUT one chunk with its sha256; errors as the typed client would raise them. */
-  async function putChunk(uploadId: string, index: number, bytes: Buffer, stop?: AbortSignal) {
+  /** PUT one chunk with its sha256 (raw bytes); a stop signal rejects with its reason. */
+  function putChunk(uploadId: string, index: number, bytes: Buffer, stop?: AbortSignal) {
     const sum = createHash('sha256').update(bytes).digest('hex');
-    return authed(async (token) => {
-      let res: Response;
-      let text: string;
-      try {
-        res = await timedFetch(
-          `${base}/api/v1/uploads/${enc(uploadId)}/chunks/${index}`,
-          {
-            method: 'PUT',
-            headers: {
-              accept: 'application/json',
-              authorization: `Bearer ${token}`,
-              'content-type': 'application/octet-stream',
-              'x-chunk-sha256': sum,
-            },
-            body: new Uint8Array(bytes),
-          },
-          o.chunkTimeoutMs ?? 120_000,
-          stop,
-        );
-        text = await res.text();
-      } catch (err) {
-        if (stop?.aborted) throw err;
-        throw new ServerUnreachable(`Chunk ${index} could not be sent: ${String(err)}`, { cause: err });
-      }
-      if (res.status === 502 || res.status === 503 || res.status === 504)
-        throw new ServerUnreachable(`The server is not available (${res.status})`);
-      let json: unknown = null;
-      try {
-        json = text ? JSON.parse(text) : null;
-      } catch {
-        json = null;
-      }
-      if (!res.ok) {
-        const e = ErrorBody.safeParse(json);
-        if (e.success)
-          throw new ServerError(res.status, e.data.error.code, e.data.error.message, e.data.error.details);
-        throw new ServerError(res.status, 'internal', `Chunk ${index} failed with status ${res.status}`);
-      }
-      return ChunkReceipt.parse(json);
-    });
+    return authed((token) =>
+      client.call(
+        'putUploadChunk',
+        { params: { id: uploadId, index: String(index) } },
+        {
+          token,
+          bytes: new Uint8Array(bytes),
+          headers: { 'x-chunk-sha256': sum },
+          timeoutMs: o.chunkTimeoutMs ?? 120_000,
+          signal: stop,
+        },
+      ),
+    );
   }
 
   return {
     authed,
     putChunk,
     teaching: (cursor?: string) =>
-      authed((token) =>
-        client.request('GET', '/api/v1/me/courses/teaching', {
-          token,
-          query: { limit: 100, cursor },
-          schema: CourseList,
-        }),
-      ),
-    course: (id: string) => authed((token) => client.getCourse(id, token)),
+      authed((token) => client.call('listTeachingCourses', { query: { limit: 100, cursor } }, { token })),
+    course: (id: string) => authed((token) => client.call('getCourse', { params: { id } }, { token })),
     courseAssets: (courseId: string) =>
-      authed((token) =>
-        client.request('GET', `/api/v1/courses/${enc(courseId)}/assets`, { token, schema: AssetList }),
-      ),
-    asset: (id: string) =>
-      authed((token) => client.request('GET', `/api/v1/assets/${enc(id)}`, { token, schema: Asset })),
+      authed((token) => client.call('listCourseAssets', { params: { id: courseId } }, { token })),
+    asset: (id: string) => authed((token) => client.call('getAsset', { params: { id } }, { token })),
     detach: (id: string) =>
-      authed((token) =>
-        client.request('PUT', `/api/v1/assets/${enc(id)}/lesson`, {
-          token,
-          body: { lessonId: null },
-          schema: Asset,
-        }),
-      ),
+      authed((token) => client.call('attachAsset', { params: { id }, body: { lessonId: null } }, { token })),
     start: (courseId: string, body: UploadStart) =>
-      authed((token) =>
-        client.request('POST', `/api/v1/courses/${enc(courseId)}/uploads`, { token, body, schema: Upload }),
-      ),
-    upload: (id: string) =>
-      authed((token) => client.request('GET', `/api/v1/uploads/${enc(id)}`, { token, schema: Upload })),
+      authed((token) => client.call('startUpload', { params: { id: courseId }, body }, { token })),
+    upload: (id: string) => authed((token) => client.call('getUpload', { params: { id } }, { token })),
     /** Assembling a big file takes a while on the server. */
     complete: (id: string) =>
-      authed((token) =>
-        client.request('POST', `/api/v1/uploads/${enc(id)}/complete`, {
-          token,
-          schema: Asset,
-          timeoutMs: 300_000,
-        }),
-      ),
+      authed((token) => client.call('completeUpload', { params: { id } }, { token, timeoutMs: 300_000 })),
     manifest: (courseId: string, lessonId: string) =>
-      authed((token) =>
-        client.request('GET', `/api/v1/courses/${enc(courseId)}/lessons/${enc(lessonId)}/content`, {
-          token,
-          schema: LessonManifest,
-        }),
-      ),
+      authed((token) => client.call('lessonContent', { params: { courseId, lessonId } }, { token })),
     /** A signed content URL (relative to the server, or absolute on a CDN): its bytes. */
     async signed(url: string, timeoutMs = 30_000): Promise<Buffer> {
       let res: Response;
