@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 /**
  * A small, safe Markdown renderer: the text becomes React elements (never HTML), so anything that looks like markup
  * is shown as text. Supports headings, paragraphs, lists, block quotes, fenced code, rules, and inline code, bold,
- * italics and http(s)/mailto links.
+ * italics, http(s)/mailto links and images (`![alt](url)`, from https or from this app's own local API).
  */
 
 type Block =
@@ -77,11 +77,14 @@ export function parseBlocks(source: string): Block[] {
 }
 
 const SAFE_URL = /^(https?:\/\/|mailto:)/i;
+/** Where an image may come from: the web over https, or the local API (an uploaded file, readable offline). */
+const SAFE_IMAGE = /^(https:\/\/|\/api\/)/i;
 
-/** Inline spans: `code`, **bold**, *italic* / _italic_, [text](url). Everything else is text. */
+/** Inline spans: `code`, **bold**, *italic* / _italic_, [text](url), ![alt](url). Everything else is text. */
 export function inline(text: string, key = 'i'): ReactNode[] {
   const out: ReactNode[] = [];
-  const re = /(`[^`]+`)|(\*\*[^*]+\*\*)|(\*[^*\s][^*]*\*|_[^_\s][^_]*_)|(\[[^\]]+\]\([^)\s]+\))/g;
+  const re =
+    /(`[^`]+`)|(\*\*[^*]+\*\*)|(\*[^*\s][^*]*\*|_[^_\s][^_]*_)|(!\[[^\]]*\]\([^)\s]+\))|(\[[^\]]+\]\([^)\s]+\))/g;
   let last = 0;
   let n = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {
@@ -91,7 +94,17 @@ export function inline(text: string, key = 'i'): ReactNode[] {
     if (m[1]) out.push(<code key={k}>{t.slice(1, -1)}</code>);
     else if (m[2]) out.push(<strong key={k}>{inline(t.slice(2, -2), k)}</strong>);
     else if (m[3]) out.push(<em key={k}>{inline(t.slice(1, -1), k)}</em>);
-    else {
+    else if (m[4]) {
+      const img = /^!\[([^\]]*)\]\(([^)\s]+)\)$/.exec(t)!;
+      const src = img[2]!;
+      out.push(
+        SAFE_IMAGE.test(src) ? (
+          <img key={k} src={src} alt={img[1]!} loading="lazy" className="md-image" />
+        ) : (
+          <span key={k}>{img[1]}</span>
+        ),
+      );
+    } else {
       const link = /^\[([^\]]+)\]\(([^)\s]+)\)$/.exec(t)!;
       const href = link[2]!;
       out.push(

@@ -20,6 +20,20 @@ describe('safe Markdown', () => {
     expect(out).toContain('<pre tabindex="0"><code>x &lt; y</code></pre>');
   });
 
+  it('shows images from https and from the local API, with their alt text; other sources are text', () => {
+    const out = html(
+      '![A cell](https://example.org/cell.png) ![Diagram](/api/media/assets/a1/diagram.png) ![x](javascript:alert(1)) ![y](http://plain.example/y.png)',
+    );
+    expect(out).toContain(
+      '<img src="https://example.org/cell.png" alt="A cell" loading="lazy" class="md-image"/>',
+    );
+    expect(out).toContain(
+      '<img src="/api/media/assets/a1/diagram.png" alt="Diagram" loading="lazy" class="md-image"/>',
+    );
+    expect(out).not.toMatch(/src="javascript|src="http:/);
+    expect(out).toContain('<span>x</span>');
+  });
+
   it('never lets HTML or script URLs through', () => {
     const out = html(
       '<script>alert(1)</script> <img src=x onerror=alert(1)>\n\n[click](javascript:alert(1)) [ok](https://example.org)',
