@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AuthoringArgs, CourseCreate, CourseDraft, IsoDateTime, PublishProblem } from '@lyceum/contracts';
-import { TeachUpload } from '../core/services/teaching-schemas.ts';
+import { TeachUpload } from './teaching.ts';
 
 /**
  * The local API of course authoring in Teach (issue 15), shared by the core and the renderer. Nothing here imports

@@ -1,4 +1,4 @@
-import { EarningsQuery } from '../payments/earnings-schemas.ts';
+import { EarningsQuery } from '../../contracts/earnings.ts';
 import type { TeachingEarningsService } from '../payments/earnings.ts';
 import { parseInput, type LocalRoute } from './routes.ts';
 

@@ -1,4 +1,4 @@
-import { InboxQuery, MarkReadBody, PulseQuery } from '../notifications-schemas.ts';
+import { InboxQuery, MarkReadBody, PulseQuery } from '../../contracts/notifications.ts';
 import type { NotificationsService } from '../notifications/service.ts';
 import { CALENDAR_DOWNLOAD, type NotificationsOnline } from '../notifications/online.ts';
 import { AnnouncementInput, NotificationPreferences } from '@lyceum/contracts';

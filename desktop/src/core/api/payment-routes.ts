@@ -1,4 +1,4 @@
-import { CheckoutBody, OrderIdParam, RedeemBody, RefundBody } from '../payments-schemas.ts';
+import { CheckoutBody, OrderIdParam, RedeemBody, RefundBody } from '../../contracts/payments.ts';
 import type { PaymentsService } from '../payments/service.ts';
 import { CourseIdParam } from '../../contracts/app.ts';
 import { parseInput, type LocalRoute } from './routes.ts';

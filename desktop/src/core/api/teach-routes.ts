@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { CoreError } from '../errors.ts';
 import { CourseIdParam } from '../../contracts/app.ts';
 import type { TeachingService } from '../services/teaching.ts';
-import { TeachUploadCheckQuery, TeachUploadParams, TeachUploadQuery } from '../services/teaching-schemas.ts';
+import { TeachUploadCheckQuery, TeachUploadParams, TeachUploadQuery } from '../../contracts/teaching.ts';
 import { parseInput, type LocalRoute } from './routes.ts';
 
 const AssetParam = z.object({ id: z.uuid() }).strict();

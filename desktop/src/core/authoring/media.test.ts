@@ -15,7 +15,7 @@ import {
   type SyncServerProcess,
 } from '../../test-support/sync-server.ts';
 import { startCore, type Core } from '../core.ts';
-import type { TeachUpload } from '../services/teaching-schemas.ts';
+import type { TeachUpload } from '../../contracts/teaching.ts';
 
 type Device = Core & { dataDir: string };
 let srv: SyncServerProcess;

@@ -12,7 +12,7 @@ import type {
 import { CoreError } from '../errors.ts';
 import type { LocalDb } from '../store/open.ts';
 import type { NewMutation } from '../sync/outbox.ts';
-import type { TeachUpload } from '../services/teaching-schemas.ts';
+import type { TeachUpload } from '../../contracts/teaching.ts';
 import { applyEdit, applyEdits, EditDoesNotFit, editNames, type Edit } from './apply.ts';
 import { argsWith, conflictOf } from './conflicts.ts';
 import { detailToDoc } from './published.ts';

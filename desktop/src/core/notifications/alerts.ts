@@ -1,12 +1,12 @@
 import { and, desc, eq, gte, isNull } from 'drizzle-orm';
 import { z } from 'zod';
-import type { AlertView } from '../notifications-schemas.ts';
+import type { AlertView } from '../../contracts/notifications.ts';
 import type { LocalDb } from '../store/open.ts';
 import type { SettingsRepo } from '../store/settings.ts';
 import { hrefOf } from './inbox.ts';
 import { dueReminders, type DueReminder } from './reminders.ts';
 import { notificationAlerts, notifications } from './tables.ts';
-import type { UpcomingItem } from '../notifications-schemas.ts';
+import type { UpcomingItem } from '../../contracts/notifications.ts';
 
 /** A notification older than this when it reaches the device goes to the inbox only, not to an OS notification. */
 const FRESH_MS = 24 * 3600_000;

@@ -1,6 +1,6 @@
 import { and, count, desc, eq, inArray, isNull, lte } from 'drizzle-orm';
 import type { SyncChange } from '@lyceum/contracts';
-import { PulledNotification, type InboxView, type NotificationView } from '../notifications-schemas.ts';
+import { PulledNotification, type InboxView, type NotificationView } from '../../contracts/notifications.ts';
 import type { LocalDb } from '../store/open.ts';
 import { notifications } from './tables.ts';
 import { lessonHref } from './upcoming.ts';

@@ -1,6 +1,6 @@
 import type { NotificationPreferences, AnnouncementInput } from '@lyceum/contracts';
 import { CoreError } from '../errors.ts';
-import type { CalendarView } from '../notifications-schemas.ts';
+import type { CalendarView } from '../../contracts/notifications.ts';
 import type { ServerConnection } from '../server/connection.ts';
 import { ServerError } from '../server/errors.ts';
 import { asCoreError, type SessionService } from '../services/session.ts';

@@ -1,4 +1,4 @@
-import type { ReminderOffset, UpcomingItem } from '../notifications-schemas.ts';
+import type { ReminderOffset, UpcomingItem } from '../../contracts/notifications.ts';
 
 /** Reminders before a due date, latest last: the same two the server sends (deadline_upcoming). */
 export const REMINDER_OFFSETS: readonly { offset: ReminderOffset; ms: number }[] = [

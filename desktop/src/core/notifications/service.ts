@@ -5,7 +5,7 @@ import type {
   MarkReadBody,
   NotificationPulse,
   UpcomingView,
-} from '../notifications-schemas.ts';
+} from '../../contracts/notifications.ts';
 import type { LocalDb } from '../store/open.ts';
 import type { SettingsRepo } from '../store/settings.ts';
 import type { SyncEngine } from '../sync/engine.ts';

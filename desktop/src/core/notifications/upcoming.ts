@@ -1,5 +1,5 @@
 import { inArray } from 'drizzle-orm';
-import type { UpcomingItem, UpcomingView } from '../notifications-schemas.ts';
+import type { UpcomingItem, UpcomingView } from '../../contracts/notifications.ts';
 import type { LocalDb } from '../store/open.ts';
 import { enrollments } from '../store/tables.ts';
 import { lessonStatuses } from '../services/learning-read.ts';

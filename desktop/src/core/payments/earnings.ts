@@ -5,7 +5,7 @@ import type { ServerConnection } from '../server/connection.ts';
 import { ServerContractError, ServerUnreachable } from '../server/errors.ts';
 import { asCoreError, type SessionService } from '../services/session.ts';
 import type { SettingsRepo } from '../store/settings.ts';
-import type { EarningsQuery, EarningsRange, EarningsView } from './earnings-schemas.ts';
+import type { EarningsQuery, EarningsRange, EarningsView } from '../../contracts/earnings.ts';
 
 const DAY_MS = 86_400_000;
 const DAYS: Record<EarningsRange, number> = { '7d': 7, '30d': 30, '90d': 90, '365d': 365 };

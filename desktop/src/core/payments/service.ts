@@ -11,7 +11,7 @@ import type {
   RedeemBody,
   RedeemView,
   RefundBody,
-} from '../payments-schemas.ts';
+} from '../../contracts/payments.ts';
 import type { ServerConnection } from '../server/connection.ts';
 import { ServerError, ServerUnreachable } from '../server/errors.ts';
 import type { ConnectivityMonitor } from '../services/connectivity.ts';

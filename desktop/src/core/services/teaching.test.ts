@@ -12,7 +12,7 @@ import {
   type Account,
   type SyncServerProcess,
 } from '../../test-support/sync-server.ts';
-import type { TeachCourse, TeachCourseList, TeachUpload } from './teaching-schemas.ts';
+import type { TeachCourse, TeachCourseList, TeachUpload } from '../../contracts/teaching.ts';
 
 const CHUNK = 64 * 1024;
 let srv: SyncServerProcess;

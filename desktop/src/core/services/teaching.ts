@@ -15,7 +15,7 @@ import type {
   TeachUpload,
   TeachUploadKind,
   TeachUploadQuery,
-} from './teaching-schemas.ts';
+} from '../../contracts/teaching.ts';
 import { uploader, type UploaderTuning } from './uploader.ts';
 import { contentApi, SignedOut } from './uploader-http.ts';
 import { ServerUnreachable } from '../server/errors.ts';

@@ -1,6 +1,6 @@
 import { CoreError } from '../errors.ts';
 import { ServerContractError, ServerError, ServerUnreachable } from '../server/errors.ts';
-import type { TeachUpload } from './teaching-schemas.ts';
+import type { TeachUpload } from '../../contracts/teaching.ts';
 import { SignedOut } from './uploader-http.ts';
 import type { UploadRecord } from './uploader-store.ts';
 

@@ -5,7 +5,7 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import { CoreError } from '../errors.ts';
-import { TeachPhase, TeachUploadKind } from './teaching-schemas.ts';
+import { TeachPhase, TeachUploadKind } from '../../contracts/teaching.ts';
 
 /** What the desktop keeps about one upload (state.json beside the spooled file), so it resumes after a restart. */
 export const UploadRecord = z.object({

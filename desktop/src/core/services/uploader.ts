@@ -3,7 +3,7 @@ import { CoreError } from '../errors.ts';
 import { ServerError } from '../server/errors.ts';
 import type { SessionService } from './session.ts';
 import { mediaSocket, type MediaInfoCache, type MediaProgress, type MediaSocket } from './teaching-media.ts';
-import type { TeachUpload, TeachUploadKind } from './teaching-schemas.ts';
+import type { TeachUpload, TeachUploadKind } from '../../contracts/teaching.ts';
 import { SignedOut, type ContentApi } from './uploader-http.ts';
 import { chunkSizeFor, failureOf, isCode, toView, transient } from './uploader-rules.ts';
 import type { UploadRecord, UploadStore } from './uploader-store.ts';

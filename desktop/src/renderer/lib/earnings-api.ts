@@ -1,4 +1,4 @@
-import { EarningsView, type EarningsRange } from '../../core/payments/earnings-schemas.ts';
+import { EarningsView, type EarningsRange } from '../../contracts/earnings.ts';
 import { call } from './api.ts';
 
 /** Teach → Earnings through the local API (the last copy fetched when the server cannot be reached). */

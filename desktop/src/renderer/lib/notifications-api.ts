@@ -11,7 +11,7 @@ import {
   UpcomingView,
   CalendarView,
   type MarkReadBody,
-} from '../../core/notifications-schemas.ts';
+} from '../../contracts/notifications.ts';
 import { call } from './api.ts';
 import { LOCAL_CHANGE } from './learning-api.ts';
 

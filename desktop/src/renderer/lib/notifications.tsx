@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
-import type { AlertView, NotificationPulse } from '../../core/notifications-schemas.ts';
+import type { AlertView, NotificationPulse } from '../../contracts/notifications.ts';
 import { useT } from '../i18n/use-t.ts';
 import { useFormat } from './format.ts';
 import { notificationsApi } from './notifications-api.ts';

@@ -8,7 +8,7 @@ import {
   type CheckoutBody,
   type RedeemBody,
   type RefundBody,
-} from '../../core/payments-schemas.ts';
+} from '../../contracts/payments.ts';
 import { call } from './api.ts';
 import { LOCAL_CHANGE } from './learning-api.ts';
 

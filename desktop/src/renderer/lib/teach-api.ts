@@ -1,11 +1,6 @@
 import { z } from 'zod';
 import { LocalErrorBody } from '../../contracts/app.ts';
-import {
-  TeachCourse,
-  TeachCourseList,
-  TeachUpload,
-  type TeachUploadKind,
-} from '../../core/services/teaching-schemas.ts';
+import { TeachCourse, TeachCourseList, TeachUpload, type TeachUploadKind } from '../../contracts/teaching.ts';
 import { ApiFailure, call } from './api.ts';
 
 const enc = encodeURIComponent;

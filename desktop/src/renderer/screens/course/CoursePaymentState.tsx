@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { CoursePaymentView } from '../../../core/payments-schemas.ts';
+import type { CoursePaymentView } from '../../../contracts/payments.ts';
 import { Banner } from '../../components/Banner.tsx';
 import { useT } from '../../i18n/use-t.ts';
 import { localError } from '../../i18n/errors.ts';

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Price } from '@lyceum/contracts';
-import type { CheckoutView } from '../../../core/payments-schemas.ts';
+import type { CheckoutView } from '../../../contracts/payments.ts';
 import { Banner } from '../../components/Banner.tsx';
 import { Button } from '../../components/Button.tsx';
 import { useT } from '../../i18n/use-t.ts';

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import type { CheckoutView } from '../../../core/payments-schemas.ts';
+import type { CheckoutView } from '../../../contracts/payments.ts';
 import { Button } from '../../components/Button.tsx';
 import { TextField } from '../../components/TextField.tsx';
 import { useT } from '../../i18n/use-t.ts';

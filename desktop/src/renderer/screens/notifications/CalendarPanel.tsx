@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { CalendarView } from '../../../core/notifications-schemas.ts';
+import type { CalendarView } from '../../../contracts/notifications.ts';
 import { Banner } from '../../components/Banner.tsx';
 import { Button } from '../../components/Button.tsx';
 import { useT } from '../../i18n/use-t.ts';

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { NotificationView } from '../../../core/notifications-schemas.ts';
+import type { NotificationView } from '../../../contracts/notifications.ts';
 import { Banner } from '../../components/Banner.tsx';
 import { Button } from '../../components/Button.tsx';
 import { EmptyState } from '../../components/EmptyState.tsx';

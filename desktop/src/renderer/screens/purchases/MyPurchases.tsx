@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { OrderView } from '../../../core/payments-schemas.ts';
+import type { OrderView } from '../../../contracts/payments.ts';
 import { Banner } from '../../components/Banner.tsx';
 import { EmptyState } from '../../components/EmptyState.tsx';
 import { Link } from '../../components/Link.tsx';

@@ -1,5 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
-import type { OrderView } from '../../../core/payments-schemas.ts';
+import type { OrderView } from '../../../contracts/payments.ts';
 import { Button } from '../../components/Button.tsx';
 import { useT } from '../../i18n/use-t.ts';
 import { failureMessage } from '../../lib/api.ts';

@@ -5,7 +5,7 @@ import type {
   TeachLimits,
   TeachUpload,
   TeachUploadKind,
-} from '../../../core/services/teaching-schemas.ts';
+} from '../../../contracts/teaching.ts';
 import { Banner } from '../../components/Banner.tsx';
 import { Button } from '../../components/Button.tsx';
 import { Spinner } from '../../components/Spinner.tsx';

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { TeachUpload } from '../../../core/services/teaching-schemas.ts';
+import type { TeachUpload } from '../../../contracts/teaching.ts';
 import { useT } from '../../i18n/use-t.ts';
 import { ApiFailure, failureMessage } from '../../lib/api.ts';
 import { teachApi, type SendTarget } from '../../lib/teach-api.ts';

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { EarningsRange, EarningsView } from '../../../../core/payments/earnings-schemas.ts';
+import type { EarningsRange, EarningsView } from '../../../../contracts/earnings.ts';
 import { Banner } from '../../../components/Banner.tsx';
 import { Button } from '../../../components/Button.tsx';
 import { EmptyState } from '../../../components/EmptyState.tsx';

@@ -1,4 +1,4 @@
-import type { TeachLesson, TeachLimits, TeachUpload } from '../../../../core/services/teaching-schemas.ts';
+import type { TeachLesson, TeachLimits, TeachUpload } from '../../../../contracts/teaching.ts';
 import { useT } from '../../../i18n/use-t.ts';
 import { teachApi } from '../../../lib/teach-api.ts';
 import { useLoad } from '../../../lib/use-load.ts';
