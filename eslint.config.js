@@ -22,4 +22,22 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  {
+    // The renderer talks to the desktop core only over the local API: it shares its schemas (desktop/src/contracts),
+    // never the core's code (Node, SQLite).
+    files: ['desktop/src/renderer/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+core(/|$)',
+              message: 'The renderer imports the local API contracts (desktop/src/contracts), not the core.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

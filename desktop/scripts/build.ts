@@ -34,7 +34,6 @@ export function rendererStale(): boolean {
     path.join(desktopRoot, 'src/renderer'),
     // The local API's schemas: all the renderer shares with the core (an eslint rule keeps it from importing the core).
     path.join(desktopRoot, 'src/contracts'),
-    path.join(desktopRoot, 'src/core/services/teaching-schemas.ts'),
     path.join(desktopRoot, 'vite.config.ts'),
     path.join(repoRoot, 'packages/contracts/src'),
     path.join(repoRoot, 'packages/ui/src'),
