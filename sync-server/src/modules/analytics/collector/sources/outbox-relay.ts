@@ -70,6 +70,9 @@ export async function relayOnce(pool: pg.Pool, ingest: Ingest, batchSize = 500):
   return out.n;
 }
 
+/** How soon the relay looks again at rows it skipped because another reader of the outbox held them. */
+const LOCKED_RETRY_MS = 100;
+
 /**
  * The outbox relay: moves platform events from `event_outbox` to the collector (source 'outbox'), in order of
  * writing, in batches. Woken by the outbox trigger's NOTIFY, with a poll as fallback; safe to run in every server
@@ -118,17 +121,30 @@ export function startOutboxRelay(
         continue;
       }
       if (delivered === batchSize) continue;
-      await waker.wait(generation, pollMs);
+      // Rows another reader of the outbox (the notifications consumer) held locked were skipped: look again soon,
+      // not at the next poll.
+      const skipped = await leftBehind().catch(() => false);
+      await waker.wait(generation, skipped ? LOCKED_RETRY_MS : pollMs);
     }
   })();
 
+  async function leftBehind(): Promise<boolean> {
+    const r = await deps.pool.query<{ left: boolean }>(
+      'SELECT EXISTS (SELECT 1 FROM event_outbox WHERE published_at IS NULL) AS left',
+    );
+    return r.rows[0]?.left ?? false;
+  }
+
   return {
+    /** Deliver every unpublished row, waiting out rows another reader holds for a moment. */
     async drain() {
       let total = 0;
       for (;;) {
         const n = await relayOnce(deps.pool, deps.ingest, batchSize);
         total += n;
-        if (n === 0) return total;
+        if (n > 0) continue;
+        if (!(await leftBehind())) return total;
+        await new Promise((r) => setTimeout(r, LOCKED_RETRY_MS));
       }
     },
     async stop() {
