@@ -7,6 +7,7 @@ export * from './enrollment.ts';
 export * from './progress.ts';
 export * from './sync.ts';
 export * from './authoring.ts';
+export * from './authoring-apply.ts';
 export * from './search-words.ts';
 export * from './spelling.ts';
 export * from './content.ts';

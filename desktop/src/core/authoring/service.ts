@@ -1,5 +1,15 @@
 import { uuidv7 } from 'uuidv7';
-import { AuthoringArgs, type CourseDraft, type CourseDraftDoc, type Mutation } from '@lyceum/contracts';
+import {
+  applyEdit,
+  applyEdits,
+  AuthoringArgs,
+  EditDoesNotFit,
+  editNames,
+  type CourseDraft,
+  type CourseDraftDoc,
+  type Edit,
+  type Mutation,
+} from '@lyceum/contracts';
 import type {
   AuthoringConflict,
   ConflictResolveBody,
@@ -13,7 +23,6 @@ import { CoreError } from '../errors.ts';
 import type { LocalDb } from '../store/open.ts';
 import type { NewMutation } from '../sync/outbox.ts';
 import type { TeachUpload } from '../../contracts/teaching.ts';
-import { applyEdit, applyEdits, EditDoesNotFit, editNames, type Edit } from './apply.ts';
 import { argsWith, conflictOf } from './conflicts.ts';
 import { detailToDoc } from './published.ts';
 import { draftStore, publishNames, type AuthoringRow } from './store.ts';

@@ -1,10 +1,17 @@
 import { and, eq, gt, sql } from 'drizzle-orm';
-import { AuthoringArgs, type CourseDraftDoc } from '@lyceum/contracts';
+import {
+  applyEdit,
+  AuthoringArgs,
+  EditDoesNotFit,
+  touched,
+  type CourseDraftDoc,
+  type Edit,
+  type EditName,
+} from '@lyceum/contracts';
 import type { Db } from '../../db/client.ts';
 import { ApiError } from '../../http/errors.ts';
 import type { Caller } from '../../http/route.ts';
 import { parseInput } from './access.ts';
-import { applyEdit, touched, type Edit, type EditName } from './draft-ops.ts';
 import {
   courseDraftClients,
   courseDraftParts,
@@ -17,19 +24,6 @@ import {
 } from './draft-parts.ts';
 import { courseDrafts } from './tables.ts';
 import { structureIssues } from './validate.ts';
-
-export const EDIT_NAMES: ReadonlySet<string> = new Set<EditName>([
-  'updateCourse',
-  'addModule',
-  'updateModule',
-  'moveModule',
-  'deleteModule',
-  'addLesson',
-  'updateLesson',
-  'moveLesson',
-  'deleteLesson',
-  'putQuiz',
-]);
 
 /**
  * Edits that can leave a valid draft invalid: they bring new ids (which must be unique across modules, lessons and
@@ -66,8 +60,10 @@ interface BatchDeps {
   currentDraft: (courseId: string) => Promise<Draft>;
 }
 
+/** An edit that does not fit the draft is refused with the code it names; anything else is a fault. */
 const asApiError = (err: unknown): ApiError => {
   if (err instanceof ApiError) return err;
+  if (err instanceof EditDoesNotFit) return new ApiError(err.code, err.message);
   throw err;
 };
 

@@ -1,18 +1,18 @@
 import { and, desc, eq, gt, or, sql } from 'drizzle-orm';
-import { AuthoringArgs, type AuthoringName, type CourseDraft, type CourseDraftDoc } from '@lyceum/contracts';
+import {
+  AuthoringArgs,
+  editNames,
+  type AuthoringName,
+  type CourseDraft,
+  type CourseDraftDoc,
+  type EditName,
+} from '@lyceum/contracts';
 import type { Db } from '../../db/client.ts';
 import { ApiError } from '../../http/errors.ts';
 import type { Caller } from '../../http/route.ts';
 import { parseInput, requireEditable, type EnrollmentCheck } from './access.ts';
 import { loadBundle, type CourseBundle } from './detail.ts';
-import {
-  draftBatches,
-  EDIT_NAMES,
-  type EditItem,
-  type EditOutcome,
-  type RecordEdits,
-} from './authoring-batch.ts';
-import type { EditName } from './draft-ops.ts';
+import { draftBatches, type EditItem, type EditOutcome, type RecordEdits } from './authoring-batch.ts';
 import { courseDraftClients, courseDraftParts, effectiveBase } from './draft-parts.ts';
 import { courseDrafts } from './tables.ts';
 import type { CourseWriter } from './writes.ts';
@@ -249,7 +249,7 @@ export function courseAuthoring({ db, enrollments, writes, changed }: AuthoringD
     },
     draftOf,
     /** Whether a mutation is a draft edit (pushed edits are applied together: see applyEdits). */
-    isEdit: (name: string): name is EditName => EDIT_NAMES.has(name),
+    isEdit: (name: string): name is EditName => editNames.has(name),
     /** Pushed draft edits of one client, applied per course in one transaction; one outcome each, in order. */
     applyEdits: (
       caller: Caller,

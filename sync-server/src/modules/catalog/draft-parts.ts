@@ -1,6 +1,6 @@
 import { integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import type { CourseDraftDoc } from '@lyceum/contracts';
-import type { Edit } from './draft-ops.ts';
+import type { Edit } from '@lyceum/contracts';
 
 /**
  * The parts of a course draft an edit reads and changes, for conflicts per part (issue 15). A part is an entity

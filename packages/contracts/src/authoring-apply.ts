@@ -1,10 +1,12 @@
 import type { z } from 'zod';
-import type { AuthoringArgs, CourseDraftDoc, LessonInput, ModuleInput } from '@lyceum/contracts';
+import type { AuthoringArgs, CourseDraftDoc } from './authoring.ts';
+import type { LessonInput, ModuleInput } from './catalog.ts';
 
 /**
- * This device's edits applied to a draft document, as the server applies them (sync-server catalog/draft-ops.ts):
- * pure functions of the document. An edit that no longer fits (its lesson is gone) throws EditDoesNotFit and is
- * left out of the local view; the server decides when it is pushed.
+ * Authoring edits applied to a course draft document: pure functions of the document, ONE copy for the server (which
+ * applies pushed edits to the draft: sync-server catalog/authoring-batch.ts) and the desktop (which replays its
+ * pending edits on the server's copy for its local view). An edit that does not fit the document (its lesson is gone,
+ * its id is taken, a quiz on a lesson that is not one) throws EditDoesNotFit with the code the server answers.
  */
 type Args<N extends keyof typeof AuthoringArgs> = z.output<(typeof AuthoringArgs)[N]>;
 export type EditName =
@@ -32,7 +34,15 @@ export const editNames: ReadonlySet<string> = new Set<EditName>([
   'putQuiz',
 ]);
 
-export class EditDoesNotFit extends Error {}
+export class EditDoesNotFit extends Error {
+  constructor(
+    message: string,
+    readonly code: 'not_found' | 'conflict' | 'validation_failed' = 'not_found',
+  ) {
+    super(message);
+    this.name = 'EditDoesNotFit';
+  }
+}
 
 type Lesson = LessonInput;
 type Module = ModuleInput;
@@ -45,11 +55,11 @@ function findLesson(doc: CourseDraftDoc, lessonId: string): { mi: number; li: nu
     const li = doc.modules[mi]!.lessons.findIndex((l) => l.id === lessonId);
     if (li >= 0) return { mi, li, lesson: doc.modules[mi]!.lessons[li]! };
   }
-  throw new EditDoesNotFit(`No lesson ${lessonId}`);
+  throw new EditDoesNotFit(`No lesson ${lessonId} in this course's draft`);
 }
 function findModule(doc: CourseDraftDoc, moduleId: string): number {
   const mi = doc.modules.findIndex((m) => m.id === moduleId);
-  if (mi < 0) throw new EditDoesNotFit(`No module ${moduleId}`);
+  if (mi < 0) throw new EditDoesNotFit(`No module ${moduleId} in this course's draft`);
   return mi;
 }
 const withModules = (doc: CourseDraftDoc, modules: Module[]): CourseDraftDoc => ({ ...doc, modules });
@@ -61,13 +71,31 @@ function updated(lesson: Lesson, patch: Partial<Lesson>): Lesson {
   return rest.kind === 'quiz' && quiz ? { ...rest, quiz } : rest;
 }
 
+/** What the edit touches in `doc`, as it is there now (null: not there): the server's copy in a conflict's answer. */
+export function touched(doc: CourseDraftDoc, e: Edit): unknown {
+  switch (e.name) {
+    case 'updateCourse':
+      return doc.details;
+    case 'addModule':
+    case 'updateModule':
+    case 'moveModule':
+    case 'deleteModule':
+      return doc.modules.find((m) => m.id === e.args.moduleId) ?? null;
+    case 'addLesson':
+      return doc.modules.flatMap((m) => m.lessons).find((l) => l.id === e.args.lesson.id) ?? null;
+    default:
+      return doc.modules.flatMap((m) => m.lessons).find((l) => l.id === e.args.lessonId) ?? null;
+  }
+}
+
 /** Apply one edit (structural sharing: the parts it does not touch are the same objects). */
 export function applyEdit(doc: CourseDraftDoc, e: Edit): CourseDraftDoc {
   switch (e.name) {
     case 'updateCourse':
       return { ...doc, details: { ...doc.details, ...e.args.patch } };
     case 'addModule': {
-      if (doc.modules.some((m) => m.id === e.args.moduleId)) throw new EditDoesNotFit('Module exists');
+      if (doc.modules.some((m) => m.id === e.args.moduleId))
+        throw new EditDoesNotFit('A module with this id already exists', 'conflict');
       const m: Module = { id: e.args.moduleId, title: e.args.title, lessons: [] };
       return withModules(doc, clampInsert(doc.modules, m, e.args.position));
     }
@@ -90,7 +118,7 @@ export function applyEdit(doc: CourseDraftDoc, e: Edit): CourseDraftDoc {
     case 'addLesson': {
       const mi = findModule(doc, e.args.moduleId);
       if (doc.modules.some((m) => m.lessons.some((l) => l.id === e.args.lesson.id)))
-        throw new EditDoesNotFit('Lesson exists');
+        throw new EditDoesNotFit('A lesson with this id already exists', 'conflict');
       const m = doc.modules[mi]!;
       const lessons = clampInsert(m.lessons, e.args.lesson, e.args.position);
       return withModules(doc, replaceAt(doc.modules, mi, { ...m, lessons }));
@@ -119,7 +147,8 @@ export function applyEdit(doc: CourseDraftDoc, e: Edit): CourseDraftDoc {
     }
     case 'putQuiz': {
       const { mi, li, lesson } = findLesson(doc, e.args.lessonId);
-      if (lesson.kind !== 'quiz') throw new EditDoesNotFit('Only quiz lessons have a quiz');
+      if (lesson.kind !== 'quiz')
+        throw new EditDoesNotFit('Only quiz lessons have a quiz', 'validation_failed');
       const m = doc.modules[mi]!;
       const lessons = replaceAt(m.lessons, li, { ...lesson, quiz: e.args.quiz });
       return withModules(doc, replaceAt(doc.modules, mi, { ...m, lessons }));
@@ -167,7 +196,8 @@ function applyInPlace(work: CourseDraftDoc, where: Map<string, Module>, e: Edit)
       work.details = { ...work.details, ...e.args.patch };
       return;
     case 'addModule':
-      if (work.modules.some((m) => m.id === e.args.moduleId)) throw new EditDoesNotFit('Module exists');
+      if (work.modules.some((m) => m.id === e.args.moduleId))
+        throw new EditDoesNotFit('A module with this id already exists', 'conflict');
       insertAt(work.modules, { id: e.args.moduleId, title: e.args.title, lessons: [] }, e.args.position);
       return;
     case 'updateModule':
@@ -185,7 +215,8 @@ function applyInPlace(work: CourseDraftDoc, where: Map<string, Module>, e: Edit)
     }
     case 'addLesson': {
       const m = work.modules[moduleAt(e.args.moduleId)]!;
-      if (where.has(e.args.lesson.id)) throw new EditDoesNotFit('Lesson exists');
+      if (where.has(e.args.lesson.id))
+        throw new EditDoesNotFit('A lesson with this id already exists', 'conflict');
       insertAt(m.lessons, e.args.lesson, e.args.position);
       where.set(e.args.lesson.id, m);
       return;
@@ -212,7 +243,8 @@ function applyInPlace(work: CourseDraftDoc, where: Map<string, Module>, e: Edit)
     case 'putQuiz': {
       const { m, li } = lessonAt(e.args.lessonId);
       const lesson = m.lessons[li]!;
-      if (lesson.kind !== 'quiz') throw new EditDoesNotFit('Only quiz lessons have a quiz');
+      if (lesson.kind !== 'quiz')
+        throw new EditDoesNotFit('Only quiz lessons have a quiz', 'validation_failed');
       m.lessons[li] = { ...lesson, quiz: e.args.quiz };
       return;
     }

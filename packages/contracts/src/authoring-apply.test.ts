@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { CourseDraftDoc } from '@lyceum/contracts';
-import { applyEdit, applyEdits, EditDoesNotFit, type Edit } from './apply.ts';
+import type { CourseDraftDoc } from './authoring.ts';
+import { applyEdit, applyEdits, EditDoesNotFit, type Edit } from './authoring-apply.ts';
 
 /** A small deterministic random source (the same sequence every run). */
 function rng(seed: number) {
