@@ -143,7 +143,7 @@ describe.skipIf(!chromium)('an instructor authors a course in Teach (web mode in
     await page.getByLabel('Shuffle the questions for each attempt').check();
 
     await page.getByRole('button', { name: 'Add question' }).click();
-    await q(0).getByLabel('Question', { exact: true }).fill('Which is a measure of spread?');
+    await q(0).getByLabel('Question text', { exact: true }).fill('Which is a measure of spread?');
     await q(0).getByLabel('Choice 1', { exact: true }).fill('Mean');
     await q(0).getByLabel('Choice 2', { exact: true }).fill('Variance');
     await q(0).getByLabel('Choice 2 is correct').check();
@@ -151,12 +151,12 @@ describe.skipIf(!chromium)('an instructor authors a course in Teach (web mode in
 
     await page.getByLabel('New question type').selectOption({ label: 'True or false' });
     await page.getByRole('button', { name: 'Add question' }).click();
-    await q(1).getByLabel('Question', { exact: true }).fill('The median is always the mean.');
+    await q(1).getByLabel('Question text', { exact: true }).fill('The median is always the mean.');
     await q(1).getByRole('radio', { name: 'False' }).check();
 
     await page.getByLabel('New question type').selectOption({ label: 'Number' });
     await page.getByRole('button', { name: 'Add question' }).click();
-    await q(2).getByLabel('Question', { exact: true }).fill('Mean of 1, 2 and 3?');
+    await q(2).getByLabel('Question text', { exact: true }).fill('Mean of 1, 2 and 3?');
     await q(2).getByLabel('Correct number').fill('2');
     await q(2).getByLabel('Points').fill('2');
     expect(await page.getByTestId('quiz-total').innerText()).toBe('3 questions, 4 points in all');

@@ -78,7 +78,7 @@ describe.skipIf(!chromium)(
       await page.getByRole('link', { name: 'Petal quiz', exact: true }).click();
       await page.getByLabel('New question type').selectOption({ label: 'True or false' });
       await page.getByRole('button', { name: 'Add question' }).click();
-      await page.getByLabel('Question', { exact: true }).fill('Roses have petals.');
+      await page.getByLabel('Question text', { exact: true }).fill('Roses have petals.');
       await page.getByRole('button', { name: 'Save lesson' }).click();
       await page.getByText('Lesson saved on this device.').waitFor();
       await shot(page, 'authoring-offline-01');
