@@ -156,11 +156,14 @@ export function courseAuthoring({ db, enrollments, writes, changed }: AuthoringD
         current: d.doc,
       });
     const { details, modules } = d.doc;
-    // The server's publish checks run on the draft first: a refused publish leaves what students study untouched.
-    await writes.requirePublishable(courseId, details.title, modules, {
-      prerequisiteIds: details.prerequisiteIds ?? [],
-    });
-    // Then the draft replaces the published copy, and the course is published (checked again, now on the copy).
+    // A course students study is checked on the draft first: a refused publish leaves what they study untouched. A
+    // course not published yet is checked after the copy (nobody studies it; its new lessons then exist on the server
+    // for the instructor's screens, which show their uploads from the course).
+    if (course.status === 'published')
+      await writes.requirePublishable(courseId, details.title, modules, {
+        prerequisiteIds: details.prerequisiteIds ?? [],
+      });
+    // The draft replaces the course's copy, and the course is published (the checks run on the copy).
     await writes.updateCourse(caller, courseId, { ...details, modules, version: course.version });
     const published = await writes.publish(caller, courseId);
     // The draft's version stays monotonic (devices chain their edits on it).
