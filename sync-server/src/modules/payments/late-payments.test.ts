@@ -124,6 +124,30 @@ describe('a payment arriving after its order expired', () => {
 
     // Now the first payment's event arrives: money taken twice for one course.
     await deliver(late);
+    // The automatic refund is asked of the gateway after the commit, and its charge.refunded comes back through the
+    // inbox: wait for the end of that chain (under load it can lag the delivery of the payment's event).
+    await expect
+      .poll(
+        async () => {
+          await sandbox().delivery.idle();
+          return (
+            await q<{ outcome: string }>(
+              `SELECT outcome FROM gateway_events WHERE order_id = $1 AND type = 'charge.refunded'`,
+              [first.body.orderId],
+            )
+          )[0]?.outcome;
+        },
+        { timeout: 20_000 },
+      )
+      .toBe('refunded');
+    await expect
+      .poll(
+        async () =>
+          (await q(`SELECT 1 FROM notifications WHERE user_id = $1 AND type = 'refund_issued'`, [student.id]))
+            .length,
+        { timeout: 20_000 },
+      )
+      .toBe(1);
     const o = await orderOf(t, student.token, first.body.orderId);
     expect(o).toMatchObject({ status: 'refunded', refundedMinor: 3500, failureCode: 'duplicate_payment' });
     expect((await orderOf(t, student.token, second.body.orderId)).status).toBe('paid');
