@@ -89,7 +89,9 @@ describe('starting and stopping the sync server', () => {
         s.output(),
       ).toBe(true);
       expect(s.output()).not.toContain('{"level"');
-      expect(s.output()).toContain('Lyceum sync server ready at');
+      // The banner comes once start-up is complete (processor, scheduler, sources), which may be after the HTTP
+      // port already answers.
+      await expect.poll(() => s.output(), { timeout: 30_000 }).toContain('Lyceum sync server ready at');
       s.interrupt();
       await expectOrderlyStop(s);
       expect(s.output()).toMatch(/INFO: shutting down.*SIGINT/);
